@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Developer bootstrap: the only thing a fresh machine needs is Python 3.11+.
+
+    python3 dev.py serve [ARGS...]   run the service (leader-registry serve ARGS...)
+    python3 dev.py test [ARGS...]    ruff check, ruff format --check, mypy, pytest ARGS (default -q)
+    python3 dev.py run CMD [ARGS...] run .venv/bin/CMD ARGS... (e.g. `run leader-registry demo`)
+
+Every command first makes sure `.venv` exists and holds an editable install of this
+project with the `dev` extra. The install is redone whenever pyproject.toml changes
+(tracked by a `.venv/.installed-<sha256>` stamp). Standard library only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / "bin"
+PYTHON = BIN / "python"
+STAMP_PREFIX = ".installed-"
+
+USAGE = """\
+usage: python3 dev.py COMMAND [ARGS...]
+
+commands:
+  serve [ARGS...]      run `leader-registry serve ARGS...` from the virtualenv
+  test [ARGS...]       ruff check, ruff format --check, mypy, then pytest ARGS (default: -q)
+  run CMD [ARGS...]    run .venv/bin/CMD ARGS... (e.g. `run leader-registry demo`)
+
+The virtualenv (.venv) is created and `pip install -e '.[dev]'` is (re)run as needed.
+"""
+
+
+def die(message: str, code: int = 2) -> NoReturn:
+    print(f"dev.py: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def run(cmd: Sequence[str | os.PathLike[str]]) -> int:
+    """Run a command in the repo root, echoing it first; return its exit code."""
+    print("+", " ".join(os.fspath(part) for part in cmd), flush=True)
+    return subprocess.call([os.fspath(part) for part in cmd])
+
+
+def check(cmd: Sequence[str | os.PathLike[str]]) -> None:
+    code = run(cmd)
+    if code != 0:
+        die(f"command failed with exit code {code}", code)
+
+
+def pyproject_hash() -> str:
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+
+
+def ensure_venv() -> None:
+    """Create .venv if needed and (re)install the project when pyproject.toml changed."""
+    created = not PYTHON.exists()
+    if created:
+        print(f"dev.py: creating virtualenv in {VENV}", flush=True)
+        check([sys.executable, "-m", "venv", VENV])
+        check([PYTHON, "-m", "pip", "install", "-q", "--upgrade", "pip"])
+
+    stamp = VENV / f"{STAMP_PREFIX}{pyproject_hash()}"
+    if created or not stamp.exists():
+        print("dev.py: installing the project and its dev dependencies", flush=True)
+        check([PYTHON, "-m", "pip", "install", "-q", "-e", ".[dev]"])
+        for old in VENV.glob(f"{STAMP_PREFIX}*"):
+            old.unlink()
+        stamp.touch()
+
+    # Subprocesses (e.g. tests that spawn `leader-registry`) see the venv first on PATH.
+    os.environ["VIRTUAL_ENV"] = str(VENV)
+    os.environ["PATH"] = os.pathsep.join([str(BIN), os.environ.get("PATH", "")])
+    os.environ.pop("PYTHONHOME", None)
+
+
+def exec_venv(name: str, args: Sequence[str]) -> NoReturn:
+    program = BIN / name
+    if not program.is_file():
+        die(f"{name!r} not found in {BIN}")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(program, [str(program), *args])
+
+
+def cmd_serve(args: Sequence[str]) -> NoReturn:
+    ensure_venv()
+    exec_venv("leader-registry", ["serve", *args])
+
+
+def cmd_test(args: Sequence[str]) -> NoReturn:
+    ensure_venv()
+    check([PYTHON, "-m", "ruff", "check", "."])
+    check([PYTHON, "-m", "ruff", "format", "--check", "."])
+    check([PYTHON, "-m", "mypy"])
+    code = run([PYTHON, "-m", "pytest", *(args or ["-q"])])
+    if code == 5:
+        die("pytest collected no tests; that counts as a failure", code)
+    if code != 0:
+        die(f"pytest failed with exit code {code}", code)
+    raise SystemExit(0)
+
+
+def cmd_run(args: Sequence[str]) -> NoReturn:
+    if not args:
+        die("run needs a command, e.g. `python3 dev.py run leader-registry demo`")
+    ensure_venv()
+    exec_venv(args[0], args[1:])
+
+
+COMMANDS = {"serve": cmd_serve, "test": cmd_test, "run": cmd_run}
+
+
+def main(argv: Sequence[str]) -> NoReturn:
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(USAGE, end="", file=sys.stdout if argv else sys.stderr)
+        raise SystemExit(0 if argv else 2)
+    command = COMMANDS.get(argv[0])
+    if command is None:
+        print(USAGE, end="", file=sys.stderr)
+        die(f"unknown command {argv[0]!r} (choose from: {', '.join(COMMANDS)})")
+    # Kept although requires-python says so: this script runs before any install.
+    if sys.version_info < (3, 11):  # noqa: UP036
+        die(f"Python 3.11+ is required, this is {sys.version.split()[0]}")
+    os.chdir(ROOT)
+    command(argv[1:])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,289 @@
+"""Candidacy: the leader-status stream of one declared standard within one scheme."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain import ids
+from domain.declaration import Declaration
+from domain.errors import Conflict, InvalidInput
+from domain.ranking import IndicatorScore
+from domain.scheme import Scheme
+from domain.values import Actor, Enterprise, Indicator, IndicatorKind, Product
+
+
+class Status(StrEnum):
+    ENTERED = "entered"  # the declared standard competes
+    EVALUATED = "evaluated"
+    EXCLUDED = "excluded"
+    NOT_RANKED = "not_ranked"
+    RANKED = "ranked"  # ranked, below the cut-off
+    PUBLICISED = "publicised"  # qualified; the publicity window is open
+    AWARDED = "awarded"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    SUPERSEDED = "superseded"
+
+
+EVALUABLE = (Status.ENTERED, Status.EVALUATED, Status.EXCLUDED)
+
+
+class CandidacyError(Exception):
+    """Base of candidacy rule failures."""
+
+
+class CandidacyStateConflict(CandidacyError, Conflict):
+    """The candidacy is not in a state that allows this."""
+
+
+class CategoryMismatch(CandidacyError, Conflict):
+    """The declared product is not in the scheme's category."""
+
+
+class InvalidEvaluation(CandidacyError, InvalidInput):
+    """The evaluation's values do not fit the scheme's indicators."""
+
+
+class Candidacy(Aggregate):
+    """Declared → evaluated → ranked → publicised → awarded → revoked / expired / superseded."""
+
+    @staticmethod
+    def create_id(scheme_id: UUID, declaration_id: UUID, **_: Any) -> UUID:
+        return ids.candidacy_id(scheme_id, declaration_id)
+
+    @classmethod
+    def enter(
+        cls, *, scheme: Scheme, declaration: Declaration, actor: Actor, at: datetime
+    ) -> Candidacy:
+        declaration.check_active()
+        if declaration.product.category != scheme.category:
+            raise CategoryMismatch(
+                f"product category {declaration.product.category!r} is not the scheme's "
+                f"category {scheme.category!r}",
+                field="declaration_id",
+            )
+        candidacy = cls(
+            scheme_id=scheme.id,
+            declaration_id=declaration.id,
+            declaration_revision=declaration.revision,
+            enterprise=declaration.enterprise,
+            standard_number=declaration.standard_number,
+            product=declaration.product,
+            declared=dict(declaration.indicators),
+            actor=actor,
+            timestamp=at,
+        )
+        scheme.enter_candidate(candidacy_id=candidacy.id, actor=actor, at=at)
+        return candidacy
+
+    @event("Entered")
+    def __init__(
+        self,
+        scheme_id: UUID,
+        declaration_id: UUID,
+        declaration_revision: int,
+        enterprise: Enterprise,
+        standard_number: str,
+        product: Product,
+        declared: dict[str, Decimal],
+        actor: Actor,
+        timestamp: datetime,
+    ) -> None:
+        self.scheme_id = scheme_id
+        self.declaration_id = declaration_id
+        self.enterprise = enterprise
+        self.standard_number = standard_number
+        self.product = product
+        self.declared = dict(declared)
+        self.status = Status.ENTERED.value
+        self.values: dict[str, Decimal] = {}
+        self.exclusion_reason = ""
+        self.rank: int | None = None
+        self.open_complaints: list[UUID] = []
+        self.valid_until: datetime | None = None
+        self.end_reason = ""
+
+    def _require(self, *statuses: Status) -> None:
+        if self.status not in statuses:
+            allowed = " or ".join(s.value for s in statuses)
+            raise CandidacyStateConflict(f"candidacy is {self.status}; this needs it {allowed}")
+
+    def is_active_leader(self, at: datetime) -> bool:
+        return (
+            self.status == Status.AWARDED and self.valid_until is not None and at < self.valid_until
+        )
+
+    # Evaluation -----------------------------------------------------------------
+    def evaluate(
+        self,
+        *,
+        values: Mapping[str, Decimal],
+        indicators: Sequence[Indicator],
+        actor: Actor,
+        at: datetime,
+    ) -> None:
+        self._require(*EVALUABLE)
+        known = {i.code for i in indicators}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise InvalidEvaluation(
+                f"unknown indicator codes: {', '.join(unknown)}", field="values"
+            )
+        missing = [
+            i.code for i in indicators if i.kind == IndicatorKind.CORE and i.code not in values
+        ]
+        if missing:
+            raise InvalidEvaluation(
+                f"missing core indicators: {', '.join(missing)}", field="values"
+            )
+        for code, value in values.items():
+            if not value.is_finite():
+                raise InvalidEvaluation(f"indicator {code!r} is not finite", field="values")
+        self._evaluated(values=dict(values), actor=actor, timestamp=at)
+
+    @event("Evaluated")
+    def _evaluated(self, values: dict[str, Decimal], actor: Actor, timestamp: datetime) -> None:
+        self.status = Status.EVALUATED.value
+        self.values = dict(values)
+        self.exclusion_reason = ""
+
+    def exclude(self, *, reason: str, actor: Actor, at: datetime) -> None:
+        self._require(*EVALUABLE)
+        if not reason.strip():
+            raise InvalidEvaluation("an exclusion needs a reason", field="exclusion_reason")
+        self._excluded(reason=reason, actor=actor, timestamp=at)
+
+    @event("Excluded")
+    def _excluded(self, reason: str, actor: Actor, timestamp: datetime) -> None:
+        self.status = Status.EXCLUDED.value
+        self.exclusion_reason = reason
+
+    # Ranking --------------------------------------------------------------------
+    def place(
+        self,
+        *,
+        rank: int,
+        score: Decimal,
+        qualified: bool,
+        breakdown: Sequence[IndicatorScore],
+        publicity_ends_at: datetime,
+        actor: Actor,
+        at: datetime,
+    ) -> None:
+        self._require(Status.EVALUATED)
+        self._ranked(
+            rank=rank,
+            score=score,
+            qualified=qualified,
+            breakdown=list(breakdown),
+            publicity_ends_at=publicity_ends_at,
+            actor=actor,
+            timestamp=at,
+        )
+
+    @event("Ranked")
+    def _ranked(
+        self,
+        rank: int,
+        score: Decimal,
+        qualified: bool,
+        breakdown: list[IndicatorScore],
+        publicity_ends_at: datetime,
+        actor: Actor,
+        timestamp: datetime,
+    ) -> None:
+        self.status = (Status.PUBLICISED if qualified else Status.RANKED).value
+        self.rank = rank
+
+    def reject(self, *, reason: str, actor: Actor, at: datetime) -> None:
+        """Not ranked: the evaluated values break a ranking rule (e.g. a baseline)."""
+        self._require(Status.EVALUATED)
+        self._not_ranked(reason=reason, actor=actor, timestamp=at)
+
+    @event("NotRanked")
+    def _not_ranked(self, reason: str, actor: Actor, timestamp: datetime) -> None:
+        self.status = Status.NOT_RANKED.value
+        self.exclusion_reason = reason
+
+    def award(self, *, valid_until: datetime, actor: Actor, at: datetime) -> None:
+        self._require(Status.PUBLICISED)
+        if self.open_complaints:
+            raise CandidacyStateConflict("an open complaint must be decided before the award")
+        self._awarded(valid_until=valid_until, actor=actor, timestamp=at)
+
+    @event("Awarded")
+    def _awarded(self, valid_until: datetime, actor: Actor, timestamp: datetime) -> None:
+        self.status = Status.AWARDED.value
+        self.valid_until = valid_until
+
+    # Complaints and the end of a title --------------------------------------------
+    def _require_title(self, at: datetime) -> None:
+        if self.status == Status.AWARDED and not self.is_active_leader(at):
+            raise CandidacyStateConflict("the title has expired")
+        self._require(Status.PUBLICISED, Status.AWARDED)
+
+    def complaint_filed(self, *, complaint_id: UUID, actor: Actor, at: datetime) -> None:
+        self._require_title(at)
+        self._complaint_filed(complaint_id=complaint_id, actor=actor, timestamp=at)
+
+    @event("ComplaintFiled")
+    def _complaint_filed(self, complaint_id: UUID, actor: Actor, timestamp: datetime) -> None:
+        self.open_complaints.append(complaint_id)
+
+    def complaint_closed(
+        self, *, complaint_id: UUID, outcome: str, actor: Actor, at: datetime
+    ) -> None:
+        if complaint_id not in self.open_complaints:
+            raise CandidacyStateConflict("no such open complaint on this candidacy")
+        self._complaint_closed(
+            complaint_id=complaint_id, outcome=outcome, actor=actor, timestamp=at
+        )
+
+    @event("ComplaintClosed")
+    def _complaint_closed(
+        self, complaint_id: UUID, outcome: str, actor: Actor, timestamp: datetime
+    ) -> None:
+        self.open_complaints.remove(complaint_id)
+
+    def revoke(
+        self, *, reason: str, actor: Actor, at: datetime, complaint_id: UUID | None = None
+    ) -> None:
+        self._require_title(at)
+        if not reason.strip():
+            raise InvalidEvaluation("a revocation needs a reason", field="reason")
+        self._revoked(reason=reason, complaint_id=complaint_id, actor=actor, timestamp=at)
+
+    @event("Revoked")
+    def _revoked(
+        self, reason: str, complaint_id: UUID | None, actor: Actor, timestamp: datetime
+    ) -> None:
+        self.status = Status.REVOKED.value
+        self.end_reason = reason
+
+    def expire(self, *, actor: Actor, at: datetime) -> None:
+        self._require(Status.AWARDED)
+        if self.valid_until is None or at < self.valid_until:
+            raise CandidacyStateConflict("the title is still valid")
+        self._expired(valid_until=self.valid_until, actor=actor, timestamp=at)
+
+    @event("Expired")
+    def _expired(self, valid_until: datetime, actor: Actor, timestamp: datetime) -> None:
+        self.status = Status.EXPIRED.value
+        self.end_reason = f"validity ended {valid_until.isoformat()}"
+
+    def supersede(self, *, by_scheme_id: UUID, actor: Actor, at: datetime) -> None:
+        if not self.is_active_leader(at):
+            raise CandidacyStateConflict("only an active title can be superseded")
+        self._superseded(by_scheme_id=by_scheme_id, actor=actor, timestamp=at)
+
+    @event("Superseded")
+    def _superseded(self, by_scheme_id: UUID, actor: Actor, timestamp: datetime) -> None:
+        self.status = Status.SUPERSEDED.value
+        self.end_reason = f"superseded by the list of scheme {by_scheme_id}"

@@ -1,0 +1,139 @@
+"""Complaints against a publicised or awarded candidacy, and their decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import Conflict, InvalidInput
+from domain.values import Actor
+
+
+class Grounds(StrEnum):
+    NONCONFORMITY = "nonconformity"  # does not meet its declared level
+    FRAUD = "fraud"  # entered by fraud
+    OTHER = "other"
+
+
+REVOKING_GROUNDS = frozenset({Grounds.NONCONFORMITY.value, Grounds.FRAUD.value})
+
+
+class ComplainantKind(StrEnum):
+    REGULATOR = "regulator"
+    CONSUMER = "consumer"
+    MEDIA = "media"
+    ASSOCIATION = "association"
+
+
+class ComplaintStatus(StrEnum):
+    FILED = "filed"
+    UNDER_INVESTIGATION = "under_investigation"
+    UPHELD = "upheld"
+    DISMISSED = "dismissed"
+
+
+class ComplaintError(Exception):
+    """Base of complaint rule failures."""
+
+
+class InvalidComplaint(ComplaintError, InvalidInput):
+    """The complaint's content breaks a rule."""
+
+
+class ComplaintAlreadyDecided(ComplaintError, Conflict):
+    """A decided complaint is final."""
+
+
+class Complaint(Aggregate):
+    """A complaint about one candidacy: filed, investigated, upheld or dismissed."""
+
+    @classmethod
+    def file(
+        cls,
+        *,
+        candidacy_id: UUID,
+        complainant_kind: str,
+        grounds: str,
+        description: str,
+        evidence: Sequence[str],
+        actor: Actor,
+        at: datetime,
+    ) -> Complaint:
+        if grounds not in set(Grounds):
+            raise InvalidComplaint(f"unknown grounds {grounds!r}", field="grounds")
+        if complainant_kind not in set(ComplainantKind):
+            raise InvalidComplaint(
+                f"unknown complainant kind {complainant_kind!r}", field="complainant_kind"
+            )
+        if not description.strip():
+            raise InvalidComplaint("a complaint needs a description", field="description")
+        return cls(
+            candidacy_id=candidacy_id,
+            complainant_kind=complainant_kind,
+            grounds=grounds,
+            description=description,
+            evidence=list(evidence),
+            actor=actor,
+            timestamp=at,
+        )
+
+    @event("Filed")
+    def __init__(
+        self,
+        candidacy_id: UUID,
+        complainant_kind: str,
+        grounds: str,
+        description: str,
+        evidence: list[str],
+        actor: Actor,
+        timestamp: datetime,
+    ) -> None:
+        self.candidacy_id = candidacy_id
+        self.complainant_kind = complainant_kind
+        self.grounds = grounds
+        self.description = description
+        self.evidence = list(evidence)
+        self.status = ComplaintStatus.FILED.value
+        self.findings = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ComplaintStatus.FILED, ComplaintStatus.UNDER_INVESTIGATION)
+
+    @property
+    def revokes(self) -> bool:
+        """Whether this complaint, upheld, revokes the title."""
+        return self.status == ComplaintStatus.UPHELD and self.grounds in REVOKING_GROUNDS
+
+    def investigate(self, *, actor: Actor, at: datetime) -> None:
+        if self.status != ComplaintStatus.FILED:
+            raise ComplaintAlreadyDecided(f"complaint is {self.status}, not filed")
+        self._investigation_started(actor=actor, timestamp=at)
+
+    @event("InvestigationStarted")
+    def _investigation_started(self, actor: Actor, timestamp: datetime) -> None:
+        self.status = ComplaintStatus.UNDER_INVESTIGATION.value
+
+    def decide(self, *, upheld: bool, findings: str, actor: Actor, at: datetime) -> None:
+        if not self.is_open:
+            raise ComplaintAlreadyDecided(f"complaint is already {self.status}")
+        if not findings.strip():
+            raise InvalidComplaint("a decision needs findings", field="findings")
+        if upheld:
+            self._upheld(findings=findings, actor=actor, timestamp=at)
+        else:
+            self._dismissed(findings=findings, actor=actor, timestamp=at)
+
+    @event("Upheld")
+    def _upheld(self, findings: str, actor: Actor, timestamp: datetime) -> None:
+        self.status = ComplaintStatus.UPHELD.value
+        self.findings = findings
+
+    @event("Dismissed")
+    def _dismissed(self, findings: str, actor: Actor, timestamp: datetime) -> None:
+        self.status = ComplaintStatus.DISMISSED.value
+        self.findings = findings

@@ -1,0 +1,154 @@
+"""Declared standards: what an enterprise publicly says its product meets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain import ids
+from domain.errors import Conflict, InvalidInput
+from domain.values import Actor, Enterprise, Product
+
+
+class DeclarationError(Exception):
+    """Base of declared-standard rule failures."""
+
+
+class DeclarationWithdrawn(DeclarationError, Conflict):
+    """A withdrawn standard can no longer change or compete."""
+
+
+class InvalidDeclaration(DeclarationError, InvalidInput):
+    """The declaration's content breaks a rule."""
+
+
+def _check_content(
+    indicators: Mapping[str, Decimal], disclosed_on: date, committed: bool, at: datetime
+) -> None:
+    if not committed:
+        raise InvalidDeclaration(
+            "the enterprise must commit that the declared data are true", field="commitment"
+        )
+    if disclosed_on > at.date():
+        raise InvalidDeclaration("disclosure date is in the future", field="disclosed_on")
+    for code, value in indicators.items():
+        if not value.is_finite():
+            raise InvalidDeclaration(f"indicator {code!r} is not finite", field="indicators")
+
+
+class Declaration(Aggregate):
+    """One enterprise standard, declared for one product; revisions make new versions."""
+
+    @staticmethod
+    def create_id(enterprise: Enterprise, standard_number: str, **_: Any) -> UUID:
+        return ids.declaration_id(enterprise.credit_code, standard_number)
+
+    @classmethod
+    def declare(
+        cls,
+        *,
+        enterprise: Enterprise,
+        standard_number: str,
+        title: str,
+        product: Product,
+        indicators: Mapping[str, Decimal],
+        disclosed_on: date,
+        committed: bool,
+        actor: Actor,
+        at: datetime,
+    ) -> Declaration:
+        _check_content(indicators, disclosed_on, committed, at)
+        return cls(
+            enterprise=enterprise,
+            standard_number=" ".join(standard_number.split()),
+            title=title,
+            product=product,
+            indicators=dict(indicators),
+            disclosed_on=disclosed_on,
+            actor=actor,
+            timestamp=at,
+        )
+
+    @event("Declared")
+    def __init__(
+        self,
+        enterprise: Enterprise,
+        standard_number: str,
+        title: str,
+        product: Product,
+        indicators: dict[str, Decimal],
+        disclosed_on: date,
+        actor: Actor,
+        timestamp: datetime,
+    ) -> None:
+        self.enterprise = enterprise
+        self.standard_number = standard_number
+        self.title = title
+        self.product = product
+        self.indicators = dict(indicators)
+        self.disclosed_on = disclosed_on
+        self.revision = 1
+        self.withdrawn = False
+        self.withdrawal_reason = ""
+
+    @property
+    def status(self) -> str:
+        return "withdrawn" if self.withdrawn else "active"
+
+    def check_active(self) -> None:
+        if self.withdrawn:
+            raise DeclarationWithdrawn(f"standard {self.standard_number} has been withdrawn")
+
+    def revise(
+        self,
+        *,
+        title: str,
+        product: Product,
+        indicators: Mapping[str, Decimal],
+        disclosed_on: date,
+        committed: bool,
+        actor: Actor,
+        at: datetime,
+    ) -> None:
+        self.check_active()
+        _check_content(indicators, disclosed_on, committed, at)
+        self._revised(
+            title=title,
+            product=product,
+            indicators=dict(indicators),
+            disclosed_on=disclosed_on,
+            revision=self.revision + 1,
+            actor=actor,
+            timestamp=at,
+        )
+
+    @event("Revised")
+    def _revised(
+        self,
+        title: str,
+        product: Product,
+        indicators: dict[str, Decimal],
+        disclosed_on: date,
+        revision: int,
+        actor: Actor,
+        timestamp: datetime,
+    ) -> None:
+        self.title = title
+        self.product = product
+        self.indicators = dict(indicators)
+        self.disclosed_on = disclosed_on
+        self.revision = revision
+
+    def withdraw(self, *, reason: str, actor: Actor, at: datetime) -> None:
+        self.check_active()
+        self._withdrawn(reason=reason, actor=actor, timestamp=at)
+
+    @event("Withdrawn")
+    def _withdrawn(self, reason: str, actor: Actor, timestamp: datetime) -> None:
+        self.withdrawn = True
+        self.withdrawal_reason = reason

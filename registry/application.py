@@ -1,0 +1,12 @@
+"""The registry's one application: every use case, over one event store."""
+
+from __future__ import annotations
+
+from registry.cases.access import AccessCases
+from registry.cases.declarations import DeclarationCases
+from registry.cases.schemes import SchemeCases
+from registry.cases.titles import TitleCases
+
+
+class LeaderRegistry(AccessCases, DeclarationCases, SchemeCases, TitleCases):
+    """Bodies, credentials, declarations, schemes, candidacies and complaints."""

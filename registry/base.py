@@ -1,0 +1,80 @@
+"""The application's plumbing: clock, typed loading, atomic saving and error translation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any, TypedDict, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from domain.errors import Conflict, NotFound
+from registry import transcodings
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class Receipt(TypedDict):
+    """What every successful command answers: the resource id and the log position."""
+
+    id: str
+    position: int
+
+
+class AlreadyExists(Conflict):
+    """A record with the same natural key exists, or it changed concurrently."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class RegistryBase(Application[UUID]):
+    """Shared machinery of the registry's use cases."""
+
+    name = "registry"
+    is_snapshotting_enabled = False
+
+    def __init__(
+        self, env: Mapping[str, str] | None = None, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        super().__init__(env=env)
+        self.clock = clock
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcodings.register(transcoder)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def load(self, cls: type[A], aggregate_id: UUID | str, what: str) -> A:
+        """Get an aggregate of the expected type, or raise NotFound naming it."""
+        try:
+            key = aggregate_id if isinstance(aggregate_id, UUID) else UUID(aggregate_id)
+        except ValueError:
+            raise NotFound(f"no {what} {aggregate_id}") from None
+        try:
+            aggregate = self.repository.get(key)
+        except AggregateNotFoundError:
+            raise NotFound(f"no {what} {aggregate_id}") from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(f"no {what} {aggregate_id}")
+        return aggregate
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        return aggregate_id in self.repository
+
+    def commit(self, result: Aggregate, *others: Aggregate | None, **extra: Any) -> Receipt:
+        """Save all pending events of the given aggregates atomically."""
+        try:
+            recordings = self.save(result, *others)
+        except IntegrityError:
+            raise AlreadyExists(
+                "the record already exists or was changed concurrently; reload and retry"
+            ) from None
+        position = max((r.notification.id for r in recordings), default=0)
+        return Receipt(id=str(result.id), position=position)

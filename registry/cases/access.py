@@ -1,0 +1,92 @@
+"""Use cases: evaluation bodies and credentials."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from domain import ids
+from domain.credential import Credential, hash_token
+from domain.errors import DomainError
+from domain.evaluation_body import EvaluationBody
+from domain.values import Actor, Role
+from registry.base import AlreadyExists, Receipt, RegistryBase
+from registry.permissions import check_role
+
+TOKEN_PREFIX = "lr_"
+
+
+class Unauthenticated(DomainError):
+    """The bearer token is missing, unknown, expired or revoked."""
+
+
+class IssuedCredential(Receipt):
+    token: str
+
+
+class AccessCases(RegistryBase):
+    """Registering evaluation bodies; issuing, checking and revoking credentials."""
+
+    def register_body(
+        self, actor: Actor, *, name: str, kind: str, categories: list[str]
+    ) -> Receipt:
+        check_role(actor, "register_body")
+        if self.exists(ids.body_id(name)):
+            raise AlreadyExists(f"an evaluation body named {name!r} is registered", field="name")
+        body = EvaluationBody.register(
+            name=name, kind=kind, categories=categories, actor=actor, at=self.now()
+        )
+        return self.commit(body)
+
+    def suspend_body(self, actor: Actor, body_id: str, *, reason: str) -> Receipt:
+        check_role(actor, "suspend_body")
+        body = self.load(EvaluationBody, body_id, "evaluation body")
+        body.suspend(reason=reason, actor=actor, at=self.now())
+        return self.commit(body)
+
+    def issue_credential(
+        self,
+        actor: Actor,
+        *,
+        role: str,
+        subject: str,
+        label: str = "",
+        expires_at: datetime | None = None,
+    ) -> IssuedCredential:
+        """Create a credential; the token is returned here once and never stored."""
+        check_role(actor, "issue_credential")
+        if role == Role.EVALUATION_BODY:
+            self.load(EvaluationBody, subject, "evaluation body")  # must exist
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        credential = Credential.issue(
+            token=token,
+            role=role,
+            subject=subject,
+            label=label,
+            expires_at=expires_at,
+            actor=actor,
+            at=self.now(),
+        )
+        receipt = self.commit(credential)
+        return IssuedCredential(id=receipt["id"], position=receipt["position"], token=token)
+
+    def bootstrap_credential(self, *, role: str, subject: str, label: str) -> IssuedCredential:
+        """Issue a credential from the command line (the operator acts as the registry)."""
+        operator = Actor(role=Role.ADMIN.value, subject="cli")
+        return self.issue_credential(operator, role=role, subject=subject, label=label)
+
+    def revoke_credential(self, actor: Actor, credential_id: str) -> Receipt:
+        check_role(actor, "revoke_credential")
+        credential = self.load(Credential, credential_id, "credential")
+        credential.revoke(actor=actor, at=self.now())
+        return self.commit(credential)
+
+    def authenticate(self, token: str) -> Actor:
+        """The actor a bearer token speaks for; raises Unauthenticated otherwise."""
+        credential_id = ids.credential_id(hash_token(token))
+        if not token.startswith(TOKEN_PREFIX) or not self.exists(credential_id):
+            raise Unauthenticated("unknown bearer token")
+        credential = self.load(Credential, credential_id, "credential")
+        if not credential.matches(token) or not credential.is_valid(self.now()):
+            raise Unauthenticated("the bearer token is revoked or expired")
+        return credential.as_actor()

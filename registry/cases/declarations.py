@@ -1,0 +1,87 @@
+"""Use cases: enterprises declare, revise and withdraw their standards."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from domain import ids
+from domain.credit_code import credit_code_problem
+from domain.declaration import Declaration, InvalidDeclaration
+from domain.values import Actor, Enterprise, Product
+from registry.base import AlreadyExists, Receipt, RegistryBase
+from registry.permissions import check_role, check_subject
+
+
+class DeclarationCases(RegistryBase):
+    """The enterprise (or the national platform's feed) keeps its declarations."""
+
+    def declare(
+        self,
+        actor: Actor,
+        *,
+        enterprise: Enterprise,
+        standard_number: str,
+        title: str,
+        product: Product,
+        indicators: dict[str, Decimal],
+        disclosed_on: date,
+        committed: bool = True,
+    ) -> Receipt:
+        check_role(actor, "declare")
+        check_subject(actor, enterprise.credit_code, f"enterprise {enterprise.credit_code}")
+        problem = credit_code_problem(enterprise.credit_code)
+        if problem:
+            raise InvalidDeclaration(f"credit code {problem}", field="enterprise.credit_code")
+        if self.exists(ids.declaration_id(enterprise.credit_code, standard_number)):
+            raise AlreadyExists(
+                f"{enterprise.credit_code} has already declared {standard_number}",
+                field="standard_number",
+            )
+        declaration = Declaration.declare(
+            enterprise=enterprise,
+            standard_number=standard_number,
+            title=title,
+            product=product,
+            indicators=indicators,
+            disclosed_on=disclosed_on,
+            committed=committed,
+            actor=actor,
+            at=self.now(),
+        )
+        return self.commit(declaration)
+
+    def _owned(self, actor: Actor, declaration_id: str, action: str) -> Declaration:
+        check_role(actor, action)
+        declaration = self.load(Declaration, declaration_id, "declaration")
+        code = declaration.enterprise.credit_code
+        check_subject(actor, code, f"declarations of {code}")
+        return declaration
+
+    def revise_declaration(
+        self,
+        actor: Actor,
+        declaration_id: str,
+        *,
+        title: str,
+        product: Product,
+        indicators: dict[str, Decimal],
+        disclosed_on: date,
+        committed: bool = True,
+    ) -> Receipt:
+        declaration = self._owned(actor, declaration_id, "revise_declaration")
+        declaration.revise(
+            title=title,
+            product=product,
+            indicators=indicators,
+            disclosed_on=disclosed_on,
+            committed=committed,
+            actor=actor,
+            at=self.now(),
+        )
+        return self.commit(declaration)
+
+    def withdraw_declaration(self, actor: Actor, declaration_id: str, *, reason: str) -> Receipt:
+        declaration = self._owned(actor, declaration_id, "withdraw_declaration")
+        declaration.withdraw(reason=reason, actor=actor, at=self.now())
+        return self.commit(declaration)

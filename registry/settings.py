@@ -1,0 +1,76 @@
+"""Configuration: one pydantic-settings class, read from REGISTRY_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+
+
+class Settings(BaseSettings):
+    """Everything the service can be configured with."""
+
+    model_config = SettingsConfigDict(env_prefix="REGISTRY_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///data/registry.sqlite3",
+        description="Event store. sqlite:///PATH (embedded) or postgresql://USER@HOST:PORT/DB.",
+    )
+    read_schema: str = Field(
+        default="registry_read",
+        description="PostgreSQL schema holding the read models (ignored on SQLite).",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    run_projections: bool = Field(
+        default=True, description="Run the projection follower inside the API process."
+    )
+    poll_interval: float = Field(default=0.5, gt=0, description="Projection poll, seconds.")
+    sweep_interval: float = Field(default=60.0, gt=0, description="Expiry sweep, seconds.")
+    consistency_timeout: float = Field(
+        default=10.0, ge=0, description="How long a write waits for the read models."
+    )
+
+    @property
+    def is_postgres(self) -> bool:
+        return make_url(self.database_url).get_backend_name() == "postgresql"
+
+    def event_store_env(self) -> dict[str, str]:
+        """The `eventsourcing` persistence environment for the event store."""
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite":
+            path = Path(url.database or "data/registry.sqlite3")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(path),
+                "SQLITE_LOCK_TIMEOUT": "30",
+            }
+        if url.get_backend_name() == "postgresql":
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                "POSTGRES_DBNAME": url.database or "postgres",
+                "POSTGRES_HOST": url.host or "127.0.0.1",
+                "POSTGRES_PORT": str(url.port or 5432),
+                "POSTGRES_USER": url.username or "postgres",
+                "POSTGRES_PASSWORD": url.password or "",
+                "POSTGRES_POOL_SIZE": "10",
+                "POSTGRES_LOCK_TIMEOUT": "5",
+            }
+        msg = f"unsupported database URL scheme: {url.drivername}"
+        raise ValueError(msg)
+
+    def read_url(self, *, asynchronous: bool) -> URL:
+        """SQLAlchemy URL of the read-model database (sync for writers, async for queries)."""
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite":
+            # Read models live beside the event store, in their own file, so the
+            # projection writer never waits on the event store's write lock.
+            path = Path(url.database or "data/registry.sqlite3")
+            read_path = path.with_name(path.stem + ".read" + path.suffix)
+            driver = "sqlite+aiosqlite" if asynchronous else "sqlite+pysqlite"
+            return URL.create(driver, database=str(read_path))
+        driver = "postgresql+asyncpg" if asynchronous else "postgresql+psycopg"
+        return url.set(drivername=driver)
