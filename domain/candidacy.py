@@ -71,6 +71,11 @@ class Candidacy(Aggregate):
             )
         candidacy = cls(
             scheme_id=scheme.id,
+            body_id=scheme.body_id,
+            category=scheme.category,
+            cycle=scheme.cycle,
+            level=scheme.level,
+            scheme_region=scheme.region,
             declaration_id=declaration.id,
             declaration_revision=declaration.revision,
             enterprise=declaration.enterprise,
@@ -87,6 +92,11 @@ class Candidacy(Aggregate):
     def __init__(
         self,
         scheme_id: UUID,
+        body_id: UUID,
+        category: str,
+        cycle: int,
+        level: str,
+        scheme_region: str,
         declaration_id: UUID,
         declaration_revision: int,
         enterprise: Enterprise,
@@ -97,6 +107,11 @@ class Candidacy(Aggregate):
         timestamp: datetime,
     ) -> None:
         self.scheme_id = scheme_id
+        self.body_id = body_id
+        self.category = category
+        self.cycle = cycle
+        self.level = level
+        self.scheme_region = scheme_region
         self.declaration_id = declaration_id
         self.enterprise = enterprise
         self.standard_number = standard_number

@@ -2,37 +2,112 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import threading
+import time
 from datetime import datetime
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from projections.candidacies import Candidacies
+from projections.engines import async_engine, create_tables, sync_engine
+from projections.follower import Follower, TrackingConflict
+from projections.history import History
+from projections.records import Records
+from projections.tables import candidacies, tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def all_projections() -> list[Records | Candidacies | History]:
+    return [Records(), Candidacies(), History()]
 
 
 class ReadSide:
     """Owns the read-model engines; optionally runs the projection follower and expiry sweeper."""
 
-    engine: AsyncEngine  # async engine for queries (aiosqlite / asyncpg)
-
     def __init__(self, settings: Settings, registry: LeaderRegistry) -> None:
-        raise NotImplementedError
+        self.settings = settings
+        self.registry = registry
+        self.writer = sync_engine(settings)
+        self.engine: AsyncEngine = async_engine(settings)
+        self.follower: Follower | None = None
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
         """Create missing tables; start the follower and sweeper threads when configured."""
-        raise NotImplementedError
+        create_tables(self.writer, self.settings)
+        self.follower = Follower(self.registry, self.writer, all_projections())
+        if self.settings.run_projections:
+            self._spawn(self._follow, "projection-follower")
+            self._spawn(self._sweep_loop, "expiry-sweeper")
+
+    def _spawn(self, target: object, name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)  # type: ignore[arg-type]
+        thread.start()
+        self._threads.append(thread)
+
+    def _follow(self) -> None:
+        assert self.follower is not None
+        while not self._stop.is_set():
+            try:
+                if self.follower.run_once():
+                    continue
+            except TrackingConflict:
+                log.warning("another follower advanced the projections; reloading positions")
+                self.follower = Follower(self.registry, self.writer, all_projections())
+            self._wake.wait(self.settings.poll_interval)
+            self._wake.clear()
+
+    def _sweep_loop(self) -> None:
+        while not self._stop.wait(self.settings.sweep_interval):
+            expired = self.sweep(self.registry.now())
+            if expired:
+                log.info("expiry sweep recorded %d expired title(s)", expired)
+
+    def poke(self) -> None:
+        """Tell the follower there is something new to read."""
+        self._wake.set()
 
     async def wait_for(self, position: int, timeout: float) -> bool:
         """Wait until every projection has processed `position`; False on timeout."""
-        raise NotImplementedError
+        deadline = time.monotonic() + timeout
+        self.poke()
+        while True:
+            if await asyncio.to_thread(self.position) >= position:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            self.poke()
+            await asyncio.sleep(0.005)
 
     def position(self) -> int:
         """The lowest position all projections have processed."""
-        raise NotImplementedError
+        if self.settings.run_projections and self.follower is not None:
+            return self.follower.position
+        with self.writer.connect() as conn:  # projections run in another process
+            return int(conn.scalar(select(func.min(tracking.c.position))) or 0)
 
     def sweep(self, now: datetime) -> int:
         """Record the expiry of every title whose validity ended before `now`."""
-        raise NotImplementedError
+        with self.writer.connect() as conn:
+            due = conn.scalars(
+                select(candidacies.c.id).where(
+                    candidacies.c.status == "awarded", candidacies.c.valid_until <= now
+                )
+            ).all()
+        return self.registry.expire_titles(due)
 
     async def close(self) -> None:
-        raise NotImplementedError
+        self._stop.set()
+        self._wake.set()
+        for thread in self._threads:
+            await asyncio.to_thread(thread.join, 10)
+        await self.engine.dispose()
+        self.writer.dispose()

@@ -1,0 +1,42 @@
+"""A projection: named handlers that turn events into rows, within the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from sqlalchemy import Connection, Table
+
+from projections.encoding import event_type
+
+Handler = Callable[[Any, Connection, Any, int], None]
+
+
+def on(*event_types: str) -> Callable[[Handler], Handler]:
+    """Mark a method as the handler of the named event types ('Candidacy.Awarded')."""
+
+    def mark(fn: Handler) -> Handler:
+        fn.__dict__["handles"] = event_types
+        return fn
+
+    return mark
+
+
+class Projection:
+    """Subclasses declare `name`, `tables` and `@on(...)` methods; unknown events are skipped."""
+
+    name: ClassVar[str]
+    tables: ClassVar[tuple[Table, ...]]
+    _handlers: ClassVar[dict[str, Handler]]
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        cls._handlers = {}
+        for attr in vars(cls).values():
+            for handled in getattr(attr, "handles", ()):
+                cls._handlers[handled] = attr
+
+    def handle(self, conn: Connection, event: Any, position: int) -> None:
+        handler = self._handlers.get(event_type(event))
+        if handler is not None:
+            handler(self, conn, event, position)

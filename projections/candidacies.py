@@ -1,0 +1,116 @@
+"""Leader status: one row per candidacy, the source of leader lists, rankings and as_of."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, insert, update
+
+from projections.base import Projection, on
+from projections.encoding import plain
+from projections.tables import candidacies
+
+
+def _set(conn: Connection, e: Any, **values: Any) -> None:
+    values.update(version=e.originator_version, updated_at=e.timestamp)
+    conn.execute(
+        update(candidacies).where(candidacies.c.id == str(e.originator_id)).values(**values)
+    )
+
+
+def _ended(e: Any, status: str, reason: str) -> dict[str, Any]:
+    return {
+        "status": status,
+        "ended_at": e.timestamp,
+        "end_reason": reason,
+        "ended_by_role": e.actor.role,
+        "ended_by_subject": e.actor.subject,
+    }
+
+
+class Candidacies(Projection):
+    """Every candidacy's status, evaluation, rank and title period."""
+
+    name = "candidacies"
+    tables = (candidacies,)
+
+    @on("Candidacy.Entered")
+    def entered(self, conn: Connection, e: Any, position: int) -> None:
+        conn.execute(
+            insert(candidacies).values(
+                id=str(e.originator_id),
+                scheme_id=str(e.scheme_id),
+                declaration_id=str(e.declaration_id),
+                body_id=str(e.body_id),
+                credit_code=e.enterprise.credit_code,
+                enterprise_name=e.enterprise.name,
+                enterprise_region=e.enterprise.region,
+                standard_number=e.standard_number,
+                product_name=e.product.name,
+                product_model=e.product.model,
+                category=e.category,
+                cycle=e.cycle,
+                level=e.level,
+                scheme_region=e.scheme_region,
+                status="entered",
+                declared=plain(e.declared),
+                values={},
+                exclusion_reason="",
+                qualified=False,
+                breakdown=[],
+                end_reason="",
+                open_complaints=0,
+                entered_at=e.timestamp,
+                updated_at=e.timestamp,
+                version=e.originator_version,
+            )
+        )
+
+    @on("Candidacy.Evaluated")
+    def evaluated(self, conn: Connection, e: Any, position: int) -> None:
+        _set(conn, e, status="evaluated", values=plain(e.values), exclusion_reason="")
+
+    @on("Candidacy.Excluded", "Candidacy.NotRanked")
+    def excluded(self, conn: Connection, e: Any, position: int) -> None:
+        status = "excluded" if type(e).__name__ == "Excluded" else "not_ranked"
+        _set(conn, e, status=status, exclusion_reason=e.reason)
+
+    @on("Candidacy.Ranked")
+    def ranked(self, conn: Connection, e: Any, position: int) -> None:
+        _set(
+            conn,
+            e,
+            status="publicised" if e.qualified else "ranked",
+            rank=e.rank,
+            score=str(e.score),
+            qualified=e.qualified,
+            breakdown=plain(e.breakdown),
+            publicity_ends_at=e.publicity_ends_at,
+        )
+
+    @on("Candidacy.Awarded")
+    def awarded(self, conn: Connection, e: Any, position: int) -> None:
+        _set(conn, e, status="awarded", awarded_at=e.timestamp, valid_until=e.valid_until)
+
+    @on("Candidacy.ComplaintFiled")
+    def complaint_filed(self, conn: Connection, e: Any, position: int) -> None:
+        _set(conn, e, open_complaints=candidacies.c.open_complaints + 1)
+
+    @on("Candidacy.ComplaintClosed")
+    def complaint_closed(self, conn: Connection, e: Any, position: int) -> None:
+        _set(conn, e, open_complaints=candidacies.c.open_complaints - 1)
+
+    @on("Candidacy.Revoked")
+    def revoked(self, conn: Connection, e: Any, position: int) -> None:
+        _set(conn, e, **_ended(e, "revoked", e.reason))
+
+    @on("Candidacy.Expired")
+    def expired(self, conn: Connection, e: Any, position: int) -> None:
+        # The title ended when its validity did, not when the sweeper noticed.
+        values = _ended(e, "expired", f"validity ended {e.valid_until.isoformat()}")
+        values["ended_at"] = e.valid_until
+        _set(conn, e, **values)
+
+    @on("Candidacy.Superseded")
+    def superseded(self, conn: Connection, e: Any, position: int) -> None:
+        _set(conn, e, **_ended(e, "superseded", f"superseded by scheme {e.by_scheme_id}"))

@@ -1,0 +1,89 @@
+"""Follows the event log and feeds the projections, exactly once and resumably."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from projections.base import Projection
+from projections.tables import tracking
+from registry.base import RegistryBase
+
+
+class TrackingConflict(Exception):
+    """Another follower advanced a projection first; this batch was rolled back."""
+
+
+class Follower:
+    """Reads notifications after the tracked positions and applies them in one transaction."""
+
+    def __init__(
+        self,
+        registry: RegistryBase,
+        engine: Engine,
+        projections: Sequence[Projection],
+        batch_size: int = 500,
+    ) -> None:
+        self.registry = registry
+        self.engine = engine
+        self.projections = list(projections)
+        self.batch_size = batch_size
+        self.processed = threading.Condition()
+        self._position = self._load_positions()
+
+    def _load_positions(self) -> dict[str, int]:
+        with self.engine.begin() as conn:
+            rows = dict(conn.execute(select(tracking.c.projection, tracking.c.position)).all())
+            for p in self.projections:
+                if p.name not in rows:
+                    conn.execute(insert(tracking).values(projection=p.name, position=0))
+                    rows[p.name] = 0
+        return {p.name: int(rows[p.name]) for p in self.projections}
+
+    @property
+    def position(self) -> int:
+        """The lowest position every projection has processed."""
+        return min(self._position.values(), default=0)
+
+    def run_once(self) -> int:
+        """Apply the next batch of events; returns how many notifications were read."""
+        start = self.position
+        notifications = self.registry.recorder.select_notifications(
+            start=start, limit=self.batch_size, inclusive_of_start=False
+        )
+        if not notifications:
+            return 0
+        last = notifications[-1].id
+        with self.engine.begin() as conn:
+            # Claim the batch first: the compare-and-set also locks the tracking rows,
+            # so a second follower can neither interleave nor apply the same events.
+            for p in self.projections:
+                self._advance(conn, p.name, self._position[p.name], last)
+            for notification in notifications:
+                event = self.registry.mapper.to_domain_event(notification)
+                for p in self.projections:
+                    if notification.id > self._position[p.name]:
+                        p.handle(conn, event, notification.id)
+        new_positions = dict.fromkeys(self._position, last)
+        with self.processed:
+            self._position = new_positions
+            self.processed.notify_all()
+        return len(notifications)
+
+    @staticmethod
+    def _advance(conn: Connection, name: str, old: int, new: int) -> None:
+        # Compare-and-set: if another follower moved this projection, roll everything back.
+        result = conn.execute(
+            update(tracking)
+            .where(tracking.c.projection == name, tracking.c.position == old)
+            .values(position=new)
+        )
+        if result.rowcount != 1:
+            raise TrackingConflict(f"projection {name} was advanced by another follower")
+
+    def catch_up(self) -> None:
+        """Process until the end of the log as it is now."""
+        while self.run_once():
+            pass

@@ -1,0 +1,73 @@
+"""The public event feed and the histories of enterprises and candidacies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from projections.base import Projection
+from projections.encoding import event_data, event_type
+from projections.tables import events, subjects
+
+# Credential events name who holds which role; they are not part of the public record.
+PRIVATE_AGGREGATES = frozenset({"Credential"})
+
+
+def _relations(event: Any) -> tuple[str | None, str | None]:
+    """(credit code, candidacy id) a creation event ties its aggregate to, if any."""
+    kind = event_type(event)
+    if kind == "Declaration.Declared":
+        return event.enterprise.credit_code, None
+    if kind == "Candidacy.Entered":
+        return event.enterprise.credit_code, str(event.originator_id)
+    return None, None
+
+
+class History(Projection):
+    """Every public event, with its actor, tied to an enterprise and a candidacy."""
+
+    name = "history"
+    tables = (events, subjects)
+
+    def handle(self, conn: Connection, event: Any, position: int) -> None:
+        aggregate_type = event_type(event).split(".")[0]
+        if aggregate_type in PRIVATE_AGGREGATES:
+            return
+        aggregate_id = str(event.originator_id)
+        credit_code, candidacy_id = _relations(event)
+        if event_type(event) == "Complaint.Filed":
+            candidacy_id = str(event.candidacy_id)
+            credit_code = conn.scalar(
+                select(subjects.c.credit_code).where(subjects.c.aggregate_id == candidacy_id)
+            )
+        if event.originator_version == 1:
+            conn.execute(
+                insert(subjects).values(
+                    aggregate_id=aggregate_id, credit_code=credit_code, candidacy_id=candidacy_id
+                )
+            )
+        else:
+            row = conn.execute(
+                select(subjects.c.credit_code, subjects.c.candidacy_id).where(
+                    subjects.c.aggregate_id == aggregate_id
+                )
+            ).first()
+            if row is not None:
+                credit_code, candidacy_id = row
+        actor = getattr(event, "actor", None)
+        conn.execute(
+            insert(events).values(
+                position=position,
+                aggregate_id=aggregate_id,
+                aggregate_version=event.originator_version,
+                aggregate_type=aggregate_type,
+                event_type=event_type(event),
+                timestamp=event.timestamp,
+                actor_role=actor.role if actor else "",
+                actor_subject=actor.subject if actor else "",
+                credit_code=credit_code,
+                candidacy_id=candidacy_id,
+                data=event_data(event),
+            )
+        )

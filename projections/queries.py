@@ -1,0 +1,231 @@
+"""Read queries for the public API: plain dicts from the read models (async SQLAlchemy)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, Table, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from projections.tables import bodies, candidacies, complaints, declarations, events, schemes
+
+c = candidacies.c
+
+
+def display_status(row: Any, now: datetime) -> str:
+    """The status a reader should see now, even before the sweeper records an expiry."""
+    if row.status == "awarded" and row.valid_until is not None and row.valid_until <= now:
+        return "expired"
+    if row.status in ("awarded", "publicised") and row.open_complaints > 0:
+        return "under_complaint"
+    return str(row.status)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _title(row: Any, now: datetime) -> dict[str, Any]:
+    return {
+        "candidacy_id": row.id,
+        "scheme_id": row.scheme_id,
+        "body_id": row.body_id,
+        "declaration_id": row.declaration_id,
+        "enterprise": {
+            "credit_code": row.credit_code,
+            "name": row.enterprise_name,
+            "region": row.enterprise_region,
+        },
+        "standard_number": row.standard_number,
+        "product": {"name": row.product_name, "model": row.product_model, "category": row.category},
+        "cycle": row.cycle,
+        "level": row.level,
+        "region": row.scheme_region,
+        "status": display_status(row, now),
+        "rank": row.rank,
+        "score": row.score,
+        "awarded_at": _iso(row.awarded_at),
+        "valid_until": _iso(row.valid_until),
+    }
+
+
+def held_at(moment: datetime) -> Any:
+    """Titles that were in force at `moment`: awarded before, not yet ended or expired."""
+    return and_(
+        c.awarded_at <= moment,
+        c.valid_until > moment,
+        or_(c.ended_at.is_(None), c.ended_at > moment),
+    )
+
+
+async def leaders(
+    conn: AsyncConnection,
+    *,
+    now: datetime,
+    as_of: datetime | None = None,
+    category: str | None = None,
+    cycle: int | None = None,
+    level: str | None = None,
+    region: str | None = None,
+    credit_code: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
+    moment = as_of or now
+    where = [held_at(moment)]
+    for column, value in (
+        (c.category, category),
+        (c.cycle, cycle),
+        (c.level, level),
+        (c.scheme_region, region),
+        (c.credit_code, credit_code),
+    ):
+        if value is not None:
+            where.append(column == value)
+    total = await conn.scalar(select(func.count()).select_from(candidacies).where(*where))
+    rows = await conn.execute(
+        select(candidacies)
+        .where(*where)
+        .order_by(c.category, c.cycle.desc(), c.rank, c.credit_code, c.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    items = [_title(r, now) for r in rows]
+    if as_of is not None:
+        for item in items:  # as the list stood then, not as it stands now
+            item["status"] = "awarded"
+    return {"items": items, "total": int(total or 0), "as_of": moment.isoformat()}
+
+
+async def _one(conn: AsyncConnection, table: Table, key: str) -> Row[Any] | None:
+    return (await conn.execute(select(table).where(table.c.id == key))).first()
+
+
+async def candidacy(
+    conn: AsyncConnection, candidacy_id: str, *, now: datetime
+) -> dict[str, Any] | None:
+    row = await _one(conn, candidacies, candidacy_id)
+    if row is None:
+        return None
+    found = await conn.execute(
+        select(complaints.c.id, complaints.c.status, complaints.c.grounds)
+        .where(complaints.c.candidacy_id == candidacy_id)
+        .order_by(complaints.c.filed_at)
+    )
+    result = _title(row, now)
+    result.update(
+        is_leader=display_status(row, now) in ("awarded", "under_complaint")
+        and row.status == "awarded",
+        recorded_status=row.status,
+        declared=row.declared,
+        values=row.values,
+        exclusion_reason=row.exclusion_reason or None,
+        qualified=row.qualified,
+        breakdown=row.breakdown,
+        publicity_ends_at=_iso(row.publicity_ends_at),
+        ended_at=_iso(row.ended_at),
+        end_reason=row.end_reason or None,
+        ended_by=(
+            {"role": row.ended_by_role, "subject": row.ended_by_subject}
+            if row.ended_by_role
+            else None
+        ),
+        open_complaints=row.open_complaints,
+        complaints=[dict(r._mapping) for r in found],
+        entered_at=_iso(row.entered_at),
+        version=row.version,
+    )
+    return result
+
+
+def _plain_row(row: Row[Any]) -> dict[str, Any]:
+    return {k: (_iso(v) if isinstance(v, datetime) else v) for k, v in row._mapping.items()}
+
+
+async def scheme(conn: AsyncConnection, scheme_id: str) -> dict[str, Any] | None:
+    row = await _one(conn, schemes, scheme_id)
+    return _plain_row(row) if row is not None else None
+
+
+async def ranking(conn: AsyncConnection, scheme_id: str, *, now: datetime) -> dict[str, Any] | None:
+    row = await _one(conn, schemes, scheme_id)
+    if row is None:
+        return None
+    ranked, unranked = [], []
+    rows = await conn.execute(
+        select(candidacies).where(c.scheme_id == scheme_id).order_by(c.rank, c.credit_code, c.id)
+    )
+    for r in rows:
+        if r.rank is not None:
+            entry = _title(r, now)
+            entry.update(qualified=r.qualified, breakdown=r.breakdown)
+            ranked.append(entry)
+        elif r.status in ("excluded", "not_ranked"):
+            entry = _title(r, now)
+            entry["reason"] = r.exclusion_reason
+            unranked.append(entry)
+    return {
+        "scheme": _plain_row(row),
+        "published": row.ranked_at is not None,
+        "entries": ranked,
+        "not_ranked": unranked,
+    }
+
+
+async def complaint(conn: AsyncConnection, complaint_id: str) -> dict[str, Any] | None:
+    row = await _one(conn, complaints, complaint_id)
+    return _plain_row(row) if row is not None else None
+
+
+async def declaration(conn: AsyncConnection, declaration_id: str) -> dict[str, Any] | None:
+    row = await _one(conn, declarations, declaration_id)
+    return _plain_row(row) if row is not None else None
+
+
+async def body(conn: AsyncConnection, body_id: str) -> dict[str, Any] | None:
+    row = await _one(conn, bodies, body_id)
+    return _plain_row(row) if row is not None else None
+
+
+def _event(row: Row[Any]) -> dict[str, Any]:
+    return {
+        "position": row.position,
+        "type": row.event_type,
+        "aggregate_type": row.aggregate_type,
+        "aggregate_id": row.aggregate_id,
+        "aggregate_version": row.aggregate_version,
+        "timestamp": _iso(row.timestamp),
+        "actor": {"role": row.actor_role, "subject": row.actor_subject},
+        "credit_code": row.credit_code,
+        "candidacy_id": row.candidacy_id,
+        "data": row.data,
+    }
+
+
+async def _events(
+    conn: AsyncConnection, *where: Any, after: int, limit: int
+) -> list[dict[str, Any]]:
+    rows = await conn.execute(
+        select(events)
+        .where(events.c.position > after, *where)
+        .order_by(events.c.position)
+        .limit(limit)
+    )
+    return [_event(r) for r in rows]
+
+
+async def enterprise_history(
+    conn: AsyncConnection, credit_code: str, *, after: int = 0, limit: int = 100
+) -> list[dict[str, Any]]:
+    return await _events(conn, events.c.credit_code == credit_code, after=after, limit=limit)
+
+
+async def candidacy_history(
+    conn: AsyncConnection, candidacy_id: str, *, after: int = 0, limit: int = 100
+) -> list[dict[str, Any]]:
+    return await _events(conn, events.c.candidacy_id == candidacy_id, after=after, limit=limit)
+
+
+async def feed(conn: AsyncConnection, *, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+    return await _events(conn, after=after, limit=limit)

@@ -1,0 +1,168 @@
+"""Current state of bodies, declarations, schemes and complaints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Table, insert, update
+
+from projections.base import Projection, on
+from projections.encoding import plain
+from projections.tables import bodies, complaints, declarations, schemes
+
+
+def _set(conn: Connection, table: Table, event: Any, **values: Any) -> None:
+    """Update one row from an event, always advancing its version."""
+    values["version"] = event.originator_version
+    conn.execute(update(table).where(table.c.id == str(event.originator_id)).values(**values))
+
+
+def _declaration_content(e: Any) -> dict[str, Any]:
+    return {
+        "title": e.title,
+        "product_name": e.product.name,
+        "product_model": e.product.model,
+        "category": e.product.category,
+        "indicators": plain(e.indicators),
+        "disclosed_on": e.disclosed_on.isoformat(),
+    }
+
+
+class Records(Projection):
+    """One row per body, declaration, scheme and complaint, kept current."""
+
+    name = "records"
+    tables = (bodies, declarations, schemes, complaints)
+
+    @on("EvaluationBody.Registered")
+    def registered(self, conn: Connection, e: Any, position: int) -> None:
+        conn.execute(
+            insert(bodies).values(
+                id=str(e.originator_id),
+                name=e.name,
+                kind=e.kind,
+                categories=list(e.categories),
+                status="registered",
+                registered_at=e.timestamp,
+                version=e.originator_version,
+            )
+        )
+
+    @on("EvaluationBody.Suspended", "EvaluationBody.Reinstated")
+    def body_status(self, conn: Connection, e: Any, position: int) -> None:
+        status = "suspended" if type(e).__name__ == "Suspended" else "registered"
+        _set(conn, bodies, e, status=status)
+
+    @on("Declaration.Declared")
+    def declared(self, conn: Connection, e: Any, position: int) -> None:
+        conn.execute(
+            insert(declarations).values(
+                id=str(e.originator_id),
+                credit_code=e.enterprise.credit_code,
+                enterprise_name=e.enterprise.name,
+                region=e.enterprise.region,
+                standard_number=e.standard_number,
+                revision=1,
+                status="active",
+                withdrawal_reason="",
+                declared_at=e.timestamp,
+                version=e.originator_version,
+                **_declaration_content(e),
+            )
+        )
+
+    @on("Declaration.Revised")
+    def revised(self, conn: Connection, e: Any, position: int) -> None:
+        _set(conn, declarations, e, revision=e.revision, **_declaration_content(e))
+
+    @on("Declaration.Withdrawn")
+    def withdrawn(self, conn: Connection, e: Any, position: int) -> None:
+        _set(conn, declarations, e, status="withdrawn", withdrawal_reason=e.reason)
+
+    @on("Scheme.Drafted")
+    def drafted(self, conn: Connection, e: Any, position: int) -> None:
+        conn.execute(
+            insert(schemes).values(
+                id=str(e.originator_id),
+                body_id=str(e.body_id),
+                title=e.title,
+                category=e.category,
+                cycle=e.cycle,
+                level=e.level,
+                region=e.region,
+                status="draft",
+                indicators=plain(e.indicators),
+                top_n=e.top_n,
+                publicity_days=e.publicity_days,
+                validity_days=e.validity_days,
+                candidates=0,
+                rejection_reason="",
+                drafted_at=e.timestamp,
+                version=e.originator_version,
+            )
+        )
+
+    @on("Scheme.Approved")
+    def approved(self, conn: Connection, e: Any, position: int) -> None:
+        _set(conn, schemes, e, status="approved", reviewed_at=e.timestamp)
+
+    @on("Scheme.Rejected")
+    def rejected(self, conn: Connection, e: Any, position: int) -> None:
+        _set(
+            conn, schemes, e, status="rejected", reviewed_at=e.timestamp, rejection_reason=e.reason
+        )
+
+    @on("Scheme.CandidateEntered")
+    def candidate_entered(self, conn: Connection, e: Any, position: int) -> None:
+        _set(conn, schemes, e, candidates=schemes.c.candidates + 1)
+
+    @on("Scheme.RankingPublished")
+    def ranking_published(self, conn: Connection, e: Any, position: int) -> None:
+        _set(
+            conn,
+            schemes,
+            e,
+            status="ranked",
+            ranked_at=e.timestamp,
+            publicity_ends_at=e.publicity_ends_at,
+        )
+
+    @on("Scheme.Awarded")
+    def awarded(self, conn: Connection, e: Any, position: int) -> None:
+        _set(conn, schemes, e, status="awarded", awarded_at=e.timestamp, valid_until=e.valid_until)
+
+    @on("Complaint.Filed")
+    def filed(self, conn: Connection, e: Any, position: int) -> None:
+        conn.execute(
+            insert(complaints).values(
+                id=str(e.originator_id),
+                candidacy_id=str(e.candidacy_id),
+                complainant_kind=e.complainant_kind,
+                grounds=e.grounds,
+                description=e.description,
+                evidence=list(e.evidence),
+                status="filed",
+                findings="",
+                filed_by_role=e.actor.role,
+                filed_by_subject=e.actor.subject,
+                filed_at=e.timestamp,
+                version=e.originator_version,
+            )
+        )
+
+    @on("Complaint.InvestigationStarted")
+    def investigating(self, conn: Connection, e: Any, position: int) -> None:
+        _set(conn, complaints, e, status="under_investigation")
+
+    @on("Complaint.Upheld", "Complaint.Dismissed")
+    def decided(self, conn: Connection, e: Any, position: int) -> None:
+        _set(
+            conn,
+            complaints,
+            e,
+            status="upheld" if type(e).__name__ == "Upheld" else "dismissed",
+            findings=e.findings,
+            decided_by_role=e.actor.role,
+            decided_by_subject=e.actor.subject,
+            decided_at=e.timestamp,
+        )

@@ -1,0 +1,197 @@
+"""Read-model tables (SQLAlchemy Core). Each row is derived from the event log only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; stored as naive UTC on every backend."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if isinstance(value, datetime) else value
+
+
+metadata = MetaData()
+ID = String(36)
+TS = UTCDateTime()
+
+tracking = Table(
+    "tracking",
+    metadata,
+    Column("projection", String(64), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("aggregate_id", ID, nullable=False),
+    Column("aggregate_version", Integer, nullable=False),
+    Column("aggregate_type", String(64), nullable=False),
+    Column("event_type", String(128), nullable=False),
+    Column("timestamp", TS, nullable=False),
+    Column("actor_role", String(32), nullable=False),
+    Column("actor_subject", String(200), nullable=False),
+    Column("credit_code", String(18)),
+    Column("candidacy_id", ID),
+    Column("data", JSON, nullable=False),
+    Index("ix_events_credit_code", "credit_code", "position"),
+    Index("ix_events_candidacy", "candidacy_id", "position"),
+)
+
+# Which enterprise and candidacy an aggregate's events belong to (for the histories).
+subjects = Table(
+    "subjects",
+    metadata,
+    Column("aggregate_id", ID, primary_key=True),
+    Column("credit_code", String(18)),
+    Column("candidacy_id", ID),
+)
+
+bodies = Table(
+    "bodies",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("categories", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("registered_at", TS, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+declarations = Table(
+    "declarations",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("credit_code", String(18), nullable=False, index=True),
+    Column("enterprise_name", String(200), nullable=False),
+    Column("region", String(6), nullable=False),
+    Column("standard_number", String(100), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("product_name", String(200), nullable=False),
+    Column("product_model", String(200), nullable=False),
+    Column("category", String(32), nullable=False, index=True),
+    Column("indicators", JSON, nullable=False),
+    Column("disclosed_on", String(10), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("withdrawal_reason", Text, nullable=False),
+    Column("declared_at", TS, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+schemes = Table(
+    "schemes",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("body_id", ID, nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("cycle", Integer, nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("region", String(6), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("indicators", JSON, nullable=False),
+    Column("top_n", Integer, nullable=False),
+    Column("publicity_days", Integer, nullable=False),
+    Column("validity_days", Integer, nullable=False),
+    Column("candidates", Integer, nullable=False),
+    Column("rejection_reason", Text, nullable=False),
+    Column("drafted_at", TS, nullable=False),
+    Column("reviewed_at", TS),
+    Column("ranked_at", TS),
+    Column("publicity_ends_at", TS),
+    Column("awarded_at", TS),
+    Column("valid_until", TS),
+    Column("version", Integer, nullable=False),
+)
+
+candidacies = Table(
+    "candidacies",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("scheme_id", ID, nullable=False, index=True),
+    Column("declaration_id", ID, nullable=False),
+    Column("body_id", ID, nullable=False),
+    Column("credit_code", String(18), nullable=False, index=True),
+    Column("enterprise_name", String(200), nullable=False),
+    Column("enterprise_region", String(6), nullable=False),
+    Column("standard_number", String(100), nullable=False),
+    Column("product_name", String(200), nullable=False),
+    Column("product_model", String(200), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("cycle", Integer, nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("scheme_region", String(6), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("declared", JSON, nullable=False),
+    Column("values", JSON, nullable=False),
+    Column("exclusion_reason", Text, nullable=False),
+    Column("rank", Integer),
+    Column("score", String(40)),
+    Column("qualified", Boolean, nullable=False),
+    Column("breakdown", JSON, nullable=False),
+    Column("publicity_ends_at", TS),
+    Column("awarded_at", TS),
+    Column("valid_until", TS),
+    Column("ended_at", TS),
+    Column("end_reason", Text, nullable=False),
+    Column("ended_by_role", String(32)),
+    Column("ended_by_subject", String(200)),
+    Column("open_complaints", Integer, nullable=False),
+    Column("entered_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Column("version", Integer, nullable=False),
+    # Serves current leaders and as_of: awarded titles by list, by time window.
+    Index("ix_candidacies_titles", "awarded_at", "category", "cycle"),
+)
+
+complaints = Table(
+    "complaints",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("candidacy_id", ID, nullable=False, index=True),
+    Column("complainant_kind", String(32), nullable=False),
+    Column("grounds", String(32), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("evidence", JSON, nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("findings", Text, nullable=False),
+    Column("filed_by_role", String(32), nullable=False),
+    Column("filed_by_subject", String(200), nullable=False),
+    Column("filed_at", TS, nullable=False),
+    Column("decided_by_role", String(32)),
+    Column("decided_by_subject", String(200)),
+    Column("decided_at", TS),
+    Column("version", Integer, nullable=False),
+)
