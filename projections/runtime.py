@@ -8,7 +8,9 @@ import threading
 import time
 from datetime import datetime
 
+from eventsourcing.persistence import PersistenceError
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from projections.candidacies import Candidacies
@@ -43,7 +45,7 @@ class ReadSide:
     def start(self) -> None:
         """Create missing tables; start the follower and sweeper threads when configured."""
         create_tables(self.writer, self.settings)
-        self.follower = Follower(self.registry, self.writer, all_projections())
+        self._new_follower()
         if self.settings.run_projections:
             self._spawn(self._follow, "projection-follower")
             self._spawn(self._sweep_loop, "expiry-sweeper")
@@ -54,16 +56,24 @@ class ReadSide:
         self._threads.append(thread)
 
     def _follow(self) -> None:
-        assert self.follower is not None
         while not self._stop.is_set():
+            follower = self.follower or self._new_follower()
             try:
-                if self.follower.run_once():
+                if follower.run_once():
                     continue
             except TrackingConflict:
                 log.warning("another follower advanced the projections; reloading positions")
-                self.follower = Follower(self.registry, self.writer, all_projections())
+                self.follower = None
+            except (SQLAlchemyError, PersistenceError):
+                # The database is unreachable or failed: nothing was applied; try again.
+                log.exception("projection batch failed; retrying")
+                self.follower = None
             self._wake.wait(self.settings.poll_interval)
             self._wake.clear()
+
+    def _new_follower(self) -> Follower:
+        self.follower = Follower(self.registry, self.writer, all_projections())
+        return self.follower
 
     def _sweep_loop(self) -> None:
         while not self._stop.wait(self.settings.sweep_interval):

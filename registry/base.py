@@ -58,7 +58,7 @@ class RegistryBase(Application[UUID]):
         except ValueError:
             raise NotFound(f"no {what} {aggregate_id}") from None
         try:
-            aggregate = self.repository.get(key)
+            aggregate: Aggregate = self.repository.get(key)
         except AggregateNotFoundError:
             raise NotFound(f"no {what} {aggregate_id}") from None
         if not isinstance(aggregate, cls):
