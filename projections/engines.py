@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from projections.tables import metadata
 from registry.settings import Settings
 
 
@@ -20,15 +19,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _options(settings: Settings) -> dict[str, Any]:
-    if settings.is_postgres:
-        return {"execution_options": {"schema_translate_map": {None: settings.read_schema}}}
-    return {}
+def _options(settings: Settings, *, asynchronous: bool) -> dict[str, Any]:
+    """On PostgreSQL the read models live in their own schema, first on the search path."""
+    if not settings.is_postgres:
+        return {}
+    if asynchronous:
+        return {"connect_args": {"server_settings": {"search_path": settings.read_schema}}}
+    return {"connect_args": {"options": f"-csearch_path={settings.read_schema}"}}
 
 
 def sync_engine(settings: Settings) -> Engine:
     """The engine projections write through."""
-    engine = create_engine(settings.read_url(asynchronous=False), **_options(settings))
+    engine = create_engine(
+        settings.read_url(asynchronous=False), **_options(settings, asynchronous=False)
+    )
     if not settings.is_postgres:
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -36,15 +40,16 @@ def sync_engine(settings: Settings) -> Engine:
 
 def async_engine(settings: Settings) -> AsyncEngine:
     """The engine queries read through."""
-    engine = create_async_engine(settings.read_url(asynchronous=True), **_options(settings))
+    engine = create_async_engine(
+        settings.read_url(asynchronous=True), **_options(settings, asynchronous=True)
+    )
     if not settings.is_postgres:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 
 
-def create_tables(engine: Engine, settings: Settings) -> None:
-    """Create the read-model schema and tables that do not exist yet."""
-    with engine.begin() as conn:
-        if settings.is_postgres:
+def prepare_schema(engine: Engine, settings: Settings) -> None:
+    """On PostgreSQL, create the read models' schema if it does not exist."""
+    if settings.is_postgres:
+        with engine.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{settings.read_schema}"'))
-        metadata.create_all(conn)

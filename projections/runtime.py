@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from projections import schema
 from projections.candidacies import Candidacies
-from projections.engines import async_engine, create_tables, sync_engine
+from projections.engines import async_engine, sync_engine
 from projections.follower import Follower, TrackingConflict
 from projections.history import History
 from projections.records import Records
@@ -43,8 +44,8 @@ class ReadSide:
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
-        """Create missing tables; start the follower and sweeper threads when configured."""
-        create_tables(self.writer, self.settings)
+        """Migrate the read models; start the follower and sweeper threads when configured."""
+        schema.upgrade(self.writer, self.settings)
         self._new_follower()
         if self.settings.run_projections:
             self._spawn(self._follow, "projection-follower")

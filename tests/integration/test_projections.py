@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select, update
 
-from projections import queries
-from projections.engines import create_tables, sync_engine
+from projections import queries, schema
+from projections.engines import sync_engine
 from projections.follower import Follower, TrackingConflict
 from projections.runtime import ReadSide, all_projections
 from projections.tables import candidacies, events, tracking
@@ -32,7 +32,7 @@ def registry(store: Settings, clock: Clock) -> Iterator[LeaderRegistry]:
 
 def follower(store: Settings, registry: LeaderRegistry, batch_size: int = 500) -> Follower:
     engine = sync_engine(store)
-    create_tables(engine, store)
+    schema.upgrade(engine, store)
     return Follower(registry, engine, all_projections(), batch_size=batch_size)
 
 
