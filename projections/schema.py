@@ -8,13 +8,14 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 import migrations
 from projections.engines import prepare_schema
 from registry.settings import Settings
 
 SCRIPTS = Path(migrations.__file__).parent
+MIGRATION_LOCK = 0x6C72_6D69  # "lrmi"
 
 
 def alembic_config() -> Config:
@@ -28,6 +29,9 @@ def upgrade(engine: Engine, settings: Settings, revision: str = "head") -> None:
     prepare_schema(engine, settings)
     config = alembic_config()
     with engine.begin() as conn:
+        if settings.is_postgres:
+            # API replicas and workers may all migrate at start: one at a time.
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
 

@@ -80,3 +80,9 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
 def sqlite_store(tmp_path: Path) -> Settings:
     """Settings for a fresh, empty SQLite database (for SQLite-specific tests)."""
     return _sqlite_settings(tmp_path)
+
+
+@pytest.fixture
+def postgres_store() -> Iterator[Settings]:
+    """Settings for a fresh PostgreSQL database (for multi-process tests)."""
+    yield from _postgres_settings()

@@ -1,0 +1,117 @@
+"""The projection worker process: one active writer per database, the others standing by.
+
+On PostgreSQL the active worker holds a session advisory lock; if it dies, the server
+releases the lock with its connection and a standby takes over. It follows the log
+by LISTEN/NOTIFY (the event store notifies on every append) with a poll as a backstop.
+The tracking compare-and-set still guarantees exactly-once if two ever overlap.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+from projections import schema
+from projections.engines import sync_engine
+from projections.follower import Follower, TrackingConflict
+from projections.runtime import all_projections
+from registry.application import LeaderRegistry
+from registry.settings import Settings
+
+log = logging.getLogger(__name__)
+LOCK_KEY = 0x6C72_7072  # "lrpr": one lock for the registry's projections
+
+
+def conninfo(settings: Settings) -> str:
+    url = make_url(settings.database_url)
+    parts = {
+        "host": url.host,
+        "port": url.port,
+        "user": url.username,
+        "password": url.password,
+        "dbname": url.database,
+    }
+    return psycopg.conninfo.make_conninfo("", **{k: v for k, v in parts.items() if v is not None})
+
+
+@contextmanager
+def leadership(settings: Settings, stop: threading.Event) -> Iterator[psycopg.Connection | None]:
+    """Block until this process is the active worker; yield the lock-holding connection."""
+    if not settings.is_postgres:
+        yield None  # the embedded store has one process
+        return
+    # The application name lets operators (and tests) see which process is active.
+    name = f"leader-registry-worker-{os.getpid()}"
+    conn = psycopg.connect(conninfo(settings), autocommit=True, application_name=name)
+    try:
+        while not stop.is_set():
+            if conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone() == (True,):
+                log.info("this worker is now the active projection writer")
+                yield conn
+                return
+            stop.wait(1.0)
+        yield None
+    finally:
+        conn.close()
+
+
+def follow(settings: Settings, registry: LeaderRegistry, stop: threading.Event) -> None:
+    """Run as the active worker until stopped (or until the lock connection fails)."""
+    engine = sync_engine(settings)
+    schema.upgrade(engine, settings)
+    try:
+        with leadership(settings, stop) as conn:
+            if stop.is_set():
+                return
+            follower = Follower(registry, engine, all_projections())
+            if conn is not None:
+                conn.execute(f'LISTEN "{registry.recorder.channel_name}"')  # type: ignore[attr-defined]
+            while not stop.is_set():
+                try:
+                    follower.catch_up()
+                except TrackingConflict:
+                    log.warning("tracking moved under this worker; reloading positions")
+                    follower = Follower(registry, engine, all_projections())
+                    continue
+                if conn is not None:
+                    for _ in conn.notifies(timeout=settings.poll_interval, stop_after=1):
+                        pass
+                else:
+                    stop.wait(settings.poll_interval)
+    finally:
+        engine.dispose()
+
+
+def main() -> None:
+    """Entry point of `leader-registry project`: follow until SIGTERM or SIGINT."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = Settings()
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    registry = LeaderRegistry(env=settings.event_store_env())
+    try:
+        while not stop.is_set():
+            try:
+                follow(settings, registry, stop)
+            except psycopg.OperationalError:
+                log.exception("lost the database connection; standing by again")
+                stop.wait(1.0)
+    finally:
+        registry.close()
+
+
+if __name__ == "__main__":
+    main()
