@@ -1,0 +1,120 @@
+"""Rebuilding one projection from the event log into shadow tables, then switching over.
+
+Reads keep being served from the live tables while the shadow copy is built. The switch
+copies the shadow rows into the live tables and sets the projection's tracking position
+to the shadow's, in one transaction; a live follower that had gone further then fails its
+compare-and-set, reloads, and re-applies the remaining events on top of the rebuilt rows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, delete, event, insert, select, text
+from sqlalchemy import update as sql_update
+
+from projections.base import Projection
+from projections.engines import sync_engine
+from projections.runtime import all_projections
+from projections.tables import tracking
+from registry.base import RegistryBase
+from registry.settings import Settings
+
+SHADOW = "rebuild"
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    rate: float  # events per second
+
+    @property
+    def seconds_left(self) -> float:
+        return (self.total - self.done) / self.rate if self.rate > 0 else 0.0
+
+
+class UnknownProjection(ValueError):
+    """No projection has that name."""
+
+
+def find(name: str) -> Projection:
+    for p in all_projections():
+        if p.name == name:
+            return p
+    names = ", ".join(p.name for p in all_projections())
+    raise UnknownProjection(f"no projection {name!r}; choose one of {names}")
+
+
+def _engines(settings: Settings) -> tuple[Engine, Engine, str]:
+    """(live engine, shadow engine, shadow schema): the shadow's unqualified tables land
+    in a schema of their own (PostgreSQL) or an attached file (SQLite)."""
+    if settings.is_postgres:
+        live = sync_engine(settings)
+        schema = f"{settings.read_schema}_{SHADOW}"
+        with live.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    else:
+        read_file = Path(str(settings.read_url(asynchronous=False).database))
+        shadow_file = read_file.with_name(read_file.stem + f".{SHADOW}" + read_file.suffix)
+        live = sync_engine(settings)
+        schema = SHADOW
+
+        @event.listens_for(live, "connect")
+        def attach(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.execute(f"ATTACH DATABASE '{shadow_file}' AS {SHADOW}")
+
+    return live, live.execution_options(schema_translate_map={None: schema}), schema
+
+
+def rebuild(
+    settings: Settings,
+    registry: RegistryBase,
+    name: str,
+    report: Callable[[Progress], None] = lambda _: None,
+    batch_size: int = 2000,
+) -> int:
+    """Rebuild projection `name` from the whole log; returns the position it reached."""
+    projection = find(name)
+    live, shadow, schema = _engines(settings)
+    shadow_tables = MetaData()
+    for table in projection.tables:
+        table.to_metadata(shadow_tables)
+    with shadow.begin() as conn:
+        shadow_tables.drop_all(conn)
+        shadow_tables.create_all(conn)
+    total = registry.recorder.max_notification_id() or 0
+    position, started = 0, time.monotonic()
+    while True:
+        notifications = registry.recorder.select_notifications(
+            start=position, limit=batch_size, inclusive_of_start=False
+        )
+        if not notifications:
+            break
+        with shadow.begin() as conn:
+            for n in notifications:
+                projection.handle(conn, registry.mapper.to_domain_event(n), n.id)
+        position = notifications[-1].id
+        total = max(total, position)
+        report(Progress(position, total, position / max(time.monotonic() - started, 1e-9)))
+    _switch(live, schema, projection, position)
+    live.dispose()
+    return position
+
+
+def _switch(live: Engine, schema: str, projection: Projection, at: int) -> None:
+    with live.begin() as conn:
+        for table in projection.tables:
+            source = table.to_metadata(MetaData(), schema=schema)
+            conn.execute(delete(table))
+            conn.execute(insert(table).from_select(list(table.columns.keys()), select(source)))
+        conn.execute(
+            sql_update(tracking).where(tracking.c.projection == projection.name).values(position=at)
+        )
+        source_tables = [t.to_metadata(MetaData(), schema=schema) for t in projection.tables]
+        for t in source_tables:
+            t.drop(conn)
