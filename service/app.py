@@ -1,0 +1,85 @@
+"""The HTTP API: `create_app` wires the application, the read side and the routers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from projections.runtime import ReadSide
+from registry.application import LeaderRegistry
+from registry.base import utc_now
+from registry.settings import Settings
+from service import problems
+from service.routers import access, declarations, reads, schemes, titles
+from service.schemas.reads import Health
+
+TITLE = "Enterprise standard leader registry"
+VERSION = "0.1.0"
+DESCRIPTION = (
+    "Public registry of the enterprise standard leader programme (企业标准领跑者). "
+    "Writes need a bearer token and answer `{id, position}` once the read models include "
+    "that position (header `Registry-Consistency: pending` if they did not in time). "
+    "Reads are public. Errors are RFC 9457 `application/problem+json`."
+)
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Callable[[], datetime] | None = None
+) -> FastAPI:
+    """Build the API; the event store and the read side are opened by the lifespan."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        registry = LeaderRegistry(env=settings.event_store_env(), clock=clock or utc_now)
+        try:
+            read_side = ReadSide(settings, registry)
+            read_side.start()
+            app.state.registry, app.state.read_side = registry, read_side
+            try:
+                yield
+            finally:
+                await read_side.close()
+        finally:
+            close = getattr(registry, "close", None)
+            if callable(close):
+                close()
+
+    app = FastAPI(title=TITLE, version=VERSION, description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    problems.install(app)
+    for module in (access, declarations, schemes, titles, reads):
+        app.include_router(module.router)
+
+    @app.get("/healthz", response_model=Health, tags=["health"], operation_id="health")
+    async def health() -> Health:
+        """Liveness: the process answers."""
+        return Health(status="ok")
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            schema = problems.Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            components = document.setdefault("components", {}).setdefault("schemas", {})
+            components.update(schema.pop("$defs", {}))
+            components["Problem"] = schema
+            app.openapi_schema = document
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def app_factory() -> FastAPI:
+    """For `uvicorn --factory service.app:app_factory`: settings from REGISTRY_* variables."""
+    return create_app()

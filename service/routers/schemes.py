@@ -1,0 +1,119 @@
+"""Writes: schemes are drafted, reviewed, filled with candidates, evaluated, ranked, awarded."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from domain.errors import InvalidInput
+from service.consistency import CommandsDep
+from service.deps import ActorDep
+from service.problems import WRITE_ERRORS
+from service.schemas.common import ReceiptOut
+from service.schemas.schemes import DraftScheme, EnterCandidate, Evaluate, ReviewScheme
+
+router = APIRouter(prefix="/v1", tags=["schemes"], responses=WRITE_ERRORS)
+
+
+@router.post("/schemes", status_code=201, response_model=ReceiptOut, operation_id="draft_scheme")
+async def draft_scheme(
+    payload: DraftScheme, actor: ActorDep, commands: CommandsDep, response: Response
+) -> ReceiptOut:
+    """Draft the calling body's evaluation scheme for one category, list and cycle."""
+    receipt = await commands.run(
+        commands.registry.draft_scheme,
+        actor,
+        title=payload.title,
+        category=payload.category,
+        cycle=payload.cycle,
+        level=payload.level.value,
+        region=payload.region,
+        indicators=[indicator.to_domain() for indicator in payload.indicators],
+        top_n=payload.top_n,
+        publicity_days=payload.publicity_days,
+        validity_days=payload.validity_days,
+    )
+    response.headers["Location"] = f"/v1/schemes/{receipt['id']}"
+    return ReceiptOut(**receipt)
+
+
+@router.post(
+    "/schemes/{scheme_id}/approval", response_model=ReceiptOut, operation_id="review_scheme"
+)
+async def review_scheme(
+    scheme_id: str, payload: ReviewScheme, actor: ActorDep, commands: CommandsDep
+) -> ReceiptOut:
+    """Approve a drafted scheme after expert review, or reject it with a reason."""
+    receipt = await commands.run(
+        commands.registry.review_scheme,
+        actor,
+        scheme_id,
+        approved=payload.approved,
+        reason=payload.reason,
+    )
+    return ReceiptOut(**receipt)
+
+
+@router.post(
+    "/schemes/{scheme_id}/candidates",
+    status_code=201,
+    response_model=ReceiptOut,
+    operation_id="enter_candidate",
+)
+async def enter_candidate(
+    scheme_id: str,
+    payload: EnterCandidate,
+    actor: ActorDep,
+    commands: CommandsDep,
+    response: Response,
+) -> ReceiptOut:
+    """Enter a declared standard of the scheme's category as a candidate."""
+    receipt = await commands.run(
+        commands.registry.enter_candidate,
+        actor,
+        scheme_id,
+        declaration_id=str(payload.declaration_id),
+    )
+    response.headers["Location"] = f"/v1/candidacies/{receipt['id']}"
+    return ReceiptOut(**receipt)
+
+
+@router.post(
+    "/candidacies/{candidacy_id}/evaluations",
+    response_model=ReceiptOut,
+    operation_id="evaluate_candidacy",
+)
+async def evaluate_candidacy(
+    candidacy_id: str, payload: Evaluate, actor: ActorDep, commands: CommandsDep
+) -> ReceiptOut:
+    """Record a candidate's verified indicator values, or exclude it with a reason."""
+    if payload.excluded:
+        if payload.values is not None:
+            raise InvalidInput("an excluded candidate has no values", field="values")
+        if not payload.reason.strip():
+            raise InvalidInput("an exclusion needs a reason", field="reason")
+    elif payload.values is None:
+        raise InvalidInput("give the verified values, or exclude with a reason", field="values")
+    receipt = await commands.run(
+        commands.registry.evaluate,
+        actor,
+        candidacy_id,
+        values=payload.values,
+        exclusion_reason=payload.reason if payload.excluded else None,
+    )
+    return ReceiptOut(**receipt)
+
+
+@router.post(
+    "/schemes/{scheme_id}/ranking", response_model=ReceiptOut, operation_id="publish_ranking"
+)
+async def publish_ranking(scheme_id: str, actor: ActorDep, commands: CommandsDep) -> ReceiptOut:
+    """Rank the evaluated candidates and open the publicity window for the qualified ones."""
+    receipt = await commands.run(commands.registry.publish_ranking, actor, scheme_id)
+    return ReceiptOut(**receipt)
+
+
+@router.post("/schemes/{scheme_id}/awards", response_model=ReceiptOut, operation_id="award_titles")
+async def award_titles(scheme_id: str, actor: ActorDep, commands: CommandsDep) -> ReceiptOut:
+    """Award the publicised candidates once the publicity window has closed."""
+    receipt = await commands.run(commands.registry.award, actor, scheme_id)
+    return ReceiptOut(**receipt)

@@ -1,0 +1,67 @@
+"""Writes: complaints, their decisions, and revocation of titles."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from service.consistency import CommandsDep
+from service.deps import ActorDep
+from service.problems import WRITE_ERRORS
+from service.schemas.common import Reason, ReceiptOut
+from service.schemas.titles import DecideComplaint, FileComplaint
+
+router = APIRouter(prefix="/v1", tags=["complaints"], responses=WRITE_ERRORS)
+
+
+@router.post(
+    "/complaints", status_code=201, response_model=ReceiptOut, operation_id="file_complaint"
+)
+async def file_complaint(
+    payload: FileComplaint, actor: ActorDep, commands: CommandsDep, response: Response
+) -> ReceiptOut:
+    """File a complaint against a publicised or awarded candidacy."""
+    receipt = await commands.run(
+        commands.registry.file_complaint,
+        actor,
+        candidacy_id=str(payload.candidacy_id),
+        complainant_kind=payload.complainant_kind.value,
+        grounds=payload.grounds.value,
+        description=payload.description,
+        evidence=payload.evidence,
+    )
+    response.headers["Location"] = f"/v1/complaints/{receipt['id']}"
+    return ReceiptOut(**receipt)
+
+
+@router.post(
+    "/complaints/{complaint_id}/decision",
+    response_model=ReceiptOut,
+    operation_id="decide_complaint",
+)
+async def decide_complaint(
+    complaint_id: str, payload: DecideComplaint, actor: ActorDep, commands: CommandsDep
+) -> ReceiptOut:
+    """Decide a complaint; an upheld complaint of nonconformity or fraud revokes the title."""
+    receipt = await commands.run(
+        commands.registry.decide_complaint,
+        actor,
+        complaint_id,
+        upheld=payload.upheld,
+        findings=payload.findings,
+    )
+    return ReceiptOut(**receipt)
+
+
+@router.post(
+    "/candidacies/{candidacy_id}/revocation",
+    response_model=ReceiptOut,
+    operation_id="revoke_title",
+)
+async def revoke_title(
+    candidacy_id: str, payload: Reason, actor: ActorDep, commands: CommandsDep
+) -> ReceiptOut:
+    """Revoke a title and publish the revocation with its reason."""
+    receipt = await commands.run(
+        commands.registry.revoke_title, actor, candidacy_id, reason=payload.reason
+    )
+    return ReceiptOut(**receipt)

@@ -1,0 +1,77 @@
+"""Requests about evaluation schemes, candidates and evaluations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import Field
+
+from domain.scheme import Level
+from domain.values import Direction, Indicator, IndicatorKind
+from service.schemas.common import (
+    CategoryCode,
+    Dec,
+    IndicatorCode,
+    IndicatorValues,
+    Label,
+    Name,
+    Request,
+    Text,
+)
+
+
+class IndicatorIn(Request):
+    code: IndicatorCode
+    name: Name
+    unit: Label = ""
+    kind: IndicatorKind
+    direction: Direction
+    baseline: Dec
+    weight: Dec
+
+    def to_domain(self) -> Indicator:
+        return Indicator(
+            code=self.code,
+            name=self.name,
+            unit=self.unit,
+            kind=self.kind.value,
+            direction=self.direction.value,
+            baseline=self.baseline,
+            weight=self.weight,
+        )
+
+
+class DraftScheme(Request):
+    """A body's evaluation scheme for one category, list (level and region) and cycle."""
+
+    title: Name
+    category: CategoryCode
+    cycle: Annotated[int, Field(ge=1900, le=9999)]
+    level: Level
+    region: Annotated[
+        str, Field(pattern=r"^(\d{6})?$", description="Division code; empty for national.")
+    ] = ""
+    indicators: Annotated[list[IndicatorIn], Field(min_length=1, max_length=100)]
+    top_n: Annotated[int, Field(ge=1, le=100_000)]
+    publicity_days: Annotated[int, Field(ge=0, le=3650)]
+    validity_days: Annotated[int, Field(ge=1, le=36_500)]
+
+
+class ReviewScheme(Request):
+    """The expert review: approve, or reject with a reason."""
+
+    approved: bool
+    reason: Text = ""
+
+
+class EnterCandidate(Request):
+    declaration_id: UUID
+
+
+class Evaluate(Request):
+    """Either the verified values, or `excluded: true` with a reason."""
+
+    values: IndicatorValues | None = None
+    excluded: bool = False
+    reason: Text = ""

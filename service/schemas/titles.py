@@ -1,0 +1,28 @@
+"""Requests about complaints and titles."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import Field
+
+from domain.complaint import ComplainantKind, Grounds
+from service.schemas.common import Name, Request, RequiredText
+
+Evidence = Annotated[list[Name], Field(max_length=100)]
+
+
+class FileComplaint(Request):
+    """A complaint that a title holder does not meet its declared level, or cheated."""
+
+    candidacy_id: UUID
+    complainant_kind: ComplainantKind
+    grounds: Grounds
+    description: RequiredText
+    evidence: Evidence = Field(default_factory=list)
+
+
+class DecideComplaint(Request):
+    upheld: bool
+    findings: RequiredText

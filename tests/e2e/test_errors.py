@@ -1,0 +1,314 @@
+"""Refusals over HTTP: problem+json with the right status and field, and nothing recorded.
+
+These tests need only the application, so the read side is replaced by a fake whose
+`wait_for` answers at once (the lifecycle tests run the real projections).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import create_async_engine
+
+import service.app
+from domain.credit_code import make_credit_code
+from registry.application import LeaderRegistry
+from registry.settings import Settings
+from service.app import create_app
+from tests.clock import Clock
+
+CODE = make_credit_code("91", "120000", 42)
+PROBLEM = "application/problem+json"
+
+
+class FakeReadSide:
+    """Stands in for the read side: always caught up (or never, if `caught_up` is False)."""
+
+    caught_up = True
+
+    def __init__(self, settings: Settings, registry: LeaderRegistry) -> None:
+        self.waited: list[int] = []
+        self.engine = create_async_engine("sqlite+aiosqlite://")  # empty: no read models
+
+    def start(self) -> None:
+        pass
+
+    async def wait_for(self, position: int, timeout: float) -> bool:
+        self.waited.append(position)
+        return self.caught_up
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+@dataclass
+class Api:
+    app: FastAPI
+    client: httpx.AsyncClient
+    admin: str
+
+    @property
+    def registry(self) -> LeaderRegistry:
+        registry: LeaderRegistry = self.app.state.registry
+        return registry
+
+    def recorded(self) -> int:
+        return int(self.registry.recorder.max_notification_id() or 0)
+
+    async def post(self, path: str, body: Any = None, token: str | None = None) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return await self.client.post(path, json=body, headers=headers)
+
+    async def credential(self, role: str, subject: str) -> str:
+        body = {"role": role, "subject": subject, "label": "test"}
+        response = await self.post("/v1/credentials", body, self.admin)
+        assert response.status_code == 201, response.text
+        token: str = response.json()["token"]
+        return token
+
+
+@pytest.fixture
+async def api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Api]:
+    monkeypatch.setattr(service.app, "ReadSide", FakeReadSide)
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/r.sqlite3")
+    app = create_app(settings, clock=Clock())
+    async with app.router.lifespan_context(app):
+        registry: LeaderRegistry = app.state.registry
+        admin = registry.bootstrap_credential(role="admin", subject="ops", label="test")
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield Api(app, client, admin["token"])
+
+
+def declaration(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "enterprise": {"credit_code": CODE, "name": "Tianjin AC Co.", "region": "120000"},
+        "standard_number": "Q/12AC 0001-2025",
+        "title": "Room air conditioner",
+        "product": {"name": "Room air conditioner", "model": "KFR-35", "category": "C3852"},
+        "indicators": {"apf": "5.2", "noise": 38},
+        "disclosed_on": "2025-01-15",
+        "commitment": True,
+    }
+    body.update(changes)
+    return body
+
+
+def assert_problem(response: httpx.Response, status: int, field: str | None = None) -> Any:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    problem = response.json()
+    assert problem["status"] == status
+    assert problem["title"] and problem["detail"] and problem["type"]
+    if field is not None:
+        assert problem["field"] == field, problem
+    return problem
+
+
+async def test_a_write_answers_its_receipt_after_the_read_side(api: Api) -> None:
+    platform = await api.credential("platform", "national-platform")
+    before = api.recorded()
+    response = await api.post("/v1/declarations", declaration(), platform)
+    assert response.status_code == 201, response.text
+    receipt = response.json()
+    assert set(receipt) == {"id", "position"} and receipt["position"] == before + 1
+    assert response.headers["location"] == f"/v1/declarations/{receipt['id']}"
+    assert "registry-consistency" not in response.headers
+    assert api.app.state.read_side.waited[-1] == receipt["position"]
+
+
+async def test_a_write_the_read_side_misses_is_marked_pending(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(FakeReadSide, "caught_up", False)
+    body = {"name": "CHEARI", "kind": "testing_institute", "categories": ["C3852"]}
+    response = await api.post("/v1/evaluation-bodies", body, api.admin)
+    assert response.status_code == 201, response.text
+    assert response.headers["registry-consistency"] == "pending"
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "Bearer lr_not-a-token", "Bearer nonsense", "Basic b3BzOnNlY3JldA==", "Bearer"],
+)
+async def test_unauthenticated_writes_are_refused(api: Api, authorization: str | None) -> None:
+    before = api.recorded()
+    headers = {"Authorization": authorization} if authorization else {}
+    body = {"name": "CHEARI", "kind": "testing_institute", "categories": ["C3852"]}
+    response = await api.client.post("/v1/evaluation-bodies", json=body, headers=headers)
+    assert_problem(response, 401)
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert api.recorded() == before
+
+
+async def test_a_revoked_credential_no_longer_works(api: Api) -> None:
+    body = {"role": "regulator", "subject": "Tianjin AMR", "label": "test"}
+    issued = (await api.post("/v1/credentials", body, api.admin)).json()
+    response = await api.post(f"/v1/credentials/{issued['id']}/revocation", None, api.admin)
+    assert response.status_code == 200, response.text
+    decision = {"upheld": True, "findings": "f"}
+    response = await api.post("/v1/complaints/x/decision", decision, issued["token"])
+    assert_problem(response, 401)
+    assert "revoked" in response.json()["detail"]
+
+
+async def test_a_role_may_not_act_outside_its_permissions(api: Api) -> None:
+    regulator = await api.credential("regulator", "Tianjin AMR")
+    before = api.recorded()
+    body = {"name": "CHEARI", "kind": "testing_institute", "categories": ["C3852"]}
+    problem = assert_problem(await api.post("/v1/evaluation-bodies", body, regulator), 403)
+    assert "regulator" in problem["detail"]
+    assert api.recorded() == before
+
+
+async def test_an_enterprise_may_declare_only_for_itself(api: Api) -> None:
+    other = await api.credential("enterprise", make_credit_code("91", "120000", 43))
+    before = api.recorded()
+    assert_problem(await api.post("/v1/declarations", declaration(), other), 403)
+    assert api.recorded() == before
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        (
+            {"enterprise": {"credit_code": CODE[:17] + "0", "name": "X", "region": "120000"}},
+            "enterprise.credit_code",
+        ),
+        (
+            {"enterprise": {"credit_code": CODE.lower(), "name": "X", "region": "120000"}},
+            "enterprise.credit_code",
+        ),
+        (
+            {"enterprise": {"credit_code": CODE, "name": "X", "region": "12000"}},
+            "enterprise.region",
+        ),
+        ({"colour": "blue"}, "colour"),
+        ({"indicators": {"apf": "NaN"}}, "indicators.apf"),
+        ({"indicators": {"apf": "Infinity"}}, "indicators.apf"),
+        ({"indicators": {"apf": "-inf"}}, "indicators.apf"),
+        ({"indicators": {"apf": "five"}}, "indicators.apf"),
+        ({"indicators": {"apf": "1e999999999"}}, "indicators.apf"),
+        ({"title": "x" * 201}, "title"),
+        ({"title": "bell\x07"}, "title"),
+        ({"title": "   "}, "title"),
+        ({"product": {"name": "AC", "model": "", "category": "c38"}}, "product.category"),
+        ({"disclosed_on": "2025-03-02"}, "disclosed_on"),  # after the registry's today
+        ({"commitment": False}, "commitment"),
+    ],
+)
+async def test_invalid_declarations_are_refused_naming_the_field(
+    api: Api, changes: dict[str, Any], field: str
+) -> None:
+    platform = await api.credential("platform", "national-platform")
+    before = api.recorded()
+    response = await api.post("/v1/declarations", declaration(**changes), platform)
+    problem = assert_problem(response, 422, field)
+    assert api.recorded() == before
+    if "errors" in problem:
+        assert problem["errors"][0]["field"] == field
+
+
+async def test_a_nan_literal_in_the_json_is_refused(api: Api) -> None:
+    platform = await api.credential("platform", "national-platform")
+    before = api.recorded()
+    raw = httpx.Request("POST", "/", json=declaration()).content.decode()
+    raw = raw.replace('"5.2"', "NaN")
+    response = await api.client.post(
+        "/v1/declarations",
+        content=raw,
+        headers={"Authorization": f"Bearer {platform}", "Content-Type": "application/json"},
+    )
+    assert_problem(response, 422, "indicators.apf")
+    assert api.recorded() == before
+
+
+async def test_malformed_json_is_a_problem_not_a_crash(api: Api) -> None:
+    response = await api.client.post(
+        "/v1/evaluation-bodies",
+        content="{not json",
+        headers={"Authorization": f"Bearer {api.admin}", "Content-Type": "application/json"},
+    )
+    assert_problem(response, 422)
+
+
+async def test_a_duplicate_declaration_conflicts(api: Api) -> None:
+    platform = await api.credential("platform", "national-platform")
+    assert (await api.post("/v1/declarations", declaration(), platform)).status_code == 201
+    before = api.recorded()
+    response = await api.post("/v1/declarations", declaration(title="Again"), platform)
+    assert_problem(response, 409, "standard_number")
+    assert api.recorded() == before
+
+
+@pytest.mark.parametrize("scheme_id", ["6b0f4f1e-2d43-5c59-9a3c-6c1d2f1e7a10", "no-such-id"])
+async def test_an_unknown_scheme_is_not_found(api: Api, scheme_id: str) -> None:
+    before = api.recorded()
+    body = {"approved": True, "reason": ""}
+    problem = assert_problem(
+        await api.post(f"/v1/schemes/{scheme_id}/approval", body, api.admin), 404
+    )
+    assert scheme_id in problem["detail"]
+    assert api.recorded() == before
+
+
+async def test_an_evaluation_needs_values_or_an_exclusion_reason(api: Api) -> None:
+    body = await api.credential("admin", "second-admin")
+    path = "/v1/candidacies/6b0f4f1e-2d43-5c59-9a3c-6c1d2f1e7a10/evaluations"
+    assert_problem(await api.post(path, {}, body), 422, "values")
+    assert_problem(await api.post(path, {"excluded": True}, body), 422, "reason")
+    assert_problem(
+        await api.post(path, {"values": {"apf": 1}, "excluded": True, "reason": "r"}, body),
+        422,
+        "values",
+    )
+
+
+async def test_unknown_routes_and_methods_answer_problems(api: Api) -> None:
+    assert_problem(await api.client.get("/v1/nowhere"), 404)
+    response = await api.client.delete("/v1/declarations")
+    assert_problem(response, 405)
+    assert "POST" in response.headers["allow"]
+
+
+async def test_invalid_query_parameters_are_refused(api: Api) -> None:
+    assert_problem(await api.client.get("/v1/leaders", params={"limit": 0}), 422, "limit")
+    assert_problem(
+        await api.client.get("/v1/leaders", params={"credit_code": "X"}), 422, "credit_code"
+    )
+    naive = {"as_of": "2025-01-01T00:00:00"}
+    assert_problem(await api.client.get("/v1/leaders", params=naive), 422, "as_of")
+    assert_problem(await api.client.get("/v1/events", params={"limit": 1001}), 422, "limit")
+
+
+async def test_health(api: Api) -> None:
+    response = await api.client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+JUNK: list[Any] = [None, [], "x", 1, {}, {"reason": None}, {"values": {"a": [1]}}, {"a": {"b": 1}}]
+UNKNOWN_ID = "6b0f4f1e-2d43-5c59-9a3c-6c1d2f1e7a10"
+
+
+@pytest.mark.parametrize("junk", JUNK, ids=repr)
+async def test_junk_bodies_are_refused_without_a_server_error(api: Api, junk: Any) -> None:
+    """Every write, given junk, answers a 4xx problem and records nothing."""
+    writes = [path for path, ops in api.app.openapi()["paths"].items() if "post" in ops]
+    assert len(writes) == 16
+    before = api.recorded()
+    for template in writes:
+        path = re.sub(r"\{[^}]+\}", UNKNOWN_ID, template)
+        response = await api.client.post(
+            path, content=json.dumps(junk), headers={"Authorization": f"Bearer {api.admin}"}
+        )
+        assert 400 <= response.status_code < 500, (path, response.text)
+        assert response.headers["content-type"].startswith(PROBLEM)
+    assert api.recorded() == before

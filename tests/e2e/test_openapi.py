@@ -1,0 +1,84 @@
+"""The committed OpenAPI document is the one the code generates (regenerate on change)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from service.openapi import DEFAULT_PATH, document, render
+
+WRITES = {
+    "/v1/evaluation-bodies": 201,
+    "/v1/evaluation-bodies/{body_id}/suspension": 200,
+    "/v1/credentials": 201,
+    "/v1/credentials/{credential_id}/revocation": 200,
+    "/v1/declarations": 201,
+    "/v1/declarations/{declaration_id}/revisions": 200,
+    "/v1/declarations/{declaration_id}/withdrawal": 200,
+    "/v1/schemes": 201,
+    "/v1/schemes/{scheme_id}/approval": 200,
+    "/v1/schemes/{scheme_id}/candidates": 201,
+    "/v1/candidacies/{candidacy_id}/evaluations": 200,
+    "/v1/schemes/{scheme_id}/ranking": 200,
+    "/v1/schemes/{scheme_id}/awards": 200,
+    "/v1/complaints": 201,
+    "/v1/complaints/{complaint_id}/decision": 200,
+    "/v1/candidacies/{candidacy_id}/revocation": 200,
+}
+READS = [
+    "/v1/leaders",
+    "/v1/candidacies/{candidacy_id}",
+    "/v1/schemes/{scheme_id}",
+    "/v1/schemes/{scheme_id}/ranking",
+    "/v1/complaints/{complaint_id}",
+    "/v1/declarations/{declaration_id}",
+    "/v1/evaluation-bodies/{body_id}",
+    "/v1/enterprises/{credit_code}/history",
+    "/v1/candidacies/{candidacy_id}/history",
+    "/v1/events",
+    "/healthz",
+]
+
+
+@pytest.fixture(scope="module")
+def spec() -> dict[str, Any]:
+    return document()
+
+
+def operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(path, method, op) for path, ops in spec["paths"].items() for method, op in ops.items()]
+
+
+def test_the_committed_document_is_up_to_date() -> None:
+    committed = Path(DEFAULT_PATH).read_text(encoding="utf-8")
+    assert committed == render(), "openapi/openapi.json is stale: run `python -m service.openapi`"
+    json.loads(committed)
+
+
+def test_every_operation_has_a_unique_id_a_tag_and_a_summary(spec: dict[str, Any]) -> None:
+    ids = [op.get("operationId") for _, _, op in operations(spec)]
+    assert all(ids) and len(set(ids)) == len(ids)
+    assert all(i == i.lower() and " " not in i for i in ids if i)
+    for path, method, op in operations(spec):
+        assert op.get("tags") and op.get("description"), (method, path)
+
+
+@pytest.mark.parametrize(("path", "status"), WRITES.items())
+def test_each_write_exists_needs_a_token_and_answers_problems(
+    spec: dict[str, Any], path: str, status: int
+) -> None:
+    op = spec["paths"][path]["post"]
+    assert str(status) in op["responses"]
+    assert op["security"] == [{"HTTPBearer": []}]
+    for code in ("401", "403", "404", "409", "422"):
+        assert "application/problem+json" in op["responses"][code]["content"]
+
+
+@pytest.mark.parametrize("path", READS)
+def test_each_read_exists_and_is_public(spec: dict[str, Any], path: str) -> None:
+    op = spec["paths"][path]["get"]
+    assert "security" not in op
+    assert "200" in op["responses"]
