@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     )
     poll_interval: float = Field(default=0.5, gt=0, description="Projection poll, seconds.")
     sweep_interval: float = Field(default=60.0, gt=0, description="Expiry sweep, seconds.")
+    ready_max_lag_events: int = Field(
+        default=10_000, ge=0, description="/readyz fails when a projection is further behind."
+    )
+    ready_max_lag_seconds: float = Field(
+        default=60.0, ge=0, description="/readyz fails when the oldest unprojected event is older."
+    )
     consistency_timeout: float = Field(
         default=10.0, ge=0, description="How long a write waits for the read models."
     )

@@ -7,16 +7,18 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from fastapi.openapi.utils import get_openapi
 
+from projections.readiness import readiness
 from projections.runtime import ReadSide
 from registry.application import LeaderRegistry
 from registry.base import utc_now
 from registry.settings import Settings
 from service import problems
+from service.deps import ReadSideDep, RegistryDep
 from service.routers import access, declarations, reads, schemes, titles
-from service.schemas.reads import Health
+from service.schemas.reads import Health, Readiness
 
 TITLE = "Enterprise standard leader registry"
 VERSION = "0.1.0"
@@ -60,6 +62,20 @@ def create_app(
     async def health() -> Health:
         """Liveness: the process answers."""
         return Health(status="ok")
+
+    @app.get(
+        "/readyz",
+        response_model=Readiness,
+        tags=["health"],
+        operation_id="readiness",
+        responses={503: {"model": Readiness, "description": "Not ready"}},
+    )
+    def ready(registry: RegistryDep, read_side: ReadSideDep, response: Response) -> dict[str, Any]:
+        """Readiness: databases reachable, read schema at head, projections within lag limits."""
+        report = readiness(settings, registry, read_side.writer, registry.now())
+        if not report["ready"]:
+            response.status_code = 503
+        return report
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -20,3 +20,11 @@ class LeaderPage(BaseModel):
 
 class Health(BaseModel):
     status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    """Whether this process should receive traffic, and why not."""
+
+    model_config = ConfigDict(extra="allow")
+
+    ready: bool
