@@ -25,7 +25,11 @@ class Receipt(TypedDict):
 
 
 class AlreadyExists(Conflict):
-    """A record with the same natural key exists, or it changed concurrently."""
+    """A record with the same natural key exists."""
+
+
+class WriteConflict(Conflict):
+    """Another command changed the same record first; running the command again is safe."""
 
 
 def utc_now() -> datetime:
@@ -73,8 +77,9 @@ class RegistryBase(Application[UUID]):
         try:
             recordings = self.save(result, *others)
         except IntegrityError:
-            raise AlreadyExists(
-                "the record already exists or was changed concurrently; reload and retry"
+            # Optimistic concurrency: an aggregate version was taken by another writer.
+            raise WriteConflict(
+                "the record was changed by another request at the same time; retry"
             ) from None
         position = max((r.notification.id for r in recordings), default=0)
         return Receipt(id=str(result.id), position=position)

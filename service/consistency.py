@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, ParamSpec, TypeVar
 
@@ -9,12 +11,27 @@ from fastapi import Depends, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from registry.base import Receipt
+from registry.base import Receipt, WriteConflict
 from service.deps import ReadSideDep, RegistryDep, SettingsDep
 
 HEADER = "Registry-Consistency"
 P = ParamSpec("P")
 R = TypeVar("R", bound=Receipt)
+
+
+ATTEMPTS = 10
+
+
+def retrying(case: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run a use case, again on a write conflict: each run reloads the current state
+    and re-checks every rule, so a retry can never record a stale decision."""
+    for attempt in range(ATTEMPTS - 1):
+        try:
+            return case(*args, **kwargs)
+        except WriteConflict:
+            # Jittered backoff, so that colliding writers do not collide again in step.
+            time.sleep(random.uniform(0, 0.005 * 2**attempt))
+    return case(*args, **kwargs)
 
 
 class Commands:
@@ -33,7 +50,7 @@ class Commands:
         self.response = response
 
     async def run(self, case: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
-        receipt = await run_in_threadpool(case, *args, **kwargs)
+        receipt = await run_in_threadpool(retrying, case, *args, **kwargs)
         if not await self.read_side.wait_for(receipt["position"], self.timeout):
             self.response.headers[HEADER] = "pending"
         return receipt

@@ -6,7 +6,8 @@ import secrets
 from datetime import datetime
 
 from domain import ids
-from domain.credential import Credential, hash_token
+from domain.credential import Credential, InvalidCredential, hash_token
+from domain.credit_code import credit_code_problem
 from domain.errors import DomainError
 from domain.evaluation_body import EvaluationBody
 from domain.values import Actor, Role
@@ -57,6 +58,8 @@ class AccessCases(RegistryBase):
         check_role(actor, "issue_credential")
         if role == Role.EVALUATION_BODY:
             self.load(EvaluationBody, subject, "evaluation body")  # must exist
+        if role == Role.ENTERPRISE and (problem := credit_code_problem(subject)):
+            raise InvalidCredential(f"subject must be a credit code: {problem}", field="subject")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         credential = Credential.issue(
             token=token,

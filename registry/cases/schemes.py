@@ -10,7 +10,7 @@ from domain.candidacy import Candidacy, CandidacyStateConflict, Status
 from domain.declaration import Declaration
 from domain.evaluation_body import EvaluationBody
 from domain.ranking import Entry, rank_entries
-from domain.scheme import Scheme
+from domain.scheme import Scheme, SchemeStateConflict, SchemeStatus
 from domain.values import Actor, Indicator
 from registry.base import AlreadyExists, Receipt, RegistryBase
 from registry.permissions import check_role, check_subject
@@ -93,6 +93,8 @@ class SchemeCases(RegistryBase):
         """Record verified values, or exclude the entry with a reason (exactly one of them)."""
         candidacy = self.load(Candidacy, candidacy_id, "candidacy")
         scheme = self._own_scheme(actor, str(candidacy.scheme_id), "evaluate")
+        if scheme.status != SchemeStatus.APPROVED:
+            raise SchemeStateConflict(f"scheme is {scheme.status}; entries can no longer change")
         if exclusion_reason is not None:
             candidacy.exclude(reason=exclusion_reason, actor=actor, at=self.now())
         else:
@@ -144,6 +146,10 @@ class SchemeCases(RegistryBase):
         now = self.now()
         qualified = [self.load(Candidacy, c, "candidacy") for c in scheme.qualified_ids]
         winners = [c for c in qualified if c.status == Status.PUBLICISED]
+        for c in list(winners):  # rule 1: a standard withdrawn during publicity cannot win
+            if self.load(Declaration, c.declaration_id, "declaration").withdrawn:
+                c.revoke(reason="the declared standard was withdrawn", actor=actor, at=now)
+                winners.remove(c)
         pending = [c for c in winners if c.open_complaints]
         if pending:
             raise CandidacyStateConflict(
@@ -163,4 +169,4 @@ class SchemeCases(RegistryBase):
                 if old.is_active_leader(now):
                     old.supersede(by_scheme_id=scheme.id, actor=actor, at=now)
                     superseded.append(old)
-        return self.commit(scheme, *winners, *superseded)
+        return self.commit(scheme, *qualified, *superseded)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from domain.candidacy import Candidacy, Status
-from domain.complaint import Complaint
+from domain.complaint import Complaint, ComplaintStatus
+from domain.evaluation_body import EvaluationBody
 from domain.scheme import Scheme
-from domain.values import Actor
+from domain.values import Actor, Role
 from registry.base import Receipt, RegistryBase
 from registry.permissions import check_role, check_subject
 
@@ -52,8 +53,11 @@ class TitleCases(RegistryBase):
         candidacy.complaint_closed(
             complaint_id=complaint.id, outcome=complaint.status, actor=actor, at=now
         )
-        still_holds = candidacy.status == Status.PUBLICISED or candidacy.is_active_leader(now)
-        if complaint.revokes and still_holds:
+        # During publicity any upheld objection blocks the award (rule 6); once awarded,
+        # only nonconformity or fraud revokes the title (rule 8).
+        in_publicity = candidacy.status == Status.PUBLICISED
+        upheld = complaint.status == ComplaintStatus.UPHELD
+        if (in_publicity and upheld) or (complaint.revokes and candidacy.is_active_leader(now)):
             candidacy.revoke(
                 reason=f"complaint upheld ({complaint.grounds}): {findings}",
                 complaint_id=complaint.id,
@@ -67,6 +71,8 @@ class TitleCases(RegistryBase):
         candidacy = self.load(Candidacy, candidacy_id, "candidacy")
         scheme = self.load(Scheme, candidacy.scheme_id, "scheme")
         check_subject(actor, str(scheme.body_id), "another body's titles")
+        if actor.role == Role.EVALUATION_BODY:  # a suspended body may do nothing
+            scheme.check_body(self.load(EvaluationBody, scheme.body_id, "evaluation body"))
         candidacy.revoke(reason=reason, actor=actor, at=self.now())
         return self.commit(candidacy)
 

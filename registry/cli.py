@@ -1,0 +1,250 @@
+"""The `leader-registry` command: serve the API, issue credentials, load the demo, sweep.
+
+Configuration comes from REGISTRY_* environment variables (see `registry.settings`).
+User mistakes (a bad role, a non-empty store for the demo, an unknown body) print one
+line to stderr and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import PersistenceError
+from pydantic import ValidationError
+
+from domain import ids
+from domain.errors import DomainError, NotFound
+from domain.values import Role
+from registry.application import LeaderRegistry
+from registry.base import utc_now
+from registry.settings import Settings
+
+PROG = "leader-registry"
+USER_ERROR = 2
+ISSUABLE = [r.value for r in Role if r is not Role.SYSTEM]
+
+
+class ConfigurationError(Exception):
+    """The REGISTRY_* configuration cannot be used."""
+
+
+def _fail(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+@contextmanager
+def _registry(settings: Settings) -> Iterator[LeaderRegistry]:
+    """The application over the configured event store, closed afterwards."""
+    try:
+        env = settings.event_store_env()
+    except ValueError as error:
+        raise ConfigurationError(str(error)) from None
+    registry = LeaderRegistry(env=env)
+    try:
+        yield registry
+    finally:
+        registry.close()
+
+
+def _is_empty(registry: LeaderRegistry) -> bool:
+    return not registry.recorder.max_notification_id()
+
+
+# serve --------------------------------------------------------------------------------------
+def _print_demo_tokens(summary: dict[str, Any], base_url: str) -> None:
+    from registry.demo import DEMO_BODY
+
+    tokens = summary["tokens"]
+    body = tokens["bodies"][DEMO_BODY]
+    counts = summary["counts"]
+    print(
+        f"Demo data loaded: {counts['bodies']} evaluation bodies, "
+        f"{counts['enterprises']} enterprises, {counts['schemes']} schemes, "
+        f"{counts['candidacies']} candidacies, {counts['active_leaders']} current leaders, "
+        f"{counts['events']} events.\n"
+        "Demo bearer tokens (shown once; use as `Authorization: Bearer TOKEN`):\n"
+        f"  admin           {tokens['admin']}\n"
+        f"  evaluation body {body['token']}\n"
+        f"                  ({body['name']}, id {body['id']})\n"
+        f"  regulator       {tokens['regulator']}\n"
+        f"  platform        {tokens['platform']}\n"
+        f"Try: curl '{base_url}/v1/leaders?category=C3851'",
+        flush=True,
+    )
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    host = settings.host if args.host is None else args.host
+    port = settings.port if args.port is None else args.port
+    # The app factory reads its own Settings: let it see the same host and port.
+    os.environ["REGISTRY_HOST"], os.environ["REGISTRY_PORT"] = host, str(port)
+    if args.demo:
+        with _registry(settings) as registry:
+            if _is_empty(registry):
+                from registry.demo import load_demo
+
+                summary = load_demo(registry, now=utc_now())
+                _print_demo_tokens(summary, f"http://{host}:{port}")
+            else:
+                print("The event store already holds events; --demo loads nothing.", flush=True)
+
+    import uvicorn
+
+    uvicorn.run("service.app:app_factory", factory=True, host=host, port=port, workers=args.workers)
+    return 0
+
+
+# credentials ----------------------------------------------------------------------------------
+def _body_id(registry: LeaderRegistry, subject: str) -> str:
+    """A registered evaluation body's id, given its id or its name."""
+    try:
+        candidate = UUID(subject)
+    except ValueError:
+        candidate = ids.body_id(subject)
+    if not registry.exists(candidate):
+        raise NotFound(f"no evaluation body with the id or name {subject!r}", field="subject")
+    return str(candidate)
+
+
+def cmd_credentials_create(settings: Settings, args: argparse.Namespace) -> int:
+    subject = args.subject
+    with _registry(settings) as registry:
+        if args.role == Role.EVALUATION_BODY.value:
+            subject = _body_id(registry, subject)
+        issued = registry.bootstrap_credential(role=args.role, subject=subject, label=args.label)
+    print(f"credential: {issued['id']}")
+    print(f"token: {issued['token']}")
+    print("The token is shown only this once; store it now.", file=sys.stderr)
+    return 0
+
+
+# demo, sweep, migrate, project --------------------------------------------------------------------
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from registry.demo import load_demo
+
+    with _registry(settings) as registry:
+        summary = load_demo(registry, now=utc_now())
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_sweep(settings: Settings, args: argparse.Namespace) -> int:
+    from projections.runtime import ReadSide
+
+    with _registry(settings) as registry:
+        read_side = ReadSide(settings, registry)
+        try:
+            expired = read_side.sweep(utc_now())
+        finally:
+            asyncio.run(read_side.close())
+    print(f"expired {expired} title(s)")
+    return 0
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from projections import schema
+    from projections.engines import sync_engine
+
+    engine = sync_engine(settings)
+    try:
+        schema.upgrade(engine, settings)
+        print(f"read models at revision {schema.current_revision(engine)}")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def cmd_project(settings: Settings, args: argparse.Namespace) -> int:
+    from projections import worker
+
+    worker.main()
+    return 0
+
+
+# parsing --------------------------------------------------------------------------------------
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Registry of the enterprise standard leader programme (企业标准“领跑者”).",
+        epilog="Configuration: REGISTRY_* environment variables (see README.md).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the HTTP API")
+    serve.add_argument("--host", help="interface to bind (default: REGISTRY_HOST)")
+    serve.add_argument("--port", type=int, help="port to bind (default: REGISTRY_PORT)")
+    serve.add_argument(
+        "--demo", action="store_true", help="load the demo data first if the store is empty"
+    )
+    serve.add_argument("--workers", type=_positive, default=1, help="uvicorn worker processes")
+    serve.set_defaults(handler=cmd_serve)
+
+    credentials = commands.add_parser("credentials", help="manage bearer credentials")
+    actions = credentials.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = actions.add_parser("create", help="issue a credential and print its token once")
+    create.add_argument(
+        "--role", required=True, help=f"one of: {', '.join(ISSUABLE)}", metavar="ROLE"
+    )
+    create.add_argument(
+        "--subject",
+        required=True,
+        help="who the credential speaks for: a credit code (enterprise), a body id or "
+        "registered name (evaluation_body), or any name (admin, regulator, platform)",
+    )
+    create.add_argument("--label", default="", help="a note for administrators")
+    create.set_defaults(handler=cmd_credentials_create)
+
+    demo = commands.add_parser("demo", help="load the demo dataset into an empty store")
+    demo.set_defaults(handler=cmd_demo)
+    sweep = commands.add_parser("sweep", help="record the expiry of titles whose validity ended")
+    sweep.set_defaults(handler=cmd_sweep)
+    migrate = commands.add_parser("migrate", help="bring the read models to the current schema")
+    migrate.set_defaults(handler=cmd_migrate)
+    project = commands.add_parser("project", help="run the projection worker until stopped")
+    project.set_defaults(handler=cmd_project)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse's usage errors and --help
+        return exit_.code if isinstance(exit_.code, int) else USER_ERROR
+    handler: Callable[[Settings, argparse.Namespace], int] = args.handler
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        problem = error.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"])
+        _fail(f"invalid configuration REGISTRY_{where.upper()}: {problem['msg']}")
+        return USER_ERROR
+    try:
+        return handler(settings, args)
+    except ConfigurationError as error:
+        _fail(f"invalid configuration: {error}")
+    except DomainError as error:
+        _fail(error.message)
+    except PersistenceError as error:
+        _fail(f"the event store failed: {error}")
+        return 1
+    return USER_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""The permission table, checked action by action through the application's methods."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from domain.values import Actor, Enterprise, Product, Role
+from registry.base import Receipt
+from registry.permissions import PERMISSIONS, Forbidden
+from tests.unit.worlds import (
+    ADMIN,
+    CATEGORY,
+    INDICATORS,
+    PLATFORM,
+    REGION,
+    REGULATOR,
+    World,
+    awarded_cycle,
+    build_world,
+    complain,
+    credit_code,
+    draft,
+    enter_and_evaluate,
+    ranked,
+    refused,
+    register_body,
+)
+
+
+@dataclass
+class Targets:
+    """A world holding a record in the right state for every action of the table."""
+
+    world: World
+    draft_scheme: str  # to review
+    entered: str  # a candidacy waiting for its evaluation, in world.scheme_id
+    evaluated_scheme: str  # every candidate evaluated: ready to rank
+    ranked_scheme: str  # publicity over: ready to award
+    title: str  # an awarded title: complaints and revocations
+    complaint: str  # an open complaint on another title
+
+
+def build_targets() -> Targets:
+    world = build_world(declarations=6)
+    _, titles = awarded_cycle(world, 2021, [130, 120], publicity_days=0)
+    complaint = complain(world, titles[1])
+    evaluated_scheme = draft(world, 2022)
+    enter_and_evaluate(world, evaluated_scheme, [130, 120])
+    ranked_scheme = draft(world, 2023, publicity_days=0)
+    ranked(world, ranked_scheme, [130, 120])
+    entered = world.app.enter_candidate(
+        world.body, world.scheme_id, declaration_id=world.declarations[0]
+    )["id"]
+    return Targets(
+        world=world,
+        draft_scheme=draft(world, 2026, approve=None),
+        entered=entered,
+        evaluated_scheme=evaluated_scheme,
+        ranked_scheme=ranked_scheme,
+        title=titles[0],
+        complaint=complaint,
+    )
+
+
+def product() -> Product:
+    return Product("Refrigerator", "BCD-999", CATEGORY)
+
+
+CALLS: dict[str, Callable[[Targets, Actor], Receipt]] = {
+    "register_body": lambda t, a: t.world.app.register_body(
+        a, name="New Body", kind="industry_alliance", categories=[CATEGORY]
+    ),
+    "suspend_body": lambda t, a: t.world.app.suspend_body(a, t.world.body_id, reason="audit"),
+    "issue_credential": lambda t, a: t.world.app.issue_credential(a, role="regulator", subject="X"),
+    "revoke_credential": lambda t, a: t.world.app.revoke_credential(a, t.world.credential_id),
+    "declare": lambda t, a: t.world.app.declare(
+        a,
+        enterprise=Enterprise(credit_code(0), "Fridge Maker 0", REGION),
+        standard_number="Q/TJ 9999-2025",
+        title="Freezers",
+        product=product(),
+        indicators={"eff": Decimal(140)},
+        disclosed_on=date(2025, 1, 2),
+    ),
+    "revise_declaration": lambda t, a: t.world.app.revise_declaration(
+        a,
+        t.world.declarations[0],
+        title="Refrigerators, revised",
+        product=product(),
+        indicators={"eff": Decimal(125)},
+        disclosed_on=date(2025, 1, 2),
+    ),
+    "withdraw_declaration": lambda t, a: t.world.app.withdraw_declaration(
+        a, t.world.declarations[0], reason="replaced"
+    ),
+    "draft_scheme": lambda t, a: t.world.app.draft_scheme(
+        a,
+        title="Refrigerators 2027",
+        category=CATEGORY,
+        cycle=2027,
+        level="national",
+        region="",
+        indicators=INDICATORS,
+        top_n=3,
+        publicity_days=10,
+        validity_days=365,
+    ),
+    "review_scheme": lambda t, a: t.world.app.review_scheme(
+        a, t.draft_scheme, approved=True, reason=""
+    ),
+    "enter_candidate": lambda t, a: t.world.app.enter_candidate(
+        a, t.world.scheme_id, declaration_id=t.world.declarations[5]
+    ),
+    "evaluate": lambda t, a: t.world.app.evaluate(a, t.entered, values={"eff": Decimal(121)}),
+    "publish_ranking": lambda t, a: t.world.app.publish_ranking(a, t.evaluated_scheme),
+    "award": lambda t, a: t.world.app.award(a, t.ranked_scheme),
+    "file_complaint": lambda t, a: t.world.app.file_complaint(
+        a,
+        candidacy_id=t.title,
+        complainant_kind="regulator",
+        grounds="nonconformity",
+        description="spot check failed",
+        evidence=[],
+    ),
+    "decide_complaint": lambda t, a: t.world.app.decide_complaint(
+        a, t.complaint, upheld=False, findings="unfounded"
+    ),
+    "revoke_title": lambda t, a: t.world.app.revoke_title(a, t.title, reason="fraud"),
+}
+
+
+def actor_for(role: Role, targets: Targets) -> Actor:
+    """An actor of the role whose subject owns the targets, so only the role can refuse it."""
+    subjects = {
+        Role.EVALUATION_BODY: targets.world.body_id,
+        Role.ENTERPRISE: credit_code(0),
+        Role.ADMIN: ADMIN.subject,
+        Role.REGULATOR: REGULATOR.subject,
+        Role.PLATFORM: PLATFORM.subject,
+    }
+    return Actor(role.value, subjects.get(role, "registry"))
+
+
+def test_every_action_of_the_table_is_covered() -> None:
+    assert set(CALLS) == set(PERMISSIONS)
+    assert all(
+        roles <= {r.value for r in Role if r is not Role.SYSTEM} for roles in PERMISSIONS.values()
+    )
+
+
+REFUSED = [
+    (action, role) for action in PERMISSIONS for role in Role if role not in PERMISSIONS[action]
+]
+ALLOWED = [(action, Role(role)) for action in PERMISSIONS for role in sorted(PERMISSIONS[action])]
+
+
+@pytest.mark.parametrize(("action", "role"), REFUSED)
+def test_role_outside_the_table_is_forbidden_and_nothing_recorded(action: str, role: Role) -> None:
+    targets = build_targets()
+    with refused(targets.world, Forbidden):
+        CALLS[action](targets, actor_for(role, targets))
+
+
+@pytest.mark.parametrize(("action", "role"), ALLOWED)
+def test_role_in_the_table_may_act(action: str, role: Role) -> None:
+    targets = build_targets()
+    before = targets.world.position()
+    receipt = CALLS[action](targets, actor_for(role, targets))
+    assert receipt["position"] == targets.world.position() > before
+
+
+# Scope ------------------------------------------------------------------------------------
+ENTERPRISE_SCOPED = ["declare", "revise_declaration", "withdraw_declaration"]
+BODY_SCOPED = ["enter_candidate", "evaluate", "publish_ranking", "award", "revoke_title"]
+
+
+@pytest.mark.parametrize("action", ENTERPRISE_SCOPED)
+def test_enterprise_may_not_act_for_another_credit_code(action: str) -> None:
+    targets = build_targets()
+    with refused(targets.world, Forbidden):
+        CALLS[action](targets, Actor(Role.ENTERPRISE.value, credit_code(1)))
+
+
+@pytest.mark.parametrize("action", BODY_SCOPED)
+def test_body_may_not_act_on_another_bodys_scheme(action: str) -> None:
+    targets = build_targets()
+    other, _ = register_body(targets.world.app, "Rival Institute", [CATEGORY])
+    with refused(targets.world, Forbidden):
+        CALLS[action](targets, other)
+
+
+@pytest.mark.parametrize("action", ENTERPRISE_SCOPED)
+def test_platform_feed_acts_for_any_enterprise(action: str) -> None:
+    targets = build_targets()
+    assert CALLS[action](targets, Actor(Role.PLATFORM.value, "another-feed"))["position"] > 0
+
+
+def test_regulator_revokes_any_bodys_title() -> None:
+    targets = build_targets()
+    CALLS["revoke_title"](targets, Actor(Role.REGULATOR.value, "another bureau"))
+    assert targets.world.get(targets.title).status == "revoked"

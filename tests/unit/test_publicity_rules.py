@@ -1,0 +1,54 @@
+"""What can still stop a qualified entry during its publicity window (rules 1 and 6)."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.credential import InvalidCredential
+from tests.unit.worlds import (
+    ADMIN,
+    PLATFORM,
+    REGULATOR,
+    World,
+    build_world,
+    complain,
+    credit_code,
+    ranked,
+    refused,
+)
+
+
+@pytest.fixture
+def world() -> World:
+    return build_world()
+
+
+def test_any_upheld_objection_during_publicity_blocks_the_award(world: World) -> None:
+    c = ranked(world, world.scheme_id, [130, 125])
+    objection = complain(world, c[0], grounds="other")
+    world.app.decide_complaint(REGULATOR, objection, upheld=True, findings="misleading labels")
+    world.clock.advance(days=10)
+    world.app.award(world.body, world.scheme_id)
+    blocked, winner = world.get(c[0]), world.get(c[1])
+    assert blocked.status == "revoked" and "misleading labels" in blocked.end_reason
+    assert winner.status == "awarded"
+
+
+def test_a_standard_withdrawn_during_publicity_is_not_awarded(world: World) -> None:
+    c = ranked(world, world.scheme_id, [130, 125])
+    world.app.withdraw_declaration(PLATFORM, world.declarations[0], reason="product discontinued")
+    world.clock.advance(days=10)
+    world.app.award(world.body, world.scheme_id)
+    withdrawn = world.get(c[0])
+    assert (withdrawn.status, withdrawn.end_reason) == (
+        "revoked",
+        "the declared standard was withdrawn",
+    )
+    assert world.get(c[1]).status == "awarded"
+
+
+def test_enterprise_credentials_are_bound_to_a_valid_credit_code(world: World) -> None:
+    with refused(world, InvalidCredential):
+        world.app.issue_credential(ADMIN, role="enterprise", subject="91120000XXXXXXXXXX")
+    issued = world.app.issue_credential(ADMIN, role="enterprise", subject=credit_code(3))
+    assert world.app.authenticate(issued["token"]).subject == credit_code(3)
