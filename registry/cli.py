@@ -150,9 +150,12 @@ def cmd_sweep(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    """Create the event store's tables and bring the read models to head (both idempotent)."""
     from projections import schema
     from projections.engines import sync_engine
 
+    with _registry(settings.model_copy(update={"create_event_tables": True})):
+        print("event store tables present")
     engine = sync_engine(settings)
     try:
         schema.upgrade(engine, settings)
@@ -166,6 +169,25 @@ def cmd_project(settings: Settings, args: argparse.Namespace) -> int:
     from projections import worker
 
     worker.main()
+    return 0
+
+
+def cmd_rebuild(settings: Settings, args: argparse.Namespace) -> int:
+    """Rebuild one projection from the log while the live tables keep serving reads."""
+    from projections.rebuild import Progress, rebuild
+
+    def show(p: Progress) -> None:
+        print(
+            f"\r{args.name}: {p.done:,}/{p.total:,} events, {p.rate:,.0f}/s, "
+            f"{p.seconds_left:,.0f} s left",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    with _registry(settings) as registry:
+        position = rebuild(settings, registry, args.name, show)
+    print(f"\n{args.name} rebuilt to position {position} and switched over", file=sys.stderr)
     return 0
 
 
@@ -217,6 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.set_defaults(handler=cmd_migrate)
     project = commands.add_parser("project", help="run the projection worker until stopped")
     project.set_defaults(handler=cmd_project)
+    rebuild = commands.add_parser("rebuild", help="rebuild one projection from the event log")
+    rebuild.add_argument("name", choices=["records", "candidacies", "history"])
+    rebuild.set_defaults(handler=cmd_rebuild)
     return parser
 
 

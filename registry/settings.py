@@ -22,6 +22,10 @@ class Settings(BaseSettings):
         default="registry_read",
         description="PostgreSQL schema holding the read models (ignored on SQLite).",
     )
+    create_event_tables: bool = Field(
+        default=True,
+        description="Create the event store's tables at start-up (false: `migrate` made them).",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     run_projections: bool = Field(
@@ -53,6 +57,7 @@ class Settings(BaseSettings):
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(path),
                 "SQLITE_LOCK_TIMEOUT": "30",
+                "CREATE_TABLE": "y" if self.create_event_tables else "n",
             }
         if url.get_backend_name() == "postgresql":
             return {
@@ -64,6 +69,7 @@ class Settings(BaseSettings):
                 "POSTGRES_PASSWORD": url.password or "",
                 "POSTGRES_POOL_SIZE": "10",
                 "POSTGRES_LOCK_TIMEOUT": "5",
+                "CREATE_TABLE": "y" if self.create_event_tables else "n",
             }
         msg = f"unsupported database URL scheme: {url.drivername}"
         raise ValueError(msg)
