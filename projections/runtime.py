@@ -9,7 +9,7 @@ import time
 from datetime import datetime
 
 from eventsourcing.persistence import PersistenceError
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -28,6 +28,17 @@ log = logging.getLogger(__name__)
 
 def all_projections() -> list[Records | Candidacies | History]:
     return [Records(), Candidacies(), History()]
+
+
+def expire_due(engine: Engine, registry: LeaderRegistry, now: datetime) -> int:
+    """The expiry sweep: record an Expired event for every title past its validity."""
+    with engine.connect() as conn:
+        due = conn.scalars(
+            select(candidacies.c.id).where(
+                candidacies.c.status == "awarded", candidacies.c.valid_until <= now
+            )
+        ).all()
+    return registry.expire_titles(due)
 
 
 class ReadSide:
@@ -107,13 +118,7 @@ class ReadSide:
 
     def sweep(self, now: datetime) -> int:
         """Record the expiry of every title whose validity ended before `now`."""
-        with self.writer.connect() as conn:
-            due = conn.scalars(
-                select(candidacies.c.id).where(
-                    candidacies.c.status == "awarded", candidacies.c.valid_until <= now
-                )
-            ).all()
-        return self.registry.expire_titles(due)
+        return expire_due(self.writer, self.registry, now)
 
     async def close(self) -> None:
         self._stop.set()

@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -22,7 +23,7 @@ from sqlalchemy.engine import make_url
 from projections import schema
 from projections.engines import sync_engine
 from projections.follower import Follower, TrackingConflict
-from projections.runtime import all_projections
+from projections.runtime import all_projections, expire_due
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 
@@ -74,7 +75,11 @@ def follow(settings: Settings, registry: LeaderRegistry, stop: threading.Event) 
             follower = Follower(registry, engine, all_projections())
             if conn is not None:
                 conn.execute(f'LISTEN "{registry.recorder.channel_name}"')  # type: ignore[attr-defined]
+            next_sweep = 0.0
             while not stop.is_set():
+                if time.monotonic() >= next_sweep:  # only the active worker sweeps
+                    expire_due(engine, registry, registry.now())
+                    next_sweep = time.monotonic() + settings.sweep_interval
                 try:
                     follower.catch_up()
                 except TrackingConflict:
