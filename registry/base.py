@@ -39,7 +39,6 @@ def utc_now() -> datetime:
 class RegistryBase(Application[UUID]):
     """Shared machinery of the registry's use cases."""
 
-    name = "registry"
     is_snapshotting_enabled = False
 
     def __init__(

@@ -10,7 +10,6 @@ import json
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -76,10 +75,9 @@ class Api:
 
 
 @pytest.fixture
-async def api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Api]:
+async def api(store: Settings, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Api]:
     monkeypatch.setattr(service.app, "ReadSide", FakeReadSide)
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/r.sqlite3")
-    app = create_app(settings, clock=Clock())
+    app = create_app(store, clock=Clock())
     async with app.router.lifespan_context(app):
         registry: LeaderRegistry = app.state.registry
         admin = registry.bootstrap_credential(role="admin", subject="ops", label="test")

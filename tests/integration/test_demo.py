@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,8 +22,8 @@ NOW = datetime(2025, 6, 30, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def registry(tmp_path: Path) -> Iterator[LeaderRegistry]:
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/r.sqlite3")
+def registry(store: Settings) -> Iterator[LeaderRegistry]:
+    settings = store
     app = LeaderRegistry(env=settings.event_store_env())
     yield app
     app.close()
