@@ -91,6 +91,7 @@ class SchemeCases(RegistryBase):
         exclusion_reason: str | None = None,
     ) -> Receipt:
         """Record verified values, or exclude the entry with a reason (exactly one of them)."""
+        check_role(actor, "evaluate")  # before loading: a wrong role learns nothing about ids
         candidacy = self.load(Candidacy, candidacy_id, "candidacy")
         scheme = self._own_scheme(actor, str(candidacy.scheme_id), "evaluate")
         if scheme.status != SchemeStatus.APPROVED:

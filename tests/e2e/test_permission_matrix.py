@@ -1,0 +1,293 @@
+"""The permission matrix over HTTP, generated from `registry.permissions.PERMISSIONS`.
+
+For every write endpoint: no token is 401, every role outside the action's row is 403, a
+scoped role acting on another subject's record is 403 (nothing recorded in each case), and
+the right role and subject succeed. Each test builds its world through the application and
+drives only the request under test over HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+import service.app
+from domain.values import Role
+from registry.application import LeaderRegistry
+from registry.permissions import PERMISSIONS, SCOPED_ROLES
+from registry.settings import Settings
+from service.app import create_app
+from tests.clock import Clock
+from tests.e2e.test_errors import FakeReadSide, assert_problem
+from tests.unit.worlds import (
+    ADMIN,
+    CATEGORY,
+    REGION,
+    World,
+    complain,
+    credit_code,
+    declare,
+    draft,
+    enter_and_evaluate,
+    ranked,
+    register_body,
+)
+
+ROLES = sorted(role.value for role in Role if role is not Role.SYSTEM)
+BODY, ENTERPRISE = Role.EVALUATION_BODY.value, Role.ENTERPRISE.value
+SUBJECTS = {
+    Role.ADMIN.value: "ops",
+    Role.REGULATOR.value: "Tianjin AMR",
+    Role.PLATFORM.value: "feed",
+}
+OWNER, STRANGER = credit_code(0), credit_code(99)  # owner of world.declarations[0]
+# A body drafts its own scheme: there is no other owner to be wrong about.
+UNOWNED = frozenset({"draft_scheme"})
+
+
+# Request bodies -----------------------------------------------------------------------------
+def content(**extra: Any) -> dict[str, Any]:
+    return {
+        "title": "Freezers",
+        "product": {"name": "Refrigerator", "model": "BCD-999", "category": CATEGORY},
+        "indicators": {"eff": "140"},
+        "disclosed_on": "2025-01-02",
+        "commitment": True,
+        **extra,
+    }
+
+
+ENTERPRISE_IN = {"credit_code": OWNER, "name": "Fridge Maker 0", "region": REGION}
+INDICATOR_IN = {
+    "code": "eff",
+    "name": "Efficiency",
+    "unit": "%",
+    "kind": "core",
+    "direction": "higher_is_better",
+    "baseline": "100",
+    "weight": "1",
+}
+SCHEME = {
+    "title": "Refrigerators 2027",
+    "category": CATEGORY,
+    "cycle": 2027,
+    "level": "national",
+    "region": "",
+    "indicators": [INDICATOR_IN],
+    "top_n": 3,
+    "publicity_days": 10,
+    "validity_days": 365,
+}
+COMPLAINT = {
+    "complainant_kind": "regulator",
+    "grounds": "nonconformity",
+    "description": "spot check failed",
+    "evidence": [],
+}
+
+
+# Worlds: each setup puts a record in the right state and returns (path params, body) -------
+def issue(world: World, role: str, subject: str) -> dict[str, Any]:
+    return dict(world.app.issue_credential(ADMIN, role=role, subject=subject))
+
+
+def publicised(world: World) -> str:
+    """A publicised candidacy (publicity_days 0, so its window has already closed)."""
+    return ranked(world, draft(world, 2024, publicity_days=0), [130])[0]
+
+
+def entered(world: World) -> str:
+    scheme_id = draft(world, 2024)
+    cid = world.app.enter_candidate(world.body, scheme_id, declaration_id=world.declarations[0])
+    return cid["id"]
+
+
+def ranked_scheme(world: World) -> str:
+    """A ranked scheme whose publicity window (0 days) is over: ready to award."""
+    scheme_id = draft(world, 2024, publicity_days=0)
+    ranked(world, scheme_id, [130])
+    return scheme_id
+
+
+def evaluated_scheme(world: World) -> str:
+    scheme_id = draft(world, 2024)
+    enter_and_evaluate(world, scheme_id, [130])
+    return scheme_id
+
+
+Setup = Callable[[World], tuple[dict[str, str], Any]]
+ENDPOINTS: dict[str, tuple[str, Setup]] = {
+    "register_body": (
+        "/v1/evaluation-bodies",
+        lambda w: ({}, {"name": "New Body", "kind": "industry_alliance", "categories": [CATEGORY]}),
+    ),
+    "suspend_body": (
+        "/v1/evaluation-bodies/{body_id}/suspension",
+        lambda w: ({"body_id": w.body_id}, {"reason": "audit"}),
+    ),
+    "issue_credential": (
+        "/v1/credentials",
+        lambda w: ({}, {"role": "regulator", "subject": "Beijing AMR", "label": "x"}),
+    ),
+    "revoke_credential": (
+        "/v1/credentials/{credential_id}/revocation",
+        lambda w: ({"credential_id": issue(w, "regulator", "Beijing AMR")["id"]}, None),
+    ),
+    "declare": (
+        "/v1/declarations",
+        lambda w: ({}, content(enterprise=ENTERPRISE_IN, standard_number="Q/TJ 9999-2025")),
+    ),
+    "revise_declaration": (
+        "/v1/declarations/{declaration_id}/revisions",
+        lambda w: ({"declaration_id": w.declarations[0]}, content()),
+    ),
+    "withdraw_declaration": (
+        "/v1/declarations/{declaration_id}/withdrawal",
+        lambda w: ({"declaration_id": w.declarations[0]}, {"reason": "replaced"}),
+    ),
+    "draft_scheme": ("/v1/schemes", lambda w: ({}, SCHEME)),
+    "review_scheme": (
+        "/v1/schemes/{scheme_id}/approval",
+        lambda w: ({"scheme_id": draft(w, 2024, approve=None)}, {"approved": True, "reason": ""}),
+    ),
+    "enter_candidate": (
+        "/v1/schemes/{scheme_id}/candidates",
+        lambda w: ({"scheme_id": draft(w, 2024)}, {"declaration_id": w.declarations[0]}),
+    ),
+    "evaluate": (
+        "/v1/candidacies/{candidacy_id}/evaluations",
+        lambda w: ({"candidacy_id": entered(w)}, {"values": {"eff": "121"}}),
+    ),
+    "publish_ranking": (
+        "/v1/schemes/{scheme_id}/ranking",
+        lambda w: ({"scheme_id": evaluated_scheme(w)}, None),
+    ),
+    "award": (
+        "/v1/schemes/{scheme_id}/awards",
+        lambda w: ({"scheme_id": ranked_scheme(w)}, None),
+    ),
+    "file_complaint": (
+        "/v1/complaints",
+        lambda w: ({}, {"candidacy_id": publicised(w), **COMPLAINT}),
+    ),
+    "decide_complaint": (
+        "/v1/complaints/{complaint_id}/decision",
+        lambda w: (
+            {"complaint_id": complain(w, publicised(w))},
+            {"upheld": False, "findings": "unfounded"},
+        ),
+    ),
+    "revoke_title": (
+        "/v1/candidacies/{candidacy_id}/revocation",
+        lambda w: ({"candidacy_id": publicised(w)}, {"reason": "fraud"}),
+    ),
+}
+
+
+# The application over HTTP -----------------------------------------------------------------
+@dataclass
+class Api:
+    app: FastAPI
+    client: httpx.AsyncClient
+    world: World
+
+    @property
+    def registry(self) -> LeaderRegistry:
+        registry: LeaderRegistry = self.app.state.registry
+        return registry
+
+    def recorded(self) -> int:
+        return int(self.registry.recorder.max_notification_id() or 0)
+
+    def token(self, role: str, *, owner: bool = True) -> str:
+        """A token for the role: the world's own subject, or (owner=False) another one."""
+        if role == BODY:
+            subject = self.world.body_id
+            if not owner:
+                subject = register_body(self.registry, "Rival Institute", [CATEGORY])[1]
+        else:
+            subject = (OWNER if owner else STRANGER) if role == ENTERPRISE else SUBJECTS[role]
+        return str(issue(self.world, role, subject)["token"])
+
+    async def attempt(
+        self, action: str, role: str | None, *, owner: bool = True
+    ) -> tuple[httpx.Response, int]:
+        """Set the world up for `action`, then send its request; returns (answer, position)."""
+        template, setup = ENDPOINTS[action]
+        params, body = setup(self.world)
+        headers = {"Authorization": f"Bearer {self.token(role, owner=owner)}"} if role else {}
+        before = self.recorded()
+        response = await self.client.post(template.format(**params), json=body, headers=headers)
+        return response, before
+
+
+@pytest.fixture
+async def api(store: Settings, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Api]:
+    monkeypatch.setattr(service.app, "ReadSide", FakeReadSide)
+    clock = Clock()
+    app = create_app(store, clock=clock)
+    async with app.router.lifespan_context(app):
+        registry: LeaderRegistry = app.state.registry
+        body, body_id = register_body(registry, "Tianjin Quality Institute", [CATEGORY])
+        world = World(registry, clock, body, body_id, body.credential_id, "", "")
+        world.declarations = [declare(registry, n) for n in range(2)]
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield Api(app, client, world)
+
+
+# The matrix --------------------------------------------------------------------------------
+def cases(rows: list[tuple[str, str]]) -> list[Any]:
+    return [pytest.param(action, role, id=f"{action}-{role}") for action, role in rows]
+
+
+REFUSED = cases([(a, r) for a in PERMISSIONS for r in ROLES if r not in PERMISSIONS[a]])
+ALLOWED = cases([(a, r) for a in PERMISSIONS for r in sorted(PERMISSIONS[a])])
+SCOPED = cases(
+    [(a, r) for a in PERMISSIONS if a not in UNOWNED for r in sorted(PERMISSIONS[a] & SCOPED_ROLES)]
+)
+
+
+def test_every_action_and_write_endpoint_is_covered(sqlite_store: Settings) -> None:
+    assert set(ENDPOINTS) == set(PERMISSIONS), "PERMISSIONS and the endpoint map drifted"
+    paths = create_app(sqlite_store).openapi()["paths"]
+    writes = {path for path, operations in paths.items() if "post" in operations}
+    assert {template for template, _ in ENDPOINTS.values()} == writes
+    assert all(roles <= set(ROLES) for roles in PERMISSIONS.values())
+
+
+@pytest.mark.parametrize("action", list(PERMISSIONS))
+async def test_no_token_is_unauthenticated(api: Api, action: str) -> None:
+    response, before = await api.attempt(action, None)
+    assert_problem(response, 401)
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert api.recorded() == before
+
+
+@pytest.mark.parametrize(("action", "role"), REFUSED)
+async def test_a_role_outside_the_row_is_forbidden(api: Api, action: str, role: str) -> None:
+    response, before = await api.attempt(action, role)
+    problem = assert_problem(response, 403)
+    assert role in problem["detail"], "refused for its role, not its subject"
+    assert api.recorded() == before
+
+
+@pytest.mark.parametrize(("action", "role"), SCOPED)
+async def test_a_scoped_role_may_not_act_for_another_subject(
+    api: Api, action: str, role: str
+) -> None:
+    response, before = await api.attempt(action, role, owner=False)
+    assert_problem(response, 403)
+    assert api.recorded() == before
+
+
+@pytest.mark.parametrize(("action", "role"), ALLOWED)
+async def test_the_right_role_and_subject_may_act(api: Api, action: str, role: str) -> None:
+    response, before = await api.attempt(action, role)
+    assert response.status_code in (200, 201), response.text
+    assert response.json()["position"] == api.recorded() > before
