@@ -11,7 +11,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
-from domain.errors import Conflict, NotFound
+from domain.errors import Conflict, DomainError, NotFound
 from registry import transcodings
 
 A = TypeVar("A", bound=Aggregate)
@@ -26,6 +26,10 @@ class Receipt(TypedDict):
 
 class AlreadyExists(Conflict):
     """A record with the same natural key exists."""
+
+
+class PreconditionFailed(DomainError):
+    """The client's If-Match version is not the record's current version."""
 
 
 class WriteConflict(Conflict):
@@ -54,8 +58,14 @@ class RegistryBase(Application[UUID]):
     def now(self) -> datetime:
         return self.clock()
 
-    def load(self, cls: type[A], aggregate_id: UUID | str, what: str) -> A:
-        """Get an aggregate of the expected type, or raise NotFound naming it."""
+    def load(
+        self,
+        cls: type[A],
+        aggregate_id: UUID | str,
+        what: str,
+        expected_version: int | None = None,
+    ) -> A:
+        """Get an aggregate of the expected type (at the version the client last saw)."""
         try:
             key = aggregate_id if isinstance(aggregate_id, UUID) else UUID(aggregate_id)
         except ValueError:
@@ -66,6 +76,12 @@ class RegistryBase(Application[UUID]):
             raise NotFound(f"no {what} {aggregate_id}") from None
         if not isinstance(aggregate, cls):
             raise NotFound(f"no {what} {aggregate_id}")
+        if expected_version is not None and aggregate.version != expected_version:
+            raise PreconditionFailed(
+                f"{what} {aggregate_id} is at version {aggregate.version}, "
+                f"not {expected_version}; reload it",
+                field="If-Match",
+            )
         return aggregate
 
     def exists(self, aggregate_id: UUID) -> bool:

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
+from registry.base import PreconditionFailed
 from registry.cases.access import Unauthenticated
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ DOMAIN_PROBLEMS: tuple[tuple[type[DomainError], int, str, str], ...] = (
     (NotFound, 404, "not-found", "Not found"),
     (Conflict, 409, "conflict", "Conflict"),
     (InvalidInput, 422, "invalid-input", "Invalid input"),
+    (PreconditionFailed, 412, "precondition-failed", "Precondition failed"),
 )
 
 
@@ -141,5 +143,6 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     403: _doc("The credential's role or subject may not do this"),
     404: _doc("A record the command refers to does not exist"),
     409: _doc("The command does not fit the record's current state, or duplicates it"),
+    412: _doc("If-Match names a version that is no longer current"),
     422: _doc("The request is malformed or breaks a rule"),
 }

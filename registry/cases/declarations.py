@@ -51,9 +51,11 @@ class DeclarationCases(RegistryBase):
         )
         return self.commit(declaration)
 
-    def _owned(self, actor: Actor, declaration_id: str, action: str) -> Declaration:
+    def _owned(
+        self, actor: Actor, declaration_id: str, action: str, expected_version: int | None
+    ) -> Declaration:
         check_role(actor, action)
-        declaration = self.load(Declaration, declaration_id, "declaration")
+        declaration = self.load(Declaration, declaration_id, "declaration", expected_version)
         code = declaration.enterprise.credit_code
         check_subject(actor, code, f"declarations of {code}")
         return declaration
@@ -68,8 +70,9 @@ class DeclarationCases(RegistryBase):
         indicators: dict[str, Decimal],
         disclosed_on: date,
         committed: bool = True,
+        expected_version: int | None = None,
     ) -> Receipt:
-        declaration = self._owned(actor, declaration_id, "revise_declaration")
+        declaration = self._owned(actor, declaration_id, "revise_declaration", expected_version)
         declaration.revise(
             title=title,
             product=product,
@@ -81,7 +84,14 @@ class DeclarationCases(RegistryBase):
         )
         return self.commit(declaration)
 
-    def withdraw_declaration(self, actor: Actor, declaration_id: str, *, reason: str) -> Receipt:
-        declaration = self._owned(actor, declaration_id, "withdraw_declaration")
+    def withdraw_declaration(
+        self,
+        actor: Actor,
+        declaration_id: str,
+        *,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        declaration = self._owned(actor, declaration_id, "withdraw_declaration", expected_version)
         declaration.withdraw(reason=reason, actor=actor, at=self.now())
         return self.commit(declaration)

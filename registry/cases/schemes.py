@@ -57,23 +57,38 @@ class SchemeCases(RegistryBase):
         return self.commit(scheme)
 
     def review_scheme(
-        self, actor: Actor, scheme_id: str, *, approved: bool, reason: str
+        self,
+        actor: Actor,
+        scheme_id: str,
+        *,
+        approved: bool,
+        reason: str,
+        expected_version: int | None = None,
     ) -> Receipt:
         check_role(actor, "review_scheme")
-        scheme = self.load(Scheme, scheme_id, "scheme")
+        scheme = self.load(Scheme, scheme_id, "scheme", expected_version)
         scheme.review(approved=approved, reason=reason, actor=actor, at=self.now())
         return self.commit(scheme)
 
-    def _own_scheme(self, actor: Actor, scheme_id: str, action: str) -> Scheme:
+    def _own_scheme(
+        self, actor: Actor, scheme_id: str, action: str, expected_version: int | None = None
+    ) -> Scheme:
         """The scheme, once the actor is shown to be its own active, accredited body."""
         check_role(actor, action)
-        scheme = self.load(Scheme, scheme_id, "scheme")
+        scheme = self.load(Scheme, scheme_id, "scheme", expected_version)
         check_subject(actor, str(scheme.body_id), "another body's scheme")
         scheme.check_body(self.load(EvaluationBody, scheme.body_id, "evaluation body"))
         return scheme
 
-    def enter_candidate(self, actor: Actor, scheme_id: str, *, declaration_id: str) -> Receipt:
-        scheme = self._own_scheme(actor, scheme_id, "enter_candidate")
+    def enter_candidate(
+        self,
+        actor: Actor,
+        scheme_id: str,
+        *,
+        declaration_id: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        scheme = self._own_scheme(actor, scheme_id, "enter_candidate", expected_version)
         declaration = self.load(Declaration, declaration_id, "declaration")
         if self.exists(ids.candidacy_id(scheme.id, declaration.id)):
             raise AlreadyExists("this declaration is already a candidate", field="declaration_id")
@@ -89,10 +104,11 @@ class SchemeCases(RegistryBase):
         *,
         values: dict[str, Decimal] | None,
         exclusion_reason: str | None = None,
+        expected_version: int | None = None,
     ) -> Receipt:
         """Record verified values, or exclude the entry with a reason (exactly one of them)."""
         check_role(actor, "evaluate")  # before loading: a wrong role learns nothing about ids
-        candidacy = self.load(Candidacy, candidacy_id, "candidacy")
+        candidacy = self.load(Candidacy, candidacy_id, "candidacy", expected_version)
         scheme = self._own_scheme(actor, str(candidacy.scheme_id), "evaluate")
         if scheme.status != SchemeStatus.APPROVED:
             raise SchemeStateConflict(f"scheme is {scheme.status}; entries can no longer change")
@@ -104,8 +120,10 @@ class SchemeCases(RegistryBase):
             )
         return self.commit(candidacy)
 
-    def publish_ranking(self, actor: Actor, scheme_id: str) -> Receipt:
-        scheme = self._own_scheme(actor, scheme_id, "publish_ranking")
+    def publish_ranking(
+        self, actor: Actor, scheme_id: str, *, expected_version: int | None = None
+    ) -> Receipt:
+        scheme = self._own_scheme(actor, scheme_id, "publish_ranking", expected_version)
         now = self.now()
         candidacies = [self.load(Candidacy, c, "candidacy") for c in scheme.candidacy_ids]
         waiting = [c for c in candidacies if c.status == Status.ENTERED]
@@ -141,9 +159,11 @@ class SchemeCases(RegistryBase):
             evaluated[r.key].reject(reason=r.reason, actor=actor, at=now)
         return self.commit(scheme, *candidacies)
 
-    def award(self, actor: Actor, scheme_id: str) -> Receipt:
+    def award(
+        self, actor: Actor, scheme_id: str, *, expected_version: int | None = None
+    ) -> Receipt:
         """Award the publicised entries and supersede the list's earlier-cycle titles."""
-        scheme = self._own_scheme(actor, scheme_id, "award")
+        scheme = self._own_scheme(actor, scheme_id, "award", expected_version)
         now = self.now()
         qualified = [self.load(Candidacy, c, "candidacy") for c in scheme.qualified_ids]
         winners = [c for c in qualified if c.status == Status.PUBLICISED]

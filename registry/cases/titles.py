@@ -42,11 +42,17 @@ class TitleCases(RegistryBase):
         return self.commit(complaint, candidacy)
 
     def decide_complaint(
-        self, actor: Actor, complaint_id: str, *, upheld: bool, findings: str
+        self,
+        actor: Actor,
+        complaint_id: str,
+        *,
+        upheld: bool,
+        findings: str,
+        expected_version: int | None = None,
     ) -> Receipt:
         """Decide; an upheld complaint of nonconformity or fraud revokes the title at once."""
         check_role(actor, "decide_complaint")
-        complaint = self.load(Complaint, complaint_id, "complaint")
+        complaint = self.load(Complaint, complaint_id, "complaint", expected_version)
         candidacy = self.load(Candidacy, complaint.candidacy_id, "candidacy")
         now = self.now()
         complaint.decide(upheld=upheld, findings=findings, actor=actor, at=now)
@@ -66,9 +72,16 @@ class TitleCases(RegistryBase):
             )
         return self.commit(complaint, candidacy)
 
-    def revoke_title(self, actor: Actor, candidacy_id: str, *, reason: str) -> Receipt:
+    def revoke_title(
+        self,
+        actor: Actor,
+        candidacy_id: str,
+        *,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
         check_role(actor, "revoke_title")
-        candidacy = self.load(Candidacy, candidacy_id, "candidacy")
+        candidacy = self.load(Candidacy, candidacy_id, "candidacy", expected_version)
         scheme = self.load(Scheme, candidacy.scheme_id, "scheme")
         check_subject(actor, str(scheme.body_id), "another body's titles")
         if actor.role == Role.EVALUATION_BODY:  # a suspended body may do nothing

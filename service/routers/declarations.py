@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 
 from service.consistency import CommandsDep
 from service.deps import ActorDep
+from service.preconditions import IfMatch
 from service.problems import WRITE_ERRORS
 from service.schemas.common import Reason, ReceiptOut
 from service.schemas.declarations import Declare, Revise
@@ -37,7 +38,11 @@ async def declare_standard(
     "/{declaration_id}/revisions", response_model=ReceiptOut, operation_id="revise_declaration"
 )
 async def revise_declaration(
-    declaration_id: str, payload: Revise, actor: ActorDep, commands: CommandsDep
+    declaration_id: str,
+    payload: Revise,
+    actor: ActorDep,
+    commands: CommandsDep,
+    version: IfMatch,
 ) -> ReceiptOut:
     """Record a new version of a declared standard."""
     receipt = await commands.run(
@@ -49,6 +54,7 @@ async def revise_declaration(
         indicators=payload.indicators,
         disclosed_on=payload.disclosed_on,
         committed=payload.commitment,
+        expected_version=version,
     )
     return ReceiptOut(**receipt)
 
@@ -57,10 +63,18 @@ async def revise_declaration(
     "/{declaration_id}/withdrawal", response_model=ReceiptOut, operation_id="withdraw_declaration"
 )
 async def withdraw_declaration(
-    declaration_id: str, payload: Reason, actor: ActorDep, commands: CommandsDep
+    declaration_id: str,
+    payload: Reason,
+    actor: ActorDep,
+    commands: CommandsDep,
+    version: IfMatch,
 ) -> ReceiptOut:
     """Withdraw a declared standard; it can no longer compete."""
     receipt = await commands.run(
-        commands.registry.withdraw_declaration, actor, declaration_id, reason=payload.reason
+        commands.registry.withdraw_declaration,
+        actor,
+        declaration_id,
+        reason=payload.reason,
+        expected_version=version,
     )
     return ReceiptOut(**receipt)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import AwareDatetime
 
 from domain.errors import NotFound
@@ -12,6 +12,7 @@ from domain.scheme import Level
 from projections import queries
 from service.consistency import ReadConn
 from service.deps import RegistryDep
+from service.preconditions import tag_response
 from service.problems import NOT_FOUND, READ_ERRORS
 from service.schemas.common import CategoryCode, CreditCode, Region
 from service.schemas.reads import LeaderPage, Record
@@ -64,18 +65,21 @@ async def list_leaders(
     operation_id="get_candidacy",
     responses=NOT_FOUND,
 )
-async def get_candidacy(candidacy_id: str, conn: ReadConn, registry: RegistryDep) -> Record:
+async def get_candidacy(
+    candidacy_id: str, conn: ReadConn, registry: RegistryDep, response: Response
+) -> Record:
     """One candidacy: its status as a reader should see it now, scores and complaints."""
     record = await queries.candidacy(conn, candidacy_id, now=registry.now())
-    return found(record, "candidacy", candidacy_id)
+    return tag_response(response, found(record, "candidacy", candidacy_id))
 
 
 @router.get(
     "/schemes/{scheme_id}", response_model=Record, operation_id="get_scheme", responses=NOT_FOUND
 )
-async def get_scheme(scheme_id: str, conn: ReadConn) -> Record:
+async def get_scheme(scheme_id: str, conn: ReadConn, response: Response) -> Record:
     """One evaluation scheme and its status."""
-    return found(await queries.scheme(conn, scheme_id), "scheme", scheme_id)
+    record = found(await queries.scheme(conn, scheme_id), "scheme", scheme_id)
+    return tag_response(response, record)
 
 
 @router.get(
@@ -96,9 +100,10 @@ async def get_ranking(scheme_id: str, conn: ReadConn, registry: RegistryDep) -> 
     operation_id="get_complaint",
     responses=NOT_FOUND,
 )
-async def get_complaint(complaint_id: str, conn: ReadConn) -> Record:
+async def get_complaint(complaint_id: str, conn: ReadConn, response: Response) -> Record:
     """One complaint and its decision."""
-    return found(await queries.complaint(conn, complaint_id), "complaint", complaint_id)
+    record = found(await queries.complaint(conn, complaint_id), "complaint", complaint_id)
+    return tag_response(response, record)
 
 
 @router.get(
@@ -107,10 +112,10 @@ async def get_complaint(complaint_id: str, conn: ReadConn) -> Record:
     operation_id="get_declaration",
     responses=NOT_FOUND,
 )
-async def get_declaration(declaration_id: str, conn: ReadConn) -> Record:
+async def get_declaration(declaration_id: str, conn: ReadConn, response: Response) -> Record:
     """One declared standard, as last revised."""
     record = await queries.declaration(conn, declaration_id)
-    return found(record, "declaration", declaration_id)
+    return tag_response(response, found(record, "declaration", declaration_id))
 
 
 @router.get(
@@ -119,9 +124,10 @@ async def get_declaration(declaration_id: str, conn: ReadConn) -> Record:
     operation_id="get_evaluation_body",
     responses=NOT_FOUND,
 )
-async def get_evaluation_body(body_id: str, conn: ReadConn) -> Record:
+async def get_evaluation_body(body_id: str, conn: ReadConn, response: Response) -> Record:
     """One evaluation body, its accredited categories and status."""
-    return found(await queries.body(conn, body_id), "evaluation body", body_id)
+    record = found(await queries.body(conn, body_id), "evaluation body", body_id)
+    return tag_response(response, record)
 
 
 @router.get(

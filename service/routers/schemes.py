@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response
 from domain.errors import InvalidInput
 from service.consistency import CommandsDep
 from service.deps import ActorDep
+from service.preconditions import IfMatch
 from service.problems import WRITE_ERRORS
 from service.schemas.common import ReceiptOut
 from service.schemas.schemes import DraftScheme, EnterCandidate, Evaluate, ReviewScheme
@@ -40,7 +41,11 @@ async def draft_scheme(
     "/schemes/{scheme_id}/approval", response_model=ReceiptOut, operation_id="review_scheme"
 )
 async def review_scheme(
-    scheme_id: str, payload: ReviewScheme, actor: ActorDep, commands: CommandsDep
+    scheme_id: str,
+    payload: ReviewScheme,
+    actor: ActorDep,
+    commands: CommandsDep,
+    version: IfMatch,
 ) -> ReceiptOut:
     """Approve a drafted scheme after expert review, or reject it with a reason."""
     receipt = await commands.run(
@@ -49,6 +54,7 @@ async def review_scheme(
         scheme_id,
         approved=payload.approved,
         reason=payload.reason,
+        expected_version=version,
     )
     return ReceiptOut(**receipt)
 
@@ -65,6 +71,7 @@ async def enter_candidate(
     actor: ActorDep,
     commands: CommandsDep,
     response: Response,
+    version: IfMatch,
 ) -> ReceiptOut:
     """Enter a declared standard of the scheme's category as a candidate."""
     receipt = await commands.run(
@@ -72,6 +79,7 @@ async def enter_candidate(
         actor,
         scheme_id,
         declaration_id=str(payload.declaration_id),
+        expected_version=version,
     )
     response.headers["Location"] = f"/v1/candidacies/{receipt['id']}"
     return ReceiptOut(**receipt)
@@ -83,7 +91,11 @@ async def enter_candidate(
     operation_id="evaluate_candidacy",
 )
 async def evaluate_candidacy(
-    candidacy_id: str, payload: Evaluate, actor: ActorDep, commands: CommandsDep
+    candidacy_id: str,
+    payload: Evaluate,
+    actor: ActorDep,
+    commands: CommandsDep,
+    version: IfMatch,
 ) -> ReceiptOut:
     """Record a candidate's verified indicator values, or exclude it with a reason."""
     if payload.excluded:
@@ -99,6 +111,7 @@ async def evaluate_candidacy(
         candidacy_id,
         values=payload.values,
         exclusion_reason=payload.reason if payload.excluded else None,
+        expected_version=version,
     )
     return ReceiptOut(**receipt)
 
@@ -106,14 +119,22 @@ async def evaluate_candidacy(
 @router.post(
     "/schemes/{scheme_id}/ranking", response_model=ReceiptOut, operation_id="publish_ranking"
 )
-async def publish_ranking(scheme_id: str, actor: ActorDep, commands: CommandsDep) -> ReceiptOut:
+async def publish_ranking(
+    scheme_id: str, actor: ActorDep, commands: CommandsDep, version: IfMatch
+) -> ReceiptOut:
     """Rank the evaluated candidates and open the publicity window for the qualified ones."""
-    receipt = await commands.run(commands.registry.publish_ranking, actor, scheme_id)
+    receipt = await commands.run(
+        commands.registry.publish_ranking, actor, scheme_id, expected_version=version
+    )
     return ReceiptOut(**receipt)
 
 
 @router.post("/schemes/{scheme_id}/awards", response_model=ReceiptOut, operation_id="award_titles")
-async def award_titles(scheme_id: str, actor: ActorDep, commands: CommandsDep) -> ReceiptOut:
+async def award_titles(
+    scheme_id: str, actor: ActorDep, commands: CommandsDep, version: IfMatch
+) -> ReceiptOut:
     """Award the publicised candidates once the publicity window has closed."""
-    receipt = await commands.run(commands.registry.award, actor, scheme_id)
+    receipt = await commands.run(
+        commands.registry.award, actor, scheme_id, expected_version=version
+    )
     return ReceiptOut(**receipt)

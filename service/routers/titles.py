@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 
 from service.consistency import CommandsDep
 from service.deps import ActorDep
+from service.preconditions import IfMatch
 from service.problems import WRITE_ERRORS
 from service.schemas.common import Reason, ReceiptOut
 from service.schemas.titles import DecideComplaint, FileComplaint
@@ -39,7 +40,11 @@ async def file_complaint(
     operation_id="decide_complaint",
 )
 async def decide_complaint(
-    complaint_id: str, payload: DecideComplaint, actor: ActorDep, commands: CommandsDep
+    complaint_id: str,
+    payload: DecideComplaint,
+    actor: ActorDep,
+    commands: CommandsDep,
+    version: IfMatch,
 ) -> ReceiptOut:
     """Decide a complaint; an upheld complaint of nonconformity or fraud revokes the title."""
     receipt = await commands.run(
@@ -48,6 +53,7 @@ async def decide_complaint(
         complaint_id,
         upheld=payload.upheld,
         findings=payload.findings,
+        expected_version=version,
     )
     return ReceiptOut(**receipt)
 
@@ -58,10 +64,18 @@ async def decide_complaint(
     operation_id="revoke_title",
 )
 async def revoke_title(
-    candidacy_id: str, payload: Reason, actor: ActorDep, commands: CommandsDep
+    candidacy_id: str,
+    payload: Reason,
+    actor: ActorDep,
+    commands: CommandsDep,
+    version: IfMatch,
 ) -> ReceiptOut:
     """Revoke a title and publish the revocation with its reason."""
     receipt = await commands.run(
-        commands.registry.revoke_title, actor, candidacy_id, reason=payload.reason
+        commands.registry.revoke_title,
+        actor,
+        candidacy_id,
+        reason=payload.reason,
+        expected_version=version,
     )
     return ReceiptOut(**receipt)
