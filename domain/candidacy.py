@@ -270,7 +270,12 @@ class Candidacy(Aggregate):
     def revoke(
         self, *, reason: str, actor: Actor, at: datetime, complaint_id: UUID | None = None
     ) -> None:
-        self._require_title(at)
+        """Revoke a title in force; an upheld complaint also revokes one that has since
+        lapsed, expired or been superseded, so the record shows the finding (rule 8)."""
+        if complaint_id is None:
+            self._require_title(at)
+        else:
+            self._require(Status.PUBLICISED, Status.AWARDED, Status.EXPIRED, Status.SUPERSEDED)
         if not reason.strip():
             raise InvalidEvaluation("a revocation needs a reason", field="reason")
         self._revoked(reason=reason, complaint_id=complaint_id, actor=actor, timestamp=at)

@@ -34,6 +34,13 @@ class CredentialAlreadyRevoked(CredentialError, Conflict):
     """A revoked credential stays revoked."""
 
 
+class CredentialExpired(CredentialError, Conflict):
+    """An expired credential cannot be rotated; issue a new one."""
+
+
+ROTATED = "rotated"
+
+
 class Credential(Aggregate):
     """An issued bearer token's hash, role, subject and lifetime."""
 
@@ -53,6 +60,7 @@ class Credential(Aggregate):
         expires_at: datetime | None,
         actor: Actor,
         at: datetime,
+        replaces: str = "",
     ) -> Credential:
         if role not in ISSUABLE_ROLES:
             raise InvalidCredential(f"unknown role {role!r}", field="role")
@@ -68,6 +76,7 @@ class Credential(Aggregate):
             expires_at=expires_at,
             actor=actor,
             timestamp=at,
+            replaces=replaces,
         )
 
     @event("Issued")
@@ -80,13 +89,16 @@ class Credential(Aggregate):
         expires_at: datetime | None,
         actor: Actor,
         timestamp: datetime,
+        replaces: str = "",  # the credential this one replaced by rotation (older events: "")
     ) -> None:
         self.token_hash = token_hash
         self.role = role
         self.subject = subject
         self.label = label
         self.expires_at = expires_at
+        self.replaces = replaces
         self.revoked = False
+        self.revocation_reason = ""
 
     def matches(self, token: str) -> bool:
         return hmac.compare_digest(self.token_hash, hash_token(token))
@@ -97,11 +109,33 @@ class Credential(Aggregate):
     def as_actor(self) -> Actor:
         return Actor(role=self.role, subject=self.subject, credential_id=str(self.id))
 
-    def revoke(self, *, actor: Actor, at: datetime) -> None:
+    def revoke(self, *, actor: Actor, at: datetime, reason: str = "") -> None:
         if self.revoked:
             raise CredentialAlreadyRevoked("credential is already revoked")
-        self._revoked(actor=actor, timestamp=at)
+        self._revoked(actor=actor, timestamp=at, reason=reason)
+
+    def rotate(self, *, token: str, actor: Actor, at: datetime) -> Credential:
+        """Issue a successor with a new token and the same role, subject, label and expiry,
+        and revoke this credential. Save both together: the new token works exactly when
+        the old one stops."""
+        if self.revoked:
+            raise CredentialAlreadyRevoked("credential is revoked; issue a new one")
+        if not self.is_valid(at):
+            raise CredentialExpired("credential has expired; issue a new one")
+        successor = Credential.issue(
+            token=token,
+            role=self.role,
+            subject=self.subject,
+            label=self.label,
+            expires_at=self.expires_at,
+            actor=actor,
+            at=at,
+            replaces=str(self.id),
+        )
+        self._revoked(actor=actor, timestamp=at, reason=ROTATED)
+        return successor
 
     @event("Revoked")
-    def _revoked(self, actor: Actor, timestamp: datetime) -> None:
+    def _revoked(self, actor: Actor, timestamp: datetime, reason: str = "") -> None:
         self.revoked = True
+        self.revocation_reason = reason

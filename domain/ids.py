@@ -25,3 +25,7 @@ def candidacy_id(scheme: UUID, declaration: UUID) -> UUID:
 
 def credential_id(token_hash: str) -> UUID:
     return uuid5(NAMESPACE, "credential:" + token_hash)
+
+
+def idempotency_id(scope: str, key: str) -> UUID:
+    return uuid5(NAMESPACE, f"idempotency:{scope}:{key}")

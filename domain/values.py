@@ -20,11 +20,13 @@ class Role(StrEnum):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who did something: role, subject (body id, credit code, name) and credential id."""
+    """Who did something: role, subject (body id, credit code, name), credential id and the
+    id of the HTTP request that did it (empty for the CLI, the sweeper and older events)."""
 
     role: str
     subject: str
     credential_id: str = ""
+    request_id: str = ""
 
     @classmethod
     def system(cls, subject: str = "registry") -> Actor:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, insert, update
+from sqlalchemy import Connection, func, insert, update
 
 from projections.base import Projection, on
 from projections.encoding import plain
@@ -102,7 +102,10 @@ class Candidacies(Projection):
 
     @on("Candidacy.Revoked")
     def revoked(self, conn: Connection, e: Any, position: int) -> None:
-        _set(conn, e, **_ended(e, "revoked", e.reason))
+        values = _ended(e, "revoked", e.reason)
+        # A title that had already expired or been superseded keeps the moment it ended.
+        values["ended_at"] = func.coalesce(candidacies.c.ended_at, e.timestamp)
+        _set(conn, e, **values)
 
     @on("Candidacy.Expired")
     def expired(self, conn: Connection, e: Any, position: int) -> None:

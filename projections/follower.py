@@ -60,13 +60,15 @@ class Follower:
             # Claim the batch first: the compare-and-set also locks the tracking rows,
             # so a second follower can neither interleave nor apply the same events.
             for p in self.projections:
-                self._advance(conn, p.name, self._position[p.name], last)
+                old = self._position[p.name]
+                # A projection may be ahead of this batch (one added later starts at 0).
+                self._advance(conn, p.name, old, max(old, last))
             for notification in notifications:
                 event = self.registry.mapper.to_domain_event(notification)
                 for p in self.projections:
                     if notification.id > self._position[p.name]:
                         p.handle(conn, event, notification.id)
-        new_positions = dict.fromkeys(self._position, last)
+        new_positions = {name: max(old, last) for name, old in self._position.items()}
         with self.processed:
             self._position = new_positions
             self.processed.notify_all()

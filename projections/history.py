@@ -10,8 +10,9 @@ from projections.base import Projection
 from projections.encoding import event_data, event_type
 from projections.tables import events, subjects
 
-# Credential events name who holds which role; they are not part of the public record.
-PRIVATE_AGGREGATES = frozenset({"Credential"})
+# Credential events name who holds which role, and idempotency records are bookkeeping of
+# client retries: neither is part of the public record.
+PRIVATE_AGGREGATES = frozenset({"Credential", "IdempotentRequest"})
 
 
 def _relations(event: Any) -> tuple[str | None, str | None]:

@@ -8,7 +8,15 @@ from typing import Any
 from sqlalchemy import Row, Table, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from projections.tables import bodies, candidacies, complaints, declarations, events, schemes
+from projections.tables import (
+    bodies,
+    candidacies,
+    complaints,
+    credentials,
+    declarations,
+    events,
+    schemes,
+)
 
 c = candidacies.c
 
@@ -229,3 +237,65 @@ async def candidacy_history(
 
 async def feed(conn: AsyncConnection, *, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
     return await _events(conn, after=after, limit=limit)
+
+
+# Credentials (private: the caller checks the reader may see them) -------------------------
+def credential_status(row: Any, now: datetime) -> str:
+    if row.revoked_at is not None:
+        return "revoked"
+    if row.expires_at is not None and row.expires_at <= now:
+        return "expired"
+    return "active"
+
+
+def _credential(row: Any, now: datetime) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "role": row.role,
+        "subject": row.subject,
+        "label": row.label,
+        "status": credential_status(row, now),
+        "created_at": _iso(row.created_at),
+        "created_by": {"role": row.created_by_role, "subject": row.created_by_subject},
+        "expires_at": _iso(row.expires_at),
+        "last_used_at": _iso(row.last_used_at),
+        "revoked_at": _iso(row.revoked_at),
+        "revocation_reason": row.revocation_reason or None,
+        "replaces": row.replaces,
+        "replaced_by": row.replaced_by,
+    }
+
+
+async def list_credentials(
+    conn: AsyncConnection,
+    *,
+    now: datetime,
+    role: str | None = None,
+    subject: str | None = None,
+    include_revoked: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Credentials, newest first; revoked ones only if asked (expired ones are marked)."""
+    k = credentials.c
+    where = []
+    if role is not None:
+        where.append(k.role == role)
+    if subject is not None:
+        where.append(k.subject == subject)
+    if not include_revoked:
+        where.append(k.revoked_at.is_(None))
+    total = await conn.scalar(select(func.count()).select_from(credentials).where(*where))
+    rows = await conn.execute(
+        select(credentials)
+        .where(*where)
+        .order_by(k.created_at.desc(), k.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return {
+        "items": [_credential(r, now) for r in rows],
+        "total": int(total or 0),
+        "limit": limit,
+        "offset": offset,
+    }

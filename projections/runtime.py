@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from projections import schema
 from projections.candidacies import Candidacies
+from projections.credentials import Credentials, LastUsed
 from projections.engines import async_engine, sync_engine
 from projections.follower import Follower, TrackingConflict
 from projections.history import History
@@ -26,8 +27,8 @@ from registry.settings import Settings
 log = logging.getLogger(__name__)
 
 
-def all_projections() -> list[Records | Candidacies | History]:
-    return [Records(), Candidacies(), History()]
+def all_projections() -> list[Records | Candidacies | History | Credentials]:
+    return [Records(), Candidacies(), History(), Credentials()]
 
 
 def expire_due(engine: Engine, registry: LeaderRegistry, now: datetime) -> int:
@@ -50,6 +51,8 @@ class ReadSide:
         self.writer = sync_engine(settings)
         self.engine: AsyncEngine = async_engine(settings)
         self.follower: Follower | None = None
+        self.last_used = LastUsed(self.writer)  # notes credential use outside the log
+        registry.on_credential_used = self.last_used
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -125,5 +128,6 @@ class ReadSide:
         self._wake.set()
         for thread in self._threads:
             await asyncio.to_thread(thread.join, 10)
+        await asyncio.to_thread(self.last_used.drain)
         await self.engine.dispose()
         self.writer.dispose()

@@ -195,3 +195,26 @@ complaints = Table(
     Column("decided_at", TS),
     Column("version", Integer, nullable=False),
 )
+
+# Private: who holds which role. Never the token's hash; not in the public feed.
+# `last_used_at` is the one column not derived from the log: operational metadata that
+# `projections.credentials.LastUsed` writes (a rebuild starts it again from empty).
+credentials = Table(
+    "credentials",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("role", String(32), nullable=False),
+    Column("subject", Text, nullable=False),  # Text: the CLI does not bound its length
+    Column("label", Text, nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("created_by_role", String(32), nullable=False),
+    Column("created_by_subject", Text, nullable=False),
+    Column("expires_at", TS),
+    Column("revoked_at", TS),
+    Column("revocation_reason", Text, nullable=False),
+    Column("replaces", ID),
+    Column("replaced_by", ID),
+    Column("last_used_at", TS),
+    Column("version", Integer, nullable=False),
+    Index("ix_credentials_role_subject", "role", "subject"),
+)

@@ -6,7 +6,8 @@ from registry.cases.access import AccessCases
 from registry.cases.declarations import DeclarationCases
 from registry.cases.schemes import SchemeCases
 from registry.cases.titles import TitleCases
+from registry.idempotency import IdempotencyCases
 
 
-class LeaderRegistry(AccessCases, DeclarationCases, SchemeCases, TitleCases):
+class LeaderRegistry(AccessCases, DeclarationCases, SchemeCases, TitleCases, IdempotencyCases):
     """Bodies, credentials, declarations, schemes, candidacies and complaints."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypedDict, TypeVar
 from uuid import UUID
@@ -12,6 +14,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from domain.errors import Conflict, DomainError, NotFound
+from domain.idempotency import IdempotentRequest
 from registry import transcodings
 
 A = TypeVar("A", bound=Aggregate)
@@ -38,6 +41,19 @@ class WriteConflict(Conflict):
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    """A client's Idempotency-Key, scoped to its credential, and its request's fingerprint."""
+
+    scope: str
+    key: str
+    fingerprint: str
+
+
+# Set around one command run (in the thread that runs it) by `run_idempotent`.
+IDEMPOTENCY: ContextVar[Idempotency | None] = ContextVar("idempotency", default=None)
 
 
 class RegistryBase(Application[UUID]):
@@ -88,9 +104,21 @@ class RegistryBase(Application[UUID]):
         return aggregate_id in self.repository
 
     def commit(self, result: Aggregate, *others: Aggregate | None, **extra: Any) -> Receipt:
-        """Save all pending events of the given aggregates atomically."""
+        """Save all pending events of the given aggregates atomically (and, for a request
+        with an Idempotency-Key, its record last, so its position is the receipt's)."""
+        request = IDEMPOTENCY.get()
+        record = None
+        if request is not None:
+            record = IdempotentRequest(
+                scope=request.scope,
+                key=request.key,
+                fingerprint=request.fingerprint,
+                result_id=str(result.id),
+                log_head_before=int(self.recorder.max_notification_id() or 0),
+                timestamp=self.now(),
+            )
         try:
-            recordings = self.save(result, *others)
+            recordings = self.save(result, *others, record)
         except IntegrityError:
             # Optimistic concurrency: an aggregate version was taken by another writer.
             raise WriteConflict(

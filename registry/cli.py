@@ -1,4 +1,4 @@
-"""The `leader-registry` command: serve the API, issue credentials, load the demo, sweep.
+"""The `leader-registry` command: serve the API, manage credentials, load the demo, sweep.
 
 Configuration comes from REGISTRY_* environment variables (see `registry.settings`).
 User mistakes (a bad role, a non-empty store for the demo, an unknown body) print one
@@ -126,6 +126,107 @@ def cmd_credentials_create(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_credentials_rotate(settings: Settings, args: argparse.Namespace) -> int:
+    from registry.cases.access import OPERATOR
+
+    with _registry(settings) as registry:
+        issued = registry.rotate_credential(OPERATOR, args.id)
+    print(f"credential: {issued['id']}")
+    print(f"replaces: {args.id}")
+    print(f"token: {issued['token']}")
+    print(
+        "The token is shown only this once; store it now. The old token no longer works.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_credentials_revoke(settings: Settings, args: argparse.Namespace) -> int:
+    from registry.cases.access import OPERATOR
+
+    with _registry(settings) as registry:
+        registry.revoke_credential(OPERATOR, args.id)
+    print(f"revoked: {args.id}")
+    return 0
+
+
+def _caught_up_read_models(settings: Settings, registry: LeaderRegistry) -> None:
+    """Bring the read models to the end of the log (a running server may be doing the same:
+    the tracking compare-and-set keeps each event applied once)."""
+    from projections import schema
+    from projections.engines import sync_engine
+    from projections.follower import Follower, TrackingConflict
+    from projections.runtime import all_projections
+
+    engine = sync_engine(settings)
+    try:
+        schema.upgrade(engine, settings)
+        for _ in range(10):
+            try:
+                Follower(registry, engine, all_projections()).catch_up()
+                return
+            except TrackingConflict:
+                continue  # another follower moved first: reload its positions and go on
+    finally:
+        engine.dispose()
+
+
+async def _all_credentials(settings: Settings, **filters: Any) -> list[dict[str, Any]]:
+    from projections import queries
+    from projections.engines import async_engine
+
+    engine = async_engine(settings)
+    items: list[dict[str, Any]] = []
+    try:
+        async with engine.connect() as conn:
+            while True:
+                page = await queries.list_credentials(
+                    conn, now=utc_now(), limit=200, offset=len(items), **filters
+                )
+                items.extend(page["items"])
+                if not page["items"] or len(items) >= page["total"]:
+                    return items
+    finally:
+        await engine.dispose()
+
+
+def _minute(iso: str | None) -> str:
+    return iso[:16].replace("T", " ") if iso else "-"
+
+
+def cmd_credentials_list(settings: Settings, args: argparse.Namespace) -> int:
+    """One line per credential, newest first; never a token (none is stored)."""
+    with _registry(settings) as registry:
+        _caught_up_read_models(settings, registry)
+    filters = {"role": args.role, "subject": args.subject, "include_revoked": args.all}
+    items = asyncio.run(_all_credentials(settings, **filters))
+    if not items:
+        print("no credentials", file=sys.stderr)
+        return 0
+    rows = [("ID", "ROLE", "SUBJECT", "LABEL", "CREATED (UTC)", "EXPIRES", "LAST USED", "STATUS")]
+    for item in items:
+        status = item["status"]
+        if item["replaced_by"]:
+            status += f", replaced by {item['replaced_by']}"
+        rows.append(
+            (
+                item["id"],
+                item["role"],
+                item["subject"],
+                item["label"] or "-",
+                _minute(item["created_at"]),
+                _minute(item["expires_at"]),
+                _minute(item["last_used_at"]),
+                status,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip())
+    return 0
+
+
 # demo, sweep, migrate, project --------------------------------------------------------------------
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from registry.demo import load_demo
@@ -230,6 +331,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     create.add_argument("--label", default="", help="a note for administrators")
     create.set_defaults(handler=cmd_credentials_create)
+    listing = actions.add_parser(
+        "list", help="list credentials: role, subject, label, status, times (never tokens)"
+    )
+    listing.add_argument("--role", choices=ISSUABLE, help="only this role")
+    listing.add_argument("--subject", help="only this subject")
+    listing.add_argument(
+        "--all", action="store_true", help="include revoked (and rotated) credentials"
+    )
+    listing.set_defaults(handler=cmd_credentials_list)
+    rotate = actions.add_parser(
+        "rotate", help="replace a credential by a new one, print the new token once"
+    )
+    rotate.add_argument("id", help="the credential's id")
+    rotate.set_defaults(handler=cmd_credentials_rotate)
+    revoke = actions.add_parser("revoke", help="revoke a credential; its token stops working")
+    revoke.add_argument("id", help="the credential's id")
+    revoke.set_defaults(handler=cmd_credentials_revoke)
 
     demo = commands.add_parser("demo", help="load the demo dataset into an empty store")
     demo.set_defaults(handler=cmd_demo)
@@ -240,7 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     project = commands.add_parser("project", help="run the projection worker until stopped")
     project.set_defaults(handler=cmd_project)
     rebuild = commands.add_parser("rebuild", help="rebuild one projection from the event log")
-    rebuild.add_argument("name", choices=["records", "candidacies", "history"])
+    rebuild.add_argument("name", choices=["records", "candidacies", "history", "credentials"])
     rebuild.set_defaults(handler=cmd_rebuild)
     return parser
 

@@ -15,6 +15,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "suspend_body": frozenset({ADMIN}),
     "issue_credential": frozenset({ADMIN}),
     "revoke_credential": frozenset({ADMIN}),
+    "rotate_credential": frozenset({ADMIN}),
     "declare": frozenset({ENTERPRISE, PLATFORM}),
     "revise_declaration": frozenset({ENTERPRISE, PLATFORM}),
     "withdraw_declaration": frozenset({ENTERPRISE, PLATFORM}),
@@ -29,6 +30,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "revoke_title": frozenset({BODY, REGULATOR}),
 }
 
+# The few reads that are not public: served from the read models, checked all the same.
+READ_PERMISSIONS: dict[str, frozenset[str]] = {
+    "list_credentials": frozenset({ADMIN}),
+}
+
 # Roles whose subject must match the record's owner (enterprise: credit code;
 # evaluation body: body id). Other roles act for the registry as a whole.
 SCOPED_ROLES = frozenset({ENTERPRISE, BODY})
@@ -39,7 +45,9 @@ class Forbidden(NotPermitted):
 
 
 def check_role(actor: Actor, action: str) -> None:
-    if actor.role not in PERMISSIONS[action]:
+    """Refuse unless the actor's role may perform the action (a write, or a private read)."""
+    allowed = PERMISSIONS[action] if action in PERMISSIONS else READ_PERMISSIONS[action]
+    if actor.role not in allowed:
         raise Forbidden(f"role {actor.role!r} may not {action.replace('_', ' ')}")
 
 

@@ -42,6 +42,30 @@ class Settings(BaseSettings):
     consistency_timeout: float = Field(
         default=10.0, ge=0, description="How long a write waits for the read models."
     )
+    hsts: bool = Field(
+        default=False,
+        description="Send Strict-Transport-Security (only when clients reach us over HTTPS).",
+    )
+    cors_write_origins: str = Field(
+        default="",
+        description="Comma-separated browser origins allowed to write cross-origin.",
+    )
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=0, description="Largest request body accepted (413 beyond)."
+    )
+    write_rate: float = Field(
+        default=20.0, gt=0, description="Writes a second each credential may sustain (429 beyond)."
+    )
+    write_burst: int = Field(
+        default=40,
+        ge=1,
+        description="Writes a credential may make at once before the rate applies.",
+    )
+
+    @property
+    def write_origins(self) -> list[str]:
+        """`cors_write_origins` as a list (blanks and trailing slashes dropped)."""
+        return [o.strip().rstrip("/") for o in self.cors_write_origins.split(",") if o.strip()]
 
     @property
     def is_postgres(self) -> bool:

@@ -15,7 +15,7 @@ from projections.runtime import ReadSide
 from registry.application import LeaderRegistry
 from registry.base import utc_now
 from registry.settings import Settings
-from service import problems
+from service import middleware, problems
 from service.deps import ReadSideDep, RegistryDep
 from service.routers import access, declarations, reads, schemes, titles
 from service.schemas.reads import Health, Readiness
@@ -55,6 +55,7 @@ def create_app(
     app = FastAPI(title=TITLE, version=VERSION, description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     problems.install(app)
+    middleware.install(app, settings)
     for module in (access, declarations, schemes, titles, reads):
         app.include_router(module.router)
 
@@ -89,6 +90,7 @@ def create_app(
             components = document.setdefault("components", {}).setdefault("schemas", {})
             components.update(schema.pop("$defs", {}))
             components["Problem"] = schema
+            middleware.describe(document)
             app.openapi_schema = document
         return app.openapi_schema
 

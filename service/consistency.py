@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, ParamSpec, TypeVar
 
-from fastapi import Depends, Query, Response
+from fastapi import Depends, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from registry.base import Receipt, WriteConflict
-from service.deps import ReadSideDep, RegistryDep, SettingsDep
+from domain.errors import InvalidInput
+from registry.base import Idempotency, Receipt, WriteConflict
+from service.deps import ActorDep, ReadSideDep, RegistryDep, SettingsDep
 
 HEADER = "Registry-Consistency"
 P = ParamSpec("P")
@@ -34,6 +38,34 @@ def retrying(case: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
     return case(*args, **kwargs)
 
 
+_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+async def idempotency(
+    request: Request,
+    actor: ActorDep,
+    key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="Send a retry with the same key and body: it answers as the first did.",
+        ),
+    ] = None,
+) -> Idempotency | None:
+    """The request's Idempotency-Key, scoped to the credential, with the request's fingerprint."""
+    if key is None:
+        return None
+    if not _KEY.match(key):
+        raise InvalidInput("1 to 255 visible ASCII characters", field="Idempotency-Key")
+    body = await request.body()
+    try:  # the same JSON, however it is spaced or ordered, is the same request
+        canonical = json.dumps(json.loads(body or b"null"), sort_keys=True).encode()
+    except ValueError:
+        canonical = body
+    digest = hashlib.sha256(f"{request.method} {request.url.path}\n".encode() + canonical)
+    return Idempotency(scope=actor.credential_id, key=key, fingerprint=digest.hexdigest())
+
+
 class Commands:
     """Runs one use case in a worker thread, then waits for the read models to catch up."""
 
@@ -43,14 +75,20 @@ class Commands:
         read_side: ReadSideDep,
         settings: SettingsDep,
         response: Response,
+        key: Annotated[Idempotency | None, Depends(idempotency)],
     ) -> None:
         self.registry = registry
         self.read_side = read_side
         self.timeout = settings.consistency_timeout
         self.response = response
+        self.key = key
 
     async def run(self, case: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
-        receipt = await run_in_threadpool(retrying, case, *args, **kwargs)
+        if self.key is None:
+            receipt = await run_in_threadpool(retrying, case, *args, **kwargs)
+        else:
+            run = self.registry.run_idempotent
+            receipt = await run_in_threadpool(retrying, run, self.key, case, *args, **kwargs)  # type: ignore[arg-type]
         if not await self.read_side.wait_for(receipt["position"], self.timeout):
             self.response.headers[HEADER] = "pending"
         return receipt

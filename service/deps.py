@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -37,13 +38,16 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def current_actor(
+    request: Request,
     registry: RegistryDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Actor:
-    """The actor the bearer token speaks for (a plain `def`: FastAPI runs it in a thread)."""
+    """The actor the bearer token speaks for, tagged with the request id (see
+    `service.middleware`); a plain `def`: FastAPI runs it in a thread."""
     if credentials is None or not credentials.credentials:
         raise Unauthenticated("a bearer token is required")
-    return registry.authenticate(credentials.credentials)
+    actor = registry.authenticate(credentials.credentials)
+    return replace(actor, request_id=getattr(request.state, "request_id", ""))
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]

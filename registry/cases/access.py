@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 
 from domain import ids
@@ -14,7 +16,19 @@ from domain.values import Actor, Role
 from registry.base import AlreadyExists, Receipt, RegistryBase
 from registry.permissions import check_role
 
+log = logging.getLogger(__name__)
+
 TOKEN_PREFIX = "lr_"
+# The command line acts as the registry's operator.
+OPERATOR = Actor(role=Role.ADMIN.value, subject="cli")
+
+# Told (credential id, time) after each successful authentication; must return at once.
+CredentialUsed = Callable[[str, datetime], None]
+
+
+def new_token() -> str:
+    """A fresh bearer token: the prefix and 256 random bits."""
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
 class Unauthenticated(DomainError):
@@ -26,7 +40,14 @@ class IssuedCredential(Receipt):
 
 
 class AccessCases(RegistryBase):
-    """Registering evaluation bodies; issuing, checking and revoking credentials."""
+    """Registering evaluation bodies; issuing, checking, rotating and revoking credentials.
+
+    Listing credentials is a read: it is served by the read models (`projections.queries`).
+    """
+
+    # The read side sets this to note when credentials are used (operational metadata,
+    # kept out of the event log); None records nothing.
+    on_credential_used: CredentialUsed | None = None
 
     def register_body(
         self, actor: Actor, *, name: str, kind: str, categories: list[str]
@@ -60,7 +81,7 @@ class AccessCases(RegistryBase):
             self.load(EvaluationBody, subject, "evaluation body")  # must exist
         if role == Role.ENTERPRISE and (problem := credit_code_problem(subject)):
             raise InvalidCredential(f"subject must be a credit code: {problem}", field="subject")
-        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = new_token()
         credential = Credential.issue(
             token=token,
             role=role,
@@ -75,8 +96,17 @@ class AccessCases(RegistryBase):
 
     def bootstrap_credential(self, *, role: str, subject: str, label: str) -> IssuedCredential:
         """Issue a credential from the command line (the operator acts as the registry)."""
-        operator = Actor(role=Role.ADMIN.value, subject="cli")
-        return self.issue_credential(operator, role=role, subject=subject, label=label)
+        return self.issue_credential(OPERATOR, role=role, subject=subject, label=label)
+
+    def rotate_credential(self, actor: Actor, credential_id: str) -> IssuedCredential:
+        """Replace a credential by a new one (new token, new id, same role, subject, label
+        and expiry) and revoke the old one, in one atomic save. The token is returned once."""
+        check_role(actor, "rotate_credential")
+        old = self.load(Credential, credential_id, "credential")
+        token = new_token()
+        new = old.rotate(token=token, actor=actor, at=self.now())
+        receipt = self.commit(new, old)
+        return IssuedCredential(id=receipt["id"], position=receipt["position"], token=token)
 
     def revoke_credential(self, actor: Actor, credential_id: str) -> Receipt:
         check_role(actor, "revoke_credential")
@@ -90,6 +120,18 @@ class AccessCases(RegistryBase):
         if not token.startswith(TOKEN_PREFIX) or not self.exists(credential_id):
             raise Unauthenticated("unknown bearer token")
         credential = self.load(Credential, credential_id, "credential")
-        if not credential.matches(token) or not credential.is_valid(self.now()):
+        now = self.now()
+        if not credential.matches(token) or not credential.is_valid(now):
             raise Unauthenticated("the bearer token is revoked or expired")
+        self._note_use(str(credential.id), now)
         return credential.as_actor()
+
+    def _note_use(self, credential_id: str, at: datetime) -> None:
+        """Tell the read side the credential was used; never fail an authentication for it."""
+        hook = self.on_credential_used
+        if hook is None:
+            return
+        try:
+            hook(credential_id, at)
+        except Exception:  # bookkeeping must never refuse a valid token
+            log.warning("could not note the use of credential %s", credential_id, exc_info=True)

@@ -59,11 +59,11 @@ class TitleCases(RegistryBase):
         candidacy.complaint_closed(
             complaint_id=complaint.id, outcome=complaint.status, actor=actor, at=now
         )
-        # During publicity any upheld objection blocks the award (rule 6); once awarded,
-        # only nonconformity or fraud revokes the title (rule 8).
+        # During publicity any upheld objection blocks the award (rule 6); an upheld finding
+        # of nonconformity or fraud revokes the title (rule 8), even one that has since ended.
         in_publicity = candidacy.status == Status.PUBLICISED
         upheld = complaint.status == ComplaintStatus.UPHELD
-        if (in_publicity and upheld) or (complaint.revokes and candidacy.is_active_leader(now)):
+        if (in_publicity and upheld) or (complaint.revokes and candidacy.status != Status.REVOKED):
             candidacy.revoke(
                 reason=f"complaint upheld ({complaint.grounds}): {findings}",
                 complaint_id=complaint.id,

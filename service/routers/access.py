@@ -1,16 +1,24 @@
-"""Writes: evaluation bodies and credentials (administrators)."""
+"""Evaluation bodies and credentials (administrators): writes, and the private credential list."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated, Any
 
-from service.consistency import CommandsDep
-from service.deps import ActorDep
+from fastapi import APIRouter, Depends, Query, Response
+
+from domain.values import Actor
+from projections import queries
+from registry.permissions import check_role
+from service.consistency import CommandsDep, ReadConn
+from service.deps import ActorDep, RegistryDep
 from service.problems import WRITE_ERRORS
-from service.schemas.access import IssueCredential, RegisterBody
+from service.schemas.access import CredentialPage, IssuableRole, IssueCredential, RegisterBody
 from service.schemas.common import CredentialReceiptOut, Reason, ReceiptOut
 
 router = APIRouter(prefix="/v1", tags=["access"], responses=WRITE_ERRORS)
+
+# Answers that carry a token, or who holds which role, must not be kept by any cache.
+NO_STORE = "no-store"
 
 
 @router.post(
@@ -56,9 +64,10 @@ async def suspend_evaluation_body(
     operation_id="issue_credential",
 )
 async def issue_credential(
-    payload: IssueCredential, actor: ActorDep, commands: CommandsDep
+    payload: IssueCredential, actor: ActorDep, commands: CommandsDep, response: Response
 ) -> CredentialReceiptOut:
     """Issue a bearer token for a role and subject; the token is shown only in this answer."""
+    response.headers["Cache-Control"] = NO_STORE
     receipt = await commands.run(
         commands.registry.issue_credential,
         actor,
@@ -81,3 +90,57 @@ async def revoke_credential(
     """Revoke a credential; its token stops working at once."""
     receipt = await commands.run(commands.registry.revoke_credential, actor, credential_id)
     return ReceiptOut(**receipt)
+
+
+@router.post(
+    "/credentials/{credential_id}/rotation",
+    status_code=201,
+    response_model=CredentialReceiptOut,
+    operation_id="rotate_credential",
+)
+async def rotate_credential(
+    credential_id: str, actor: ActorDep, commands: CommandsDep, response: Response
+) -> CredentialReceiptOut:
+    """Replace a credential by a new one with the same role, subject, label and expiry.
+
+    The old token stops working at once; the new token is shown only in this answer, and
+    the new credential records which one it replaced."""
+    response.headers["Cache-Control"] = NO_STORE
+    receipt = await commands.run(commands.registry.rotate_credential, actor, credential_id)
+    return CredentialReceiptOut(**receipt)
+
+
+def credentials_reader(actor: ActorDep) -> Actor:
+    """The actor, if it may list credentials (checked before any read-model work)."""
+    check_role(actor, "list_credentials")
+    return actor
+
+
+@router.get("/credentials", response_model=CredentialPage, operation_id="list_credentials")
+async def list_credentials(
+    actor: Annotated[Actor, Depends(credentials_reader)],
+    conn: ReadConn,
+    registry: RegistryDep,
+    response: Response,
+    role: IssuableRole | None = None,
+    subject: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    include_revoked: Annotated[
+        bool, Query(description="Also list revoked (and rotated) credentials.")
+    ] = False,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """The issued credentials, newest first (administrators only).
+
+    Each shows its role, subject, label, status, creation, expiry, last use and rotation
+    links; never a token or its hash. Revoked credentials only with `include_revoked`."""
+    response.headers["Cache-Control"] = NO_STORE
+    return await queries.list_credentials(
+        conn,
+        now=registry.now(),
+        role=role,
+        subject=subject,
+        include_revoked=include_revoked,
+        limit=limit,
+        offset=offset,
+    )

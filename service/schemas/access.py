@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from domain.evaluation_body import BodyKind
 from service.schemas.common import CategoryCode, Label, Name, Request
@@ -27,3 +27,41 @@ class IssueCredential(Request):
     subject: Name
     label: Label = ""
     expires_at: AwareDatetime | None = None
+
+
+# Times as the read models give them: ISO 8601 in UTC, like every other read.
+Timestamp = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
+
+
+class CreatedBy(BaseModel):
+    role: str
+    subject: str
+
+
+class CredentialOut(BaseModel):
+    """A credential as administrators see it: never its token, never the token's hash."""
+
+    id: str
+    role: str
+    subject: str
+    label: str
+    status: Literal["active", "expired", "revoked"]
+    created_at: Timestamp
+    created_by: CreatedBy
+    expires_at: Timestamp | None
+    last_used_at: Timestamp | None = Field(
+        description="When the token last authenticated a request (to the minute)."
+    )
+    revoked_at: Timestamp | None
+    revocation_reason: str | None = Field(description='"rotated" when replaced by rotation.')
+    replaces: str | None = Field(description="The credential this one replaced by rotation.")
+    replaced_by: str | None = Field(description="The credential that replaced this one.")
+
+
+class CredentialPage(BaseModel):
+    """One page of credentials, newest first."""
+
+    items: list[CredentialOut]
+    total: int
+    limit: int
+    offset: int

@@ -22,7 +22,8 @@ async def test_ready_when_caught_up_and_not_when_a_projection_lags(store: Settin
             assert ready.status_code == 200, ready.text
             report = ready.json()
             assert report["schema_revision"] == report["schema_head"]
-            assert set(report["projections"]) == {"records", "candidacies", "history"}
+            projections = {"records", "candidacies", "history", "credentials"}
+            assert set(report["projections"]) == projections
 
             # Events the (stopped) projections have not seen: two behind > limit of one.
             registry.bootstrap_credential(role="admin", subject="a", label="")

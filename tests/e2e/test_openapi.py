@@ -15,6 +15,7 @@ WRITES = {
     "/v1/evaluation-bodies/{body_id}/suspension": 200,
     "/v1/credentials": 201,
     "/v1/credentials/{credential_id}/revocation": 200,
+    "/v1/credentials/{credential_id}/rotation": 201,
     "/v1/declarations": 201,
     "/v1/declarations/{declaration_id}/revisions": 200,
     "/v1/declarations/{declaration_id}/withdrawal": 200,

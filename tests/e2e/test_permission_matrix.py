@@ -138,6 +138,10 @@ ENDPOINTS: dict[str, tuple[str, Setup]] = {
         "/v1/credentials/{credential_id}/revocation",
         lambda w: ({"credential_id": issue(w, "regulator", "Beijing AMR")["id"]}, None),
     ),
+    "rotate_credential": (
+        "/v1/credentials/{credential_id}/rotation",
+        lambda w: ({"credential_id": issue(w, "regulator", "Beijing AMR")["id"]}, None),
+    ),
     "declare": (
         "/v1/declarations",
         lambda w: ({}, content(enterprise=ENTERPRISE_IN, standard_number="Q/TJ 9999-2025")),

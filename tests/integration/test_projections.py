@@ -141,3 +141,32 @@ async def test_reads_never_show_an_expired_title_as_current(
         conn.execute(update(tracking).values(position=tracking.c.position))  # still readable
     assert recorded == "expired"
     await side.close()
+
+
+async def test_a_finding_after_expiry_revokes_but_keeps_when_the_title_ended(
+    store: Settings, registry: LeaderRegistry, clock: Clock
+) -> None:
+    world = setup(registry, clock)
+    award_cycle(world, 2024, [40, 45, 45, 50], top_n=1)
+    leader = world.candidacies[0]
+    complaint = registry.file_complaint(
+        REGULATOR,
+        candidacy_id=leader,
+        complainant_kind="regulator",
+        grounds="nonconformity",
+        description="below its declared efficiency",
+        evidence=[],
+    )["id"]
+    clock.advance(days=400)
+    registry.expire_titles([leader])
+    registry.decide_complaint(REGULATOR, complaint, upheld=True, findings="retest failed")
+    side = ReadSide(store.model_copy(update={"run_projections": False}), registry)
+    side.start()
+    assert side.follower is not None
+    side.follower.catch_up()
+    async with side.engine.connect() as conn:
+        status = await queries.candidacy(conn, leader, now=clock.now)
+    assert status is not None and status["status"] == "revoked"
+    assert "retest failed" in status["end_reason"]
+    assert status["ended_at"] == status["valid_until"]  # it ended when its validity did
+    await side.close()

@@ -78,6 +78,7 @@ CALLS: dict[str, Callable[[Targets, Actor], Receipt]] = {
     "suspend_body": lambda t, a: t.world.app.suspend_body(a, t.world.body_id, reason="audit"),
     "issue_credential": lambda t, a: t.world.app.issue_credential(a, role="regulator", subject="X"),
     "revoke_credential": lambda t, a: t.world.app.revoke_credential(a, t.world.credential_id),
+    "rotate_credential": lambda t, a: t.world.app.rotate_credential(a, t.world.credential_id),
     "declare": lambda t, a: t.world.app.declare(
         a,
         enterprise=Enterprise(credit_code(0), "Fridge Maker 0", REGION),
