@@ -67,6 +67,8 @@ class History(Projection):
                 timestamp=event.timestamp,
                 actor_role=actor.role if actor else "",
                 actor_subject=actor.subject if actor else "",
+                actor_credential_id=getattr(actor, "credential_id", ""),
+                request_id=getattr(actor, "request_id", ""),
                 credit_code=credit_code,
                 candidacy_id=candidacy_id,
                 data=event_data(event),

@@ -204,7 +204,12 @@ def _event(row: Row[Any]) -> dict[str, Any]:
         "aggregate_id": row.aggregate_id,
         "aggregate_version": row.aggregate_version,
         "timestamp": _iso(row.timestamp),
-        "actor": {"role": row.actor_role, "subject": row.actor_subject},
+        "actor": {
+            "role": row.actor_role,
+            "subject": row.actor_subject,
+            "credential_id": row.actor_credential_id,
+            "request_id": row.request_id,
+        },
         "credit_code": row.credit_code,
         "candidacy_id": row.candidacy_id,
         "data": row.data,

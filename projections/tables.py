@@ -61,6 +61,8 @@ events = Table(
     Column("timestamp", TS, nullable=False),
     Column("actor_role", String(32), nullable=False),
     Column("actor_subject", String(200), nullable=False),
+    Column("actor_credential_id", String(36), nullable=False, server_default=""),
+    Column("request_id", String(64), nullable=False, server_default=""),
     Column("credit_code", String(18)),
     Column("candidacy_id", ID),
     Column("data", JSON, nullable=False),

@@ -283,7 +283,9 @@ async def test_full_lifecycle(api: httpx.AsyncClient, clock: Clock) -> None:
     types = [e["type"] for e in history]
     assert types[0] == "Candidacy.Entered" and "Complaint.Upheld" in types
     assert types[-1] == "Candidacy.Revoked"
-    assert history[-1]["actor"] == {"role": "regulator", "subject": "Tianjin AMR"}
+    actor = history[-1]["actor"]
+    assert (actor["role"], actor["subject"]) == ("regulator", "Tianjin AMR")
+    assert actor["credential_id"] and len(actor["request_id"]) == 32  # a generated request id
     enterprise = await get(api, f"/v1/enterprises/{codes[0]}/history")
     assert enterprise[0]["type"] == "Declaration.Declared"
     assert [e["position"] for e in enterprise] == sorted(e["position"] for e in enterprise)
