@@ -143,10 +143,18 @@ class Candidacy(Aggregate):
         indicators: Sequence[Indicator],
         actor: Actor,
         at: datetime,
+        units: Mapping[str, str] | None = None,
     ) -> None:
         self._require(*EVALUABLE)
-        known = {i.code for i in indicators}
-        unknown = sorted(set(values) - known)
+        declared_units = {i.code: i.unit for i in indicators}
+        for code, unit in (units or {}).items():
+            if code in declared_units and unit != declared_units[code]:
+                raise InvalidEvaluation(
+                    f"indicator {code!r} is measured in {declared_units[code]!r}, not {unit!r}",
+                    field=f"units.{code}",
+                )
+        known = set(declared_units)
+        unknown = sorted((set(values) | set(units or {})) - known)
         if unknown:
             raise InvalidEvaluation(
                 f"unknown indicator codes: {', '.join(unknown)}", field="values"

@@ -105,6 +105,7 @@ class SchemeCases(RegistryBase):
         values: dict[str, Decimal] | None,
         exclusion_reason: str | None = None,
         expected_version: int | None = None,
+        units: dict[str, str] | None = None,
     ) -> Receipt:
         """Record verified values, or exclude the entry with a reason (exactly one of them)."""
         check_role(actor, "evaluate")  # before loading: a wrong role learns nothing about ids
@@ -116,7 +117,11 @@ class SchemeCases(RegistryBase):
             candidacy.exclude(reason=exclusion_reason, actor=actor, at=self.now())
         else:
             candidacy.evaluate(
-                values=values or {}, indicators=scheme.indicators, actor=actor, at=self.now()
+                values=values or {},
+                units=units,
+                indicators=scheme.indicators,
+                actor=actor,
+                at=self.now(),
             )
         return self.commit(candidacy)
 

@@ -110,6 +110,7 @@ async def evaluate_candidacy(
         actor,
         candidacy_id,
         values=payload.values,
+        units=payload.units,
         exclusion_reason=payload.reason if payload.excluded else None,
         expected_version=version,
     )

@@ -73,5 +73,13 @@ class Evaluate(Request):
     """Either the verified values, or `excluded: true` with a reason."""
 
     values: IndicatorValues | None = None
+    units: Annotated[
+        dict[IndicatorCode, Annotated[str, Field(max_length=32)]],
+        Field(
+            max_length=100,
+            description="The unit each value was measured in, if stated: "
+            "it must be the unit the scheme declares for that indicator.",
+        ),
+    ] = Field(default_factory=dict)
     excluded: bool = False
     reason: Text = ""

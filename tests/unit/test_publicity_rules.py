@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal as D
+
 import pytest
 
+from domain.candidacy import InvalidEvaluation
 from domain.credential import InvalidCredential
 from tests.unit.worlds import (
     ADMIN,
@@ -52,3 +55,15 @@ def test_enterprise_credentials_are_bound_to_a_valid_credit_code(world: World) -
         world.app.issue_credential(ADMIN, role="enterprise", subject="91120000XXXXXXXXXX")
     issued = world.app.issue_credential(ADMIN, role="enterprise", subject=credit_code(3))
     assert world.app.authenticate(issued["token"]).subject == credit_code(3)
+
+
+def test_evaluated_units_must_be_the_schemes(world: World) -> None:
+    cid = world.app.enter_candidate(
+        world.body, world.scheme_id, declaration_id=world.declarations[0]
+    )["id"]
+    with refused(world, InvalidEvaluation):
+        world.app.evaluate(world.body, cid, values={"eff": D(120)}, units={"eff": "kWh"})
+    with refused(world, InvalidEvaluation):
+        world.app.evaluate(world.body, cid, values={"eff": D(120)}, units={"watts": "W"})
+    world.app.evaluate(world.body, cid, values={"eff": D(120)}, units={"eff": "%"})
+    assert world.get(cid).values == {"eff": D(120)}
