@@ -55,3 +55,31 @@ def check_subject(actor: Actor, owner: str, what: str) -> None:
     """Scoped roles may act only on what they own."""
     if actor.role in SCOPED_ROLES and actor.subject != owner:
         raise Forbidden(f"this credential may not act on {what}")
+
+
+# What a scoped role's subject must own for each action it may take (documentation and
+# the README table; the checks themselves are the `check_subject` calls in the use cases).
+SCOPES: dict[str, str] = {
+    "declare": "enterprise: its own credit code",
+    "revise_declaration": "enterprise: its own declarations",
+    "withdraw_declaration": "enterprise: its own declarations",
+    "draft_scheme": "evaluation body: itself, in a category it is accredited for",
+    "enter_candidate": "evaluation body: its own schemes",
+    "evaluate": "evaluation body: its own schemes' candidates",
+    "publish_ranking": "evaluation body: its own schemes",
+    "award": "evaluation body: its own schemes",
+    "revoke_title": "evaluation body: its own schemes' titles",
+}
+
+
+def markdown_table() -> str:
+    """The permission table as the README shows it (a test keeps the two equal)."""
+    rows = ["| Action | Roles | Scope |", "|---|---|---|"]
+    for action, roles in {**PERMISSIONS, **READ_PERMISSIONS}.items():
+        names = ", ".join(f"`{r}`" for r in sorted(roles))
+        rows.append(f"| `{action}` | {names} | {SCOPES.get(action, '')} |")
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")

@@ -205,3 +205,12 @@ def test_regulator_revokes_any_bodys_title() -> None:
     targets = build_targets()
     CALLS["revoke_title"](targets, Actor(Role.REGULATOR.value, "another bureau"))
     assert targets.world.get(targets.title).status == "revoked"
+
+
+def test_the_readme_shows_the_permission_table_as_declared() -> None:
+    from pathlib import Path
+
+    from registry.permissions import markdown_table
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert markdown_table() in readme
