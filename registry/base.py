@@ -16,6 +16,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from domain.errors import Conflict, DomainError, NotFound
 from domain.idempotency import IdempotentRequest
 from registry import transcodings
+from registry.batching import CommitBatcher
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -62,10 +63,20 @@ class RegistryBase(Application[UUID]):
     is_snapshotting_enabled = False
 
     def __init__(
-        self, env: Mapping[str, str] | None = None, clock: Callable[[], datetime] = utc_now
+        self,
+        env: Mapping[str, str] | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        commit_batch: int = 1,
     ) -> None:
         super().__init__(env=env)
         self.clock = clock
+        # With commit_batch > 1, concurrent commands share append transactions.
+        self.batcher = CommitBatcher(self.save, commit_batch) if commit_batch > 1 else None
+
+    def close(self) -> None:
+        if self.batcher is not None:
+            self.batcher.close()
+        super().close()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -118,7 +129,11 @@ class RegistryBase(Application[UUID]):
                 timestamp=self.now(),
             )
         try:
-            recordings = self.save(result, *others, record)
+            if self.batcher is None:
+                recordings = self.save(result, *others, record)
+            else:
+                events = [e for a in (result, *others, record) if a for e in a.collect_events()]
+                recordings = self.batcher.append(events)
         except IntegrityError:
             # Optimistic concurrency: an aggregate version was taken by another writer.
             raise WriteConflict(

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     ready_max_lag_seconds: float = Field(
         default=60.0, ge=0, description="/readyz fails when the oldest unprojected event is older."
     )
+    commit_batch: int = Field(
+        default=100,
+        ge=1,
+        description="Most commands whose events share one append transaction (1: no batching).",
+    )
     consistency_timeout: float = Field(
         default=10.0, ge=0, description="How long a write waits for the read models."
     )

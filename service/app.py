@@ -38,7 +38,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        registry = LeaderRegistry(env=settings.event_store_env(), clock=clock or utc_now)
+        registry = LeaderRegistry(
+            env=settings.event_store_env(),
+            clock=clock or utc_now,
+            commit_batch=settings.commit_batch,
+        )
         try:
             read_side = ReadSide(settings, registry)
             read_side.start()
