@@ -60,9 +60,11 @@ class AccessCases(RegistryBase):
         )
         return self.commit(body)
 
-    def suspend_body(self, actor: Actor, body_id: str, *, reason: str) -> Receipt:
+    def suspend_body(
+        self, actor: Actor, body_id: str, *, reason: str, expected_version: int | None = None
+    ) -> Receipt:
         check_role(actor, "suspend_body")
-        body = self.load(EvaluationBody, body_id, "evaluation body")
+        body = self.load(EvaluationBody, body_id, "evaluation body", expected_version)
         body.suspend(reason=reason, actor=actor, at=self.now())
         return self.commit(body)
 
@@ -98,19 +100,23 @@ class AccessCases(RegistryBase):
         """Issue a credential from the command line (the operator acts as the registry)."""
         return self.issue_credential(OPERATOR, role=role, subject=subject, label=label)
 
-    def rotate_credential(self, actor: Actor, credential_id: str) -> IssuedCredential:
+    def rotate_credential(
+        self, actor: Actor, credential_id: str, *, expected_version: int | None = None
+    ) -> IssuedCredential:
         """Replace a credential by a new one (new token, new id, same role, subject, label
         and expiry) and revoke the old one, in one atomic save. The token is returned once."""
         check_role(actor, "rotate_credential")
-        old = self.load(Credential, credential_id, "credential")
+        old = self.load(Credential, credential_id, "credential", expected_version)
         token = new_token()
         new = old.rotate(token=token, actor=actor, at=self.now())
         receipt = self.commit(new, old)
         return IssuedCredential(id=receipt["id"], position=receipt["position"], token=token)
 
-    def revoke_credential(self, actor: Actor, credential_id: str) -> Receipt:
+    def revoke_credential(
+        self, actor: Actor, credential_id: str, *, expected_version: int | None = None
+    ) -> Receipt:
         check_role(actor, "revoke_credential")
-        credential = self.load(Credential, credential_id, "credential")
+        credential = self.load(Credential, credential_id, "credential", expected_version)
         credential.revoke(actor=actor, at=self.now())
         return self.commit(credential)
 

@@ -11,6 +11,7 @@ from projections import queries
 from registry.permissions import check_role
 from service.consistency import CommandsDep, ReadConn
 from service.deps import ActorDep, RegistryDep
+from service.preconditions import IfMatch
 from service.problems import WRITE_ERRORS
 from service.schemas.access import CredentialPage, IssuableRole, IssueCredential, RegisterBody
 from service.schemas.common import CredentialReceiptOut, Reason, ReceiptOut
@@ -48,11 +49,15 @@ async def register_evaluation_body(
     operation_id="suspend_evaluation_body",
 )
 async def suspend_evaluation_body(
-    body_id: str, payload: Reason, actor: ActorDep, commands: CommandsDep
+    body_id: str, payload: Reason, actor: ActorDep, commands: CommandsDep, version: IfMatch
 ) -> ReceiptOut:
     """Suspend an evaluation body; it may then do nothing."""
     receipt = await commands.run(
-        commands.registry.suspend_body, actor, body_id, reason=payload.reason
+        commands.registry.suspend_body,
+        actor,
+        body_id,
+        reason=payload.reason,
+        expected_version=version,
     )
     return ReceiptOut(**receipt)
 
@@ -85,10 +90,12 @@ async def issue_credential(
     operation_id="revoke_credential",
 )
 async def revoke_credential(
-    credential_id: str, actor: ActorDep, commands: CommandsDep
+    credential_id: str, actor: ActorDep, commands: CommandsDep, version: IfMatch
 ) -> ReceiptOut:
     """Revoke a credential; its token stops working at once."""
-    receipt = await commands.run(commands.registry.revoke_credential, actor, credential_id)
+    receipt = await commands.run(
+        commands.registry.revoke_credential, actor, credential_id, expected_version=version
+    )
     return ReceiptOut(**receipt)
 
 
@@ -99,14 +106,20 @@ async def revoke_credential(
     operation_id="rotate_credential",
 )
 async def rotate_credential(
-    credential_id: str, actor: ActorDep, commands: CommandsDep, response: Response
+    credential_id: str,
+    actor: ActorDep,
+    commands: CommandsDep,
+    response: Response,
+    version: IfMatch,
 ) -> CredentialReceiptOut:
     """Replace a credential by a new one with the same role, subject, label and expiry.
 
     The old token stops working at once; the new token is shown only in this answer, and
     the new credential records which one it replaced."""
     response.headers["Cache-Control"] = NO_STORE
-    receipt = await commands.run(commands.registry.rotate_credential, actor, credential_id)
+    receipt = await commands.run(
+        commands.registry.rotate_credential, actor, credential_id, expected_version=version
+    )
     return CredentialReceiptOut(**receipt)
 
 
