@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Table
 
 from projections.encoding import event_type
 
-Handler = Callable[[Any, Connection, Any, int], None]
+Handler = Callable[[Any, Any, Any, int], None]
 
 
 def on(*event_types: str) -> Callable[[Handler], Handler]:
@@ -23,10 +23,15 @@ def on(*event_types: str) -> Callable[[Handler], Handler]:
 
 
 class Projection:
-    """Subclasses declare `name`, `tables` and `@on(...)` methods; unknown events are skipped."""
+    """Subclasses declare `name`, `tables` and `@on(...)` methods; unknown events are skipped.
+
+    A projection that sets `uses_rows` gets the batch's `Rows` (bulk writes, see rows.py);
+    otherwise its handlers get the transaction's `Connection`.
+    """
 
     name: ClassVar[str]
     tables: ClassVar[tuple[Table, ...]]
+    uses_rows: ClassVar[bool] = False
     _handlers: ClassVar[dict[str, Handler]]
 
     def __init_subclass__(cls) -> None:
@@ -36,7 +41,8 @@ class Projection:
             for handled in getattr(attr, "handles", ()):
                 cls._handlers[handled] = attr
 
-    def handle(self, conn: Connection, event: Any, position: int) -> None:
+    def handle(self, target: Any, event: Any, position: int) -> None:
+        """Apply one event through `target`: the batch's `Rows`, or a `Connection`."""
         handler = self._handlers.get(event_type(event))
         if handler is not None:
-            handler(self, conn, event, position)
+            handler(self, target, event, position)

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, update
-
 from projections.base import Projection, on
 from projections.encoding import plain
+from projections.rows import Rows
 from projections.tables import candidacies
 
 
-def _set(conn: Connection, e: Any, **values: Any) -> None:
+def _set(rows: Rows, e: Any, **values: Any) -> None:
     values.update(version=e.originator_version, updated_at=e.timestamp)
-    conn.execute(
-        update(candidacies).where(candidacies.c.id == str(e.originator_id)).values(**values)
-    )
+    rows.update(candidacies, str(e.originator_id), **values)
 
 
 def _ended(e: Any, status: str, reason: str) -> dict[str, Any]:
@@ -32,12 +29,14 @@ class Candidacies(Projection):
     """Every candidacy's status, evaluation, rank and title period."""
 
     name = "candidacies"
+    uses_rows = True
     tables = (candidacies,)
 
     @on("Candidacy.Entered")
-    def entered(self, conn: Connection, e: Any, position: int) -> None:
-        conn.execute(
-            insert(candidacies).values(
+    def entered(self, rows: Rows, e: Any, position: int) -> None:
+        rows.insert(
+            candidacies,
+            dict(
                 id=str(e.originator_id),
                 scheme_id=str(e.scheme_id),
                 declaration_id=str(e.declaration_id),
@@ -63,22 +62,22 @@ class Candidacies(Projection):
                 entered_at=e.timestamp,
                 updated_at=e.timestamp,
                 version=e.originator_version,
-            )
+            ),
         )
 
     @on("Candidacy.Evaluated")
-    def evaluated(self, conn: Connection, e: Any, position: int) -> None:
-        _set(conn, e, status="evaluated", values=plain(e.values), exclusion_reason="")
+    def evaluated(self, rows: Rows, e: Any, position: int) -> None:
+        _set(rows, e, status="evaluated", values=plain(e.values), exclusion_reason="")
 
     @on("Candidacy.Excluded", "Candidacy.NotRanked")
-    def excluded(self, conn: Connection, e: Any, position: int) -> None:
+    def excluded(self, rows: Rows, e: Any, position: int) -> None:
         status = "excluded" if type(e).__name__ == "Excluded" else "not_ranked"
-        _set(conn, e, status=status, exclusion_reason=e.reason)
+        _set(rows, e, status=status, exclusion_reason=e.reason)
 
     @on("Candidacy.Ranked")
-    def ranked(self, conn: Connection, e: Any, position: int) -> None:
+    def ranked(self, rows: Rows, e: Any, position: int) -> None:
         _set(
-            conn,
+            rows,
             e,
             status="publicised" if e.qualified else "ranked",
             rank=e.rank,
@@ -89,31 +88,31 @@ class Candidacies(Projection):
         )
 
     @on("Candidacy.Awarded")
-    def awarded(self, conn: Connection, e: Any, position: int) -> None:
-        _set(conn, e, status="awarded", awarded_at=e.timestamp, valid_until=e.valid_until)
+    def awarded(self, rows: Rows, e: Any, position: int) -> None:
+        _set(rows, e, status="awarded", awarded_at=e.timestamp, valid_until=e.valid_until)
 
     @on("Candidacy.ComplaintFiled")
-    def complaint_filed(self, conn: Connection, e: Any, position: int) -> None:
-        _set(conn, e, open_complaints=candidacies.c.open_complaints + 1)
+    def complaint_filed(self, rows: Rows, e: Any, position: int) -> None:
+        _set(rows, e, open_complaints=lambda row: row["open_complaints"] + 1)
 
     @on("Candidacy.ComplaintClosed")
-    def complaint_closed(self, conn: Connection, e: Any, position: int) -> None:
-        _set(conn, e, open_complaints=candidacies.c.open_complaints - 1)
+    def complaint_closed(self, rows: Rows, e: Any, position: int) -> None:
+        _set(rows, e, open_complaints=lambda row: row["open_complaints"] - 1)
 
     @on("Candidacy.Revoked")
-    def revoked(self, conn: Connection, e: Any, position: int) -> None:
+    def revoked(self, rows: Rows, e: Any, position: int) -> None:
         values = _ended(e, "revoked", e.reason)
         # A title that had already expired or been superseded keeps the moment it ended.
-        values["ended_at"] = func.coalesce(candidacies.c.ended_at, e.timestamp)
-        _set(conn, e, **values)
+        values["ended_at"] = lambda row: row["ended_at"] or e.timestamp
+        _set(rows, e, **values)
 
     @on("Candidacy.Expired")
-    def expired(self, conn: Connection, e: Any, position: int) -> None:
+    def expired(self, rows: Rows, e: Any, position: int) -> None:
         # The title ended when its validity did, not when the sweeper noticed.
         values = _ended(e, "expired", f"validity ended {e.valid_until.isoformat()}")
         values["ended_at"] = e.valid_until
-        _set(conn, e, **values)
+        _set(rows, e, **values)
 
     @on("Candidacy.Superseded")
-    def superseded(self, conn: Connection, e: Any, position: int) -> None:
-        _set(conn, e, **_ended(e, "superseded", f"superseded by scheme {e.by_scheme_id}"))
+    def superseded(self, rows: Rows, e: Any, position: int) -> None:
+        _set(rows, e, **_ended(e, "superseded", f"superseded by scheme {e.by_scheme_id}"))

@@ -12,10 +12,11 @@ import threading
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, or_, select, update
+from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from projections.base import Projection, on
+from projections.rows import Rows
 from projections.tables import credentials
 
 log = logging.getLogger(__name__)
@@ -26,13 +27,15 @@ class Credentials(Projection):
     """One row per credential: role, subject, label, lifetime and rotation links."""
 
     name = "credentials"
+    uses_rows = True
     tables = (credentials,)
 
     @on("Credential.Issued")
-    def issued(self, conn: Connection, e: Any, position: int) -> None:
+    def issued(self, rows: Rows, e: Any, position: int) -> None:
         replaces = getattr(e, "replaces", "") or None  # absent from events before rotation
-        conn.execute(
-            insert(credentials).values(
+        rows.insert(
+            credentials,
+            dict(
                 id=str(e.originator_id),
                 role=e.role,
                 subject=e.subject,
@@ -44,23 +47,19 @@ class Credentials(Projection):
                 revocation_reason="",
                 replaces=replaces,
                 version=e.originator_version,
-            )
+            ),
         )
         if replaces is not None:
-            conn.execute(
-                update(credentials).where(c.id == replaces).values(replaced_by=str(e.originator_id))
-            )
+            rows.update(credentials, replaces, replaced_by=str(e.originator_id))
 
     @on("Credential.Revoked")
-    def revoked(self, conn: Connection, e: Any, position: int) -> None:
-        conn.execute(
-            update(credentials)
-            .where(c.id == str(e.originator_id))
-            .values(
-                revoked_at=e.timestamp,
-                revocation_reason=getattr(e, "reason", ""),
-                version=e.originator_version,
-            )
+    def revoked(self, rows: Rows, e: Any, position: int) -> None:
+        rows.update(
+            credentials,
+            str(e.originator_id),
+            revoked_at=e.timestamp,
+            revocation_reason=getattr(e, "reason", ""),
+            version=e.originator_version,
         )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from projections.base import Projection
+from projections.rows import Rows
 from projections.tables import tracking
 from registry.base import RegistryBase
 
@@ -63,11 +64,13 @@ class Follower:
                 old = self._position[p.name]
                 # A projection may be ahead of this batch (one added later starts at 0).
                 self._advance(conn, p.name, old, max(old, last))
+            rows = Rows(conn)
             for notification in notifications:
                 event = self.registry.mapper.to_domain_event(notification)
                 for p in self.projections:
                     if notification.id > self._position[p.name]:
-                        p.handle(conn, event, notification.id)
+                        p.handle(rows if p.uses_rows else conn, event, notification.id)
+            rows.flush()
         new_positions = {name: max(old, last) for name, old in self._position.items()}
         with self.processed:
             self._position = new_positions

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
-
 from projections.base import Projection
 from projections.encoding import event_data, event_type
+from projections.rows import Rows
 from projections.tables import events, subjects
 
 # Credential events name who holds which role, and idempotency records are bookkeeping of
@@ -29,9 +28,10 @@ class History(Projection):
     """Every public event, with its actor, tied to an enterprise and a candidacy."""
 
     name = "history"
+    uses_rows = True
     tables = (events, subjects)
 
-    def handle(self, conn: Connection, event: Any, position: int) -> None:
+    def handle(self, rows: Rows, event: Any, position: int) -> None:
         aggregate_type = event_type(event).split(".")[0]
         if aggregate_type in PRIVATE_AGGREGATES:
             return
@@ -39,26 +39,21 @@ class History(Projection):
         credit_code, candidacy_id = _relations(event)
         if event_type(event) == "Complaint.Filed":
             candidacy_id = str(event.candidacy_id)
-            credit_code = conn.scalar(
-                select(subjects.c.credit_code).where(subjects.c.aggregate_id == candidacy_id)
-            )
+            subject = rows.get(subjects, candidacy_id)
+            credit_code = subject["credit_code"] if subject else None
         if event.originator_version == 1:
-            conn.execute(
-                insert(subjects).values(
-                    aggregate_id=aggregate_id, credit_code=credit_code, candidacy_id=candidacy_id
-                )
+            rows.insert(
+                subjects,
+                dict(aggregate_id=aggregate_id, credit_code=credit_code, candidacy_id=candidacy_id),
             )
         else:
-            row = conn.execute(
-                select(subjects.c.credit_code, subjects.c.candidacy_id).where(
-                    subjects.c.aggregate_id == aggregate_id
-                )
-            ).first()
-            if row is not None:
-                credit_code, candidacy_id = row
+            subject = rows.get(subjects, aggregate_id)
+            if subject is not None:
+                credit_code, candidacy_id = subject["credit_code"], subject["candidacy_id"]
         actor = getattr(event, "actor", None)
-        conn.execute(
-            insert(events).values(
+        rows.insert(
+            events,
+            dict(
                 position=position,
                 aggregate_id=aggregate_id,
                 aggregate_version=event.originator_version,
@@ -72,5 +67,5 @@ class History(Projection):
                 credit_code=credit_code,
                 candidacy_id=candidacy_id,
                 data=event_data(event),
-            )
+            ),
         )

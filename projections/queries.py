@@ -80,6 +80,39 @@ async def leaders(
     limit: int = 50,
     offset: int = 0,
 ) -> dict[str, Any]:
+    page, _ = await leaders_page(
+        conn,
+        now=now,
+        as_of=as_of,
+        category=category,
+        cycle=cycle,
+        level=level,
+        region=region,
+        credit_code=credit_code,
+        limit=limit,
+        offset=offset,
+    )
+    return page
+
+
+async def leaders_page(
+    conn: AsyncConnection,
+    *,
+    now: datetime,
+    as_of: datetime | None = None,
+    category: str | None = None,
+    cycle: int | None = None,
+    level: str | None = None,
+    region: str | None = None,
+    credit_code: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[dict[str, Any], datetime | None]:
+    """The page, and until when it holds without new events: the first moment a listed
+    title (on this page or another) ends. None when it depends on the events alone (`as_of`).
+
+    Titles are never awarded in the future (`awarded_at` is the award's event time), so
+    nothing joins the list by the clock alone."""
     moment = as_of or now
     where = [held_at(moment)]
     for column, value in (
@@ -91,7 +124,14 @@ async def leaders(
     ):
         if value is not None:
             where.append(column == value)
-    total = await conn.scalar(select(func.count()).select_from(candidacies).where(*where))
+    counted = (
+        await conn.execute(
+            select(func.count(), func.min(c.valid_until), func.min(c.ended_at))
+            .select_from(candidacies)
+            .where(*where)
+        )
+    ).one()
+    total, first_expiry, first_end = counted
     rows = await conn.execute(
         select(candidacies)
         .where(*where)
@@ -100,10 +140,15 @@ async def leaders(
         .offset(offset)
     )
     items = [_title(r, now) for r in rows]
+    fresh_until = None
     if as_of is not None:
         for item in items:  # as the list stood then, not as it stands now
             item["status"] = "awarded"
-    return {"items": items, "total": int(total or 0), "as_of": moment.isoformat()}
+    else:
+        ends = [m for m in (first_expiry, first_end) if m is not None]
+        fresh_until = min(ends, default=None)
+    page = {"items": items, "total": int(total or 0), "as_of": moment.isoformat()}
+    return page, fresh_until
 
 
 async def _one(conn: AsyncConnection, table: Table, key: str) -> Row[Any] | None:

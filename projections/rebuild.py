@@ -19,6 +19,7 @@ from sqlalchemy import update as sql_update
 
 from projections.base import Projection
 from projections.engines import sync_engine
+from projections.rows import Rows
 from projections.runtime import all_projections
 from projections.tables import tracking
 from registry.base import RegistryBase
@@ -96,8 +97,11 @@ def rebuild(
         if not notifications:
             break
         with shadow.begin() as conn:
+            rows = Rows(conn)
             for n in notifications:
-                projection.handle(conn, registry.mapper.to_domain_event(n), n.id)
+                event = registry.mapper.to_domain_event(n)
+                projection.handle(rows if projection.uses_rows else conn, event, n.id)
+            rows.flush()
         position = notifications[-1].id
         total = max(total, position)
         report(Progress(position, total, position / max(time.monotonic() - started, 1e-9)))

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, update
+from sqlalchemy import Table
 
 from projections.base import Projection, on
 from projections.encoding import plain
+from projections.rows import Rows
 from projections.tables import bodies, complaints, declarations, schemes
 
 
-def _set(conn: Connection, table: Table, event: Any, **values: Any) -> None:
+def _set(rows: Rows, table: Table, event: Any, **values: Any) -> None:
     """Update one row from an event, always advancing its version."""
     values["version"] = event.originator_version
-    conn.execute(update(table).where(table.c.id == str(event.originator_id)).values(**values))
+    rows.update(table, str(event.originator_id), **values)
 
 
 def _declaration_content(e: Any) -> dict[str, Any]:
@@ -32,12 +33,14 @@ class Records(Projection):
     """One row per body, declaration, scheme and complaint, kept current."""
 
     name = "records"
+    uses_rows = True
     tables = (bodies, declarations, schemes, complaints)
 
     @on("EvaluationBody.Registered")
-    def registered(self, conn: Connection, e: Any, position: int) -> None:
-        conn.execute(
-            insert(bodies).values(
+    def registered(self, rows: Rows, e: Any, position: int) -> None:
+        rows.insert(
+            bodies,
+            dict(
                 id=str(e.originator_id),
                 name=e.name,
                 kind=e.kind,
@@ -45,18 +48,19 @@ class Records(Projection):
                 status="registered",
                 registered_at=e.timestamp,
                 version=e.originator_version,
-            )
+            ),
         )
 
     @on("EvaluationBody.Suspended", "EvaluationBody.Reinstated")
-    def body_status(self, conn: Connection, e: Any, position: int) -> None:
+    def body_status(self, rows: Rows, e: Any, position: int) -> None:
         status = "suspended" if type(e).__name__ == "Suspended" else "registered"
-        _set(conn, bodies, e, status=status)
+        _set(rows, bodies, e, status=status)
 
     @on("Declaration.Declared")
-    def declared(self, conn: Connection, e: Any, position: int) -> None:
-        conn.execute(
-            insert(declarations).values(
+    def declared(self, rows: Rows, e: Any, position: int) -> None:
+        rows.insert(
+            declarations,
+            dict(
                 id=str(e.originator_id),
                 credit_code=e.enterprise.credit_code,
                 enterprise_name=e.enterprise.name,
@@ -68,21 +72,22 @@ class Records(Projection):
                 declared_at=e.timestamp,
                 version=e.originator_version,
                 **_declaration_content(e),
-            )
+            ),
         )
 
     @on("Declaration.Revised")
-    def revised(self, conn: Connection, e: Any, position: int) -> None:
-        _set(conn, declarations, e, revision=e.revision, **_declaration_content(e))
+    def revised(self, rows: Rows, e: Any, position: int) -> None:
+        _set(rows, declarations, e, revision=e.revision, **_declaration_content(e))
 
     @on("Declaration.Withdrawn")
-    def withdrawn(self, conn: Connection, e: Any, position: int) -> None:
-        _set(conn, declarations, e, status="withdrawn", withdrawal_reason=e.reason)
+    def withdrawn(self, rows: Rows, e: Any, position: int) -> None:
+        _set(rows, declarations, e, status="withdrawn", withdrawal_reason=e.reason)
 
     @on("Scheme.Drafted")
-    def drafted(self, conn: Connection, e: Any, position: int) -> None:
-        conn.execute(
-            insert(schemes).values(
+    def drafted(self, rows: Rows, e: Any, position: int) -> None:
+        rows.insert(
+            schemes,
+            dict(
                 id=str(e.originator_id),
                 body_id=str(e.body_id),
                 title=e.title,
@@ -99,27 +104,27 @@ class Records(Projection):
                 rejection_reason="",
                 drafted_at=e.timestamp,
                 version=e.originator_version,
-            )
+            ),
         )
 
     @on("Scheme.Approved")
-    def approved(self, conn: Connection, e: Any, position: int) -> None:
-        _set(conn, schemes, e, status="approved", reviewed_at=e.timestamp)
+    def approved(self, rows: Rows, e: Any, position: int) -> None:
+        _set(rows, schemes, e, status="approved", reviewed_at=e.timestamp)
 
     @on("Scheme.Rejected")
-    def rejected(self, conn: Connection, e: Any, position: int) -> None:
+    def rejected(self, rows: Rows, e: Any, position: int) -> None:
         _set(
-            conn, schemes, e, status="rejected", reviewed_at=e.timestamp, rejection_reason=e.reason
+            rows, schemes, e, status="rejected", reviewed_at=e.timestamp, rejection_reason=e.reason
         )
 
     @on("Scheme.CandidateEntered")
-    def candidate_entered(self, conn: Connection, e: Any, position: int) -> None:
-        _set(conn, schemes, e, candidates=schemes.c.candidates + 1)
+    def candidate_entered(self, rows: Rows, e: Any, position: int) -> None:
+        _set(rows, schemes, e, candidates=lambda row: row["candidates"] + 1)
 
     @on("Scheme.RankingPublished")
-    def ranking_published(self, conn: Connection, e: Any, position: int) -> None:
+    def ranking_published(self, rows: Rows, e: Any, position: int) -> None:
         _set(
-            conn,
+            rows,
             schemes,
             e,
             status="ranked",
@@ -128,13 +133,14 @@ class Records(Projection):
         )
 
     @on("Scheme.Awarded")
-    def awarded(self, conn: Connection, e: Any, position: int) -> None:
-        _set(conn, schemes, e, status="awarded", awarded_at=e.timestamp, valid_until=e.valid_until)
+    def awarded(self, rows: Rows, e: Any, position: int) -> None:
+        _set(rows, schemes, e, status="awarded", awarded_at=e.timestamp, valid_until=e.valid_until)
 
     @on("Complaint.Filed")
-    def filed(self, conn: Connection, e: Any, position: int) -> None:
-        conn.execute(
-            insert(complaints).values(
+    def filed(self, rows: Rows, e: Any, position: int) -> None:
+        rows.insert(
+            complaints,
+            dict(
                 id=str(e.originator_id),
                 candidacy_id=str(e.candidacy_id),
                 complainant_kind=e.complainant_kind,
@@ -147,17 +153,17 @@ class Records(Projection):
                 filed_by_subject=e.actor.subject,
                 filed_at=e.timestamp,
                 version=e.originator_version,
-            )
+            ),
         )
 
     @on("Complaint.InvestigationStarted")
-    def investigating(self, conn: Connection, e: Any, position: int) -> None:
-        _set(conn, complaints, e, status="under_investigation")
+    def investigating(self, rows: Rows, e: Any, position: int) -> None:
+        _set(rows, complaints, e, status="under_investigation")
 
     @on("Complaint.Upheld", "Complaint.Dismissed")
-    def decided(self, conn: Connection, e: Any, position: int) -> None:
+    def decided(self, rows: Rows, e: Any, position: int) -> None:
         _set(
-            conn,
+            rows,
             complaints,
             e,
             status="upheld" if type(e).__name__ == "Upheld" else "dismissed",

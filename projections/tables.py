@@ -14,11 +14,13 @@ from sqlalchemy import (
     Dialect,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 
 
@@ -176,6 +178,10 @@ candidacies = Table(
     Column("version", Integer, nullable=False),
     # Serves current leaders and as_of: awarded titles by list, by time window.
     Index("ix_candidacies_titles", "awarded_at", "category", "cycle"),
+    # Current leaders: the titles of a category (or of all) not yet past their validity,
+    # a range that does not grow with the years of expired titles.
+    Index("ix_candidacies_current", "category", "valid_until"),
+    Index("ix_candidacies_valid_until", "valid_until"),
 )
 
 complaints = Table(
@@ -219,4 +225,47 @@ credentials = Table(
     Column("last_used_at", TS),
     Column("version", Integer, nullable=False),
     Index("ix_credentials_role_subject", "role", "subject"),
+)
+
+# The audit log (docs/audit.md). Leaves and nodes are derived from the log (the `audit`
+# projection); checkpoints and keys are signed statements about it and are never rebuilt.
+HASH = LargeBinary(32)
+
+audit_leaves = Table(
+    "audit_leaves",
+    metadata,
+    Column("leaf_index", BigInteger, primary_key=True, autoincrement=False),
+    Column("position", BigInteger, nullable=False, unique=True),
+    Column("hash", HASH, nullable=False),
+)
+
+# Complete subtrees above the leaves: 2**level leaves from leaf index * 2**level, keyed
+# by node_id = index * 64 + level.
+audit_nodes = Table(
+    "audit_nodes",
+    metadata,
+    Column("node_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("hash", HASH, nullable=False),
+)
+
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("tree_size", BigInteger, nullable=False, index=True),
+    Column("root_hash", HASH, nullable=False),
+    Column("key_id", String(8), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("created_at", TS, nullable=False),
+    UniqueConstraint("tree_size", "key_id", name="uq_audit_checkpoints_size_key"),
+)
+
+audit_keys = Table(
+    "audit_keys",
+    metadata,
+    Column("key_id", String(8), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("public_key", HASH, nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("retired_at", TS),
 )

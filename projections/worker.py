@@ -21,6 +21,7 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from projections import schema
+from projections.checkpoints import Checkpointer
 from projections.engines import sync_engine
 from projections.follower import Follower, TrackingConflict
 from projections.runtime import all_projections, expire_due
@@ -76,7 +77,10 @@ def follow(settings: Settings, registry: LeaderRegistry, stop: threading.Event) 
             if conn is not None:
                 conn.execute(f'LISTEN "{registry.recorder.channel_name}"')  # type: ignore[attr-defined]
             next_sweep = 0.0
+            interval = settings.audit_checkpoint_interval
+            checkpoints = Checkpointer(engine, settings.audit_signer(), interval)
             while not stop.is_set():
+                checkpoints.when_due(registry.now())  # only the active worker signs
                 if time.monotonic() >= next_sweep:  # only the active worker sweeps
                     expire_due(engine, registry, registry.now())
                     next_sweep = time.monotonic() + settings.sweep_interval

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from domain import ids
 from domain.errors import DomainError, NotFound
 from domain.values import Role
+from registry import audit_cli
 from registry.application import LeaderRegistry
 from registry.base import utc_now
 from registry.settings import Settings
@@ -87,6 +88,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     # The app factory reads its own Settings: let it see the same host and port.
     os.environ["REGISTRY_HOST"], os.environ["REGISTRY_PORT"] = host, str(port)
     if args.demo:
+        audit_cli.demo_key(settings)  # the app factory reads the key file's path from os.environ
         with _registry(settings) as registry:
             if _is_empty(registry):
                 from registry.demo import load_demo
@@ -292,6 +294,32 @@ def cmd_rebuild(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+# import ---------------------------------------------------------------------------------------
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    """Bulk-import the national platform's declarations; rejects go to FILE.rejects."""
+    from registry.importer import import_file, read_lines
+
+    read_lines(args.file, args.format)  # a missing file or bad format fails before connecting
+    with _registry(settings) as registry:
+        summary = import_file(
+            registry,
+            args.file,
+            fmt=args.format,
+            batch=args.batch,
+            workers=args.workers,
+            show_progress=True,
+        )
+    rejected = len(summary.rejected)
+    print(
+        f"imported {summary.imported:,}, skipped {summary.skipped:,} existing, "
+        f"rejected {rejected:,} of {summary.records:,} records "
+        f"in {summary.seconds:,.1f} s ({summary.rate:,.0f} records/s)"
+    )
+    if rejected:
+        print(f"rejected lines and reasons: {args.file}.rejects", file=sys.stderr)
+    return 1 if rejected else 0
+
+
 # parsing --------------------------------------------------------------------------------------
 def _positive(text: str) -> int:
     value = int(text)
@@ -358,8 +386,29 @@ def build_parser() -> argparse.ArgumentParser:
     project = commands.add_parser("project", help="run the projection worker until stopped")
     project.set_defaults(handler=cmd_project)
     rebuild = commands.add_parser("rebuild", help="rebuild one projection from the event log")
-    rebuild.add_argument("name", choices=["records", "candidacies", "history", "credentials"])
+    rebuild.add_argument(
+        "name", choices=["records", "candidacies", "history", "credentials", "audit"]
+    )
     rebuild.set_defaults(handler=cmd_rebuild)
+    audit_cli.add_commands(commands)
+    importing = commands.add_parser(
+        "import", help="bulk-import the national platform's declarations (CSV or JSON Lines)"
+    )
+    importing.add_argument("file", help="the file to import; rejects go to FILE.rejects")
+    importing.add_argument(
+        "--format", choices=["csv", "jsonl"], help="default: csv for *.csv, else jsonl"
+    )
+    importing.add_argument(
+        "--batch", type=_positive, default=1000, help="declarations per transaction"
+    )
+    importing.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="processes that validate records besides this one, which appends them "
+        "(default 0: validate here, overlapping with the appends)",
+    )
+    importing.set_defaults(handler=cmd_import)
     return parser
 
 

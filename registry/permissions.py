@@ -30,9 +30,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "revoke_title": frozenset({BODY, REGULATOR}),
 }
 
-# The few reads that are not public: served from the read models, checked all the same.
+# The few actions that record no event: private reads, and signing an audit checkpoint.
 READ_PERMISSIONS: dict[str, frozenset[str]] = {
     "list_credentials": frozenset({ADMIN}),
+    "sign_checkpoint": frozenset({ADMIN}),
 }
 
 # Roles whose subject must match the record's owner (enterprise: credit code;

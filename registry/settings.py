@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
+
+from domain.notes import NoteError, Signer
 
 
 class Settings(BaseSettings):
@@ -47,6 +49,14 @@ class Settings(BaseSettings):
     consistency_timeout: float = Field(
         default=10.0, ge=0, description="How long a write waits for the read models."
     )
+    read_cache_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        ge=0,
+        description="Memory for cached public read answers, per API process (0: no cache).",
+    )
+    read_cache_entry_bytes: int = Field(
+        default=1024 * 1024, ge=0, description="Largest read answer the cache keeps."
+    )
     hsts: bool = Field(
         default=False,
         description="Send Strict-Transport-Security (only when clients reach us over HTTPS).",
@@ -66,6 +76,28 @@ class Settings(BaseSettings):
         ge=1,
         description="Writes a credential may make at once before the rate applies.",
     )
+
+    audit_signing_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="Ed25519 key that signs checkpoints: PRIVATE+KEY+NAME+HASH+KEY (keys create).",
+    )
+    audit_signing_key_file: str = Field(
+        default="", description="A file holding the signing key (instead of the variable)."
+    )
+    audit_checkpoint_interval: float = Field(
+        default=300.0, ge=0, description="Seconds between signed checkpoints (0: on demand only)."
+    )
+
+    def audit_signer(self) -> Signer | None:
+        """The configured checkpoint signing key, if any (NoteError if it is malformed)."""
+        key: SecretStr | str = self.audit_signing_key  # a str if set by model_copy
+        skey = key.get_secret_value() if isinstance(key, SecretStr) else key
+        if not skey and self.audit_signing_key_file:
+            try:
+                skey = Path(self.audit_signing_key_file).read_text(encoding="utf-8")
+            except OSError as error:
+                raise NoteError(f"cannot read the signing key file: {error.strerror}") from None
+        return Signer.from_skey(skey) if skey.strip() else None
 
     @property
     def write_origins(self) -> list[str]:

@@ -15,9 +15,9 @@ from projections.runtime import ReadSide
 from registry.application import LeaderRegistry
 from registry.base import utc_now
 from registry.settings import Settings
-from service import middleware, problems
+from service import cache, middleware, problems
 from service.deps import ReadSideDep, RegistryDep
-from service.routers import access, declarations, reads, schemes, titles
+from service.routers import access, audit, declarations, reads, schemes, signed_lists, titles
 from service.schemas.reads import Health, Readiness
 
 TITLE = "Enterprise standard leader registry"
@@ -47,6 +47,7 @@ def create_app(
             read_side = ReadSide(settings, registry)
             read_side.start()
             app.state.registry, app.state.read_side = registry, read_side
+            app.state.read_cache = cache.store_for(settings)
             try:
                 yield
             finally:
@@ -59,8 +60,9 @@ def create_app(
     app = FastAPI(title=TITLE, version=VERSION, description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     problems.install(app)
+    cache.install(app)  # innermost: the hardening middleware wraps cached answers too
     middleware.install(app, settings)
-    for module in (access, declarations, schemes, titles, reads):
+    for module in (access, declarations, schemes, titles, reads, audit, signed_lists):
         app.include_router(module.router)
 
     @app.get("/healthz", response_model=Health, tags=["health"], operation_id="health")

@@ -16,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import InvalidInput
 from registry.base import Idempotency, Receipt, WriteConflict
+from service import cache
 from service.deps import ActorDep, ReadSideDep, RegistryDep, SettingsDep
+from service.schemas.common import MAX_POSITION
 
 HEADER = "Registry-Consistency"
 P = ParamSpec("P")
@@ -98,17 +100,23 @@ CommandsDep = Annotated[Commands, Depends()]
 
 
 async def read_connection(
+    request: Request,
     read_side: ReadSideDep,
     settings: SettingsDep,
     response: Response,
     min_position: Annotated[
         int | None,
-        Query(ge=0, description="Wait (bounded) until the read models include this position."),
+        Query(
+            ge=0,
+            le=MAX_POSITION,
+            description="Wait (bounded) until the read models include this position.",
+        ),
     ] = None,
 ) -> AsyncIterator[AsyncConnection]:
     """A read-model connection, once the read side has reached `min_position` if given."""
     if min_position and not await read_side.wait_for(min_position, settings.consistency_timeout):
         response.headers[HEADER] = "pending"
+    cache.label(request)  # before reading: the answer holds at least this position
     async with read_side.engine.connect() as conn:
         yield conn
 

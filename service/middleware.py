@@ -348,6 +348,8 @@ class BodyLimits:
 
 
 _LIMIT_RESPONSES: dict[str, dict[str, Any]] = {
+    # FastAPI answers 400 when the body cannot even be decoded (bytes that are not UTF-8).
+    "400": {"description": "The request body cannot be decoded as JSON text"},
     "413": {"description": "The request body is larger than the configured limit"},
     "415": {"description": "The request body is not application/json"},
     "429": {

@@ -138,6 +138,9 @@ READ_ERRORS: dict[int | str, dict[str, Any]] = {
     422: _doc("A query or path parameter is invalid"),
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: _doc("No such record")}
+NO_SIGNING_KEY: dict[int | str, dict[str, Any]] = {
+    409: _doc("No checkpoint signing key is configured")
+}
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     401: _doc("Missing, unknown, expired or revoked bearer token"),
     403: _doc("The credential's role or subject may not do this"),

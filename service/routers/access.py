@@ -14,7 +14,7 @@ from service.deps import ActorDep, RegistryDep
 from service.preconditions import IfMatch
 from service.problems import WRITE_ERRORS
 from service.schemas.access import CredentialPage, IssuableRole, IssueCredential, RegisterBody
-from service.schemas.common import CredentialReceiptOut, Reason, ReceiptOut
+from service.schemas.common import MAX_POSITION, CredentialReceiptOut, Reason, ReceiptOut
 
 router = APIRouter(prefix="/v1", tags=["access"], responses=WRITE_ERRORS)
 
@@ -141,7 +141,7 @@ async def list_credentials(
         bool, Query(description="Also list revoked (and rotated) credentials.")
     ] = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_POSITION)] = 0,
 ) -> dict[str, Any]:
     """The issued credentials, newest first (administrators only).
 

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import AwareDatetime
 
 from domain.errors import NotFound
 from domain.scheme import Level
 from projections import queries
+from service import cache
 from service.consistency import ReadConn
 from service.deps import RegistryDep
-from service.preconditions import tag_response
+from service.preconditions import etag
 from service.problems import NOT_FOUND, READ_ERRORS
-from service.schemas.common import CategoryCode, CreditCode, Region
+from service.schemas.common import MAX_POSITION, CategoryCode, CreditCode, Region
 from service.schemas.reads import LeaderPage, Record
 
 router = APIRouter(prefix="/v1", tags=["reads"], responses=READ_ERRORS)
 
-After = Annotated[int, Query(ge=0, description="Only events after this position.")]
+After = Annotated[int, Query(ge=0, le=MAX_POSITION, description="Only events after this position.")]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
@@ -27,6 +29,26 @@ def found(record: Record | None, what: str, key: str) -> Record:
     if record is None:
         raise NotFound(f"no {what} {key}")
     return record
+
+
+def answer(
+    request: Request,
+    response: Response,
+    content: Any,
+    *,
+    fresh_until: datetime | None = None,
+    tagged: bool = False,
+    stamped: bool = False,
+) -> Response:
+    """The read's answer, encoded once (the routes' `response_model`s document it), with
+    the headers set on `response` (`Registry-Consistency`), its ETag if `tagged` (a single
+    record's version), and cacheable until `fresh_until` (see `service.cache`)."""
+    result = cache.json_response(content)
+    result.headers.update(response.headers)
+    if tagged:
+        result.headers["ETag"] = etag(int(content["version"]))
+    cache.cacheable(request, fresh_until, stamped=stamped)
+    return result
 
 
 @router.get("/leaders", response_model=LeaderPage, operation_id="list_leaders")
@@ -42,10 +64,13 @@ async def list_leaders(
         AwareDatetime | None, Query(description="The list as it stood at this moment.")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> Record:
+    offset: Annotated[int, Query(ge=0, le=MAX_POSITION)] = 0,
+    *,
+    request: Request,
+    response: Response,
+) -> Response:
     """The titles in force now (or at `as_of`), filtered by list and enterprise."""
-    return await queries.leaders(
+    page, fresh_until = await queries.leaders_page(
         conn,
         now=registry.now(),
         as_of=as_of,
@@ -57,6 +82,8 @@ async def list_leaders(
         limit=limit,
         offset=offset,
     )
+    # Without `as_of` the page changes when its first title ends; it says "as of" now.
+    return answer(request, response, page, fresh_until=fresh_until, stamped=as_of is None)
 
 
 @router.get(
@@ -66,20 +93,24 @@ async def list_leaders(
     responses=NOT_FOUND,
 )
 async def get_candidacy(
-    candidacy_id: str, conn: ReadConn, registry: RegistryDep, response: Response
-) -> Record:
+    candidacy_id: str, conn: ReadConn, registry: RegistryDep, request: Request, response: Response
+) -> Response:
     """One candidacy: its status as a reader should see it now, scores and complaints."""
-    record = await queries.candidacy(conn, candidacy_id, now=registry.now())
-    return tag_response(response, found(record, "candidacy", candidacy_id))
+    now = registry.now()
+    record = found(await queries.candidacy(conn, candidacy_id, now=now), "candidacy", candidacy_id)
+    until = cache.earliest_after(now, [record["valid_until"]])  # its status changes then
+    return answer(request, response, record, fresh_until=until, tagged=True)
 
 
 @router.get(
     "/schemes/{scheme_id}", response_model=Record, operation_id="get_scheme", responses=NOT_FOUND
 )
-async def get_scheme(scheme_id: str, conn: ReadConn, response: Response) -> Record:
+async def get_scheme(
+    scheme_id: str, conn: ReadConn, request: Request, response: Response
+) -> Response:
     """One evaluation scheme and its status."""
     record = found(await queries.scheme(conn, scheme_id), "scheme", scheme_id)
-    return tag_response(response, record)
+    return answer(request, response, record, tagged=True)
 
 
 @router.get(
@@ -88,10 +119,15 @@ async def get_scheme(scheme_id: str, conn: ReadConn, response: Response) -> Reco
     operation_id="get_ranking",
     responses=NOT_FOUND,
 )
-async def get_ranking(scheme_id: str, conn: ReadConn, registry: RegistryDep) -> Record:
+async def get_ranking(
+    scheme_id: str, conn: ReadConn, registry: RegistryDep, request: Request, response: Response
+) -> Response:
     """A scheme's published ranking: ranked entries and those not ranked, with reasons."""
-    record = await queries.ranking(conn, scheme_id, now=registry.now())
-    return found(record, "scheme", scheme_id)
+    now = registry.now()
+    record = found(await queries.ranking(conn, scheme_id, now=now), "scheme", scheme_id)
+    entries = [*record["entries"], *record["not_ranked"]]
+    until = cache.earliest_after(now, (e["valid_until"] for e in entries))
+    return answer(request, response, record, fresh_until=until)
 
 
 @router.get(
@@ -100,10 +136,12 @@ async def get_ranking(scheme_id: str, conn: ReadConn, registry: RegistryDep) -> 
     operation_id="get_complaint",
     responses=NOT_FOUND,
 )
-async def get_complaint(complaint_id: str, conn: ReadConn, response: Response) -> Record:
+async def get_complaint(
+    complaint_id: str, conn: ReadConn, request: Request, response: Response
+) -> Response:
     """One complaint and its decision."""
     record = found(await queries.complaint(conn, complaint_id), "complaint", complaint_id)
-    return tag_response(response, record)
+    return answer(request, response, record, tagged=True)
 
 
 @router.get(
@@ -112,10 +150,12 @@ async def get_complaint(complaint_id: str, conn: ReadConn, response: Response) -
     operation_id="get_declaration",
     responses=NOT_FOUND,
 )
-async def get_declaration(declaration_id: str, conn: ReadConn, response: Response) -> Record:
+async def get_declaration(
+    declaration_id: str, conn: ReadConn, request: Request, response: Response
+) -> Response:
     """One declared standard, as last revised."""
     record = await queries.declaration(conn, declaration_id)
-    return tag_response(response, found(record, "declaration", declaration_id))
+    return answer(request, response, found(record, "declaration", declaration_id), tagged=True)
 
 
 @router.get(
@@ -124,10 +164,12 @@ async def get_declaration(declaration_id: str, conn: ReadConn, response: Respons
     operation_id="get_evaluation_body",
     responses=NOT_FOUND,
 )
-async def get_evaluation_body(body_id: str, conn: ReadConn, response: Response) -> Record:
+async def get_evaluation_body(
+    body_id: str, conn: ReadConn, request: Request, response: Response
+) -> Response:
     """One evaluation body, its accredited categories and status."""
     record = found(await queries.body(conn, body_id), "evaluation body", body_id)
-    return tag_response(response, record)
+    return answer(request, response, record, tagged=True)
 
 
 @router.get(
@@ -140,9 +182,13 @@ async def get_enterprise_history(
     conn: ReadConn,
     after: After = 0,
     limit: Limit = 100,
-) -> list[Record]:
+    *,
+    request: Request,
+    response: Response,
+) -> Response:
     """Every event about an enterprise's declarations and titles, in log order."""
-    return await queries.enterprise_history(conn, credit_code, after=after, limit=limit)
+    events = await queries.enterprise_history(conn, credit_code, after=after, limit=limit)
+    return answer(request, response, events)
 
 
 @router.get(
@@ -151,13 +197,27 @@ async def get_enterprise_history(
     operation_id="get_candidacy_history",
 )
 async def get_candidacy_history(
-    candidacy_id: str, conn: ReadConn, after: After = 0, limit: Limit = 100
-) -> list[Record]:
+    candidacy_id: str,
+    conn: ReadConn,
+    after: After = 0,
+    limit: Limit = 100,
+    *,
+    request: Request,
+    response: Response,
+) -> Response:
     """Every event of one candidacy (and its complaints), in log order."""
-    return await queries.candidacy_history(conn, candidacy_id, after=after, limit=limit)
+    events = await queries.candidacy_history(conn, candidacy_id, after=after, limit=limit)
+    return answer(request, response, events)
 
 
 @router.get("/events", response_model=list[Record], operation_id="list_events")
-async def list_events(conn: ReadConn, after: After = 0, limit: Limit = 100) -> list[Record]:
+async def list_events(
+    conn: ReadConn,
+    after: After = 0,
+    limit: Limit = 100,
+    *,
+    request: Request,
+    response: Response,
+) -> Response:
     """The public event feed, in log order; page with `after` = the last position seen."""
-    return await queries.feed(conn, after=after, limit=limit)
+    return answer(request, response, await queries.feed(conn, after=after, limit=limit))

@@ -12,6 +12,8 @@ from pydantic_core import PydanticCustomError
 from domain.credit_code import credit_code_problem
 
 ALLOWED_CONTROLS = frozenset("\n\r\t")
+# Positions and offsets are 64-bit signed integers in both stores.
+MAX_POSITION = 2**63 - 1
 
 
 def _no_controls(value: str) -> str:

@@ -60,7 +60,7 @@ class Api:
 
     async def row(self, credential_id: str) -> dict[str, Any]:
         page = await self.listing(include_revoked=True, limit=200)
-        rows = {item["id"]: item for item in page["items"]}
+        rows: dict[str, dict[str, Any]] = {item["id"]: item for item in page["items"]}
         return rows[credential_id]
 
     async def works(self, token: str) -> bool:

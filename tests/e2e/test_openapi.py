@@ -41,6 +41,13 @@ READS = [
     "/v1/candidacies/{candidacy_id}/history",
     "/v1/events",
     "/healthz",
+    "/v1/audit/checkpoints",
+    "/v1/audit/checkpoints/latest",
+    "/v1/audit/keys",
+    "/v1/audit/proofs/inclusion",
+    "/v1/audit/proofs/consistency",
+    "/v1/audit/export",
+    "/v1/schemes/{scheme_id}/signed-list",
 ]
 
 

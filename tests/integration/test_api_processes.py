@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from typing import Any
 from uuid import UUID
 
 import httpx
@@ -116,7 +117,7 @@ def test_concurrent_candidates_on_one_scheme_lose_no_update(
     assert len(accepted) >= CONCURRENT // 2, statuses
     for lost in (r for r in responses if r.status_code == 409):
         assert "changed by another request" in lost.json()["detail"]
-    scheme = registry.repository.get(UUID(scheme_id))
+    scheme: Any = registry.repository.get(UUID(scheme_id))
     assert isinstance(scheme, Scheme)
     assert {str(c) for c in scheme.candidacy_ids} == accepted  # no lost update, no phantom
     read = httpx.get(f"{base}/v1/schemes/{scheme_id}", params={"min_position": 1}).json()

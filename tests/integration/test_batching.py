@@ -86,7 +86,7 @@ def test_a_stale_command_fails_alone_and_its_batch_is_committed(
 ) -> None:
     taken = new_declaration(1)
     registry.save(taken)
-    stale = registry.repository.get(taken.id)
+    stale: Any = registry.repository.get(taken.id)
     registry.withdraw_declaration(PLATFORM, str(taken.id), reason="first writer")
     stale.withdraw(reason="second writer, from a stale state", actor=PLATFORM, at=AT)
     fresh = [new_declaration(n) for n in (2, 3)]
@@ -105,8 +105,8 @@ def test_commands_on_one_aggregate_never_share_a_batch() -> None:
     batcher.close()  # drive the batching by hand
     a, b = new_declaration(7), new_declaration(8)
     first, second, third = (
-        _Request(a.collect_events()),
-        _Request(b.collect_events()),
+        _Request(list(a.collect_events())),
+        _Request(list(b.collect_events())),
         _Request([type("E", (), {"originator_id": a.id})()]),
     )
     for r in (first, second, third):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import Engine, delete, select
 
 from projections import schema
 from projections.engines import sync_engine
@@ -17,9 +19,9 @@ from tests.clock import Clock
 from tests.integration.lifecycle import award_cycle, setup
 
 
-def rows(engine: object, table: object) -> list[tuple[object, ...]]:
-    with engine.connect() as conn:  # type: ignore[attr-defined]
-        return [tuple(r) for r in conn.execute(select(table).order_by(*table.primary_key))]  # type: ignore[attr-defined]
+def rows(engine: Engine, table: Any) -> list[tuple[object, ...]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(table).order_by(*table.primary_key))]
 
 
 @pytest.mark.parametrize("name,table", [("candidacies", candidacies), ("history", events)])

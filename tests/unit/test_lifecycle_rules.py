@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -273,7 +274,7 @@ def test_state_before_a_revocation_can_be_reconstructed(world: World) -> None:
     world.app.revoke_title(REGULATOR, c[0], reason="fraud found by inspection")
     now = world.get(c[0])
     assert (now.status, now.version) == ("revoked", awarded_version + 1)
-    then = world.app.repository.get(UUID(c[0]), version=awarded_version)
+    then: Any = world.app.repository.get(UUID(c[0]), version=awarded_version)
     assert (then.status, then.end_reason) == ("awarded", "")
     assert world.app.repository.get(UUID(c[0]), version=1).status == "entered"
 

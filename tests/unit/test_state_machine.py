@@ -116,7 +116,7 @@ ILLEGAL = [
 def candidacy_in(state: str) -> Candidacy:
     scheme = new_scheme("approved")
     c = Candidacy.enter(scheme=scheme, declaration=new_declaration(), actor=BODY_ACTOR, at=T0)
-    steps = {
+    steps: dict[str, Callable[[Candidacy, datetime], object]] = {
         **COMMANDS,
         "place_below": lambda c, at: place(c, at, qualified=False),
         "expire_late": lambda c, at: c.expire(actor=Actor.system(), at=LAPSED),

@@ -1,0 +1,14 @@
+"""Benchmarks and long-running checks of the registry.
+
+`python -m bench` runs the whole benchmark on a fresh PostgreSQL database (`--sqlite` for
+the embedded store): it generates a realistic data set (`bench.data`), imports it with
+`leader-registry import`, writes the evaluation side through the application
+(`bench.populate`), starts the real service (2 uvicorn workers, projections in their own
+process) and a baseline app (`bench.baseline`), drives them from a separate load process
+(`bench.load`, httpx and asyncio, bounded in count and time), then rebuilds every
+projection and reads the raw log. It prints a table (`bench.report`), writes JSON
+(default `bench/results/latest.json`) and always stops its processes and drops its
+database. See docs/performance.md.
+
+`python -m bench.fuzz` is the long API fuzz run (see README.md).
+"""

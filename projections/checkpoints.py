@@ -1,0 +1,125 @@
+"""Signing checkpoints of the audit tree and keeping the published signing keys."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from domain import merkle
+from domain.errors import Conflict
+from domain.notes import Checkpoint, Signer, Verifier, b64, sign_note
+from projections.audit import evaluate, tree_size
+from projections.tables import audit_checkpoints, audit_keys
+
+log = logging.getLogger(__name__)
+
+
+def register_key(conn: Connection, verifier: Verifier, now: datetime) -> bool:
+    """Publish a public key as the current one (the others retire); False if known already."""
+    known = conn.scalar(select(audit_keys.c.key_id).where(audit_keys.c.key_id == verifier.key_id))
+    if known is not None:
+        return False
+    conn.execute(update(audit_keys).where(audit_keys.c.retired_at.is_(None)).values(retired_at=now))
+    conn.execute(
+        insert(audit_keys).values(
+            key_id=verifier.key_id,
+            name=verifier.name,
+            public_key=verifier.public_key,
+            created_at=now,
+            retired_at=None,
+        )
+    )
+    return True
+
+
+def checkpoint_record(row: Any) -> dict[str, Any]:
+    """A stored checkpoint as the API shows it."""
+    return {
+        "tree_size": int(row.tree_size),
+        "root_hash": b64(bytes(row.root_hash)),
+        "key_id": row.key_id,
+        "origin": row.note.split("\n", 1)[0],
+        "created_at": row.created_at.isoformat(),
+        "note": row.note,
+    }
+
+
+def key_record(row: Any) -> dict[str, Any]:
+    """A published key as the API shows it (never anything private)."""
+    verifier = Verifier(row.name, bytes(row.public_key))
+    return {
+        "key_id": row.key_id,
+        "name": row.name,
+        "algorithm": "Ed25519",
+        "public_key": b64(verifier.public_key),
+        "vkey": verifier.vkey,
+        "created_at": row.created_at.isoformat(),
+        "retired_at": row.retired_at.isoformat() if row.retired_at else None,
+        "status": "retired" if row.retired_at else "current",
+    }
+
+
+def sign_at(conn: Connection, signer: Signer, size: int, now: datetime) -> dict[str, Any]:
+    """The checkpoint of the first `size` leaves signed by `signer` (made unless it exists)."""
+    verifier = signer.verifier
+    register_key(conn, verifier, now)
+    c = audit_checkpoints.c
+    existing = conn.execute(
+        select(audit_checkpoints).where(c.tree_size == size, c.key_id == verifier.key_id)
+    ).first()
+    if existing is not None:
+        return checkpoint_record(existing)
+    root = evaluate(conn, lambda lookup: merkle.root(lookup, size))
+    note = sign_note(Checkpoint(signer.name, size, root).body, signer)
+    values = dict(tree_size=size, root_hash=root, key_id=verifier.key_id, note=note)
+    conn.execute(insert(audit_checkpoints).values(created_at=now, **values))
+    row = conn.execute(
+        select(audit_checkpoints).where(c.tree_size == size, c.key_id == verifier.key_id)
+    ).one()
+    return checkpoint_record(row)
+
+
+def sign_now(
+    engine: Engine, signer: Signer, now: datetime, size: int | None = None
+) -> dict[str, Any]:
+    """Sign the tree of `size` leaves, or as the audit projection has it now (once a size)."""
+    for attempt in (1, 2):
+        try:
+            with engine.begin() as conn:
+                return sign_at(conn, signer, tree_size(conn) if size is None else size, now)
+        except IntegrityError:  # another process signed the same size at the same time
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+class NoSigningKey(Conflict):
+    """No checkpoint signing key is configured (REGISTRY_AUDIT_SIGNING_KEY)."""
+
+
+class Checkpointer:
+    """Signs a checkpoint when asked, or when due (every `interval` seconds, if it grew)."""
+
+    def __init__(self, engine: Engine, signer: Signer | None, interval: float) -> None:
+        self.engine, self.signer, self.interval = engine, signer, interval
+        self._next = time.monotonic()  # the first is due at once (it signs only growth)
+
+    def sign(self, now: datetime) -> dict[str, Any]:
+        if self.signer is None:
+            raise NoSigningKey("no checkpoint signing key is configured")
+        return sign_now(self.engine, self.signer, now)
+
+    def when_due(self, now: datetime) -> None:
+        """Sign if the interval has passed (and a key and an interval are configured)."""
+        if self.signer is None or self.interval <= 0 or time.monotonic() < self._next:
+            return
+        self._next = time.monotonic() + self.interval
+        try:
+            self.sign(now)
+        except SQLAlchemyError:  # the next interval tries again
+            log.exception("signing a checkpoint failed")

@@ -1,0 +1,96 @@
+"""The audit log's leaves: one canonical byte string per stored event (docs/audit.md).
+
+A leaf is the canonical JSON (RFC 8785, for the value types below) of the object
+`{position, aggregate_id, aggregate_version, type, timestamp, actor, data}`, decoded from
+the stored event through the application's mapper, so it is the same on every store.
+This encoding is frozen: changing it would change every leaf hash ever signed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+
+from projections.history import PRIVATE_AGGREGATES
+
+# Decoded separately (or part of the position): never repeated inside `data`.
+ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "actor"})
+MAX_SAFE_INTEGER = 2**53 - 1  # the integers RFC 8785 serialises exactly
+
+
+def value(v: Any) -> Any:
+    """A decoded value as JSON data: decimals, ids and dates as strings, value objects as
+    objects, times as UTC `YYYY-MM-DDTHH:MM:SS.ffffffZ`; floats are refused."""
+    if v is None or isinstance(v, (bool, str)):
+        return v
+    if isinstance(v, int):
+        if abs(v) > MAX_SAFE_INTEGER:
+            raise ValueError(f"integer {v} is too large for a canonical leaf")
+        return v
+    if isinstance(v, Enum):
+        return value(v.value)
+    if isinstance(v, (Decimal, UUID)):
+        return str(v)
+    if isinstance(v, datetime):
+        if v.tzinfo is None:
+            raise ValueError("naive datetime in an event")
+        return v.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(v, date):
+        return v.isoformat()
+    if dataclasses.is_dataclass(v) and not isinstance(v, type):
+        return {f.name: value(getattr(v, f.name)) for f in dataclasses.fields(v)}
+    if isinstance(v, dict):
+        return {str(k): value(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [value(x) for x in v]
+    if isinstance(v, (set, frozenset)):
+        return sorted((value(x) for x in v), key=canonical_json)
+    raise TypeError(f"no canonical form for {type(v).__name__}")
+
+
+def canonical_json(data: Any) -> bytes:
+    """RFC 8785 for null, booleans, safe integers, strings, arrays and objects: keys sorted by
+    UTF-16 code units, no whitespace, only the escapes JSON requires, UTF-8."""
+    if isinstance(data, dict):
+        items = sorted(data.items(), key=lambda kv: kv[0].encode("utf-16-be"))
+        inner = b",".join(canonical_json(k) + b":" + canonical_json(v) for k, v in items)
+        return b"{" + inner + b"}"
+    if isinstance(data, list):
+        return b"[" + b",".join(canonical_json(x) for x in data) + b"]"
+    if isinstance(data, float):
+        raise TypeError("floats have no canonical form here")
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def aggregate_type(event: Any) -> str:
+    return type(event).__qualname__.split(".")[0]
+
+
+def is_private(event: Any) -> bool:
+    """Credential and idempotency events: in the tree, but published as leaf hashes only."""
+    return aggregate_type(event) in PRIVATE_AGGREGATES
+
+
+def leaf_object(event: Any, position: int) -> dict[str, Any]:
+    actor = getattr(event, "actor", None)
+    return {
+        "position": value(position),
+        "aggregate_id": str(event.originator_id),
+        "aggregate_version": value(event.originator_version),
+        "type": get_topic(type(event)),
+        "timestamp": value(event.timestamp),
+        "actor": value(actor),
+        "data": {k: value(v) for k, v in vars(event).items() if k not in ENVELOPE},
+    }
+
+
+def leaf_bytes(event: Any, position: int) -> bytes:
+    """The leaf of the event recorded at `position` (a decoded domain event)."""
+    return canonical_json(leaf_object(event, position))

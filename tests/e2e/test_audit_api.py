@@ -1,0 +1,195 @@
+"""The verifiable log over HTTP: checkpoints, keys, proofs, the export and signed lists."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from pydantic import SecretStr
+
+from domain import merkle
+from domain.notes import Checkpoint, NoteError, Signer, Verifier, open_checkpoint, open_note
+from projections.checkpoints import register_key
+from registry.settings import Settings
+from service.app import create_app
+from tests.clock import Clock
+from tests.integration.lifecycle import World, award_cycle, setup
+
+KEY = Signer.generate("registry.test/audit")
+
+
+@dataclass
+class Api:
+    app: FastAPI
+    client: httpx.AsyncClient
+    world: World
+
+    async def settle(self) -> None:
+        head = self.app.state.registry.recorder.max_notification_id()
+        assert await self.app.state.read_side.wait_for(head, 10)
+
+    async def get(self, path: str, status: int = 200, **params: Any) -> Any:
+        response = await self.client.get(path, params=params)
+        assert response.status_code == status, response.text
+        return response if "jsonl" in response.headers["content-type"] else response.json()
+
+
+async def start(settings: Settings) -> AsyncIterator[Api]:
+    clock = Clock()
+    app = create_app(settings.model_copy(update={"poll_interval": 0.05}), clock=clock)
+    async with app.router.lifespan_context(app):
+        registry = app.state.registry
+        admin = registry.bootstrap_credential(role="admin", subject="ops", label="e2e")
+        world = setup(registry, clock)
+        award_cycle(world, 2024, [40, 45, 45, 50])
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://registry.test",
+            headers={"Authorization": f"Bearer {admin['token']}"},
+        ) as client:
+            api = Api(app, client, world)
+            await api.settle()
+            yield api
+
+
+@pytest.fixture
+async def api(store: Settings) -> AsyncIterator[Api]:
+    update = {"audit_signing_key": SecretStr(KEY.skey), "audit_checkpoint_interval": 0}
+    async for api in start(store.model_copy(update=update)):
+        yield api
+
+
+@pytest.fixture
+async def unsigned(sqlite_store: Settings) -> AsyncIterator[Api]:
+    async for api in start(sqlite_store):
+        yield api
+
+
+async def sign(api: Api) -> tuple[Checkpoint, dict[str, Any]]:
+    response = await api.client.post("/v1/audit/checkpoints")
+    assert response.status_code == 201, response.text
+    keys = [Verifier.from_vkey(k["vkey"]) for k in await api.get("/v1/audit/keys")]
+    checkpoint, signed_by = open_checkpoint(response.json()["note"], keys)
+    assert signed_by == [KEY.verifier]
+    return checkpoint, response.json()
+
+
+async def test_checkpoints_and_inclusion_proofs_of_every_event(api: Api) -> None:
+    checkpoint, record = await sign(api)
+    assert record == await api.get("/v1/audit/checkpoints/latest")
+    assert (await api.get("/v1/audit/checkpoints"))["items"] == [record]
+    export = (await api.get("/v1/audit/export", limit=10_000)).content.splitlines()
+    assert len(export) == checkpoint.size > 20
+    for index, line in enumerate(export):
+        position = json.loads(line)["position"]
+        query = {"position": position, "tree_size": checkpoint.size}
+        proof = await api.get("/v1/audit/proofs/inclusion", **query)
+        if not line.startswith(b'{"leaf_hash"'):
+            assert base64.b64decode(proof["leaf_hash"]) == merkle.leaf_hash(line)
+        path = [base64.b64decode(h) for h in proof["audit_path"]]
+        leaf = base64.b64decode(proof["leaf_hash"])
+        assert proof["leaf_index"] == index
+        assert merkle.verify_inclusion(leaf, index, checkpoint.size, path, checkpoint.root)
+
+
+async def test_consistency_between_two_checkpoints(api: Api) -> None:
+    first, _ = await sign(api)
+    award_cycle(api.world, 2025, [41, 44, 46, 52])
+    await api.settle()
+    second, _ = await sign(api)
+    proof = await api.get("/v1/audit/proofs/consistency", first=first.size, second=second.size)
+    hashes = [base64.b64decode(h) for h in proof["proof"]]
+    assert merkle.verify_consistency(first.size, second.size, first.root, second.root, hashes)
+    items = (await api.get("/v1/audit/checkpoints"))["items"]
+    assert [i["tree_size"] for i in items] == [first.size, second.size]
+    assert (await api.get("/v1/audit/checkpoints", after=first.size))["items"][0] == items[1]
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status", "field"),
+    [
+        ("/v1/audit/proofs/inclusion", {"position": 10**9, "tree_size": 3}, 404, "position"),
+        ("/v1/audit/proofs/inclusion", {"position": 5, "tree_size": 2}, 422, "tree_size"),
+        ("/v1/audit/proofs/inclusion", {"position": 1, "tree_size": 10**9}, 422, "tree_size"),
+        ("/v1/audit/proofs/inclusion", {"position": 0, "tree_size": 3}, 422, "position"),
+        ("/v1/audit/proofs/consistency", {"first": 5, "second": 3}, 422, "first"),
+        ("/v1/audit/proofs/consistency", {"first": 0, "second": 3}, 422, "first"),
+        ("/v1/audit/proofs/consistency", {"first": 3, "second": 10**9}, 422, "second"),
+    ],
+)
+async def test_bad_proof_requests_are_problems_naming_the_field(
+    api: Api, path: str, params: dict[str, int], status: int, field: str
+) -> None:
+    problem = await api.get(path, status, **params)
+    assert problem["field"] == field
+
+
+async def test_without_a_key_nothing_is_signed(unsigned: Api) -> None:
+    assert (await unsigned.client.post("/v1/audit/checkpoints")).status_code == 409
+    assert (await unsigned.get("/v1/audit/checkpoints/latest", 404))["status"] == 404
+    scheme = unsigned.world.schemes[0]
+    await unsigned.get(f"/v1/schemes/{scheme}/signed-list", 409)
+    assert await unsigned.get("/v1/audit/keys") == []
+    proof = await unsigned.get("/v1/audit/proofs/consistency", first=1, second=2)
+    assert len(proof["proof"]) == 1  # proofs need no key: clients check them against a checkpoint
+
+
+async def test_only_administrators_sign_on_demand(api: Api) -> None:
+    response = await api.client.post("/v1/audit/checkpoints", headers={"Authorization": ""})
+    assert response.status_code == 401
+    regulator = api.world.registry.bootstrap_credential(role="regulator", subject="x", label="")
+    headers = {"Authorization": f"Bearer {regulator['token']}"}
+    response = await api.client.post("/v1/audit/checkpoints", headers=headers)
+    assert response.status_code == 403
+    assert (await api.get("/v1/audit/checkpoints"))["items"] == []
+
+
+@pytest.mark.parametrize(("kind", "fmt"), [("leaders", "json"), ("ranking", "csv")])
+async def test_signed_lists_bind_the_exact_bytes_to_a_checkpoint(
+    api: Api, kind: str, fmt: str
+) -> None:
+    scheme = api.world.schemes[0]
+    signed = await api.get(f"/v1/schemes/{scheme}/signed-list", list=kind, format=fmt)
+    content = signed["content"].encode()
+    body, _ = open_note(signed["statement"], [KEY.verifier])
+    fields = dict(line.split(" ", 1) for line in body.splitlines()[1:])
+    assert fields["content-sha256"] == base64.b64encode(hashlib.sha256(content).digest()).decode()
+    assert fields["scheme"] == scheme and fields["list"] == kind
+    checkpoint, _ = open_checkpoint(signed["checkpoint"]["note"], [KEY.verifier])
+    assert int(fields["tree-size"]) == checkpoint.size
+    assert base64.b64decode(fields["root-hash"]) == checkpoint.root
+    assert checkpoint.size == int(api.app.state.registry.recorder.max_notification_id())
+    if fmt == "json":
+        entries = json.loads(content)["entries"]
+        assert [e["rank"] for e in entries] == [1, 2, 2]  # the top 2 with a tie: 3 leaders
+    else:
+        rows = list(csv.DictReader(io.StringIO(signed["content"])))
+        assert len(rows) == 4 and rows[0]["rank"] == "1"
+    with pytest.raises(NoteError):
+        open_note(signed["statement"], [Signer.generate("registry.test/audit").verifier])
+    await api.get("/v1/schemes/nope/signed-list", 404)
+
+
+async def test_rotated_keys_stay_published_and_old_checkpoints_still_verify(api: Api) -> None:
+    old, record = await sign(api)
+    new_key = Signer.generate(KEY.name)
+    with api.app.state.read_side.writer.begin() as conn:
+        register_key(conn, new_key.verifier, api.world.clock())
+    keys = await api.get("/v1/audit/keys")
+    assert [(k["key_id"], k["status"]) for k in keys] == [
+        (KEY.verifier.key_id, "retired"),
+        (new_key.verifier.key_id, "current"),
+    ]
+    verifiers = [Verifier.from_vkey(k["vkey"]) for k in keys]
+    assert open_checkpoint(record["note"], verifiers)[0] == old
+    with pytest.raises(NoteError):
+        open_checkpoint(record["note"], [new_key.verifier])

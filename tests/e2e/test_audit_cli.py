@@ -1,0 +1,109 @@
+"""The audit commands, `verify` online and offline, and the standalone example, end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from registry.application import LeaderRegistry
+from registry.cli import main
+from registry.settings import Settings
+from service.app import create_app
+from tests.clock import Clock
+from tests.integration.lifecycle import award_cycle, setup
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "verify_checkpoint.py"
+
+
+@pytest.fixture
+def configured(sqlite_store: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A store with a lifecycle in it, the CLI pointed at it, and a key made by the CLI."""
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", sqlite_store.database_url)
+    key = tmp_path / "audit.key"
+    create = ["audit", "keys", "create", "--name", "registry.test/audit", "--out", str(key)]
+    assert main(create) == 0
+    assert key.stat().st_mode & 0o777 == 0o600
+    monkeypatch.setenv("REGISTRY_AUDIT_SIGNING_KEY_FILE", str(key))
+    clock = Clock()
+    registry = LeaderRegistry(env=sqlite_store.event_store_env(), clock=clock)
+    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
+    registry.close()
+    return tmp_path
+
+
+@pytest.fixture
+def server(configured: Path) -> Iterator[str]:
+    """The API on a real port, in this process (the example script is a real HTTP client)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = create_app(Settings(poll_interval=0.05, audit_checkpoint_interval=0))
+    instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(10)
+
+
+def test_sign_export_and_verify_online_and_offline(
+    server: str, configured: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["audit", "checkpoint"]) == 0
+    note = capsys.readouterr().out
+    assert note.startswith("registry.test/audit\n") and "\n\n\u2014 registry.test/audit " in note
+    assert main(["verify"]) == 0
+    assert "verified:" in capsys.readouterr().out
+
+    export = configured / "log.jsonl"
+    assert main(["audit", "export", "--out", str(export)]) == 0
+    assert main(["verify", "--export", str(export), "--checkpoints", server]) == 0
+    lines = export.read_bytes().splitlines(keepends=True)
+    position = json.loads(lines[9])["position"]
+    lines[9] = lines[9].replace(b'"timestamp":"20', b'"timestamp":"19')
+    export.write_bytes(b"".join(lines))
+    capsys.readouterr()
+    assert main(["verify", "--export", str(export), "--checkpoints", server]) == 1
+    assert f"first position that does not match: {position}" in capsys.readouterr().out
+
+    example = [sys.executable, str(EXAMPLE), server, str(position)]
+    done = subprocess.run(example, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "signature verified" in done.stdout and "included" in done.stdout
+    done = subprocess.run([*example[:-1], "999999"], capture_output=True, text=True, check=False)
+    assert done.returncode != 0
+
+
+def test_verify_names_a_changed_stored_event_and_keys_rotate(
+    configured: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["audit", "checkpoint"]) == 0
+    store = Settings().event_store_env()["SQLITE_DBNAME"]
+    with sqlite3.connect(store) as conn:
+        changed = "CAST(replace(CAST(state AS TEXT), '2024', '2023') AS BLOB)"
+        conn.execute(f"UPDATE stored_events SET state = {changed} WHERE rowid = 7")
+    capsys.readouterr()
+    assert main(["verify"]) == 1
+    assert "first position that does not match: 7" in capsys.readouterr().out
+
+    assert main(["audit", "keys", "rotate"]) == 0
+    rotated = capsys.readouterr().out
+    assert "REGISTRY_AUDIT_SIGNING_KEY=PRIVATE+KEY+registry.test/audit+" in rotated
+    assert main(["audit", "keys", "list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in listed] == ["retired", "current"]
+    assert main(["verify", "--export", os.devnull]) == 2  # --export needs --checkpoints

@@ -1,0 +1,63 @@
+"""The canonical leaf encoding is exact, stable and RFC 8785 for the values events hold."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+from uuid import UUID
+
+import pytest
+
+from domain.evaluation_body import EvaluationBody
+from domain.values import Actor
+from projections.leaves import canonical_json, leaf_bytes, value
+
+
+def test_canonical_json_sorts_keys_by_utf16_and_escapes_only_what_json_requires() -> None:
+    data = {"b": [1, True, None], "a": 'é\n"\\\u001f\u007f', "\U0001f600": 1, "\uff61": 2}
+    assert (
+        canonical_json(data)
+        == ('{"a":"é\\n\\"\\\\\\u001f\u007f","b":[1,true,null],"\U0001f600":1,"\uff61":2}').encode()
+    )
+    with pytest.raises(TypeError):
+        canonical_json({"x": 1.5})
+    with pytest.raises(ValueError):
+        value(2**53)
+
+
+def test_values_are_decoded_to_plain_json() -> None:
+    east8 = timezone(timedelta(hours=8))
+    assert value(datetime(2025, 1, 2, 11, 0, tzinfo=east8)) == "2025-01-02T03:00:00.000000Z"
+    assert value(date(2025, 1, 2)) == "2025-01-02"
+    assert value(Decimal("5.60")) == "5.60"
+    assert value(UUID(int=1)) == "00000000-0000-0000-0000-000000000001"
+    assert value(frozenset({"b", "a"})) == ["a", "b"]
+    assert value(Actor("admin", "ops")) == {
+        "role": "admin",
+        "subject": "ops",
+        "credential_id": "",
+        "request_id": "",
+    }
+
+
+def test_a_leaf_is_exactly_its_documented_bytes() -> None:
+    at = datetime(2025, 1, 2, 3, 4, 5, 6, tzinfo=UTC)
+    body = EvaluationBody.register(
+        name="Body",
+        kind="testing_institute",
+        categories=["C3851"],
+        actor=Actor("admin", "ops"),
+        at=at,
+    )
+    (event,) = body.collect_events()
+    assert (
+        leaf_bytes(event, 7)
+        == (
+            '{"actor":{"credential_id":"","request_id":"","role":"admin","subject":"ops"},'
+            f'"aggregate_id":"{body.id}","aggregate_version":1,'
+            '"data":{"categories":["C3851"],"kind":"testing_institute","name":"Body",'
+            '"originator_topic":"domain.evaluation_body:EvaluationBody"},'
+            '"position":7,"timestamp":"2025-01-02T03:04:05.000006Z",'
+            '"type":"domain.evaluation_body:EvaluationBody.Registered"}'
+        ).encode()
+    )
