@@ -20,6 +20,7 @@ from projections.engines import sync_engine
 from projections.follower import Follower
 from projections.history import History
 from projections.records import Records
+from projections.rows import Rows
 from projections.runtime import all_projections
 from projections.tables import credentials, events
 from registry.application import LeaderRegistry
@@ -130,7 +131,7 @@ def test_a_projection_added_later_catches_up_alone(
     assert count(engine, events) == public
     assert len(rows(engine)) == 4  # the body's credential and three regulators
     assert Follower(registry, engine, all_projections())._position == dict.fromkeys(
-        ["records", "candidacies", "history", "credentials"], head
+        ["records", "candidacies", "history", "credentials", "audit"], head
     )
 
 
@@ -155,8 +156,10 @@ def test_events_from_before_rotation_still_load_and_project(
     assert rebuilt is not None and (rebuilt.replaces, rebuilt.revocation_reason) == ("", "")
     projection = Credentials()
     with engine.begin() as conn:
-        projection.handle(conn, issued, 1)
-        projection.handle(conn, revoked, 2)
+        batch = Rows(conn)
+        projection.handle(batch, issued, 1)
+        projection.handle(batch, revoked, 2)
+        batch.flush()
     row = rows(engine)[str(credential.id)]
     assert (row["replaces"], row["revocation_reason"]) == (None, "")
     assert row["revoked_at"] is not None

@@ -727,7 +727,13 @@ class RegistryHistory(RuleBasedStateMachine):
         complaint = data.draw(st.sampled_from(list(self.filed)))  # in filing order
         candidacy, grounds = self.filed[complaint]
         before = self.get(candidacy)
-        in_force = before.status == Status.PUBLICISED or before.is_active_leader(self.clock())
+        # Any upheld objection during publicity ends the candidacy; an upheld finding of
+        # nonconformity or fraud revokes a title even after it lapsed, expired or was superseded.
+        ended = (Status.AWARDED, Status.EXPIRED, Status.SUPERSEDED)
+        revokes = upheld and (
+            before.status == Status.PUBLICISED
+            or (grounds in REVOKING_GROUNDS and before.status in ended)
+        )
         receipt = self.attempt(
             self.app.decide_complaint, REGULATOR, complaint, upheld=upheld, findings=findings
         )
@@ -735,10 +741,10 @@ class RegistryHistory(RuleBasedStateMachine):
             return
         after = self.get(candidacy)
         assert UUID(complaint) not in after.open_complaints
-        if upheld and in_force and (grounds in REVOKING_GROUNDS or before.status == "publicised"):
+        if revokes:
             assert after.status == Status.REVOKED, (before.status, grounds)
             assert after.end_reason.startswith(f"complaint upheld ({grounds})")
-        else:  # dismissed, "other" against an awarded title, or no title in force any more
+        else:  # dismissed, or "other" against an awarded title
             assert after.status == before.status
             assert after.end_reason == before.end_reason
 
