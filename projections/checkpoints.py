@@ -67,7 +67,15 @@ def key_record(row: Any) -> dict[str, Any]:
 def sign_at(conn: Connection, signer: Signer, size: int, now: datetime) -> dict[str, Any]:
     """The checkpoint of the first `size` leaves signed by `signer` (made unless it exists)."""
     verifier = signer.verifier
-    register_key(conn, verifier, now)
+    if not register_key(conn, verifier, now):
+        retired = conn.scalar(
+            select(audit_keys.c.retired_at).where(audit_keys.c.key_id == verifier.key_id)
+        )
+        if retired is not None:  # `audit keys rotate` replaced it: it must sign no more
+            raise RetiredSigningKey(
+                f"signing key {verifier.key_id} was retired on {retired.isoformat()}; "
+                "restart the server with the current key"
+            )
     c = audit_checkpoints.c
     existing = conn.execute(
         select(audit_checkpoints).where(c.tree_size == size, c.key_id == verifier.key_id)
@@ -102,6 +110,10 @@ class NoSigningKey(Conflict):
     """No checkpoint signing key is configured (REGISTRY_AUDIT_SIGNING_KEY)."""
 
 
+class RetiredSigningKey(Conflict):
+    """The configured signing key was retired by a rotation; the server needs the new one."""
+
+
 class Checkpointer:
     """Signs a checkpoint when asked, or when due (every `interval` seconds, if it grew)."""
 
@@ -123,3 +135,5 @@ class Checkpointer:
             self.sign(now)
         except SQLAlchemyError:  # the next interval tries again
             log.exception("signing a checkpoint failed")
+        except RetiredSigningKey as error:
+            log.error("no checkpoint signed: %s", error)

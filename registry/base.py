@@ -91,14 +91,20 @@ class RegistryBase(Application[UUID]):
         aggregate_id: UUID | str,
         what: str,
         expected_version: int | None = None,
+        *,
+        to_change: bool = True,
     ) -> A:
-        """Get an aggregate of the expected type (at the version the client last saw)."""
+        """Get an aggregate of the expected type (at the version the client last saw).
+
+        With `to_change=False` the caller promises only to read it: it may get the cached
+        aggregate itself rather than a copy (cheaper for large ones, such as a scheme).
+        """
         try:
             key = aggregate_id if isinstance(aggregate_id, UUID) else UUID(aggregate_id)
         except ValueError:
             raise NotFound(f"no {what} {aggregate_id}") from None
         try:
-            aggregate: Aggregate = self.repository.get(key)
+            aggregate: Aggregate = self.repository.get(key, deepcopy_from_cache=to_change)
         except AggregateNotFoundError:
             raise NotFound(f"no {what} {aggregate_id}") from None
         if not isinstance(aggregate, cls):

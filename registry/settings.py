@@ -46,6 +46,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Most commands whose events share one append transaction (1: no batching).",
     )
+    aggregate_cache: int = Field(
+        default=4096,
+        ge=0,
+        description="Aggregates each process keeps in memory, brought up to date from the "
+        "store on every load (0: no cache).",
+    )
     consistency_timeout: float = Field(
         default=10.0, ge=0, description="How long a write waits for the read models."
     )
@@ -110,6 +116,20 @@ class Settings(BaseSettings):
 
     def event_store_env(self) -> dict[str, str]:
         """The `eventsourcing` persistence environment for the event store."""
+        return {**self._persistence_env(), **self._cache_env()}
+
+    def _cache_env(self) -> dict[str, str]:
+        # A cached aggregate is fast-forwarded with the events stored after its version on
+        # every load, so processes sharing the store never act on stale state; commands get
+        # a copy, so a command that fails leaves the cached aggregate as it was.
+        if not self.aggregate_cache:
+            return {}
+        return {
+            "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache),
+            "AGGREGATE_CACHE_FASTFORWARD": "y",
+        }
+
+    def _persistence_env(self) -> dict[str, str]:
         url = make_url(self.database_url)
         if url.get_backend_name() == "sqlite":
             path = Path(url.database or "data/registry.sqlite3")

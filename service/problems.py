@@ -139,7 +139,7 @@ READ_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: _doc("No such record")}
 NO_SIGNING_KEY: dict[int | str, dict[str, Any]] = {
-    409: _doc("No checkpoint signing key is configured")
+    409: _doc("No checkpoint signing key is configured, or the configured one was retired")
 }
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     401: _doc("Missing, unknown, expired or revoked bearer token"),

@@ -71,13 +71,20 @@ class SchemeCases(RegistryBase):
         return self.commit(scheme)
 
     def _own_scheme(
-        self, actor: Actor, scheme_id: str, action: str, expected_version: int | None = None
+        self,
+        actor: Actor,
+        scheme_id: str,
+        action: str,
+        expected_version: int | None = None,
+        *,
+        to_change: bool = True,
     ) -> Scheme:
         """The scheme, once the actor is shown to be its own active, accredited body."""
         check_role(actor, action)
-        scheme = self.load(Scheme, scheme_id, "scheme", expected_version)
+        scheme = self.load(Scheme, scheme_id, "scheme", expected_version, to_change=to_change)
         check_subject(actor, str(scheme.body_id), "another body's scheme")
-        scheme.check_body(self.load(EvaluationBody, scheme.body_id, "evaluation body"))
+        body = self.load(EvaluationBody, scheme.body_id, "evaluation body", to_change=False)
+        scheme.check_body(body)
         return scheme
 
     def enter_candidate(
@@ -110,7 +117,8 @@ class SchemeCases(RegistryBase):
         """Record verified values, or exclude the entry with a reason (exactly one of them)."""
         check_role(actor, "evaluate")  # before loading: a wrong role learns nothing about ids
         candidacy = self.load(Candidacy, candidacy_id, "candidacy", expected_version)
-        scheme = self._own_scheme(actor, str(candidacy.scheme_id), "evaluate")
+        # The scheme is only read: an evaluation changes the candidacy alone.
+        scheme = self._own_scheme(actor, str(candidacy.scheme_id), "evaluate", to_change=False)
         if scheme.status != SchemeStatus.APPROVED:
             raise SchemeStateConflict(f"scheme is {scheme.status}; entries can no longer change")
         if exclusion_reason is not None:

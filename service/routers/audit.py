@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from projections import audit_queries
 from projections.audit_log import export_lines
 from registry.permissions import check_role
+from service.consistency import HEADER as CONSISTENCY_HEADER
 from service.consistency import ReadConn
 from service.deps import ActorDep, ReadSideDep, RegistryDep, SettingsDep
 from service.problems import NO_SIGNING_KEY, NOT_FOUND, READ_ERRORS, WRITE_ERRORS
@@ -62,12 +63,18 @@ async def get_latest_checkpoint(conn: ReadConn) -> dict[str, Any]:
     responses={401: WRITE_ERRORS[401], 403: WRITE_ERRORS[403], **NO_SIGNING_KEY},
 )
 async def sign_checkpoint(
-    actor: ActorDep, registry: RegistryDep, read_side: ReadSideDep, settings: SettingsDep
+    actor: ActorDep,
+    registry: RegistryDep,
+    read_side: ReadSideDep,
+    settings: SettingsDep,
+    response: Response,
 ) -> dict[str, Any]:
     """Sign a checkpoint now, once the tree includes the log as it is (administrators)."""
     check_role(actor, "sign_checkpoint")
     head: int | None = await run_in_threadpool(registry.recorder.max_notification_id)
-    await read_side.wait_for(head or 0, settings.consistency_timeout)
+    if not await read_side.wait_for(head or 0, settings.consistency_timeout):
+        # The tree is behind the log: the checkpoint covers a shorter prefix (its tree_size).
+        response.headers[CONSISTENCY_HEADER] = "pending"
     return await run_in_threadpool(read_side.checkpoints.sign, registry.now())
 
 

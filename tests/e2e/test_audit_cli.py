@@ -106,4 +106,7 @@ def test_verify_names_a_changed_stored_event_and_keys_rotate(
     assert main(["audit", "keys", "list"]) == 0
     listed = capsys.readouterr().out.splitlines()
     assert [line.split()[1] for line in listed] == ["retired", "current"]
+    # The configured key was retired: it signs nothing more until the new one is configured.
+    assert main(["audit", "checkpoint"]) == 2
+    assert "was retired" in capsys.readouterr().err
     assert main(["verify", "--export", os.devnull]) == 2  # --export needs --checkpoints
