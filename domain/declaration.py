@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -13,6 +13,9 @@ from eventsourcing.domain import Aggregate, event
 from domain import ids
 from domain.errors import Conflict, InvalidInput
 from domain.values import Actor, Enterprise, Product
+
+# The programme is Chinese: "today" is the date in China Standard Time (UTC+8, no DST).
+CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
 
 
 class DeclarationError(Exception):
@@ -27,6 +30,13 @@ class InvalidDeclaration(DeclarationError, InvalidInput):
     """The declaration's content breaks a rule."""
 
 
+def china_date(at: datetime) -> date:
+    """The calendar date in China at the moment `at` (a naive `at` is taken as UTC)."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(CHINA_STANDARD_TIME).date()
+
+
 def _check_content(
     indicators: Mapping[str, Decimal], disclosed_on: date, committed: bool, at: datetime
 ) -> None:
@@ -34,7 +44,7 @@ def _check_content(
         raise InvalidDeclaration(
             "the enterprise must commit that the declared data are true", field="commitment"
         )
-    if disclosed_on > at.date():
+    if disclosed_on > china_date(at):
         raise InvalidDeclaration("disclosure date is in the future", field="disclosed_on")
     for code, value in indicators.items():
         if not value.is_finite():

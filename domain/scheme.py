@@ -32,7 +32,7 @@ class SchemeStatus(StrEnum):
 
 
 NATIONAL_REGION = "000000"
-_REGION = re.compile(r"\d{6}")
+_REGION = re.compile(r"[0-9]{6}")  # ASCII digits only, unlike \d
 
 
 class SchemeError(Exception):

@@ -313,6 +313,7 @@ def _credential(row: Any, now: datetime) -> dict[str, Any]:
         "revocation_reason": row.revocation_reason or None,
         "replaces": row.replaces,
         "replaced_by": row.replaced_by,
+        "version": row.version,
     }
 
 

@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -117,12 +118,21 @@ def _body_id(registry: LeaderRegistry, subject: str) -> str:
 
 
 def cmd_credentials_create(settings: Settings, args: argparse.Namespace) -> int:
+    from registry.cases.access import OPERATOR
+
     subject = args.subject
     with _registry(settings) as registry:
         if args.role == Role.EVALUATION_BODY.value:
             subject = _body_id(registry, subject)
-        issued = registry.bootstrap_credential(role=args.role, subject=subject, label=args.label)
+        expires_at = None
+        if args.expires_in_days is not None:
+            expires_at = registry.now() + timedelta(days=args.expires_in_days)
+        issued = registry.issue_credential(
+            OPERATOR, role=args.role, subject=subject, label=args.label, expires_at=expires_at
+        )
     print(f"credential: {issued['id']}")
+    if expires_at is not None:
+        print(f"expires: {expires_at.isoformat(timespec='seconds')}")
     print(f"token: {issued['token']}")
     print("The token is shown only this once; store it now.", file=sys.stderr)
     return 0
@@ -322,9 +332,26 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
 
 # parsing --------------------------------------------------------------------------------------
 def _positive(text: str) -> int:
-    value = int(text)
+    value = _whole(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _whole(text: str) -> int:
+    """A whole number in ASCII digits (int() alone would also take "１２" or "1_2")."""
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    return int(text)
+
+
+MAX_EXPIRY_DAYS = 36_500
+
+
+def _expiry_days(text: str) -> int:
+    value = _whole(text)
+    if not 1 <= value <= MAX_EXPIRY_DAYS:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_EXPIRY_DAYS}")
     return value
 
 
@@ -358,6 +385,12 @@ def build_parser() -> argparse.ArgumentParser:
         "registered name (evaluation_body), or any name (admin, regulator, platform)",
     )
     create.add_argument("--label", default="", help="a note for administrators")
+    create.add_argument(
+        "--expires-in-days",
+        type=_expiry_days,
+        metavar="N",
+        help="the token stops working N days from now (default: it does not expire)",
+    )
     create.set_defaults(handler=cmd_credentials_create)
     listing = actions.add_parser(
         "list", help="list credentials: role, subject, label, status, times (never tokens)"

@@ -9,7 +9,7 @@ from fastapi import Depends, Header, Response
 
 from registry.base import PreconditionFailed
 
-_TAG = re.compile(r'^(?:W/)?"(\d{1,12})"$')
+_TAG = re.compile(r'^(?:W/)?"([0-9]{1,12})"$')
 
 
 def etag(version: int) -> str:
@@ -23,7 +23,7 @@ def tag_response(response: Response, record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def if_match(
+async def if_match(
     value: Annotated[
         str | None,
         Header(

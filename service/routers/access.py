@@ -123,7 +123,7 @@ async def rotate_credential(
     return CredentialReceiptOut(**receipt)
 
 
-def credentials_reader(actor: ActorDep) -> Actor:
+async def credentials_reader(actor: ActorDep) -> Actor:
     """The actor, if it may list credentials (checked before any read-model work)."""
     check_role(actor, "list_credentials")
     return actor

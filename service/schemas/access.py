@@ -56,6 +56,10 @@ class CredentialOut(BaseModel):
     revocation_reason: str | None = Field(description='"rotated" when replaced by rotation.')
     replaces: str | None = Field(description="The credential this one replaced by rotation.")
     replaced_by: str | None = Field(description="The credential that replaced this one.")
+    version: int = Field(
+        description='Send it quoted as If-Match (e.g. "1") to revoke or rotate the credential '
+        "only if it has not changed since this read."
+    )
 
 
 class CredentialPage(BaseModel):

@@ -16,18 +16,32 @@ ALLOWED_CONTROLS = frozenset("\n\r\t")
 MAX_POSITION = 2**63 - 1
 
 
-def _no_controls(value: str) -> str:
-    if any(unicodedata.category(ch) == "Cc" for ch in value):
-        raise PydanticCustomError("control_character", "must not contain control characters")
+# Control characters (Cc), and format characters (Cf): invisible bidi overrides such as
+# U+202E and zero-width characters such as U+200B, which make text read other than it is.
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf"})
+
+
+def _refuse_invisible(value: str, allowed: frozenset[str], message: str) -> str:
+    for ch in value:
+        if unicodedata.category(ch) in REFUSED_CATEGORIES and ch not in allowed:
+            raise PydanticCustomError(
+                "control_character", message + " (found U+{code})", {"code": f"{ord(ch):04X}"}
+            )
     return value
+
+
+def _no_controls(value: str) -> str:
+    return _refuse_invisible(
+        value, frozenset(), "must not contain control or invisible formatting characters"
+    )
 
 
 def _no_controls_but_lines(value: str) -> str:
-    if any(unicodedata.category(ch) == "Cc" and ch not in ALLOWED_CONTROLS for ch in value):
-        raise PydanticCustomError(
-            "control_character", "must not contain control characters other than line breaks"
-        )
-    return value
+    return _refuse_invisible(
+        value,
+        ALLOWED_CONTROLS,
+        "must not contain control or invisible formatting characters other than line breaks",
+    )
 
 
 def _valid_credit_code(value: str) -> str:
@@ -60,7 +74,8 @@ CreditCode = Annotated[
         json_schema_extra={"pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$"},
     ),
 ]
-Region = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
+# ASCII digits only: `\d` would also match fullwidth and other scripts' digits.
+Region = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 CategoryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9.\-]{0,31}$")]
 IndicatorCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")]
 # A finite decimal: a JSON number or a numeric string; NaN and Infinity are refused.

@@ -45,7 +45,9 @@ class Content(Request):
     title: Name
     product: ProductIn
     indicators: IndicatorValues
-    disclosed_on: Annotated[date, Field(ge=EARLIEST, description="Not after today.")]
+    disclosed_on: Annotated[
+        date, Field(ge=EARLIEST, description="Not after today in China (UTC+8).")
+    ]
     commitment: bool = Field(description="The enterprise commits that the data are true.")
 
 

@@ -50,7 +50,7 @@ class DraftScheme(Request):
     cycle: Annotated[int, Field(ge=1900, le=9999)]
     level: Level
     region: Annotated[
-        str, Field(pattern=r"^(\d{6})?$", description="Division code; empty for national.")
+        str, Field(pattern=r"^([0-9]{6})?$", description="Division code; empty for national.")
     ] = ""
     indicators: Annotated[list[IndicatorIn], Field(min_length=1, max_length=100)]
     top_n: Annotated[int, Field(ge=1, le=100_000)]

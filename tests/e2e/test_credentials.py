@@ -43,6 +43,7 @@ class Api:
         self, method: str, path: str, token: str | None, **kwargs: Any
     ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers.update(kwargs.pop("headers", {}))
         response = await self.client.request(method, path, headers=headers, **kwargs)
         self.answers.append((f"{method} {path}", response))
         return response
@@ -116,6 +117,7 @@ async def test_a_created_credential_is_listed_without_its_token_or_hash(api: Api
         "revocation_reason": None,
         "replaces": None,
         "replaced_by": None,
+        "version": 1,
     }
     for secret in (issued["token"], hash_token(issued["token"]), api.admin, hash_token(api.admin)):
         assert secret not in response.text
@@ -184,6 +186,34 @@ async def test_rotation_replaces_the_token_at_once(api: Api) -> None:
     assert_problem(again, 409)
     unknown = "/v1/credentials/6b0f4f1e-2d43-5c59-9a3c-6c1d2f1e7a10/rotation"
     assert_problem(await api.request("POST", unknown, api.admin), 404)
+
+
+async def test_the_listed_version_is_the_if_match_for_rotation_and_revocation(
+    api: Api,
+) -> None:
+    old, other = await api.issue(), await api.issue("regulator", "Beijing AMR")
+    listed = await api.row(old["id"])
+    assert listed["version"] == 1
+    if_match = {"If-Match": f'"{listed["version"]}"'}
+
+    path = f"/v1/credentials/{old['id']}/rotation"
+    rotated = await api.request("POST", path, api.admin, headers=if_match)
+    assert rotated.status_code == 201, rotated.text
+    assert (await api.row(old["id"]))["version"] == 2  # rotation revoked it
+    assert (await api.row(rotated.json()["id"]))["version"] == 1
+
+    # The version read before the rotation is stale now: 412, and nothing recorded.
+    before = api.registry.recorder.max_notification_id()
+    path = f"/v1/credentials/{old['id']}/revocation"
+    stale = await api.request("POST", path, api.admin, headers=if_match)
+    assert_problem(stale, 412, "If-Match")
+    assert api.registry.recorder.max_notification_id() == before
+
+    version = (await api.row(other["id"]))["version"]
+    path = f"/v1/credentials/{other['id']}/revocation"
+    revoked = await api.request("POST", path, api.admin, headers={"If-Match": f'"{version}"'})
+    assert revoked.status_code == 200, revoked.text
+    assert (await api.row(other["id"]))["status"] == "revoked"
 
 
 async def test_concurrent_rotations_of_one_credential_give_one_successor(api: Api) -> None:

@@ -189,6 +189,14 @@ async def test_an_enterprise_may_declare_only_for_itself(api: Api) -> None:
             {"enterprise": {"credit_code": CODE, "name": "X", "region": "12000"}},
             "enterprise.region",
         ),
+        (  # fullwidth digits
+            {"enterprise": {"credit_code": CODE, "name": "X", "region": "１２００００"}},
+            "enterprise.region",
+        ),
+        (  # Arabic-Indic digits
+            {"enterprise": {"credit_code": CODE, "name": "X", "region": "١٢٠٠٠٠"}},
+            "enterprise.region",
+        ),
         ({"colour": "blue"}, "colour"),
         ({"indicators": {"apf": "NaN"}}, "indicators.apf"),
         ({"indicators": {"apf": "Infinity"}}, "indicators.apf"),
@@ -197,6 +205,9 @@ async def test_an_enterprise_may_declare_only_for_itself(api: Api) -> None:
         ({"indicators": {"apf": "1e999999999"}}, "indicators.apf"),
         ({"title": "x" * 201}, "title"),
         ({"title": "bell\x07"}, "title"),
+        ({"title": "Room air \u202econditioner"}, "title"),  # right-to-left override
+        ({"title": "Room air\u200bconditioner"}, "title"),  # zero-width space
+        ({"product": {"name": "AC\u2066", "model": "", "category": "C3852"}}, "product.name"),
         ({"title": "   "}, "title"),
         ({"product": {"name": "AC", "model": "", "category": "c38"}}, "product.category"),
         ({"disclosed_on": "2025-03-02"}, "disclosed_on"),  # after the registry's today
@@ -215,6 +226,27 @@ async def test_invalid_declarations_are_refused_naming_the_field(
         assert problem["errors"][0]["field"] == field
 
 
+@pytest.mark.parametrize("region", ["１２００００", "١٢٠٠٠٠"], ids=["fullwidth", "arabic-indic"])
+async def test_a_scheme_region_in_non_ascii_digits_is_refused(api: Api, region: str) -> None:
+    indicator = {"code": "apf", "name": "APF", "kind": "core", "direction": "higher_is_better"}
+    scheme = {
+        "title": "Air conditioners 2025",
+        "category": "C3852",
+        "cycle": 2025,
+        "level": "provincial",
+        "region": region,
+        "indicators": [{**indicator, "baseline": "4.5", "weight": "1"}],
+        "top_n": 3,
+        "publicity_days": 10,
+        "validity_days": 365,
+    }
+    before = api.recorded()
+    assert_problem(await api.post("/v1/schemes", scheme, api.admin), 422, "region")
+    leaders = await api.client.get("/v1/leaders", params={"region": region})
+    assert_problem(leaders, 422, "region")
+    assert api.recorded() == before
+
+
 async def test_a_nan_literal_in_the_json_is_refused(api: Api) -> None:
     platform = await api.credential("platform", "national-platform")
     before = api.recorded()
@@ -226,6 +258,25 @@ async def test_a_nan_literal_in_the_json_is_refused(api: Api) -> None:
         headers={"Authorization": f"Bearer {platform}", "Content-Type": "application/json"},
     )
     assert_problem(response, 422, "indicators.apf")
+    assert api.recorded() == before
+
+
+async def test_invisible_format_characters_are_refused_naming_field_and_character(
+    api: Api,
+) -> None:
+    platform = await api.credential("platform", "national-platform")
+    before = api.recorded()
+    response = await api.post(
+        "/v1/declarations", declaration(title="Room air \u202econditioner"), platform
+    )
+    problem = assert_problem(response, 422, "title")
+    assert "U+202E" in problem["detail"], problem
+    # Free text keeps its line breaks but refuses format characters too.
+    path = f"/v1/declarations/{UNKNOWN_ID}/withdrawal"
+    problem = assert_problem(
+        await api.post(path, {"reason": "replaced\nby\u200b a new one"}, platform), 422, "reason"
+    )
+    assert "U+200B" in problem["detail"], problem
     assert api.recorded() == before
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from typing import Any
@@ -118,3 +119,28 @@ async def test_keys_survive_a_restart(api: tuple[Api, FastAPI, httpx.AsyncClient
         again = await client2.post("/v1/declarations", json=declaration(), headers=key)
         assert again.json() == first.json()
         assert declarations(app2) == 1
+
+
+async def test_the_fingerprint_tells_numbers_apart_exactly(
+    api: tuple[Api, FastAPI, httpx.AsyncClient],
+) -> None:
+    """Numbers are compared as decimals, not floats: 50.5 and 50.50 are one value, but
+    50.50000000000000000001 (the same float) is another request."""
+    _, app, client = api
+    headers = {"Idempotency-Key": "exact", "Content-Type": "application/json"}
+
+    def body(number: str) -> str:
+        return json.dumps(declaration()).replace('"eei": "50"', f'"eei": {number}')
+
+    first = await client.post("/v1/declarations", content=body("50.5"), headers=headers)
+    assert first.status_code == 201, first.text
+    head = app.state.registry.recorder.max_notification_id()
+    for same in ("50.50", "5.05e1", "50.500000000000000000000"):
+        again = await client.post("/v1/declarations", content=body(same), headers=headers)
+        assert (again.status_code, again.json()) == (201, first.json()), same
+    for other in ("50.50000000000000000001", "50.49999999999999999999"):
+        refused = await client.post("/v1/declarations", content=body(other), headers=headers)
+        assert refused.status_code == 422, (other, refused.text)
+        assert refused.json()["field"] == "Idempotency-Key"
+    assert app.state.registry.recorder.max_notification_id() == head
+    assert declarations(app) == 1

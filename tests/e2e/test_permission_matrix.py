@@ -1,4 +1,5 @@
-"""The permission matrix over HTTP, generated from `registry.permissions.PERMISSIONS`.
+"""The permission matrix over HTTP, generated from `registry.permissions.PERMISSIONS` (and,
+for signing an audit checkpoint, `READ_PERMISSIONS`).
 
 For every write endpoint: no token is 401, every role outside the action's row is 403, a
 scoped role acting on another subject's record is 403 (nothing recorded in each case), and
@@ -10,16 +11,22 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from pydantic import SecretStr
 
 import service.app
+from domain.notes import Signer, open_checkpoint
 from domain.values import Role
+from projections import schema
+from projections.checkpoints import Checkpointer
+from projections.engines import sync_engine
 from registry.application import LeaderRegistry
-from registry.permissions import PERMISSIONS, SCOPED_ROLES
+from registry.permissions import PERMISSIONS, READ_PERMISSIONS, SCOPED_ROLES
 from registry.settings import Settings
 from service.app import create_app
 from tests.clock import Clock
@@ -39,6 +46,11 @@ from tests.unit.worlds import (
 )
 
 ROLES = sorted(role.value for role in Role if role is not Role.SYSTEM)
+# Every action taken with a POST: the writes, and signing a checkpoint (which records no
+# event; it signs the audit tree of the read models).
+SIGN_CHECKPOINT = "sign_checkpoint"
+ACTIONS = {**PERMISSIONS, SIGN_CHECKPOINT: READ_PERMISSIONS[SIGN_CHECKPOINT]}
+KEY = Signer.generate("registry.test/audit")
 BODY, ENTERPRISE = Role.EVALUATION_BODY.value, Role.ENTERPRISE.value
 SUBJECTS = {
     Role.ADMIN.value: "ops",
@@ -190,6 +202,7 @@ ENDPOINTS: dict[str, tuple[str, Setup]] = {
         "/v1/candidacies/{candidacy_id}/revocation",
         lambda w: ({"candidacy_id": publicised(w)}, {"reason": "fraud"}),
     ),
+    SIGN_CHECKPOINT: ("/v1/audit/checkpoints", lambda w: ({}, None)),
 }
 
 
@@ -230,11 +243,32 @@ class Api:
         return response, before
 
 
+class SigningReadSide(FakeReadSide):
+    """The fake read side, with a real checkpoint signer (the configured key) over the real
+    read-model tables, so that signing a checkpoint can succeed."""
+
+    def __init__(self, settings: Settings, registry: LeaderRegistry) -> None:
+        super().__init__(settings, registry)
+        self.settings = settings
+        self.writer = sync_engine(settings)
+
+    @cached_property
+    def checkpoints(self) -> Checkpointer:
+        """Made on first use: only the tests that sign pay for migrating the read models."""
+        schema.upgrade(self.writer, self.settings)
+        return Checkpointer(self.writer, self.settings.audit_signer(), interval=0)
+
+    async def close(self) -> None:
+        await super().close()
+        self.writer.dispose()
+
+
 @pytest.fixture
 async def api(store: Settings, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Api]:
-    monkeypatch.setattr(service.app, "ReadSide", FakeReadSide)
+    monkeypatch.setattr(service.app, "ReadSide", SigningReadSide)
     clock = Clock()
-    app = create_app(store, clock=clock)
+    signing = {"audit_signing_key": SecretStr(KEY.skey), "audit_checkpoint_interval": 0}
+    app = create_app(store.model_copy(update=signing), clock=clock)
     async with app.router.lifespan_context(app):
         registry: LeaderRegistry = app.state.registry
         body, body_id = register_body(registry, "Tianjin Quality Institute", [CATEGORY])
@@ -250,24 +284,23 @@ def cases(rows: list[tuple[str, str]]) -> list[Any]:
     return [pytest.param(action, role, id=f"{action}-{role}") for action, role in rows]
 
 
-REFUSED = cases([(a, r) for a in PERMISSIONS for r in ROLES if r not in PERMISSIONS[a]])
-ALLOWED = cases([(a, r) for a in PERMISSIONS for r in sorted(PERMISSIONS[a])])
+REFUSED = cases([(a, r) for a in ACTIONS for r in ROLES if r not in ACTIONS[a]])
+ALLOWED = cases([(a, r) for a in ACTIONS for r in sorted(ACTIONS[a])])
 SCOPED = cases(
-    [(a, r) for a in PERMISSIONS if a not in UNOWNED for r in sorted(PERMISSIONS[a] & SCOPED_ROLES)]
+    [(a, r) for a in ACTIONS if a not in UNOWNED for r in sorted(ACTIONS[a] & SCOPED_ROLES)]
 )
 
 
 def test_every_action_and_write_endpoint_is_covered(sqlite_store: Settings) -> None:
-    assert set(ENDPOINTS) == set(PERMISSIONS), "PERMISSIONS and the endpoint map drifted"
+    assert set(ENDPOINTS) == set(ACTIONS), "PERMISSIONS and the endpoint map drifted"
     paths = create_app(sqlite_store).openapi()["paths"]
-    writes = {path for path, operations in paths.items() if "post" in operations}
-    # Signing a checkpoint records no event (test_audit_api checks who may do it).
-    writes.remove("/v1/audit/checkpoints")
-    assert {template for template, _ in ENDPOINTS.values()} == writes
-    assert all(roles <= set(ROLES) for roles in PERMISSIONS.values())
+    posts = {path for path, operations in paths.items() if "post" in operations}
+    assert {template for template, _ in ENDPOINTS.values()} == posts
+    assert all(roles <= set(ROLES) for roles in ACTIONS.values())
+    assert paths["/v1/audit/checkpoints"]["post"]["operationId"] == SIGN_CHECKPOINT
 
 
-@pytest.mark.parametrize("action", list(PERMISSIONS))
+@pytest.mark.parametrize("action", list(ACTIONS))
 async def test_no_token_is_unauthenticated(api: Api, action: str) -> None:
     response, before = await api.attempt(action, None)
     assert_problem(response, 401)
@@ -296,4 +329,11 @@ async def test_a_scoped_role_may_not_act_for_another_subject(
 async def test_the_right_role_and_subject_may_act(api: Api, action: str, role: str) -> None:
     response, before = await api.attempt(action, role)
     assert response.status_code in (200, 201), response.text
-    assert response.json()["position"] == api.recorded() > before
+    if action == SIGN_CHECKPOINT:  # a checkpoint signed by the configured key; no event
+        assert response.status_code == 201
+        checkpoint, signed_by = open_checkpoint(response.json()["note"], [KEY.verifier])
+        assert signed_by == [KEY.verifier]
+        assert checkpoint.size == response.json()["tree_size"]
+        assert api.recorded() == before
+    else:
+        assert response.json()["position"] == api.recorded() > before
