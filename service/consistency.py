@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import decimal
 import hashlib
 import json
 import random
 import re
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated, ParamSpec, TypeVar
+from decimal import Decimal
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 from fastapi import Depends, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import InvalidInput
+from projections.runtime import ReadSide
+from registry.application import LeaderRegistry
 from registry.base import Idempotency, Receipt, WriteConflict
+from registry.settings import Settings
 from service import cache
 from service.deps import ActorDep, ReadSideDep, RegistryDep, SettingsDep
 from service.schemas.common import MAX_POSITION
@@ -43,6 +48,39 @@ def retrying(case: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 
+def _number(value: Decimal) -> str:
+    """A JSON number exactly, one spelling per value: 50.5, 50.50 and 5.05e1 are all `50.5`,
+    but 50.50000000000000000001 stays itself (a float would have made it 50.5)."""
+    if not value.is_finite():
+        return str(value)  # NaN and Infinity, which json.loads accepts
+    if value.is_zero():
+        return "0"  # 0, 0.00, -0 and 0e5 are one value
+    # Precision for every digit and room for any exponent: normalising never rounds.
+    exact = decimal.Context(
+        prec=len(value.as_tuple().digits), Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN
+    )
+    return str(value.normalize(exact))
+
+
+def _canonical(value: Any) -> str:
+    if isinstance(value, dict):
+        items = sorted(value.items())
+        return "{" + ",".join(f"{json.dumps(k)}:{_canonical(v)}" for k, v in items) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_canonical(v) for v in value) + "]"
+    if isinstance(value, Decimal):
+        return _number(value)
+    return json.dumps(value)  # a string, true, false or null
+
+
+def canonical_json(body: bytes) -> str:
+    """The JSON document with keys sorted, no spacing and every number exact and normalised
+    (ValueError if it is not JSON; decimal.InvalidOperation for an exponent out of range):
+    one text per request, however the client spelled it."""
+    document = json.loads(body, parse_float=Decimal, parse_int=Decimal, parse_constant=Decimal)
+    return _canonical(document)
+
+
 async def idempotency(
     request: Request,
     actor: ActorDep,
@@ -61,8 +99,8 @@ async def idempotency(
         raise InvalidInput("1 to 255 visible ASCII characters", field="Idempotency-Key")
     body = await request.body()
     try:  # the same JSON, however it is spaced or ordered, is the same request
-        canonical = json.dumps(json.loads(body or b"null"), sort_keys=True).encode()
-    except ValueError:
+        canonical = canonical_json(body or b"null").encode()
+    except (ValueError, ArithmeticError, RecursionError):  # not JSON, or beyond Decimal's range
         canonical = body
     digest = hashlib.sha256(f"{request.method} {request.url.path}\n".encode() + canonical)
     return Idempotency(scope=actor.credential_id, key=key, fingerprint=digest.hexdigest())
@@ -73,11 +111,11 @@ class Commands:
 
     def __init__(
         self,
-        registry: RegistryDep,
-        read_side: ReadSideDep,
-        settings: SettingsDep,
+        registry: LeaderRegistry,
+        read_side: ReadSide,
+        settings: Settings,
         response: Response,
-        key: Annotated[Idempotency | None, Depends(idempotency)],
+        key: Idempotency | None,
     ) -> None:
         self.registry = registry
         self.read_side = read_side
@@ -96,7 +134,18 @@ class Commands:
         return receipt
 
 
-CommandsDep = Annotated[Commands, Depends()]
+async def commands(
+    registry: RegistryDep,
+    read_side: ReadSideDep,
+    settings: SettingsDep,
+    response: Response,
+    key: Annotated[Idempotency | None, Depends(idempotency)],
+) -> Commands:
+    """The request's `Commands` (a coroutine, so that FastAPI needs no thread to make it)."""
+    return Commands(registry, read_side, settings, response, key)
+
+
+CommandsDep = Annotated[Commands, Depends(commands)]
 
 
 async def read_connection(

@@ -16,18 +16,21 @@ from registry.settings import Settings
 
 bearer = HTTPBearer(auto_error=False, description="A token issued by POST /v1/credentials.")
 
+# Dependencies that only read `app.state` are coroutines: FastAPI runs a plain `def`
+# dependency in a worker thread, a hop that costs more than the work under load.
 
-def get_settings(request: Request) -> Settings:
+
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_registry(request: Request) -> LeaderRegistry:
+async def get_registry(request: Request) -> LeaderRegistry:
     registry: LeaderRegistry = request.app.state.registry
     return registry
 
 
-def get_read_side(request: Request) -> ReadSide:
+async def get_read_side(request: Request) -> ReadSide:
     read_side: ReadSide = request.app.state.read_side
     return read_side
 

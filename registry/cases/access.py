@@ -10,7 +10,7 @@ from datetime import datetime
 from domain import ids
 from domain.credential import Credential, InvalidCredential, hash_token
 from domain.credit_code import credit_code_problem
-from domain.errors import DomainError
+from domain.errors import DomainError, NotFound
 from domain.evaluation_body import EvaluationBody
 from domain.values import Actor, Role
 from registry.base import AlreadyExists, Receipt, RegistryBase
@@ -122,10 +122,14 @@ class AccessCases(RegistryBase):
 
     def authenticate(self, token: str) -> Actor:
         """The actor a bearer token speaks for; raises Unauthenticated otherwise."""
-        credential_id = ids.credential_id(hash_token(token))
-        if not token.startswith(TOKEN_PREFIX) or not self.exists(credential_id):
+        if not token.startswith(TOKEN_PREFIX):
             raise Unauthenticated("unknown bearer token")
-        credential = self.load(Credential, credential_id, "credential")
+        try:  # only read: every request authenticates, so it shares the cached credential
+            credential = self.load(
+                Credential, ids.credential_id(hash_token(token)), "credential", to_change=False
+            )
+        except NotFound:
+            raise Unauthenticated("unknown bearer token") from None
         now = self.now()
         if not credential.matches(token) or not credential.is_valid(now):
             raise Unauthenticated("the bearer token is revoked or expired")
