@@ -89,6 +89,9 @@ class Audit(Projection):
         self._size = 0
         self._frontier: dict[int, bytes] = {}
 
+    def wants(self, topic: str) -> bool:
+        return True  # every event is a leaf
+
     def handle(self, rows: Rows, event: Any, position: int) -> None:
         if rows is not self._batch:
             self._size = tree_size(rows.conn)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, ClassVar
 
+from eventsourcing.utils import resolve_topic
 from sqlalchemy import Table
 
 from projections.encoding import event_type
 
 Handler = Callable[[Any, Any, Any, int], None]
+
+
+@lru_cache(maxsize=4096)
+def type_name(topic: str) -> str:
+    """'Candidacy.Awarded' for a stored event's topic (through any registered topic alias)."""
+    return str(resolve_topic(topic).__qualname__)
 
 
 def on(*event_types: str) -> Callable[[Handler], Handler]:
@@ -40,6 +48,11 @@ class Projection:
         for attr in vars(cls).values():
             for handled in getattr(attr, "handles", ()):
                 cls._handlers[handled] = attr
+
+    def wants(self, topic: str) -> bool:
+        """Whether an event of this topic ('domain.candidacy:Candidacy.Awarded') can change
+        the rows: the others need not even be decoded."""
+        return type_name(topic) in self._handlers
 
     def handle(self, target: Any, event: Any, position: int) -> None:
         """Apply one event through `target`: the batch's `Rows`, or a `Connection`."""

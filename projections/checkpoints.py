@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
@@ -64,8 +65,11 @@ def key_record(row: Any) -> dict[str, Any]:
     }
 
 
-def sign_at(conn: Connection, signer: Signer, size: int, now: datetime) -> dict[str, Any]:
-    """The checkpoint of the first `size` leaves signed by `signer` (made unless it exists)."""
+def sign_at(
+    conn: Connection, signer: Signer, size: int, now: datetime, *, store: bool = True
+) -> dict[str, Any]:
+    """The checkpoint of the first `size` leaves signed by `signer`: the stored one, else
+    signed now and stored (published), or with `store=False` only handed back."""
     verifier = signer.verifier
     if not register_key(conn, verifier, now):
         retired = conn.scalar(
@@ -85,6 +89,8 @@ def sign_at(conn: Connection, signer: Signer, size: int, now: datetime) -> dict[
     root = evaluate(conn, lambda lookup: merkle.root(lookup, size))
     note = sign_note(Checkpoint(signer.name, size, root).body, signer)
     values = dict(tree_size=size, root_hash=root, key_id=verifier.key_id, note=note)
+    if not store:
+        return checkpoint_record(SimpleNamespace(created_at=now, **values))
     conn.execute(insert(audit_checkpoints).values(created_at=now, **values))
     row = conn.execute(
         select(audit_checkpoints).where(c.tree_size == size, c.key_id == verifier.key_id)
@@ -93,13 +99,14 @@ def sign_at(conn: Connection, signer: Signer, size: int, now: datetime) -> dict[
 
 
 def sign_now(
-    engine: Engine, signer: Signer, now: datetime, size: int | None = None
+    engine: Engine, signer: Signer, now: datetime, size: int | None = None, *, store: bool = True
 ) -> dict[str, Any]:
     """Sign the tree of `size` leaves, or as the audit projection has it now (once a size)."""
     for attempt in (1, 2):
         try:
             with engine.begin() as conn:
-                return sign_at(conn, signer, tree_size(conn) if size is None else size, now)
+                at = tree_size(conn) if size is None else size
+                return sign_at(conn, signer, at, now, store=store)
         except IntegrityError:  # another process signed the same size at the same time
             if attempt == 2:
                 raise

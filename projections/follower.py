@@ -66,10 +66,16 @@ class Follower:
                 self._advance(conn, p.name, old, max(old, last))
             rows = Rows(conn)
             for notification in notifications:
+                due = [
+                    p
+                    for p in self.projections
+                    if notification.id > self._position[p.name] and p.wants(notification.topic)
+                ]
+                if not due:
+                    continue  # no projection reads it: it need not be decoded
                 event = self.registry.mapper.to_domain_event(notification)
-                for p in self.projections:
-                    if notification.id > self._position[p.name]:
-                        p.handle(rows if p.uses_rows else conn, event, notification.id)
+                for p in due:
+                    p.handle(rows if p.uses_rows else conn, event, notification.id)
             rows.flush()
         new_positions = {name: max(old, last) for name, old in self._position.items()}
         with self.processed:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from projections.base import Projection
+from projections.base import Projection, type_name
 from projections.encoding import event_data, event_type
 from projections.rows import Rows
 from projections.tables import events, subjects
@@ -30,6 +30,9 @@ class History(Projection):
     name = "history"
     uses_rows = True
     tables = (events, subjects)
+
+    def wants(self, topic: str) -> bool:
+        return type_name(topic).split(".")[0] not in PRIVATE_AGGREGATES
 
     def handle(self, rows: Rows, event: Any, position: int) -> None:
         aggregate_type = event_type(event).split(".")[0]

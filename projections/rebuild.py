@@ -99,8 +99,9 @@ def rebuild(
         with shadow.begin() as conn:
             rows = Rows(conn)
             for n in notifications:
-                event = registry.mapper.to_domain_event(n)
-                projection.handle(rows if projection.uses_rows else conn, event, n.id)
+                if projection.wants(n.topic):  # decoding is most of the cost: only what counts
+                    event = registry.mapper.to_domain_event(n)
+                    projection.handle(rows if projection.uses_rows else conn, event, n.id)
             rows.flush()
         position = notifications[-1].id
         total = max(total, position)

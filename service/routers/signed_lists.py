@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -40,7 +41,11 @@ async def get_signed_list(
         raise NoSigningKey("no checkpoint signing key is configured")
     now = registry.now()
     content, position, size = await signed_lists.read_list(conn, scheme_id, kind, fmt, now)
-    checkpoint = await run_in_threadpool(sign_now, read_side.writer, signer, now, size)
+    # A public read publishes nothing: a checkpoint not yet stored is signed for this answer
+    # only (administrators and the interval publish checkpoints).
+    checkpoint = await run_in_threadpool(
+        partial(sign_now, read_side.writer, signer, now, size, store=False)
+    )
     at = {"position": position, "taken_at": now, "checkpoint": checkpoint}
     return {
         "scheme_id": scheme_id,

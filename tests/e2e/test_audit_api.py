@@ -168,6 +168,19 @@ async def test_signed_lists_bind_the_exact_bytes_to_a_checkpoint(
     assert int(fields["tree-size"]) == checkpoint.size
     assert base64.b64decode(fields["root-hash"]) == checkpoint.root
     assert checkpoint.size == int(api.app.state.registry.recorder.max_notification_id())
+    # A public read publishes nothing; the list's tree is a prefix of a later checkpoint.
+    assert (await api.get("/v1/audit/checkpoints"))["items"] == []
+    published, _ = await sign(api)
+    proof = await api.get(
+        "/v1/audit/proofs/consistency", first=checkpoint.size, second=published.size
+    )
+    assert merkle.verify_consistency(
+        checkpoint.size,
+        published.size,
+        checkpoint.root,
+        published.root,
+        [base64.b64decode(h) for h in proof["proof"]],
+    )
     if fmt == "json":
         entries = json.loads(content)["entries"]
         assert [e["rank"] for e in entries] == [1, 2, 2]  # the top 2 with a tie: 3 leaders

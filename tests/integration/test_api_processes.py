@@ -120,10 +120,12 @@ def test_concurrent_candidates_on_one_scheme_lose_no_update(
     scheme: Any = registry.repository.get(UUID(scheme_id))
     assert isinstance(scheme, Scheme)
     assert {str(c) for c in scheme.candidacy_ids} == accepted  # no lost update, no phantom
-    read = httpx.get(f"{base}/v1/schemes/{scheme_id}", params={"min_position": 1}).json()
-    deadline = time.monotonic() + 10
-    while read["candidates"] != len(accepted) and time.monotonic() < deadline:
+    # Generous timeouts: on a loaded machine (CI runs this beside the whole suite) three API
+    # processes and a worker share two cores.
+    answer = httpx.get(f"{base}/v1/schemes/{scheme_id}", params={"min_position": 1}, timeout=30)
+    deadline = time.monotonic() + 30
+    while answer.json()["candidates"] != len(accepted) and time.monotonic() < deadline:
         time.sleep(0.1)
-        read = httpx.get(f"{base}/v1/schemes/{scheme_id}").json()
-    assert read["candidates"] == len(accepted)
+        answer = httpx.get(f"{base}/v1/schemes/{scheme_id}", timeout=30)
+    assert answer.json()["candidates"] == len(accepted)
     registry.close()
