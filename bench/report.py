@@ -165,7 +165,7 @@ def table(results: dict[str, Any]) -> str:
     if "catch_up" in steps:
         c = steps["catch_up"]
         lines.append(
-            f"| projection worker catch-up (all 4 projections) | {_n(c['events_per_s'])} "
+            f"| projection worker catch-up (every projection) | {_n(c['events_per_s'])} "
             f"events/s ({c['events']:,} events in {c['seconds']} s) |"
         )
     lag = _http(results, "lag")

@@ -39,12 +39,13 @@ from bench.procs import (
     wait_http,
 )
 from bench.procs import run as run_command
+from projections.runtime import all_projections
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
-PROJECTIONS = ["records", "candidacies", "history", "credentials"]
+PROJECTIONS = [p.name for p in all_projections()]
 # `--only`: the phases that can be run alone (each brings the steps it needs).
 PHASES = ("import", "baselines", "writes", "reads", "lag", "rebuilds", "raw")
 READS = {

@@ -128,10 +128,11 @@ class Checkpointer:
         self.engine, self.signer, self.interval = engine, signer, interval
         self._next = time.monotonic()  # the first is due at once (it signs only growth)
 
-    def sign(self, now: datetime) -> dict[str, Any]:
+    def sign(self, now: datetime, size: int | None = None) -> dict[str, Any]:
+        """The checkpoint of `size` leaves (default: the tree as it is), made if need be."""
         if self.signer is None:
             raise NoSigningKey("no checkpoint signing key is configured")
-        return sign_now(self.engine, self.signer, now)
+        return sign_now(self.engine, self.signer, now, size)
 
     def when_due(self, now: datetime) -> None:
         """Sign if the interval has passed (and a key and an interval are configured)."""

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 from uuid import UUID
 
+from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from domain import ids
@@ -39,6 +40,35 @@ class IdempotencyCases(RegistryBase):
             raise
         finally:
             IDEMPOTENCY.reset(token)
+
+    def first_result(self, request: Idempotency) -> str | None:
+        """The result id the key first answered with (the same request only), or None."""
+        record_id = ids.idempotency_id(request.scope, request.key)
+        if not self.exists(record_id):
+            return None
+        record = self.load(IdempotentRequest, str(record_id), "idempotent request")
+        record.check_same_request(request.fingerprint)
+        return record.result_id
+
+    def remember_result(self, request: Idempotency, result_id: str) -> str:
+        """Keep the outcome of a request that records no event of its own (signing a
+        checkpoint); returns the key's first result, which a concurrent retry may have set."""
+        record = IdempotentRequest(
+            scope=request.scope,
+            key=request.key,
+            fingerprint=request.fingerprint,
+            result_id=result_id,
+            log_head_before=int(self.recorder.max_notification_id() or 0),
+            timestamp=self.now(),
+        )
+        try:
+            self.save(record)
+        except IntegrityError:  # the same key won meanwhile: answer as it did
+            first = self.first_result(request)
+            if first is None:
+                raise
+            return first
+        return result_id
 
     def _replay(self, record_id: UUID, fingerprint: str) -> Receipt:
         record = self.load(IdempotentRequest, str(record_id), "idempotent request")

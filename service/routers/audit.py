@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
 from projections import audit_queries
 from projections.audit_log import export_lines
+from registry.base import Idempotency
 from registry.permissions import check_role
 from service.consistency import HEADER as CONSISTENCY_HEADER
-from service.consistency import ReadConn
+from service.consistency import ReadConn, idempotency
 from service.deps import ActorDep, ReadSideDep, RegistryDep, SettingsDep
 from service.problems import NO_SIGNING_KEY, NOT_FOUND, READ_ERRORS, WRITE_ERRORS
 from service.schemas.audit import (
@@ -23,6 +24,8 @@ from service.schemas.audit import (
     KeyOut,
 )
 from service.schemas.common import MAX_POSITION
+
+CHECKPOINT_RESULT = "checkpoint:"  # an Idempotency-Key's result: the tree size it signed
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"], responses=READ_ERRORS)
 
@@ -68,14 +71,28 @@ async def sign_checkpoint(
     read_side: ReadSideDep,
     settings: SettingsDep,
     response: Response,
+    key: Annotated[Idempotency | None, Depends(idempotency)],
 ) -> dict[str, Any]:
     """Sign a checkpoint now, once the tree includes the log as it is (administrators)."""
     check_role(actor, "sign_checkpoint")
+    if key is not None:  # a retry answers with the checkpoint the key first got
+        first = await run_in_threadpool(registry.first_result, key)
+        if first is not None:
+            size = int(first.removeprefix(CHECKPOINT_RESULT))
+            return await run_in_threadpool(read_side.checkpoints.sign, registry.now(), size)
     head: int | None = await run_in_threadpool(registry.recorder.max_notification_id)
     if not await read_side.wait_for(head or 0, settings.consistency_timeout):
         # The tree is behind the log: the checkpoint covers a shorter prefix (its tree_size).
         response.headers[CONSISTENCY_HEADER] = "pending"
-    return await run_in_threadpool(read_side.checkpoints.sign, registry.now())
+    signed = await run_in_threadpool(read_side.checkpoints.sign, registry.now())
+    if key is None:
+        return signed
+    result = f"{CHECKPOINT_RESULT}{signed['tree_size']}"
+    first = await run_in_threadpool(registry.remember_result, key, result)
+    if first == result:
+        return signed
+    size = int(first.removeprefix(CHECKPOINT_RESULT))
+    return await run_in_threadpool(read_side.checkpoints.sign, registry.now(), size)
 
 
 @router.get("/keys", response_model=list[KeyOut], operation_id="list_signing_keys")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import csv
 import hashlib
@@ -22,7 +23,7 @@ from projections.checkpoints import register_key
 from registry.settings import Settings
 from service.app import create_app
 from tests.clock import Clock
-from tests.integration.lifecycle import World, award_cycle, setup
+from tests.integration.lifecycle import ADMIN, World, award_cycle, setup
 
 KEY = Signer.generate("registry.test/audit")
 
@@ -206,3 +207,25 @@ async def test_rotated_keys_stay_published_and_old_checkpoints_still_verify(api:
     assert open_checkpoint(record["note"], verifiers)[0] == old
     with pytest.raises(NoteError):
         open_checkpoint(record["note"], [new_key.verifier])
+
+
+async def test_a_retry_with_the_same_idempotency_key_answers_with_the_first_checkpoint(
+    api: Api,
+) -> None:
+    key = {"Idempotency-Key": "nightly-2025-01-01"}
+    first = await api.client.post("/v1/audit/checkpoints", headers=key)
+    assert first.status_code == 201, first.text
+    api.app.state.registry.issue_credential(ADMIN, role="regulator", subject="Beijing AMR")
+    await api.settle()  # the log and the tree have grown since
+
+    retries = await asyncio.gather(
+        *(api.client.post("/v1/audit/checkpoints", headers=key) for _ in range(5))
+    )
+    assert [r.status_code for r in retries] == [201] * 5
+    assert all(r.json() == first.json() for r in retries)
+    assert (await api.get("/v1/audit/checkpoints"))["items"] == [first.json()]
+
+    refused = await api.client.post("/v1/audit/checkpoints", headers=key, json={"size": 1})
+    assert refused.status_code == 422 and refused.json()["field"] == "Idempotency-Key"
+    fresh = await api.client.post("/v1/audit/checkpoints", headers={"Idempotency-Key": "later"})
+    assert fresh.json()["tree_size"] > first.json()["tree_size"]
