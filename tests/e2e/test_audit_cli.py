@@ -63,11 +63,14 @@ def server(configured: Path) -> Iterator[str]:
 def test_sign_export_and_verify_online_and_offline(
     server: str, configured: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    assert main(["verify"]) == 0  # consistent, but with nothing signed to hold it to
+    assert "no signed checkpoint" in capsys.readouterr().err
     assert main(["audit", "checkpoint"]) == 0
     note = capsys.readouterr().out
     assert note.startswith("registry.test/audit\n") and "\n\n\u2014 registry.test/audit " in note
     assert main(["verify"]) == 0
-    assert "verified:" in capsys.readouterr().out
+    verified = capsys.readouterr()
+    assert "verified:" in verified.out and "no signed checkpoint" not in verified.err
 
     export = configured / "log.jsonl"
     assert main(["audit", "export", "--out", str(export)]) == 0

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.evaluation_body import EvaluationBody
 from domain.values import Actor
-from projections.leaves import canonical_json, leaf_bytes, value
+from projections.leaves import canonical_json, canonical_values, leaf_bytes, value
 
 
 def test_canonical_json_sorts_keys_by_utf16_and_escapes_only_what_json_requires() -> None:
@@ -60,4 +63,32 @@ def test_a_leaf_is_exactly_its_documented_bytes() -> None:
             '"position":7,"timestamp":"2025-01-02T03:04:05.000006Z",'
             '"type":"domain.evaluation_body:EvaluationBody.Registered"}'
         ).encode()
+    )
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(JSON_VALUES)
+@settings(max_examples=300, deadline=None)
+def test_the_fast_leaf_encoding_is_byte_for_byte_the_canonical_one(data: Any) -> None:
+    """Any text (CJK, astral characters, controls, lone surrogates) and any nesting."""
+    try:
+        expected = canonical_json(data)
+    except UnicodeEncodeError:  # a lone surrogate has no UTF-8 form on either path
+        with pytest.raises(UnicodeEncodeError):
+            canonical_values(data)
+        return
+    assert canonical_values(data) == expected
+
+
+def test_keys_beyond_the_basic_plane_sort_by_utf16_on_the_fast_path_too() -> None:
+    data = {"\U0001f600": 1, "\uff61": 2, "数据": {"\U00020000": 0, "\ue000": 1}}
+    assert canonical_values(data) == canonical_json(data)
+    assert canonical_values(data).index("\uff61".encode()) > canonical_values(data).index(
+        "\U0001f600".encode()
     )
