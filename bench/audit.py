@@ -3,14 +3,16 @@
 Each run uses a fresh database: on PostgreSQL (a throw-away database on the server named by
 REGISTRY_TEST_POSTGRES_URL or --postgres) or, without one, SQLite in a temporary directory.
 THREADS clients issue single-event commands (declarations) for SECONDS while a projection
-follower runs in the same process, with every projection, or with all but `audit`. It prints
-events written per second and how long the projections took to catch up afterwards.
+follower runs in a process of its own (as the production worker does), with every
+projection, or with all but `audit`. It prints events written per second and how long the
+projections took to catch up afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import multiprocessing
 import os
 import tempfile
 import threading
@@ -20,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
+from multiprocessing.synchronize import Event as EventType
 
 import psycopg
 from psycopg import sql
@@ -56,19 +59,32 @@ def database(postgres: str | None) -> Iterator[Settings]:
             admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+def follower(database_url: str, audit: bool) -> Follower:
+    settings = Settings(database_url=database_url)
+    registry = LeaderRegistry(env=settings.event_store_env())
+    projections = [p for p in all_projections() if audit or p.name != "audit"]
+    return Follower(registry, sync_engine(settings), projections)
+
+
+def follow(database_url: str, audit: bool, stop: EventType) -> None:
+    """The projection worker's loop, in a process of its own as in production."""
+    worker = follower(database_url, audit)
+    while not stop.is_set():
+        if not worker.run_once():
+            time.sleep(0.01)
+
+
 def run(settings: Settings, audit: bool, threads: int, seconds: float) -> tuple[int, float, float]:
     """(events written, events per second, seconds the projections needed to catch up)."""
     registry = LeaderRegistry(env=settings.event_store_env(), commit_batch=settings.commit_batch)
     engine = sync_engine(settings)
     schema.upgrade(engine, settings)
-    projections = [p for p in all_projections() if audit or p.name != "audit"]
-    follower = Follower(registry, engine, projections)
+    engine.dispose()
     stop, numbers = threading.Event(), itertools.count(1)
-
-    def follow() -> None:
-        while not stop.is_set():
-            if not follower.run_once():
-                time.sleep(0.01)
+    spawn = multiprocessing.get_context("spawn")
+    stop_worker = spawn.Event()
+    worker = spawn.Process(target=follow, args=(settings.database_url, audit, stop_worker))
+    worker.start()
 
     def write() -> None:
         while not stop.is_set():
@@ -83,20 +99,23 @@ def run(settings: Settings, audit: bool, threads: int, seconds: float) -> tuple[
                 disclosed_on=date(2025, 1, 1),
             )
 
-    workers = [threading.Thread(target=w) for w in [follow] + [write] * threads]
+    writers = [threading.Thread(target=write) for _ in range(threads)]
     started = time.monotonic()
-    for w in workers:
+    for w in writers:
         w.start()
     time.sleep(seconds)
     stop.set()
-    for w in workers:
+    for w in writers:
         w.join()
     elapsed = time.monotonic() - started
+    stop_worker.set()
+    worker.join()
     head = int(registry.recorder.max_notification_id() or 0)
     caught = time.monotonic()
-    follower.catch_up()
+    rest = follower(settings.database_url, audit)
+    rest.catch_up()
     lag = time.monotonic() - caught
-    engine.dispose()
+    rest.engine.dispose()
     registry.close()
     return head, head / elapsed, lag
 
