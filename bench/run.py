@@ -758,6 +758,7 @@ class Bench:
                 "-o",
                 str(out),
                 "--nonblocking",
+                "--gil",  # only the thread holding the GIL: where the CPU goes
             ],
             self.env,
         )

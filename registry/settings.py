@@ -52,6 +52,10 @@ class Settings(BaseSettings):
         description="Aggregates each process keeps in memory, brought up to date from the "
         "store on every load (0: no cache).",
     )
+    telemetry: bool = Field(
+        default=False,
+        description="FastAPI's native OpenTelemetry traces, metrics and logs (global providers).",
+    )
     consistency_timeout: float = Field(
         default=10.0, ge=0, description="How long a write waits for the read models."
     )

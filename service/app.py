@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, Response
 from fastapi.openapi.utils import get_openapi
+from fastapi.telemetry import TelemetryConfig
 
 from projections.readiness import readiness
 from projections.runtime import ReadSide
@@ -57,7 +58,17 @@ def create_app(
             if callable(close):
                 close()
 
-    app = FastAPI(title=TITLE, version=VERSION, description=DESCRIPTION, lifespan=lifespan)
+    # Off unless asked for: otherwise FastAPI looks up the OpenTelemetry providers (reading
+    # the environment) on every request, a few per cent of each worker's time.
+    on = settings.telemetry
+    telemetry: TelemetryConfig = {"tracing": on, "metrics": on, "logs": on}
+    app = FastAPI(
+        title=TITLE,
+        version=VERSION,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        telemetry=telemetry,
+    )
     app.state.settings = settings
     problems.install(app)
     cache.install(app)  # innermost: the hardening middleware wraps cached answers too
