@@ -396,22 +396,27 @@ class Checker:
         return originator_id, state
 
     def check(self, chunk: Chunk) -> Checked:
-        kind, items = chunk
-        rows: list[tuple[UUID, bytes]] = []
-        rejected: list[Rejected] = []
-        for item in items:
-            number, record = parse_jsonl(*item) if kind == "jsonl" else item
-            if isinstance(record, str):
-                rejected.append(Rejected(number, record))
-                continue
-            try:
-                rows.append(self.record(record))
-            except ValidationError as error:
-                rejected.append(Rejected(number, explain(error)))
-            except DomainError as error:
-                where = f"{error.field}: " if error.field else ""
-                rejected.append(Rejected(number, where + error.message))
-        return Checked(len(items), rows, rejected)
+        return check_chunk(chunk, self.record)
+
+
+def check_chunk(chunk: Chunk, stored: Callable[[Any], tuple[UUID, bytes]]) -> Checked:
+    """Each record of the chunk as (id, stored state) by `stored`, or rejected with why."""
+    kind, items = chunk
+    rows: list[tuple[UUID, bytes]] = []
+    rejected: list[Rejected] = []
+    for item in items:
+        number, record = parse_jsonl(*item) if kind == "jsonl" else item
+        if isinstance(record, str):
+            rejected.append(Rejected(number, record))
+            continue
+        try:
+            rows.append(stored(record))
+        except ValidationError as error:
+            rejected.append(Rejected(number, explain(error)))
+        except DomainError as error:
+            where = f"{error.field}: " if error.field else ""
+            rejected.append(Rejected(number, where + error.message))
+    return Checked(len(items), rows, rejected)
 
 
 # Worker processes: the checker is sent once, then each task is one chunk.
@@ -674,26 +679,12 @@ class Importer:
 
     def _check_slowly(self, chunk: Chunk) -> Checked:
         """The reference path, for an application whose encoding the fast path lacks."""
-        kind, items = chunk
-        rows: list[tuple[UUID, bytes]] = []
-        rejected: list[Rejected] = []
-        for item in items:
-            number, record = parse_jsonl(*item) if kind == "jsonl" else item
-            if isinstance(record, str):
-                rejected.append(Rejected(number, record))
-                continue
-            try:
-                event = self._declaration(record).collect_events()[0]
-            except ValidationError as error:
-                rejected.append(Rejected(number, explain(error)))
-                continue
-            except DomainError as error:
-                where = f"{error.field}: " if error.field else ""
-                rejected.append(Rejected(number, where + error.message))
-                continue
-            # Mapped here already (compressed and encrypted if so configured).
-            rows.append((event.originator_id, self.mapper.to_stored_event(event).state))
-        return Checked(len(items), rows, rejected)
+        return check_chunk(chunk, self._mapped)
+
+    def _mapped(self, record: Any) -> tuple[UUID, bytes]:
+        event = self._declaration(record).collect_events()[0]
+        # Mapped here already (compressed and encrypted if so configured).
+        return event.originator_id, self.mapper.to_stored_event(event).state
 
     # Writing ------------------------------------------------------------------------------
     def _write(self, checked: Checked, summary: ImportSummary) -> None:

@@ -58,8 +58,8 @@ def setup(registry: LeaderRegistry, clock: Clock, enterprises: int = 4) -> World
     return world
 
 
-def award_cycle(world: World, cycle: int, eei: list[int], top_n: int = 2) -> str:
-    """Draft, approve, evaluate every declaration with the given eei values, rank and award."""
+def approved_scheme(world: World, cycle: int, top_n: int = 2, publicity_days: int = 10) -> str:
+    """A national refrigerator scheme of the world's body, drafted and approved."""
     r = world.registry
     scheme_id = r.draft_scheme(
         world.body,
@@ -70,10 +70,17 @@ def award_cycle(world: World, cycle: int, eei: list[int], top_n: int = 2) -> str
         region="",
         indicators=INDICATORS,
         top_n=top_n,
-        publicity_days=10,
+        publicity_days=publicity_days,
         validity_days=365,
     )["id"]
     r.review_scheme(ADMIN, scheme_id, approved=True, reason="")
+    return scheme_id
+
+
+def award_cycle(world: World, cycle: int, eei: list[int], top_n: int = 2) -> str:
+    """Draft, approve, evaluate every declaration with the given eei values, rank and award."""
+    r = world.registry
+    scheme_id = approved_scheme(world, cycle, top_n)
     for declaration_id, value in zip(world.declarations, eei, strict=True):
         cid = r.enter_candidate(world.body, scheme_id, declaration_id=declaration_id)["id"]
         r.evaluate(world.body, cid, values={"eei": Decimal(value), "noise": Decimal(38)})

@@ -10,11 +10,10 @@ import pytest
 from domain.candidacy import Candidacy, Status
 from domain.evaluation_body import BodySuspended
 from domain.scheme import Scheme
-from domain.values import Actor
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import ADMIN, CATEGORY, INDICATORS, setup
+from tests.integration.lifecycle import ADMIN, approved_scheme, setup
 
 VALUES = {"eei": Decimal(45), "noise": Decimal(38)}
 
@@ -31,29 +30,12 @@ def pair(store: Settings) -> Iterator[tuple[LeaderRegistry, LeaderRegistry, Cloc
     second.close()
 
 
-def draft(registry: LeaderRegistry, body: Actor, cycle: int) -> str:
-    scheme_id = registry.draft_scheme(
-        body,
-        title=f"Refrigerators {cycle}",
-        category=CATEGORY,
-        cycle=cycle,
-        level="national",
-        region="",
-        indicators=INDICATORS,
-        top_n=1,
-        publicity_days=10,
-        validity_days=365,
-    )["id"]
-    registry.review_scheme(ADMIN, scheme_id, approved=True, reason="")
-    return scheme_id
-
-
 def test_a_change_made_by_another_process_is_seen_at_once(
     pair: tuple[LeaderRegistry, LeaderRegistry, Clock],
 ) -> None:
     first, second, clock = pair
     world = setup(first, clock)
-    scheme_id = draft(first, world.body, 2025)
+    scheme_id = approved_scheme(world, 2025, top_n=1)
     entered = [
         first.enter_candidate(world.body, scheme_id, declaration_id=d)["id"]
         for d in world.declarations[:2]
@@ -71,7 +53,7 @@ def test_a_command_changes_a_copy_until_it_is_saved(
 ) -> None:
     first, _, clock = pair
     world = setup(first, clock)
-    scheme_id = draft(first, world.body, 2025)
+    scheme_id = approved_scheme(world, 2025, top_n=1)
     loaded = first.load(Scheme, scheme_id, "scheme")
     loaded.candidacy_ids.append(loaded.id)  # a change that is never saved
     again = first.load(Scheme, scheme_id, "scheme")

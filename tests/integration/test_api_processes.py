@@ -19,7 +19,7 @@ from domain.scheme import Scheme
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import ADMIN, INDICATORS, setup
+from tests.integration.lifecycle import ADMIN, approved_scheme, setup
 
 CONCURRENT = 24
 
@@ -83,19 +83,7 @@ def test_concurrent_candidates_on_one_scheme_lose_no_update(
     clock = Clock()
     registry = LeaderRegistry(env=postgres_store.event_store_env(), clock=clock)
     world = setup(registry, clock, enterprises=CONCURRENT)
-    scheme_id = registry.draft_scheme(
-        world.body,
-        title="Refrigerators",
-        category="C3851",
-        cycle=2025,
-        level="national",
-        region="",
-        indicators=INDICATORS,
-        top_n=3,
-        publicity_days=0,
-        validity_days=365,
-    )["id"]
-    registry.review_scheme(ADMIN, scheme_id, approved=True, reason="")
+    scheme_id = approved_scheme(world, 2025, top_n=3, publicity_days=0)
     token = registry.issue_credential(ADMIN, role="evaluation_body", subject=world.body.subject)
 
     async def enter_all() -> list[httpx.Response]:
