@@ -6,7 +6,8 @@ by `install`, outermost first:
 1. `SecurityHeaders`: the request id (`X-Request-ID`, kept in `request.state.request_id`
    for `current_actor`) and the security headers, on every response, errors included;
 2. `Cors`: any origin may read (no credentials); only `REGISTRY_CORS_WRITE_ORIGINS` may write;
-3. `WriteRateLimit`: a token bucket per bearer token (keyed by its SHA-256) on writes: 429;
+3. `WriteRateLimit` (`service.ratelimit`): a token bucket per bearer token (keyed by its
+   SHA-256) on writes: 429;
 4. `BodyLimits`: 413 beyond `REGISTRY_MAX_BODY_BYTES`, 415 for a body that is not JSON.
 
 Every refusal here is an `application/problem+json` document, like the API's own.
@@ -16,16 +17,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import math
 import re
-import time
 import uuid
-from collections import OrderedDict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from fastapi import FastAPI
-from starlette.datastructures import Headers, MutableHeaders, State
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
@@ -33,8 +31,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from registry.settings import Settings
 from service import problems
+from service.ratelimit import SAFE_METHODS, TokenBucket, WriteRateLimit
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 REQUEST_ID = "X-Request-ID"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
@@ -207,74 +205,6 @@ class Cors:
             method = Headers(scope=scope).get("access-control-request-method", method)
         cors = self.reads if method in SAFE_METHODS else self.writes
         await cors(scope, receive, send)
-
-
-class TokenBucket:
-    """In-process token buckets by key: `rate` tokens a second, at most `burst` saved up.
-
-    Used from the event loop only. At most `max_keys` buckets are kept (least recently
-    used dropped first; a dropped bucket comes back full, as an idle one would be).
-    """
-
-    def __init__(
-        self,
-        rate: float,
-        burst: int,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        max_keys: int = 10_000,
-    ) -> None:
-        self.rate = rate
-        self.burst = burst
-        self.clock = clock
-        self.max_keys = max_keys
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-
-    def take(self, key: str) -> float:
-        """Take a token: 0.0 if there was one, else the seconds until there will be one."""
-        now = self.clock()
-        tokens, then = self._buckets.pop(key, (float(self.burst), now))
-        tokens = min(float(self.burst), tokens + (now - then) * self.rate)
-        wait = 0.0
-        if tokens >= 1:
-            tokens -= 1
-        else:
-            wait = (1 - tokens) / self.rate
-        self._buckets[key] = (tokens, now)
-        while len(self._buckets) > self.max_keys:
-            self._buckets.popitem(last=False)
-        return wait
-
-
-def bearer_key(headers: Headers) -> str | None:
-    """The SHA-256 of the request's bearer token (never the token itself), if it has one."""
-    scheme, _, token = headers.get("authorization", "").partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
-        return None
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-class WriteRateLimit:
-    """429 with Retry-After when a bearer token writes faster than `state.write_limiter`
-    allows. Requests without a token are left alone (they are refused with 401 anyway)."""
-
-    def __init__(self, app: ASGIApp, *, state: State) -> None:
-        self.app = app
-        self.state = state
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
-            key = bearer_key(Headers(scope=scope))
-            limiter: TokenBucket | None = getattr(self.state, "write_limiter", None)
-            wait = limiter.take(key) if key is not None and limiter is not None else 0.0
-            if wait > 0:
-                seconds = max(1, math.ceil(wait))
-                detail = f"too many writes with this credential; retry in {seconds} s"
-                response = problems.problem(429, detail, headers={"Retry-After": str(seconds)})
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
 
 
 class BodyTooLarge(HTTPException):

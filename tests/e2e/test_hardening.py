@@ -22,7 +22,7 @@ import service.app
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from service.app import create_app
-from service.middleware import TokenBucket
+from service.ratelimit import TokenBucket
 from tests.clock import Clock
 from tests.e2e.test_errors import FakeReadSide, assert_problem, declaration
 
