@@ -99,9 +99,9 @@ class RegistryBase(Application[UUID]):
         With `to_change=False` the caller promises only to read it: it may get the cached
         aggregate itself rather than a copy (cheaper for large ones, such as a scheme), and
         while another thread is already bringing that aggregate up to date it does not queue
-        behind it for a query of its own (so that the
-        scheme and body every evaluation reads do not serialise concurrent commands): the
-        state it reads is then the one last brought up to date, at most one query older.
+        behind it for a query of its own, so that the scheme and body every evaluation reads
+        do not serialise concurrent commands. The state it reads is then the one last
+        brought up to date, at most one query older.
         """
         try:
             key = aggregate_id if isinstance(aggregate_id, UUID) else UUID(aggregate_id)
