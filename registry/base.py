@@ -11,7 +11,8 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONTranscoder
+from eventsourcing.postgres import PostgresFactory
 
 from domain.errors import Conflict, DomainError, NotFound
 from domain.idempotency import IdempotentRequest
@@ -19,6 +20,9 @@ from registry import transcodings
 from registry.batching import CommitBatcher
 
 A = TypeVar("A", bound=Aggregate)
+
+# Held while a process creates the event store's tables on PostgreSQL ("lret").
+EVENT_TABLES_LOCK = 0x6C72_6574
 
 
 class Receipt(TypedDict):
@@ -77,6 +81,19 @@ class RegistryBase(Application[UUID]):
         if self.batcher is not None:
             self.batcher.close()
         super().close()
+
+    def construct_recorder(self) -> ApplicationRecorder:
+        factory = self.factory
+        if not (isinstance(factory, PostgresFactory) and factory.env_create_table()):
+            return super().construct_recorder()
+        # API and projection workers that start together would otherwise race on the
+        # library's CREATE OR REPLACE FUNCTION and fail with "tuple concurrently updated".
+        with factory.datastore.get_connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (EVENT_TABLES_LOCK,))
+            try:
+                return super().construct_recorder()
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (EVENT_TABLES_LOCK,))
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from registry.application import LeaderRegistry
@@ -31,3 +34,22 @@ def test_migrate_then_rebuild_with_progress(
     assert f"{head:,}/{head:,} events" in err and "s left" in err
     assert f"candidacies rebuilt to position {head}" in err
     assert main(["rebuild", "nonsense"]) == 2
+
+
+def test_processes_starting_together_create_the_event_tables_once(
+    postgres_store: Settings,
+) -> None:
+    # API and projection workers start at once on a fresh database; each creates the tables.
+    env = postgres_store.event_store_env()
+    barrier = threading.Barrier(8)
+
+    def start() -> int:
+        barrier.wait()
+        registry = LeaderRegistry(env=env)
+        try:
+            return registry.recorder.max_notification_id() or 0
+        finally:
+            registry.close()
+
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(lambda _: start(), range(8))) == [0] * 8
