@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -46,6 +46,15 @@ class WriteConflict(Conflict):
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def replay(aggregate: Any, events: Iterable[Any]) -> Any:
+    """Apply stored events to an aggregate (None for a new one), as the library's projector
+    does, without its per-event isinstance check against a runtime Protocol, which cost
+    about a twelfth of an API worker's time on the write path."""
+    for domain_event in events:
+        aggregate = domain_event.mutate(aggregate)
+    return aggregate
 
 
 @dataclass(frozen=True)
@@ -126,7 +135,10 @@ class RegistryBase(Application[UUID]):
             raise NotFound(f"no {what} {aggregate_id}") from None
         try:
             aggregate: Aggregate = self.repository.get(
-                key, deepcopy_from_cache=to_change, fastforward_skipping=not to_change
+                key,
+                projector_func=replay,
+                deepcopy_from_cache=to_change,
+                fastforward_skipping=not to_change,
             )
         except AggregateNotFoundError:
             raise NotFound(f"no {what} {aggregate_id}") from None

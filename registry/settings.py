@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -9,6 +10,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 
 from domain.notes import NoteError, Signer
+
+
+@lru_cache(maxsize=64)
+def backend_name(url: str) -> str:
+    """The database backend a URL names (parsed once: some requests ask on every call)."""
+    return make_url(url).get_backend_name()
 
 
 class Settings(BaseSettings):
@@ -116,7 +123,7 @@ class Settings(BaseSettings):
 
     @property
     def is_postgres(self) -> bool:
-        return make_url(self.database_url).get_backend_name() == "postgresql"
+        return backend_name(self.database_url) == "postgresql"
 
     def event_store_env(self) -> dict[str, str]:
         """The `eventsourcing` persistence environment for the event store."""

@@ -17,7 +17,7 @@ from registry.application import LeaderRegistry
 from registry.base import utc_now
 from registry.settings import Settings
 from service import cache, middleware, problems
-from service.deps import ReadSideDep, RegistryDep
+from service.deps import ReadSideDep, RegistryDep, worker_threads
 from service.routers import access, audit, declarations, reads, schemes, signed_lists, titles
 from service.schemas.reads import Health, Readiness
 
@@ -44,16 +44,19 @@ def create_app(
             clock=clock or utc_now,
             commit_batch=settings.commit_batch,
         )
+        threads = worker_threads()
         try:
             read_side = ReadSide(settings, registry)
             read_side.start()
             app.state.registry, app.state.read_side = registry, read_side
             app.state.read_cache = cache.store_for(settings)
+            app.state.threads = threads
             try:
                 yield
             finally:
                 await read_side.close()
         finally:
+            threads.shutdown(wait=True)
             close = getattr(registry, "close", None)
             if callable(close):
                 close()

@@ -9,11 +9,11 @@ import random
 import re
 import time
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 from fastapi import Depends, Header, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import InvalidInput
@@ -22,7 +22,7 @@ from registry.application import LeaderRegistry
 from registry.base import Idempotency, Receipt, WriteConflict
 from registry.settings import Settings
 from service import cache
-from service.deps import ActorDep, ReadSideDep, RegistryDep, SettingsDep
+from service.deps import ActorDep, ReadSideDep, RegistryDep, SettingsDep, in_thread
 from service.schemas.common import MAX_POSITION
 
 HEADER = "Registry-Consistency"
@@ -116,8 +116,10 @@ class Commands:
         settings: Settings,
         response: Response,
         key: Idempotency | None,
+        threads: ThreadPoolExecutor,
     ) -> None:
         self.registry = registry
+        self.threads = threads
         self.read_side = read_side
         self.timeout = settings.consistency_timeout
         self.response = response
@@ -125,16 +127,17 @@ class Commands:
 
     async def run(self, case: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
         if self.key is None:
-            receipt = await run_in_threadpool(retrying, case, *args, **kwargs)
+            receipt = await in_thread(self.threads, retrying, case, *args, **kwargs)
         else:
             run = self.registry.run_idempotent
-            receipt = await run_in_threadpool(retrying, run, self.key, case, *args, **kwargs)  # type: ignore[arg-type]
+            receipt = await in_thread(self.threads, retrying, run, self.key, case, *args, **kwargs)  # type: ignore[arg-type]
         if not await self.read_side.wait_for(receipt["position"], self.timeout):
             self.response.headers[HEADER] = "pending"
         return receipt
 
 
 async def commands(
+    request: Request,
     registry: RegistryDep,
     read_side: ReadSideDep,
     settings: SettingsDep,
@@ -142,7 +145,7 @@ async def commands(
     key: Annotated[Idempotency | None, Depends(idempotency)],
 ) -> Commands:
     """The request's `Commands` (a coroutine, so that FastAPI needs no thread to make it)."""
-    return Commands(registry, read_side, settings, response, key)
+    return Commands(registry, read_side, settings, response, key, request.app.state.threads)
 
 
 CommandsDep = Annotated[Commands, Depends(commands)]
