@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -10,6 +10,7 @@ from eventsourcing.utils import resolve_topic
 from sqlalchemy import Table
 
 from projections.encoding import event_type
+from projections.rows import Rows
 
 Handler = Callable[[Any, Any, Any, int], None]
 
@@ -53,6 +54,9 @@ class Projection:
         """Whether an event of this topic ('domain.candidacy:Candidacy.Awarded') can change
         the rows: the others need not even be decoded."""
         return type_name(topic) in self._handlers
+
+    def prefetch(self, rows: Rows, events: Sequence[Any]) -> None:
+        """Before a batch: load in bulk the rows its handlers will read (none by default)."""
 
     def handle(self, target: Any, event: Any, position: int) -> None:
         """Apply one event through `target`: the batch's `Rows`, or a `Connection`."""

@@ -65,17 +65,22 @@ class Follower:
                 # A projection may be ahead of this batch (one added later starts at 0).
                 self._advance(conn, p.name, old, max(old, last))
             rows = Rows(conn)
+            decoded = []
             for notification in notifications:
                 due = [
                     p
                     for p in self.projections
                     if notification.id > self._position[p.name] and p.wants(notification.topic)
                 ]
-                if not due:
-                    continue  # no projection reads it: it need not be decoded
-                event = self.registry.mapper.to_domain_event(notification)
+                if due:  # else no projection reads it: it need not be decoded
+                    event = self.registry.mapper.to_domain_event(notification)
+                    decoded.append((event, notification.id, due))
+            for p in self.projections:
+                if p.uses_rows:
+                    p.prefetch(rows, [event for event, _, due in decoded if p in due])
+            for event, position, due in decoded:
                 for p in due:
-                    p.handle(rows if p.uses_rows else conn, event, notification.id)
+                    p.handle(rows if p.uses_rows else conn, event, position)
             rows.flush()
         new_positions = {name: max(old, last) for name, old in self._position.items()}
         with self.processed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from projections.base import Projection, type_name
@@ -33,6 +34,12 @@ class History(Projection):
 
     def wants(self, topic: str) -> bool:
         return type_name(topic).split(".")[0] not in PRIVATE_AGGREGATES
+
+    def prefetch(self, rows: Rows, events: Sequence[Any]) -> None:
+        # Every later event of an aggregate reads the subject its first one recorded.
+        keys = [str(e.originator_id) for e in events if e.originator_version > 1]
+        keys += [str(e.candidacy_id) for e in events if event_type(e) == "Complaint.Filed"]
+        rows.prefetch(subjects, keys)
 
     def handle(self, rows: Rows, event: Any, position: int) -> None:
         aggregate_type = event_type(event).split(".")[0]

@@ -98,10 +98,15 @@ def rebuild(
             break
         with shadow.begin() as conn:
             rows = Rows(conn)
-            for n in notifications:
-                if projection.wants(n.topic):  # decoding is most of the cost: only what counts
-                    event = registry.mapper.to_domain_event(n)
-                    projection.handle(rows if projection.uses_rows else conn, event, n.id)
+            decoded = [  # decoding is much of the cost: only what counts
+                (registry.mapper.to_domain_event(n), n.id)
+                for n in notifications
+                if projection.wants(n.topic)
+            ]
+            if projection.uses_rows:
+                projection.prefetch(rows, [event for event, _ in decoded])
+            for event, at in decoded:
+                projection.handle(rows if projection.uses_rows else conn, event, at)
             rows.flush()
         position = notifications[-1].id
         total = max(total, position)

@@ -100,3 +100,38 @@ def test_updates_merge_in_memory_and_load_what_the_batch_has_not_seen(store: Set
         ).all()
     assert [tuple(r) for r in found] == [(12, "approved", 4)]
     engine.dispose()
+
+
+def test_prefetch_and_bulk_inserts_keep_every_value_exactly(store: Settings) -> None:
+    engine = sync_engine(store)
+    schema.upgrade(engine, store)
+    text = 'tab\there, line\nbreak, back\\slash, "quoted", 领跑者 and \U0001f3c6'
+    row = {"id": "s1", "body_id": "b", "title": text, "category": "C1", "cycle": 2024}
+    row |= {"level": "national", "region": "", "status": "draft", "candidates": 0}
+    row |= {"indicators": [{"code": "eff", "note": text, "weight": 0.5, "more": None}]}
+    row |= {"top_n": 1, "publicity_days": 1, "validity_days": 1, "rejection_reason": ""}
+    row |= {"version": 1, "drafted_at": datetime(2025, 1, 1, 8, 30, tzinfo=UTC)}
+    with engine.begin() as conn:
+        rows = Rows(conn)
+        rows.insert(schemes, row)
+        rows.insert(schemes, {**row, "id": "s2", "title": ""})
+        rows.flush()
+    with engine.begin() as conn:
+        rows = Rows(conn)
+        rows.update(schemes, "s1", status="approved")  # set blind before the prefetch
+        rows.insert(schemes, {**row, "id": "s3"})
+        rows.prefetch(schemes, ["s1", "s2", "s3", "missing", "s1"])
+        with engine.connect() as other:  # the prefetch answers the rest from memory
+            other.execute(schemes.delete().where(schemes.c.id == "s2"))
+            other.commit()
+        assert rows.get(schemes, "s2") is not None and rows.get(schemes, "missing") is None
+        loaded = rows.get(schemes, "s1")
+        assert loaded is not None and loaded["status"] == "approved"
+        assert loaded["title"] == text and loaded["indicators"] == row["indicators"]
+        assert loaded["drafted_at"] == row["drafted_at"]
+        rows.flush()
+        stored = {r.id: r for r in conn.execute(select(schemes))}
+    assert sorted(stored) == ["s1", "s3"]
+    assert stored["s3"].title == text and stored["s3"].indicators == row["indicators"]
+    assert stored["s3"].drafted_at == row["drafted_at"] and stored["s1"].status == "approved"
+    engine.dispose()
