@@ -202,9 +202,15 @@ class DataSet:
 
 
 def generate(
-    path: Path, declarations: int, *, seed: int = 2025, keep_per_category: int = 4000
+    path: Path,
+    declarations: int,
+    *,
+    seed: int = 2025,
+    keep_per_category: int = 4000,
+    first_enterprise: int = 0,
 ) -> DataSet:
-    """Write `declarations` declarations (about three per enterprise) as JSON Lines."""
+    """Write `declarations` declarations (about three per enterprise) as JSON Lines; the
+    enterprises are numbered from `first_enterprise`, so that later sets add new ones."""
     rng = random.Random(seed)
     enterprises = max(1, declarations // 3)
     provinces = rng.choices(range(len(PROVINCES)), PROVINCE_WEIGHTS, k=min(enterprises, 100_000))
@@ -213,7 +219,7 @@ def generate(
     today = date.today()
     with path.open("w", encoding="utf-8") as out:
         for n in range(declarations):
-            e = n % enterprises  # the enterprise's (n // enterprises + 1)-th standard
+            e = first_enterprise + n % enterprises  # its (n // enterprises + 1)-th standard
             region, province = PROVINCES[provinces[e % len(provinces)]]
             code = make_credit_code("91", region, 1_000_003 * e % 26_439_622_160_671 + 7)
             name = (

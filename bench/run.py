@@ -23,7 +23,7 @@ from typing import Any
 
 import psycopg
 
-from bench import baseline, data, report
+from bench import baseline, data, growth, report
 from bench import load as load_tool
 from bench.populate import Population, Populator
 from bench.procs import (
@@ -47,7 +47,9 @@ RESULTS = ROOT / "bench" / "results"
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 PROJECTIONS = [p.name for p in all_projections()]
 # `--only`: the phases that can be run alone (each brings the steps it needs).
-PHASES = ("import", "baselines", "writes", "reads", "lag", "rebuilds", "raw")
+PHASES = ("import", "baselines", "writes", "reads", "lag", "rebuilds", "raw", "growth")
+# Growth imports millions more declarations (see bench/growth.py): only when asked for.
+DEFAULT_PHASES = set(PHASES) - {"growth"}
 READS = {
     "leaders": "current leaders (filtered page)",
     "candidacy": "one candidacy's status",
@@ -96,9 +98,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only",
-        help=f"comma-separated phases to run, of {', '.join(PHASES)} (default: all). "
+        help=f"comma-separated phases to run, of {', '.join(PHASES)} (default: all but growth). "
         "Data generation, import and population run when a phase needs them; baselines "
         "alone need none; lag needs writes (added)",
+    )
+    parser.add_argument(
+        "--growth",
+        action="store_true",
+        help="only the growth phase: reads at this scale, then again at --growth-events "
+        "(start small: --declarations 20000 is about 110,000 events)",
+    )
+    parser.add_argument(
+        "--growth-events",
+        type=int,
+        default=10_000_000,
+        help="log size the growth phase grows to (default 10,000,000)",
     )
     parser.add_argument(
         "--load-tool",
@@ -121,7 +135,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             only.add("writes")  # the lag is measured at half the best evaluation rate
         args.only = only
     else:
-        args.only = set(PHASES)
+        args.only = {"growth"} if args.growth else set(DEFAULT_PHASES)
     if args.national:
         args.declarations = 3_200_000
     if args.declarations < 1000:
@@ -190,8 +204,8 @@ class Bench:
         started = time.monotonic()
         only = a.only
         needs_data = bool(only - {"baselines"})
-        needs_population = bool(only & {"writes", "reads", "lag", "rebuilds", "raw"})
-        needs_api = bool(only & {"writes", "reads", "lag"})
+        needs_population = bool(only & {"writes", "reads", "lag", "rebuilds", "raw", "growth"})
+        needs_api = bool(only & {"writes", "reads", "lag", "growth"})
         if not a.sqlite:
             create_database(a.server, self.db_name)
             self.created_db = True
@@ -204,9 +218,12 @@ class Bench:
         if "baselines" in only:
             self.step_baselines()
         if population is not None and needs_api:
-            self.step_registry_http(population, writes="writes" in only, reads="reads" in only)
+            if only & {"writes", "reads"}:
+                self.step_registry_http(population, writes="writes" in only, reads="reads" in only)
             if "lag" in only:
                 self.step_lag(population)
+            if "growth" in only and worker is not None:
+                growth.step_growth(self, population, worker)
         if worker is not None:
             self.procs.stop(worker)
             self.rss.forget("projection_worker")
@@ -295,19 +312,13 @@ class Bench:
             "seconds": round(seconds, 1),
         }
 
-    def step_migrate_and_import(self) -> None:
-        run_command(
-            python("-m", "registry.cli", "migrate"), self.env, self.work / "migrate.log", 300
-        )
-        log("importing with `leader-registry import`")
-        path = self.work / "declarations.jsonl"
+    def import_file(self, path: Path, expected: int) -> tuple[int, float]:
+        """`leader-registry import` of a JSON Lines file: (declarations imported, seconds)."""
         argv = python("-m", "registry.cli", "import", str(path), "--format", "jsonl")
         argv += ["--batch", str(self.args.batch)]
         if self.args.import_workers is not None:
             argv += ["--workers", str(self.args.import_workers)]
-        t = time.monotonic()
         done = run_command(argv, self.env, self.work / "import.log", 6 * 3600)
-        wall = time.monotonic() - t
         found = re.search(
             r"imported ([\d,]+), skipped ([\d,]+) existing, rejected ([\d,]+) of ([\d,]+) "
             r"records in ([\d,.]+) s",
@@ -316,9 +327,20 @@ class Bench:
         if not found:
             raise RuntimeError(f"unexpected import output: {done.stdout!r}")
         imported, _skipped, rejected, _total = (int(g.replace(",", "")) for g in found.groups()[:4])
-        seconds = float(found.group(5).replace(",", ""))
-        if imported != self.args.declarations or rejected:
+        if imported != expected or rejected:
             raise RuntimeError(f"import lost records: {done.stdout}")
+        return imported, float(found.group(5).replace(",", ""))
+
+    def step_migrate_and_import(self) -> None:
+        run_command(
+            python("-m", "registry.cli", "migrate"), self.env, self.work / "migrate.log", 300
+        )
+        log("importing with `leader-registry import`")
+        t = time.monotonic()
+        imported, seconds = self.import_file(
+            self.work / "declarations.jsonl", self.args.declarations
+        )
+        wall = time.monotonic() - t
         rate = imported / seconds
         self.results["steps"]["import"] = {
             "declarations": imported,
@@ -388,14 +410,8 @@ class Bench:
         schema = self.settings.read_schema
         return int(scalar(self.db_url, f'SELECT min(position) FROM "{schema}".tracking') or 0)
 
-    def step_projection_worker(self) -> Proc:
-        head, events = self.head(), self.event_count()
-        log(f"projection worker: catching up with {events:,} events")
-        worker = self.procs.start("projection-worker", python("-m", "projections.worker"), self.env)
-        self.rss.watch("projection_worker", worker)
-        t = time.monotonic()
-        profile = self.profile_start("catch_up", worker.pid, 20) if self.args.profile else None
-        deadline = t + max(300.0, events / 100)
+    def wait_projected(self, worker: Proc, head: int, deadline: float) -> None:
+        """Until every projection has processed position `head` (the worker must live)."""
         position = 0
         while time.monotonic() < deadline:
             if not worker.alive():
@@ -405,10 +421,18 @@ class Bench:
             except Exception:  # noqa: BLE001 - tables not created yet
                 position = 0
             if position >= head:
-                break
+                return
             time.sleep(0.2)
-        else:
-            raise RuntimeError(f"projection catch-up stalled at {position} of {head}")
+        raise RuntimeError(f"projection catch-up stalled at {position} of {head}")
+
+    def step_projection_worker(self) -> Proc:
+        head, events = self.head(), self.event_count()
+        log(f"projection worker: catching up with {events:,} events")
+        worker = self.procs.start("projection-worker", python("-m", "projections.worker"), self.env)
+        self.rss.watch("projection_worker", worker)
+        t = time.monotonic()
+        profile = self.profile_start("catch_up", worker.pid, 20) if self.args.profile else None
+        self.wait_projected(worker, head, deadline=t + max(300.0, events / 100))
         seconds = time.monotonic() - t
         self.profile_finish(profile)
         self.results["steps"]["catch_up"] = {

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from projections.base import Projection, on
-from projections.encoding import plain
+from projections.encoding import event_type, plain
 from projections.rows import Rows
 from projections.tables import candidacies
 
@@ -25,12 +26,22 @@ def _ended(e: Any, status: str, reason: str) -> dict[str, Any]:
     }
 
 
+READS_ROW = frozenset(
+    {"Candidacy.ComplaintFiled", "Candidacy.ComplaintClosed", "Candidacy.Revoked"}
+)
+
+
 class Candidacies(Projection):
     """Every candidacy's status, evaluation, rank and title period."""
 
     name = "candidacies"
     uses_rows = True
     tables = (candidacies,)
+
+    def prefetch(self, rows: Rows, events: Sequence[Any]) -> None:
+        # These handlers compute from the row's current values, so they read it first.
+        keys = [str(e.originator_id) for e in events if event_type(e) in READS_ROW]
+        rows.prefetch(candidacies, keys)
 
     @on("Candidacy.Entered")
     def entered(self, rows: Rows, e: Any, position: int) -> None:

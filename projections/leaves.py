@@ -26,6 +26,17 @@ ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "actor
 MAX_SAFE_INTEGER = 2**53 - 1  # the integers RFC 8785 serialises exactly
 
 
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass, None for any other type (worked out once per type)."""
+    if cls not in _FIELDS:
+        is_value_object = dataclasses.is_dataclass(cls)
+        _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls)) if is_value_object else None
+    return _FIELDS[cls]
+
+
 def value(v: Any) -> Any:
     """A decoded value as JSON data: decimals, ids and dates as strings, value objects as
     objects, times as UTC `YYYY-MM-DDTHH:MM:SS.ffffffZ`; floats are refused."""
@@ -45,8 +56,9 @@ def value(v: Any) -> Any:
         return v.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     if isinstance(v, date):
         return v.isoformat()
-    if dataclasses.is_dataclass(v) and not isinstance(v, type):
-        return {f.name: value(getattr(v, f.name)) for f in dataclasses.fields(v)}
+    names = _field_names(type(v))
+    if names is not None:  # a value object
+        return {name: value(getattr(v, name)) for name in names}
     if isinstance(v, dict):
         return {str(k): value(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from typing import Any, cast
 
 import psycopg
@@ -29,9 +30,16 @@ PREFETCH = 1000  # keys per prefetch query
 _KEY = "_rows_key"  # the bind parameter naming the primary key in bulk updates
 
 
+@cache
 def _key_column(table: Table) -> str:
     (column,) = table.primary_key.columns  # every read-model table has a one-column key
     return column.name
+
+
+@cache
+def _blank(table: Table) -> Row:
+    """As the database would fill it: a column left out is NULL (or, flushed, its default)."""
+    return {c.name: None for c in table.columns if c.default is None and c.server_default is None}
 
 
 class Rows:
@@ -48,11 +56,7 @@ class Rows:
         key = row[_key_column(table)]
         if key in self._new[table]:  # one already in the database fails at flush, as it should
             raise ValueError(f"{table.name} already holds {key!r}")
-        # As the database would: a column left out is NULL (or its default, when flushed).
-        blank = {
-            c.name: None for c in table.columns if c.default is None and c.server_default is None
-        }
-        self._new[table][key] = {**blank, **row}
+        self._new[table][key] = {**_blank(table), **row}
 
     def update(self, table: Table, key: Any, **values: Any) -> None:
         """Set columns of a row; a callable value is applied to the row's current values."""
