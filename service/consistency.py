@@ -11,18 +11,19 @@ import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar, cast
 
 from fastapi import Depends, Header, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import InvalidInput
+from domain.values import Actor
 from projections.runtime import ReadSide
 from registry.application import LeaderRegistry
 from registry.base import Idempotency, Receipt, WriteConflict
 from registry.settings import Settings
 from service import cache
-from service.deps import ActorDep, ReadSideDep, RegistryDep, SettingsDep, in_thread
+from service.deps import Caller, CallerDep, ReadSideDep, RegistryDep, SettingsDep, in_thread
 from service.schemas.common import MAX_POSITION
 
 HEADER = "Registry-Consistency"
@@ -83,7 +84,7 @@ def canonical_json(body: bytes) -> str:
 
 async def idempotency(
     request: Request,
-    actor: ActorDep,
+    caller: CallerDep,
     key: Annotated[
         str | None,
         Header(
@@ -103,11 +104,11 @@ async def idempotency(
     except (ValueError, ArithmeticError, RecursionError):  # not JSON, or beyond Decimal's range
         canonical = body
     digest = hashlib.sha256(f"{request.method} {request.url.path}\n".encode() + canonical)
-    return Idempotency(scope=actor.credential_id, key=key, fingerprint=digest.hexdigest())
+    return Idempotency(scope=caller.credential_id, key=key, fingerprint=digest.hexdigest())
 
 
 class Commands:
-    """Runs one use case in a worker thread, then waits for the read models to catch up."""
+    """Runs one use case as the caller, in a worker thread, then waits for the read models."""
 
     def __init__(
         self,
@@ -117,6 +118,7 @@ class Commands:
         response: Response,
         key: Idempotency | None,
         threads: ThreadPoolExecutor,
+        caller: Caller,
     ) -> None:
         self.registry = registry
         self.threads = threads
@@ -124,20 +126,32 @@ class Commands:
         self.timeout = settings.consistency_timeout
         self.response = response
         self.key = key
+        self.caller = caller
 
-    async def run(self, case: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
-        if self.key is None:
-            receipt = await in_thread(self.threads, retrying, case, *args, **kwargs)
-        else:
-            run = self.registry.run_idempotent
-            receipt = await in_thread(self.threads, retrying, run, self.key, case, *args, **kwargs)  # type: ignore[arg-type]
+    async def run(
+        self, case: Callable[Concatenate[Actor, P], R], /, *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        """`case(actor, *args, **kwargs)`, the actor being the caller's, authenticated first."""
+        receipt = await in_thread(self.threads, self._as_caller, case, *args, **kwargs)
         if not await self.read_side.wait_for(receipt["position"], self.timeout):
             self.response.headers[HEADER] = "pending"
         return receipt
 
+    def _as_caller(
+        self, case: Callable[Concatenate[Actor, P], R], /, *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        # One thread for both: authentication reads the store, as the command does.
+        actor = self.caller.authenticate(self.registry)
+        if self.key is None:
+            return retrying(case, actor, *args, **kwargs)
+        run = self.registry.run_idempotent
+        # A retry answers with what the first run of the same case answered.
+        return cast(R, retrying(run, self.key, case, actor, *args, **kwargs))
+
 
 async def commands(
     request: Request,
+    caller: CallerDep,
     registry: RegistryDep,
     read_side: ReadSideDep,
     settings: SettingsDep,
@@ -145,7 +159,8 @@ async def commands(
     key: Annotated[Idempotency | None, Depends(idempotency)],
 ) -> Commands:
     """The request's `Commands` (a coroutine, so that FastAPI needs no thread to make it)."""
-    return Commands(registry, read_side, settings, response, key, request.app.state.threads)
+    threads = request.app.state.threads
+    return Commands(registry, read_side, settings, response, key, threads, caller)
 
 
 CommandsDep = Annotated[Commands, Depends(commands)]

@@ -7,12 +7,14 @@ import contextvars
 import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Annotated, ParamSpec, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from domain import ids
+from domain.credential import hash_token
 from domain.values import Actor
 from projections.runtime import ReadSide
 from registry.application import LeaderRegistry
@@ -67,18 +69,42 @@ ReadSideDep = Annotated[ReadSide, Depends(get_read_side)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-async def current_actor(
+@dataclass(frozen=True)
+class Caller:
+    """The bearer token of a request and its request id, not yet checked."""
+
+    token: str
+    request_id: str
+
+    @property
+    def credential_id(self) -> str:
+        """The id of the credential the token would be (it may not exist)."""
+        return str(ids.credential_id(hash_token(self.token)))
+
+    def authenticate(self, registry: LeaderRegistry) -> Actor:
+        """The actor the token speaks for (blocking: it reads the store)."""
+        actor = registry.authenticate(self.token)
+        return replace(actor, request_id=self.request_id)
+
+
+async def current_caller(
     request: Request,
-    registry: RegistryDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Actor:
-    """The actor the bearer token speaks for, tagged with the request id (see
-    `service.middleware`)."""
+) -> Caller:
+    """The request's bearer token (401 if there is none), checked later: commands check it
+    in the worker thread that runs them, saving a thread hop per write."""
     if credentials is None or not credentials.credentials:
         raise Unauthenticated("a bearer token is required")
-    threads = request.app.state.threads
-    actor = await in_thread(threads, registry.authenticate, credentials.credentials)
-    return replace(actor, request_id=getattr(request.state, "request_id", ""))
+    return Caller(credentials.credentials, getattr(request.state, "request_id", ""))
+
+
+CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+async def current_actor(request: Request, registry: RegistryDep, caller: CallerDep) -> Actor:
+    """The actor the bearer token speaks for, tagged with the request id (see
+    `service.middleware`)."""
+    return await in_thread(request.app.state.threads, caller.authenticate, registry)
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]

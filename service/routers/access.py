@@ -29,12 +29,11 @@ NO_STORE = "no-store"
     operation_id="register_evaluation_body",
 )
 async def register_evaluation_body(
-    payload: RegisterBody, actor: ActorDep, commands: CommandsDep, response: Response
+    payload: RegisterBody, commands: CommandsDep, response: Response
 ) -> ReceiptOut:
     """Register a third-party evaluation body with its accredited categories."""
     receipt = await commands.run(
         commands.registry.register_body,
-        actor,
         name=payload.name,
         kind=payload.kind.value,
         categories=payload.categories,
@@ -49,12 +48,11 @@ async def register_evaluation_body(
     operation_id="suspend_evaluation_body",
 )
 async def suspend_evaluation_body(
-    body_id: str, payload: Reason, actor: ActorDep, commands: CommandsDep, version: IfMatch
+    body_id: str, payload: Reason, commands: CommandsDep, version: IfMatch
 ) -> ReceiptOut:
     """Suspend an evaluation body; it may then do nothing."""
     receipt = await commands.run(
         commands.registry.suspend_body,
-        actor,
         body_id,
         reason=payload.reason,
         expected_version=version,
@@ -69,13 +67,12 @@ async def suspend_evaluation_body(
     operation_id="issue_credential",
 )
 async def issue_credential(
-    payload: IssueCredential, actor: ActorDep, commands: CommandsDep, response: Response
+    payload: IssueCredential, commands: CommandsDep, response: Response
 ) -> CredentialReceiptOut:
     """Issue a bearer token for a role and subject; the token is shown only in this answer."""
     response.headers["Cache-Control"] = NO_STORE
     receipt = await commands.run(
         commands.registry.issue_credential,
-        actor,
         role=payload.role,
         subject=payload.subject,
         label=payload.label,
@@ -90,11 +87,11 @@ async def issue_credential(
     operation_id="revoke_credential",
 )
 async def revoke_credential(
-    credential_id: str, actor: ActorDep, commands: CommandsDep, version: IfMatch
+    credential_id: str, commands: CommandsDep, version: IfMatch
 ) -> ReceiptOut:
     """Revoke a credential; its token stops working at once."""
     receipt = await commands.run(
-        commands.registry.revoke_credential, actor, credential_id, expected_version=version
+        commands.registry.revoke_credential, credential_id, expected_version=version
     )
     return ReceiptOut(**receipt)
 
@@ -107,7 +104,6 @@ async def revoke_credential(
 )
 async def rotate_credential(
     credential_id: str,
-    actor: ActorDep,
     commands: CommandsDep,
     response: Response,
     version: IfMatch,
@@ -118,7 +114,7 @@ async def rotate_credential(
     the new credential records which one it replaced."""
     response.headers["Cache-Control"] = NO_STORE
     receipt = await commands.run(
-        commands.registry.rotate_credential, actor, credential_id, expected_version=version
+        commands.registry.rotate_credential, credential_id, expected_version=version
     )
     return CredentialReceiptOut(**receipt)
 

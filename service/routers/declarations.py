@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from service.consistency import CommandsDep
-from service.deps import ActorDep
 from service.preconditions import IfMatch
 from service.problems import WRITE_ERRORS
 from service.schemas.common import Reason, ReceiptOut
@@ -16,12 +15,11 @@ router = APIRouter(prefix="/v1/declarations", tags=["declarations"], responses=W
 
 @router.post("", status_code=201, response_model=ReceiptOut, operation_id="declare_standard")
 async def declare_standard(
-    payload: Declare, actor: ActorDep, commands: CommandsDep, response: Response
+    payload: Declare, commands: CommandsDep, response: Response
 ) -> ReceiptOut:
     """Publicly declare an enterprise standard with its core indicator values."""
     receipt = await commands.run(
         commands.registry.declare,
-        actor,
         enterprise=payload.enterprise.to_domain(),
         standard_number=payload.standard_number,
         title=payload.title,
@@ -40,14 +38,12 @@ async def declare_standard(
 async def revise_declaration(
     declaration_id: str,
     payload: Revise,
-    actor: ActorDep,
     commands: CommandsDep,
     version: IfMatch,
 ) -> ReceiptOut:
     """Record a new version of a declared standard."""
     receipt = await commands.run(
         commands.registry.revise_declaration,
-        actor,
         declaration_id,
         title=payload.title,
         product=payload.product.to_domain(),
@@ -65,14 +61,12 @@ async def revise_declaration(
 async def withdraw_declaration(
     declaration_id: str,
     payload: Reason,
-    actor: ActorDep,
     commands: CommandsDep,
     version: IfMatch,
 ) -> ReceiptOut:
     """Withdraw a declared standard; it can no longer compete."""
     receipt = await commands.run(
         commands.registry.withdraw_declaration,
-        actor,
         declaration_id,
         reason=payload.reason,
         expected_version=version,

@@ -6,7 +6,6 @@ from fastapi import APIRouter, Response
 
 from domain.errors import InvalidInput
 from service.consistency import CommandsDep
-from service.deps import ActorDep
 from service.preconditions import IfMatch
 from service.problems import WRITE_ERRORS
 from service.schemas.common import ReceiptOut
@@ -17,12 +16,11 @@ router = APIRouter(prefix="/v1", tags=["schemes"], responses=WRITE_ERRORS)
 
 @router.post("/schemes", status_code=201, response_model=ReceiptOut, operation_id="draft_scheme")
 async def draft_scheme(
-    payload: DraftScheme, actor: ActorDep, commands: CommandsDep, response: Response
+    payload: DraftScheme, commands: CommandsDep, response: Response
 ) -> ReceiptOut:
     """Draft the calling body's evaluation scheme for one category, list and cycle."""
     receipt = await commands.run(
         commands.registry.draft_scheme,
-        actor,
         title=payload.title,
         category=payload.category,
         cycle=payload.cycle,
@@ -43,14 +41,12 @@ async def draft_scheme(
 async def review_scheme(
     scheme_id: str,
     payload: ReviewScheme,
-    actor: ActorDep,
     commands: CommandsDep,
     version: IfMatch,
 ) -> ReceiptOut:
     """Approve a drafted scheme after expert review, or reject it with a reason."""
     receipt = await commands.run(
         commands.registry.review_scheme,
-        actor,
         scheme_id,
         approved=payload.approved,
         reason=payload.reason,
@@ -68,7 +64,6 @@ async def review_scheme(
 async def enter_candidate(
     scheme_id: str,
     payload: EnterCandidate,
-    actor: ActorDep,
     commands: CommandsDep,
     response: Response,
     version: IfMatch,
@@ -76,7 +71,6 @@ async def enter_candidate(
     """Enter a declared standard of the scheme's category as a candidate."""
     receipt = await commands.run(
         commands.registry.enter_candidate,
-        actor,
         scheme_id,
         declaration_id=str(payload.declaration_id),
         expected_version=version,
@@ -93,7 +87,6 @@ async def enter_candidate(
 async def evaluate_candidacy(
     candidacy_id: str,
     payload: Evaluate,
-    actor: ActorDep,
     commands: CommandsDep,
     version: IfMatch,
 ) -> ReceiptOut:
@@ -107,7 +100,6 @@ async def evaluate_candidacy(
         raise InvalidInput("give the verified values, or exclude with a reason", field="values")
     receipt = await commands.run(
         commands.registry.evaluate,
-        actor,
         candidacy_id,
         values=payload.values,
         units=payload.units,
@@ -120,22 +112,16 @@ async def evaluate_candidacy(
 @router.post(
     "/schemes/{scheme_id}/ranking", response_model=ReceiptOut, operation_id="publish_ranking"
 )
-async def publish_ranking(
-    scheme_id: str, actor: ActorDep, commands: CommandsDep, version: IfMatch
-) -> ReceiptOut:
+async def publish_ranking(scheme_id: str, commands: CommandsDep, version: IfMatch) -> ReceiptOut:
     """Rank the evaluated candidates and open the publicity window for the qualified ones."""
     receipt = await commands.run(
-        commands.registry.publish_ranking, actor, scheme_id, expected_version=version
+        commands.registry.publish_ranking, scheme_id, expected_version=version
     )
     return ReceiptOut(**receipt)
 
 
 @router.post("/schemes/{scheme_id}/awards", response_model=ReceiptOut, operation_id="award_titles")
-async def award_titles(
-    scheme_id: str, actor: ActorDep, commands: CommandsDep, version: IfMatch
-) -> ReceiptOut:
+async def award_titles(scheme_id: str, commands: CommandsDep, version: IfMatch) -> ReceiptOut:
     """Award the publicised candidates once the publicity window has closed."""
-    receipt = await commands.run(
-        commands.registry.award, actor, scheme_id, expected_version=version
-    )
+    receipt = await commands.run(commands.registry.award, scheme_id, expected_version=version)
     return ReceiptOut(**receipt)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from service.consistency import CommandsDep
-from service.deps import ActorDep
 from service.preconditions import IfMatch
 from service.problems import WRITE_ERRORS
 from service.schemas.common import Reason, ReceiptOut
@@ -18,12 +17,11 @@ router = APIRouter(prefix="/v1", tags=["complaints"], responses=WRITE_ERRORS)
     "/complaints", status_code=201, response_model=ReceiptOut, operation_id="file_complaint"
 )
 async def file_complaint(
-    payload: FileComplaint, actor: ActorDep, commands: CommandsDep, response: Response
+    payload: FileComplaint, commands: CommandsDep, response: Response
 ) -> ReceiptOut:
     """File a complaint against a publicised or awarded candidacy."""
     receipt = await commands.run(
         commands.registry.file_complaint,
-        actor,
         candidacy_id=str(payload.candidacy_id),
         complainant_kind=payload.complainant_kind.value,
         grounds=payload.grounds.value,
@@ -42,14 +40,12 @@ async def file_complaint(
 async def decide_complaint(
     complaint_id: str,
     payload: DecideComplaint,
-    actor: ActorDep,
     commands: CommandsDep,
     version: IfMatch,
 ) -> ReceiptOut:
     """Decide a complaint; an upheld complaint of nonconformity or fraud revokes the title."""
     receipt = await commands.run(
         commands.registry.decide_complaint,
-        actor,
         complaint_id,
         upheld=payload.upheld,
         findings=payload.findings,
@@ -66,14 +62,12 @@ async def decide_complaint(
 async def revoke_title(
     candidacy_id: str,
     payload: Reason,
-    actor: ActorDep,
     commands: CommandsDep,
     version: IfMatch,
 ) -> ReceiptOut:
     """Revoke a title and publish the revocation with its reason."""
     receipt = await commands.run(
         commands.registry.revoke_title,
-        actor,
         candidacy_id,
         reason=payload.reason,
         expected_version=version,

@@ -147,6 +147,21 @@ async def test_unauthenticated_writes_are_refused(api: Api, authorization: str |
     assert api.recorded() == before
 
 
+async def test_a_missing_token_is_refused_before_the_body_is_read(api: Api) -> None:
+    # A present token is checked with the command, in its worker thread (one hop per
+    # write): a body that fails validation is refused first, naming the field.
+    before = api.recorded()
+    body = {"name": "", "kind": "testing_institute", "categories": ["C3852"]}
+    assert_problem(await api.client.post("/v1/evaluation-bodies", json=body), 401)
+    unknown = {"Authorization": "Bearer lr_unknown-token"}
+    response = await api.client.post("/v1/evaluation-bodies", json=body, headers=unknown)
+    assert assert_problem(response, 422)["errors"][0]["field"] == "name"
+    good = {**body, "name": "CHEARI"}
+    response = await api.client.post("/v1/evaluation-bodies", json=good, headers=unknown)
+    assert_problem(response, 401)
+    assert api.recorded() == before
+
+
 async def test_a_revoked_credential_no_longer_works(api: Api) -> None:
     body = {"role": "regulator", "subject": "Tianjin AMR", "label": "test"}
     issued = (await api.post("/v1/credentials", body, api.admin)).json()
