@@ -23,6 +23,7 @@ from typing import Any, cast
 import psycopg
 from psycopg import sql
 from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy.exc import DBAPIError
 
 Row = dict[str, Any]
 Change = Callable[[Row], Any]
@@ -134,6 +135,9 @@ class Rows:
     def _insert(self, table: Table, rows: list[Row]) -> None:
         named = {c for row in rows for c in row}
         columns = [c for c in table.columns if c.name in named]  # the table's order
+        if len(columns) != len(named):  # as an INSERT would refuse them
+            unknown = sorted(named - {c.name for c in columns})
+            raise ValueError(f"{table.name} has no column {', '.join(unknown)}")
         if self.conn.dialect.name != "postgresql":
             # executemany takes its columns from the first row: give every row all of them.
             blank = dict.fromkeys(named)
@@ -151,11 +155,19 @@ class Rows:
         )
         driver = cast("psycopg.Connection[Any]", self.conn.connection.driver_connection)
         cursor = driver.cursor()  # the same connection, so the same transaction
-        with cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row(
-                    [
-                        value if (value := row.get(column)) is None or step is None else step(value)
-                        for column, step in steps
-                    ]
-                )
+        try:
+            with cursor.copy(statement) as copy:
+                for row in rows:
+                    # None too: a JSON column's None is JSON null, as in an INSERT.
+                    copy.write_row(
+                        [
+                            row.get(column) if step is None else step(row.get(column))
+                            for column, step in steps
+                        ]
+                    )
+        except psycopg.Error as error:
+            # Raised as an INSERT through SQLAlchemy would raise it, so that callers (the
+            # follower retries a failed batch) meet one kind of database error.
+            raise DBAPIError.instance(
+                statement.as_string(driver), None, error, psycopg.Error
+            ) from error

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -54,9 +55,11 @@ def create_app(
             try:
                 yield
             finally:
+                # Commands still running finish first (off the loop), then the read side.
+                await asyncio.to_thread(threads.shutdown, wait=True)
                 await read_side.close()
         finally:
-            threads.shutdown(wait=True)
+            threads.shutdown(wait=True)  # already done unless the read side failed to start
             close = getattr(registry, "close", None)
             if callable(close):
                 close()

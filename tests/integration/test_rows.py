@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 
 from projections import schema
 from projections.engines import sync_engine
@@ -134,4 +135,30 @@ def test_prefetch_and_bulk_inserts_keep_every_value_exactly(store: Settings) -> 
     assert sorted(stored) == ["s1", "s3"]
     assert stored["s3"].title == text and stored["s3"].indicators == row["indicators"]
     assert stored["s3"].drafted_at == row["drafted_at"] and stored["s1"].status == "approved"
+    engine.dispose()
+
+
+def test_bulk_inserts_refuse_what_an_insert_refuses(store: Settings) -> None:
+    engine = sync_engine(store)
+    schema.upgrade(engine, store)
+    row = {"id": "s1", "body_id": "b", "title": "t", "category": "C1", "cycle": 2024}
+    row |= {"level": "national", "region": "", "status": "draft", "indicators": []}
+    row |= {"top_n": 1, "publicity_days": 1, "validity_days": 1, "candidates": 0}
+    row |= {"rejection_reason": "", "version": 1, "drafted_at": datetime(2025, 1, 1, tzinfo=UTC)}
+    with engine.begin() as conn:
+        rows = Rows(conn)
+        rows.insert(schemes, row)
+        rows.flush()
+    with engine.connect() as conn:
+        rows = Rows(conn)
+        rows.insert(schemes, {**row, "nonsense": 1})
+        with pytest.raises(ValueError, match="no column nonsense"):
+            rows.flush()
+    with engine.connect() as conn:
+        rows = Rows(conn)
+        rows.insert(schemes, {**row, "title": "again"})  # a key the table already holds
+        with pytest.raises(IntegrityError):  # SQLAlchemy's, whatever the store writes with
+            rows.flush()
+    with engine.connect() as conn:
+        assert conn.execute(select(schemes.c.title)).scalars().all() == ["t"]
     engine.dispose()
