@@ -128,3 +128,8 @@ def _switch(live: Engine, schema: str, projection: Projection, at: int) -> None:
         source_tables = [t.to_metadata(MetaData(), schema=schema) for t in projection.tables]
         for t in source_tables:
             t.drop(conn)
+        if live.dialect.name == "postgresql":
+            # Every row was just rewritten: fresh statistics for the planner (as after any
+            # bulk load), rather than waiting for autovacuum.
+            for table in projection.tables:
+                conn.execute(text(f'ANALYZE "{table.name}"'))

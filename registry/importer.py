@@ -753,6 +753,25 @@ def _copy_events(recorder: Any, stored: Sequence[StoredEvent]) -> None:
                 )
 
 
+def analyze_events(registry: RegistryBase) -> None:
+    """Refresh PostgreSQL's statistics of the event table after a bulk load.
+
+    Without them (autovacuum off, or not yet run) the planner guesses hundreds of thousands
+    of rows per aggregate id, and loading one aggregate became a parallel scan with JIT
+    compilation: about 50 commands a second at 10 million events instead of 550.
+    """
+    from eventsourcing.postgres import PostgresApplicationRecorder
+    from psycopg.sql import SQL, Identifier
+
+    recorder = registry.recorder
+    if not isinstance(recorder, PostgresApplicationRecorder):
+        return  # SQLite finds an aggregate's events by its primary key without statistics
+    datastore = recorder.datastore
+    table = Identifier(datastore.schema, recorder.events_table_name)
+    with datastore.get_connection() as conn:
+        conn.execute(SQL("ANALYZE {}").format(table))
+
+
 def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
@@ -803,5 +822,7 @@ def import_file(
             summary = importer.run_jsonl(_jsonl_texts(Path(path)))
         else:
             summary = importer.run(lines)
+    if summary.imported:
+        analyze_events(registry)
     write_rejects(path, summary.rejected)
     return summary

@@ -358,3 +358,24 @@ def test_a_failed_append_stops_the_import(
     with pytest.raises(RuntimeError, match="went away"):
         Importer(registry, import_actor(path), batch=10).run(read_lines(path))
     assert events(registry) == 10  # the first batch, acknowledged before the failure
+
+
+def test_an_import_leaves_the_planner_statistics_of_the_event_table_fresh(
+    postgres_store: Settings, tmp_path: Path
+) -> None:
+    # Without them PostgreSQL plans an aggregate's load as a scan of most of the table.
+    registry = LeaderRegistry(env=postgres_store.event_store_env(), clock=Clock())
+    path = write_jsonl(tmp_path / "platform.jsonl", [record(n) for n in range(40)])
+    datastore = registry.recorder.datastore  # type: ignore[attr-defined]
+
+    def estimated_rows() -> float:
+        with datastore.get_connection() as conn:
+            row = conn.execute(
+                "SELECT reltuples FROM pg_class WHERE relname = 'leaderregistry_events'"
+            ).fetchone()
+        return float(row["reltuples"])
+
+    assert estimated_rows() == -1  # never analysed
+    import_file(registry, path, batch=10, show_progress=False)
+    assert estimated_rows() == 40
+    registry.close()

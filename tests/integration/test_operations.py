@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from projections.engines import sync_engine
 from registry.application import LeaderRegistry
 from registry.cli import main
 from registry.settings import Settings
@@ -53,3 +54,28 @@ def test_processes_starting_together_create_the_event_tables_once(
 
     with ThreadPoolExecutor(8) as pool:
         assert list(pool.map(lambda _: start(), range(8))) == [0] * 8
+
+
+def test_a_rebuild_refreshes_the_planner_statistics_of_its_tables(
+    postgres_store: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", postgres_store.database_url)
+    assert main(["migrate"]) == 0
+    clock = Clock()
+    registry = LeaderRegistry(env=postgres_store.event_store_env(), clock=clock)
+    award_cycle(setup(registry, clock), 2025, [40, 45, 45, 50])
+    registry.close()
+    engine = sync_engine(postgres_store)
+
+    def analysed() -> set[str]:
+        with engine.connect() as conn:
+            found = conn.exec_driver_sql(
+                "SELECT relname FROM pg_stat_user_tables "
+                "WHERE schemaname = 'registry_read' AND last_analyze IS NOT NULL"
+            )
+            return set(found.scalars())
+
+    assert "candidacies" not in analysed()
+    assert main(["rebuild", "candidacies"]) == 0
+    assert "candidacies" in analysed()
+    engine.dispose()
