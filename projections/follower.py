@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, and_, case, insert, or_, select, update
 
 from projections.base import Projection
 from projections.rows import Rows
@@ -60,10 +60,9 @@ class Follower:
         with self.engine.begin() as conn:
             # Claim the batch first: the compare-and-set also locks the tracking rows,
             # so a second follower can neither interleave nor apply the same events.
-            for p in self.projections:
-                old = self._position[p.name]
-                # A projection may be ahead of this batch (one added later starts at 0).
-                self._advance(conn, p.name, old, max(old, last))
+            # A projection may be ahead of this batch (one added later starts at 0).
+            moves = {name: (old, max(old, last)) for name, old in self._position.items()}
+            self._advance(conn, moves)
             rows = Rows(conn)
             decoded = []
             for notification in notifications:
@@ -89,15 +88,17 @@ class Follower:
         return len(notifications)
 
     @staticmethod
-    def _advance(conn: Connection, name: str, old: int, new: int) -> None:
-        # Compare-and-set: if another follower moved this projection, roll everything back.
-        result = conn.execute(
-            update(tracking)
-            .where(tracking.c.projection == name, tracking.c.position == old)
-            .values(position=new)
-        )
-        if result.rowcount != 1:
-            raise TrackingConflict(f"projection {name} was advanced by another follower")
+    def _advance(conn: Connection, moves: dict[str, tuple[int, int]]) -> None:
+        # Compare-and-set of every projection in one statement: if another follower moved
+        # any of them, roll everything back.
+        matching = [
+            and_(tracking.c.projection == name, tracking.c.position == old)
+            for name, (old, _new) in moves.items()
+        ]
+        new = case({name: new for name, (_old, new) in moves.items()}, value=tracking.c.projection)
+        result = conn.execute(update(tracking).where(or_(*matching)).values(position=new))
+        if result.rowcount != len(moves):
+            raise TrackingConflict("a projection was advanced by another follower")
 
     def catch_up(self) -> None:
         """Process until the end of the log as it is now."""
