@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 
@@ -55,7 +56,14 @@ def server(configured: Path) -> Iterator[str]:
     deadline = time.monotonic() + 20
     while not instance.started and time.monotonic() < deadline:
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}"
+    # The tests read the tree the server's projections build: wait until it holds the log.
+    registry = LeaderRegistry(env=Settings().event_store_env())
+    head = registry.recorder.max_notification_id()
+    registry.close()
+    caught_up = httpx.get(f"{url}/v1/audit/keys", params={"min_position": head}, timeout=30)
+    assert "registry-consistency" not in caught_up.headers
+    yield url
     instance.should_exit = True
     thread.join(10)
 
