@@ -51,6 +51,15 @@ def history_of_a_busy_registry(registry: LeaderRegistry, clock: Clock) -> None:
     registry.rotate_credential(ADMIN, issued["id"])
 
 
+def scheme_row() -> dict[str, Any]:
+    """A drafted scheme's read-model row, every column given."""
+    row = {"id": "s1", "body_id": "b", "title": "t", "category": "C1", "cycle": 2024}
+    row |= {"level": "national", "region": "", "status": "draft", "indicators": []}
+    row |= {"top_n": 1, "publicity_days": 1, "validity_days": 1, "candidates": 0}
+    row |= {"rejection_reason": "", "version": 1, "drafted_at": datetime(2025, 1, 1, tzinfo=UTC)}
+    return row
+
+
 @pytest.mark.parametrize("live_batch", [1, 7])
 def test_read_models_are_the_same_whatever_the_batch_size(store: Settings, live_batch: int) -> None:
     clock = Clock()
@@ -76,10 +85,7 @@ def test_read_models_are_the_same_whatever_the_batch_size(store: Settings, live_
 def test_updates_merge_in_memory_and_load_what_the_batch_has_not_seen(store: Settings) -> None:
     engine = sync_engine(store)
     schema.upgrade(engine, store)
-    row = {"id": "s1", "body_id": "b", "title": "t", "category": "C1", "cycle": 2024}
-    row |= {"level": "national", "region": "", "status": "draft", "indicators": []}
-    row |= {"top_n": 1, "publicity_days": 1, "validity_days": 1, "candidates": 0}
-    row |= {"rejection_reason": "", "version": 1, "drafted_at": datetime(2025, 1, 1, tzinfo=UTC)}
+    row = scheme_row()
     bump = {"candidates": lambda r: r["candidates"] + 1}
     with engine.begin() as conn:
         rows = Rows(conn)
@@ -141,10 +147,7 @@ def test_prefetch_and_bulk_inserts_keep_every_value_exactly(store: Settings) -> 
 def test_bulk_inserts_refuse_what_an_insert_refuses(store: Settings) -> None:
     engine = sync_engine(store)
     schema.upgrade(engine, store)
-    row = {"id": "s1", "body_id": "b", "title": "t", "category": "C1", "cycle": 2024}
-    row |= {"level": "national", "region": "", "status": "draft", "indicators": []}
-    row |= {"top_n": 1, "publicity_days": 1, "validity_days": 1, "candidates": 0}
-    row |= {"rejection_reason": "", "version": 1, "drafted_at": datetime(2025, 1, 1, tzinfo=UTC)}
+    row = scheme_row()
     with engine.begin() as conn:
         rows = Rows(conn)
         rows.insert(schemes, row)
