@@ -8,7 +8,8 @@ by `install`, outermost first:
 2. `Cors`: any origin may read (no credentials); only `REGISTRY_CORS_WRITE_ORIGINS` may write;
 3. `WriteRateLimit` (`service.ratelimit`): a token bucket per bearer token (keyed by its
    SHA-256) on writes: 429;
-4. `BodyLimits`: 413 beyond `REGISTRY_MAX_BODY_BYTES`, 415 for a body that is not JSON.
+4. `BodyLimits` (`service.bodylimits`): 413 beyond `REGISTRY_MAX_BODY_BYTES`, 415 for a
+   body that is not JSON.
 
 Every refusal here is an `application/problem+json` document, like the API's own.
 """
@@ -24,13 +25,13 @@ from typing import Any
 
 from fastapi import FastAPI
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from registry.settings import Settings
 from service import problems
+from service.bodylimits import BodyLimits
 from service.ratelimit import SAFE_METHODS, TokenBucket, WriteRateLimit
 
 REQUEST_ID = "X-Request-ID"
@@ -205,76 +206,6 @@ class Cors:
             method = Headers(scope=scope).get("access-control-request-method", method)
         cors = self.reads if method in SAFE_METHODS else self.writes
         await cors(scope, receive, send)
-
-
-class BodyTooLarge(HTTPException):
-    """Raised while the body streams in; FastAPI passes it on to the problem handler."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, f"the request body is larger than {limit} bytes")
-
-
-def is_json(content_type: str | None) -> bool:
-    """`application/json` or `application/*+json` (parameters such as charset allowed)."""
-    media = (content_type or "").partition(";")[0].strip().lower()
-    return media == "application/json" or (
-        media.startswith("application/") and media.endswith("+json")
-    )
-
-
-class BodyLimits:
-    """413 for a body over `max_bytes` (declared by Content-Length, or counted as it
-    streams in); 415 for a write whose body is not JSON (a write without a body is fine)."""
-
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = Headers(scope=scope)
-        declared = headers.get("content-length", "")
-        length = int(declared) if declared.isdigit() else None
-        if length is not None and length > self.max_bytes:
-            await self.refuse(BodyTooLarge(self.max_bytes), scope, receive, send)
-            return
-        has_body = bool(length) or (length is None and "transfer-encoding" in headers)
-        content_type = headers.get("content-type")
-        if has_body and scope["method"] not in SAFE_METHODS and not is_json(content_type):
-            got = content_type or "no Content-Type"
-            detail = f"the request body must be application/json (got {got})"
-            await problems.problem(415, detail)(scope, receive, send)
-            return
-
-        received = 0
-        started = False
-
-        async def counted_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge(self.max_bytes)
-            return message
-
-        async def send_started(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counted_receive, send_started)
-        except BodyTooLarge as exc:  # read outside FastAPI's handlers
-            if started:
-                raise
-            await self.refuse(exc, scope, receive, send)
-
-    @staticmethod
-    async def refuse(exc: BodyTooLarge, scope: Scope, receive: Receive, send: Send) -> None:
-        await problems.problem(exc.status_code, exc.detail)(scope, receive, send)
 
 
 _LIMIT_RESPONSES: dict[str, dict[str, Any]] = {
