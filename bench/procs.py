@@ -151,7 +151,8 @@ def _peak_kib(pid: int) -> int | None:
 
 
 class PeakRSS:
-    """Samples the RSS of named process trees; keeps each role's largest single process."""
+    """Samples the RSS of named process trees (keeping each role's largest single process)
+    and reads their CPU time."""
 
     def __init__(self, interval: float = 0.25) -> None:
         self.interval = interval
@@ -196,6 +197,23 @@ class PeakRSS:
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):
             self.sample()
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time (user and system) so far of each watched role's processes, and of the
+        PostgreSQL server's (every process named postgres, whichever database it serves)."""
+        with self._lock:
+            roots = dict(self.roots)
+        totals: dict[str, float] = {}
+        groups = {role: list(self._processes(root, kids)) for role, (root, kids) in roots.items()}
+        groups["postgresql"] = [
+            p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"
+        ]
+        for role, processes in groups.items():
+            for p in processes:
+                with contextlib.suppress(psutil.Error):
+                    times = p.cpu_times()
+                    totals[role] = totals.get(role, 0.0) + times.user + times.system
+        return totals
 
     def close(self) -> dict[str, float]:
         self._stop.set()

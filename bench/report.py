@@ -128,6 +128,27 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _server_cpu(results: dict[str, Any]) -> list[str]:
+    """Where the machine's CPU went per request, for the commands and their baselines."""
+    lines = [
+        "",
+        "| CPU per request, ms | clients | API workers | projection worker | PostgreSQL | sum |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for kind in WRITES:
+        for clients in (8, 64):
+            cpu = _http(results, f"{kind}@{clients}").get("server_cpu_ms")
+            if not cpu:
+                continue
+            api = cpu.get("api_worker", cpu.get("baseline_worker", 0.0))
+            worker, pg = cpu.get("projection_worker", 0.0), cpu.get("postgresql", 0.0)
+            lines.append(
+                f"| {LABELS[kind]} | {clients} | {api:.2f} | {worker:.2f} | {pg:.2f} | "
+                f"{api + worker + pg:.2f} |"
+            )
+    return lines if len(lines) > 3 else []
+
+
 def table(results: dict[str, Any]) -> str:
     lines: list[str] = []
     scale = results.get("scale", {})
@@ -164,6 +185,7 @@ def table(results: dict[str, Any]) -> str:
                 f"{_n(_ratio(run['throughput'], hello), 2)} | "
                 f"{run['client_cpu']:.0%} | {_errors(run)} |"
             )
+    lines += _server_cpu(results)
     lines += ["", "| Other measure | value |", "|---|---|"]
     steps = results.get("steps", {})
     if "import" in steps:

@@ -58,6 +58,19 @@ READS = {
 }
 
 
+def cpu_per_request(
+    before: dict[str, float], after: dict[str, float], seconds: float, throughput: float
+) -> dict[str, float]:
+    """Milliseconds of CPU each role spent per request: its cores in use over the phase
+    (warm-up included, at the same load) divided by the measured request rate."""
+    if throughput <= 0 or seconds <= 0:
+        return {}
+    return {
+        role: round(1000 * (after[role] - before.get(role, 0.0)) / seconds / throughput, 3)
+        for role in after
+    }
+
+
 def log(message: str) -> None:
     print(f"[{datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
@@ -476,6 +489,7 @@ class Bench:
         out_path = self.work / f"result-{name}.json"
         plan_path.write_text(json.dumps(plan))
         timeout = plan["warmup"] + plan["duration"] + 120
+        cpu_before, started = self.rss.cpu_seconds(), time.monotonic()
         run_command(
             python("-m", "bench.load", str(plan_path), str(out_path)),
             self.env,
@@ -484,11 +498,15 @@ class Bench:
         )
         result: dict[str, Any] = json.loads(out_path.read_text())
         plan_path.unlink(missing_ok=True)
+        result["server_cpu_ms"] = cpu_per_request(
+            cpu_before, self.rss.cpu_seconds(), time.monotonic() - started, result["throughput"]
+        )
         bound = " (stopped at its request cap)" if result.get("count_bound") else ""
         log(
             f"  {name} [{result.get('tool', 'httpx')}]: {result['throughput']:,.0f}/s, "
             f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
-            f"statuses {result['statuses']}, client CPU {result['client_cpu']:.0%}{bound}"
+            f"statuses {result['statuses']}, client CPU {result['client_cpu']:.0%}{bound}; "
+            f"server CPU ms/request {result['server_cpu_ms']}"
         )
         self.results["http"][name] = result
         return result
