@@ -161,8 +161,6 @@ class Settings(BaseSettings):
                 "POSTGRES_PASSWORD": url.password or "",
                 "POSTGRES_POOL_SIZE": "10",
                 "POSTGRES_LOCK_TIMEOUT": "5",
-                # Appends in one round trip (registry/pg_append.py).
-                "APPLICATION_RECORDER_TOPIC": "registry.pg_append:OneTripRecorder",
                 "CREATE_TABLE": "y" if self.create_event_tables else "n",
             }
         msg = f"unsupported database URL scheme: {url.drivername}"
