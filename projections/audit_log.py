@@ -19,6 +19,7 @@ from domain.notes import b64
 from projections.leaves import canonical_json, is_private, leaf_bytes
 from projections.tables import audit_leaves
 from registry.base import RegistryBase
+from registry.log import notifications_after
 
 REDACTED_PREFIX = b'{"leaf_hash":'
 
@@ -29,9 +30,7 @@ def log_events(
     """(position, decoded event) of the stored events after `after`, in log order."""
     position = after
     while True:
-        notifications = registry.recorder.select_notifications(
-            start=position, limit=batch, stop=upto, inclusive_of_start=False
-        )
+        notifications = notifications_after(registry.recorder, position, batch, upto)
         if not notifications:
             return
         for n in notifications:

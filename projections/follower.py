@@ -11,6 +11,7 @@ from projections.base import Projection
 from projections.rows import Rows
 from projections.tables import tracking
 from registry.base import RegistryBase
+from registry.log import notifications_after
 
 
 class TrackingConflict(Exception):
@@ -51,9 +52,7 @@ class Follower:
     def run_once(self) -> int:
         """Apply the next batch of events; returns how many notifications were read."""
         start = self.position
-        notifications = self.registry.recorder.select_notifications(
-            start=start, limit=self.batch_size, inclusive_of_start=False
-        )
+        notifications = notifications_after(self.registry.recorder, start, self.batch_size)
         if not notifications:
             return 0
         last = notifications[-1].id

@@ -12,6 +12,7 @@ from projections import schema
 from projections.runtime import all_projections
 from projections.tables import tracking
 from registry.application import LeaderRegistry
+from registry.log import notifications_after
 from registry.settings import Settings
 
 
@@ -31,9 +32,7 @@ def readiness(
     for p in all_projections():
         position = int(positions.get(p.name, 0))
         seconds = 0.0
-        behind = registry.recorder.select_notifications(
-            start=position, limit=1, inclusive_of_start=False
-        )
+        behind = notifications_after(registry.recorder, position, 1)
         if behind:
             oldest: datetime = cast(Any, registry.mapper.to_domain_event(behind[0])).timestamp
             seconds = max((now - oldest).total_seconds(), 0.0)

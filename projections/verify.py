@@ -15,6 +15,7 @@ from projections.audit import TreeDamaged, evaluate, tree_size
 from projections.leaves import leaf_bytes
 from projections.tables import audit_checkpoints, audit_keys, audit_leaves
 from registry.base import RegistryBase
+from registry.log import notifications_after
 
 
 @dataclass
@@ -43,9 +44,7 @@ def log_leaves(registry: RegistryBase, report: Report) -> Iterator[tuple[int, by
     gets a hash no leaf can have, and a note."""
     position = 0
     while True:
-        batch = registry.recorder.select_notifications(
-            start=position, limit=1000, inclusive_of_start=False
-        )
+        batch = notifications_after(registry.recorder, position, 1000)
         if not batch:
             return
         for n in batch:
