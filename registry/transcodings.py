@@ -31,13 +31,21 @@ class DataclassAsDict(Transcoding):
     def __init__(self, cls: type[Any]) -> None:
         self.type = cls
         self.name = cls.__name__
+        self.fields = frozenset(f.name for f in dataclasses.fields(cls))
 
     def encode(self, obj: Any) -> dict[str, Any]:
         # Shallow on purpose: nested values are transcoded by the transcoder itself.
         return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
 
     def decode(self, data: dict[str, Any]) -> Any:
-        return self.type(**data)
+        if data.keys() != self.fields:  # an older shape: defaults fill it, or it fails
+            return self.type(**data)
+        # Every field stored: set them as they were, without re-running the constructor
+        # (a frozen dataclass's sets each field through object.__setattr__). Decoding is
+        # most of reading the log, and a stored value was valid when it was recorded.
+        obj: Any = object.__new__(self.type)
+        object.__setattr__(obj, "__dict__", data)
+        return obj
 
 
 VALUE_OBJECTS = (Actor, Enterprise, Product, Indicator, IndicatorScore)
