@@ -1,9 +1,10 @@
 """Rebuilding one projection from the event log into shadow tables, then switching over.
 
 Reads keep being served from the live tables while the shadow copy is built. The switch
-copies the shadow rows into the live tables and sets the projection's tracking position
-to the shadow's, in one transaction; a live follower that had gone further then fails its
-compare-and-set, reloads, and re-applies the remaining events on top of the rebuilt rows.
+puts the shadow rows in place of the live ones (on PostgreSQL it swaps the tables; on
+SQLite it copies the rows) and sets the projection's tracking position to the shadow's,
+in one transaction; a live follower that had gone further then fails its compare-and-set,
+reloads, and re-applies the remaining events on top of the rebuilt rows.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, delete, event, insert, select, text
+from psycopg.errors import LockNotAvailable
+from sqlalchemy import Connection, Engine, MetaData, delete, event, insert, select, text
 from sqlalchemy import update as sql_update
+from sqlalchemy.exc import OperationalError
 
 from projections.base import Projection
 from projections.engines import sync_engine
@@ -29,6 +32,7 @@ from registry.log import notifications_after
 from registry.settings import Settings
 
 SHADOW = "rebuild"
+LOCK_WAIT = "10s"  # the longest the switch-over waits for reads and writes in flight
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,10 @@ class Progress:
     @property
     def seconds_left(self) -> float:
         return (self.total - self.done) / self.rate if self.rate > 0 else 0.0
+
+
+class SwitchBlocked(RuntimeError):
+    """The live tables stayed in use past LOCK_WAIT: the switch-over changed nothing."""
 
 
 class UnknownProjection(ValueError):
@@ -111,7 +119,7 @@ def rebuild(
     total = registry.recorder.max_notification_id() or 0
     with _fewer_collections():
         position = _replay(registry, projection, shadow, total, report, batch_size)
-    _switch(live, schema, projection, position)
+    _switch(live, schema, projection, position, settings.read_schema)
     live.dispose()
     return position
 
@@ -147,20 +155,38 @@ def _replay(
     return position
 
 
-def _switch(live: Engine, schema: str, projection: Projection, at: int) -> None:
+def _switch(live: Engine, schema: str, projection: Projection, at: int, into: str) -> None:
+    """Make the shadow tables live and move the tracking position to `at`, atomically."""
     with live.begin() as conn:
-        for table in projection.tables:
-            source = table.to_metadata(MetaData(), schema=schema)
-            conn.execute(delete(table))
-            conn.execute(insert(table).from_select(list(table.columns.keys()), select(source)))
+        if live.dialect.name == "postgresql":
+            _swap(conn, schema, projection, into)
+        else:
+            for table in projection.tables:
+                source = table.to_metadata(MetaData(), schema=schema)
+                conn.execute(delete(table))
+                conn.execute(insert(table).from_select(list(table.columns.keys()), select(source)))
+                source.drop(conn)
         conn.execute(
             sql_update(tracking).where(tracking.c.projection == projection.name).values(position=at)
         )
-        source_tables = [t.to_metadata(MetaData(), schema=schema) for t in projection.tables]
-        for t in source_tables:
-            t.drop(conn)
-        if live.dialect.name == "postgresql":
-            # Every row was just rewritten: fresh statistics for the planner (as after any
-            # bulk load), rather than waiting for autovacuum.
-            for table in projection.tables:
-                conn.execute(text(f'ANALYZE "{table.name}"'))
+
+
+def _swap(conn: Connection, schema: str, projection: Projection, into: str) -> None:
+    """Replace each live table by its shadow (same columns, indexes and names) instead of
+    copying the rows across, which took a quarter of a rebuild. Readers see the old rows
+    until the commit, as with a copy, but wait for the swap's brief exclusive lock; a
+    swap that cannot get it within LOCK_WAIT fails and changes nothing, so that it never
+    holds up every read behind one long query."""
+    conn.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
+    for table in projection.tables:
+        try:
+            conn.execute(text(f'DROP TABLE "{into}"."{table.name}"'))
+        except OperationalError as error:
+            if not isinstance(error.orig, LockNotAvailable):
+                raise
+            raise SwitchBlocked(
+                f"{table.name} stayed in use for {LOCK_WAIT}; nothing was switched, run again"
+            ) from None
+        conn.execute(text(f'ALTER TABLE "{schema}"."{table.name}" SET SCHEMA "{into}"'))
+        # Every row is new: fresh statistics for the planner, as after any bulk load.
+        conn.execute(text(f'ANALYZE "{into}"."{table.name}"'))

@@ -287,7 +287,7 @@ def cmd_project(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_rebuild(settings: Settings, args: argparse.Namespace) -> int:
     """Rebuild one projection from the log while the live tables keep serving reads."""
-    from projections.rebuild import Progress, rebuild
+    from projections.rebuild import Progress, SwitchBlocked, rebuild
 
     def show(p: Progress) -> None:
         print(
@@ -299,7 +299,12 @@ def cmd_rebuild(settings: Settings, args: argparse.Namespace) -> int:
         )
 
     with _registry(settings) as registry:
-        position = rebuild(settings, registry, args.name, show)
+        try:
+            position = rebuild(settings, registry, args.name, show)
+        except SwitchBlocked as error:
+            print(file=sys.stderr)  # end the progress line
+            _fail(f"{args.name}: {error}")
+            return 1
     print(f"\n{args.name} rebuilt to position {position} and switched over", file=sys.stderr)
     return 0
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import Engine, delete, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from projections import rebuild as rebuild_module
 from projections import schema
-from projections.engines import sync_engine
+from projections.engines import async_engine, sync_engine
 from projections.follower import Follower, TrackingConflict
-from projections.rebuild import Progress, UnknownProjection, rebuild
+from projections.rebuild import Progress, SwitchBlocked, UnknownProjection, find, rebuild
 from projections.runtime import all_projections
-from projections.tables import candidacies, events, tracking
+from projections.tables import candidacies, events, metadata, tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
@@ -59,6 +64,72 @@ def test_rebuild_restores_rows_and_the_live_follower_reapplies_what_came_after(
     assert len(after) > len(before)
     rebuild(store, registry, name)  # from scratch again: the same rows
     assert rows(engine, table) == after
+    engine.dispose()
+    registry.close()
+
+
+@pytest.mark.parametrize("name", ["records", "history", "audit"])
+def test_after_a_rebuild_the_tables_match_the_migrations_and_prepared_reads_go_on(
+    store: Settings, name: str
+) -> None:
+    clock = Clock()
+    registry = LeaderRegistry(env=store.event_store_env(), clock=clock)
+    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
+    engine = sync_engine(store)
+    schema.upgrade(engine, store)
+    Follower(registry, engine, all_projections()).catch_up()
+    tables = find(name).tables
+    before = {t.name: rows(engine, t) for t in tables}
+
+    async def read_all(reader: AsyncEngine) -> dict[str, list[tuple[object, ...]]]:
+        async with reader.connect() as conn:  # one pooled connection: its prepared statements
+            found = {}
+            for table in tables:
+                query = select(table).order_by(*table.primary_key)
+                for _ in range(6):  # often enough for any driver to prepare it
+                    found[table.name] = [tuple(r) for r in await conn.execute(query)]
+            return found
+
+    async def around_the_rebuild() -> None:
+        reader = async_engine(store)
+        try:
+            assert await read_all(reader) == before
+            await asyncio.to_thread(rebuild, store, registry, name)
+            assert await read_all(reader) == before  # the same rows, through the same plans
+        finally:
+            await reader.dispose()
+
+    asyncio.run(around_the_rebuild())
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == [], f"the rebuilt tables differ from the migrations: {diff}"
+    engine.dispose()
+    registry.close()
+
+
+def test_a_switch_that_cannot_lock_the_live_tables_gives_up_and_changes_nothing(
+    postgres_store: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = postgres_store
+    clock = Clock()
+    registry = LeaderRegistry(env=store.event_store_env(), clock=clock)
+    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
+    engine = sync_engine(store)
+    schema.upgrade(engine, store)
+    Follower(registry, engine, all_projections())  # tracking rows at 0: nothing projected yet
+    monkeypatch.setattr(rebuild_module, "LOCK_WAIT", "200ms")
+    with engine.connect() as reader:
+        reader.execute(select(events.c.position).limit(1)).all()  # a long read holds its lock
+        with pytest.raises(SwitchBlocked, match="events stayed in use for 200ms"):
+            rebuild(store, registry, "history")
+        reader.rollback()
+    assert rows(engine, events) == []
+    with engine.connect() as conn:
+        tracked = dict(conn.execute(select(tracking.c.projection, tracking.c.position)).all())
+    assert tracked["history"] == 0
+    assert rebuild(store, registry, "history") == registry.recorder.max_notification_id()
+    log = registry.recorder.select_notifications(start=1, limit=1000)
+    assert len(rows(engine, events)) == len([n for n in log if find("history").wants(n.topic)])
     engine.dispose()
     registry.close()
 
