@@ -13,8 +13,8 @@ from sqlalchemy import Connection, Select, func, select, union_all
 
 from domain import merkle
 from projections.base import Projection
-from projections.leaves import leaf_bytes
 from projections.rows import Rows
+from projections.stored import Stored, leaf_bytes
 from projections.tables import audit_leaves, audit_nodes
 
 T = TypeVar("T")
@@ -80,6 +80,7 @@ class Audit(Projection):
 
     name = "audit"
     uses_rows = True  # the batch's rows are inserted in bulk when it ends
+    reads_stored = True  # a leaf holds every field: see projections/stored.py
     tables = (audit_leaves, audit_nodes)
 
     def __init__(self) -> None:
@@ -92,12 +93,12 @@ class Audit(Projection):
     def wants(self, topic: str) -> bool:
         return True  # every event is a leaf
 
-    def handle(self, rows: Rows, event: Any, position: int) -> None:
+    def handle(self, rows: Rows, event: Stored, position: int) -> None:
         if rows is not self._batch:
             self._size = tree_size(rows.conn)
             self._frontier = load_frontier(rows.conn, self._size)
             self._batch = rows
-        leaf = merkle.leaf_hash(leaf_bytes(event, position))
+        leaf = merkle.leaf_hash(leaf_bytes(event))
         rows.insert(audit_leaves, {"leaf_index": self._size, "position": position, "hash": leaf})
         for level, index, h in merkle.append(self._frontier, self._size, leaf):
             rows.insert(audit_nodes, {"node_id": node_id(level, index), "hash": h})

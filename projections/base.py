@@ -35,12 +35,15 @@ class Projection:
     """Subclasses declare `name`, `tables` and `@on(...)` methods; unknown events are skipped.
 
     A projection that sets `uses_rows` gets the batch's `Rows` (bulk writes, see rows.py);
-    otherwise its handlers get the transaction's `Connection`.
+    otherwise its handlers get the transaction's `Connection`. One that sets `reads_stored`
+    gets each event as stored rather than decoded.
     """
 
     name: ClassVar[str]
     tables: ClassVar[tuple[Table, ...]]
     uses_rows: ClassVar[bool] = False
+    # Handlers get a `Stored` (projections/stored.py) instead of the decoded domain event.
+    reads_stored: ClassVar[bool] = False
     _handlers: ClassVar[dict[str, Handler]]
 
     def __init_subclass__(cls) -> None:

@@ -10,6 +10,9 @@ from typing import Any
 from uuid import UUID
 
 ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
+# Credential events name who holds which role, and idempotency records are bookkeeping of
+# client retries: neither is part of the public record.
+PRIVATE_AGGREGATES = frozenset({"Credential", "IdempotentRequest"})
 
 
 def plain(value: Any) -> Any:

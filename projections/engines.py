@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -28,10 +29,18 @@ def _options(settings: Settings, *, asynchronous: bool) -> dict[str, Any]:
     return {"connect_args": {"options": f"-csearch_path={settings.read_schema}"}}
 
 
+def _json_text(value: Any) -> str:
+    # JSON columns hold whole events (history): orjson writes them several times faster
+    # than the standard encoder, with the same meaning (non-ASCII as UTF-8, no spaces).
+    return orjson.dumps(value).decode()
+
+
 def sync_engine(settings: Settings) -> Engine:
     """The engine projections write through."""
     engine = create_engine(
-        settings.read_url(asynchronous=False), **_options(settings, asynchronous=False)
+        settings.read_url(asynchronous=False),
+        json_serializer=_json_text,
+        **_options(settings, asynchronous=False),
     )
     if not settings.is_postgres:
         event.listen(engine, "connect", _sqlite_pragmas)

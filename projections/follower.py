@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine, and_, case, insert, or_, select, upda
 
 from projections.base import Projection
 from projections.rows import Rows
+from projections.stored import Stored, as_read
 from projections.tables import tracking
 from registry.base import RegistryBase
 from registry.log import notifications_after
@@ -71,14 +72,13 @@ class Follower:
                     if notification.id > self._position[p.name] and p.wants(notification.topic)
                 ]
                 if due:  # else no projection reads it: it need not be decoded
-                    event = self.registry.mapper.to_domain_event(notification)
-                    decoded.append((event, notification.id, due))
+                    decoded.append((Stored(notification, self.registry.mapper), due))
             for p in self.projections:
                 if p.uses_rows:
-                    p.prefetch(rows, [event for event, _, due in decoded if p in due])
-            for event, position, due in decoded:
+                    p.prefetch(rows, [as_read(p, s) for s, due in decoded if p in due])
+            for stored, due in decoded:
                 for p in due:
-                    p.handle(rows if p.uses_rows else conn, event, position)
+                    p.handle(rows if p.uses_rows else conn, as_read(p, stored), stored.position)
             rows.flush()
         new_positions = {name: max(old, last) for name, old in self._position.items()}
         with self.processed:

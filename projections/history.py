@@ -3,26 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from projections.base import Projection, type_name
-from projections.encoding import event_data, event_type
+from projections.encoding import ENVELOPE, PRIVATE_AGGREGATES
 from projections.rows import Rows
+from projections.stored import Stored
 from projections.tables import events, subjects
-
-# Credential events name who holds which role, and idempotency records are bookkeeping of
-# client retries: neither is part of the public record.
-PRIVATE_AGGREGATES = frozenset({"Credential", "IdempotentRequest"})
-
-
-def _relations(event: Any) -> tuple[str | None, str | None]:
-    """(credit code, candidacy id) a creation event ties its aggregate to, if any."""
-    kind = event_type(event)
-    if kind == "Declaration.Declared":
-        return event.enterprise.credit_code, None
-    if kind == "Candidacy.Entered":
-        return event.enterprise.credit_code, str(event.originator_id)
-    return None, None
 
 
 class History(Projection):
@@ -30,25 +16,31 @@ class History(Projection):
 
     name = "history"
     uses_rows = True
+    reads_stored = True  # it copies every field: see projections/stored.py
     tables = (events, subjects)
 
     def wants(self, topic: str) -> bool:
         return type_name(topic).split(".")[0] not in PRIVATE_AGGREGATES
 
-    def prefetch(self, rows: Rows, events: Sequence[Any]) -> None:
+    def prefetch(self, rows: Rows, events: Sequence[Stored]) -> None:
         # Every later event of an aggregate reads the subject its first one recorded.
-        keys = [str(e.originator_id) for e in events if e.originator_version > 1]
-        keys += [str(e.candidacy_id) for e in events if event_type(e) == "Complaint.Filed"]
+        keys = [str(s.originator_id) for s in events if s.originator_version > 1]
+        keys += [str(s.field("candidacy_id")) for s in events if s.type_name == "Complaint.Filed"]
         rows.prefetch(subjects, keys)
 
-    def handle(self, rows: Rows, event: Any, position: int) -> None:
-        aggregate_type = event_type(event).split(".")[0]
+    def handle(self, rows: Rows, event: Stored, position: int) -> None:
+        kind = event.type_name
+        aggregate_type = kind.split(".")[0]
         if aggregate_type in PRIVATE_AGGREGATES:
             return
         aggregate_id = str(event.originator_id)
-        credit_code, candidacy_id = _relations(event)
-        if event_type(event) == "Complaint.Filed":
-            candidacy_id = str(event.candidacy_id)
+        credit_code: str | None = None
+        candidacy_id: str | None = None
+        if kind in ("Declaration.Declared", "Candidacy.Entered"):
+            credit_code = event.field("enterprise").credit_code
+            candidacy_id = aggregate_id if kind == "Candidacy.Entered" else None
+        elif kind == "Complaint.Filed":
+            candidacy_id = str(event.field("candidacy_id"))
             subject = rows.get(subjects, candidacy_id)
             credit_code = subject["credit_code"] if subject else None
         if event.originator_version == 1:
@@ -60,7 +52,7 @@ class History(Projection):
             subject = rows.get(subjects, aggregate_id)
             if subject is not None:
                 credit_code, candidacy_id = subject["credit_code"], subject["candidacy_id"]
-        actor = getattr(event, "actor", None)
+        actor = event.field("actor")
         rows.insert(
             events,
             dict(
@@ -68,14 +60,14 @@ class History(Projection):
                 aggregate_id=aggregate_id,
                 aggregate_version=event.originator_version,
                 aggregate_type=aggregate_type,
-                event_type=event_type(event),
-                timestamp=event.timestamp,
+                event_type=kind,
+                timestamp=event.field("timestamp"),
                 actor_role=actor.role if actor else "",
                 actor_subject=actor.subject if actor else "",
                 actor_credential_id=getattr(actor, "credential_id", ""),
                 request_id=getattr(actor, "request_id", ""),
                 credit_code=credit_code,
                 candidacy_id=candidacy_id,
-                data=event_data(event),
+                data=event.plain_data(ENVELOPE | {"actor"}),
             ),
         )

@@ -19,7 +19,7 @@ from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
-from projections.history import PRIVATE_AGGREGATES
+from projections.encoding import PRIVATE_AGGREGATES
 
 # Decoded separately (or part of the position): never repeated inside `data`.
 ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "actor"})

@@ -26,6 +26,7 @@ from projections.base import Projection
 from projections.engines import sync_engine
 from projections.rows import Rows
 from projections.runtime import all_projections
+from projections.stored import Stored, as_read
 from projections.tables import tracking
 from registry.base import RegistryBase
 from registry.log import notifications_after
@@ -140,7 +141,7 @@ def _replay(
         with shadow.begin() as conn:
             rows = Rows(conn)
             decoded = [  # decoding is much of the cost: only what counts
-                (registry.mapper.to_domain_event(n), n.id)
+                (as_read(projection, Stored(n, registry.mapper)), n.id)
                 for n in notifications
                 if projection.wants(n.topic)
             ]

@@ -1,0 +1,190 @@
+"""An event as stored, for the projections that copy it whole (history and audit).
+
+Those two turn every field of every event into JSON data again: decoding the state into
+domain objects first (the mapper: value objects, ids, decimals, times) and then turning
+them back into strings and dicts was about half of their work. `Stored` parses the state
+once (orjson) and converts the stored JSON straight into the plain or canonical form, with
+each transcoded value handled as decoding it and then converting it would. Any state the
+mapper would treat specially (a cipher, a compressor, an upcast) goes through the mapper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+from uuid import UUID
+
+import orjson
+from eventsourcing.persistence import Mapper, Notification
+from eventsourcing.utils import get_topic, resolve_topic
+
+from projections import leaves
+from projections.base import Projection
+from projections.encoding import plain
+
+Convert = Callable[[Any], Any]
+
+
+@lru_cache(maxsize=4096)
+def topic_of(topic: str) -> tuple[str, str]:
+    """('Candidacy.Awarded', its class's current topic) for a stored topic or alias."""
+    cls = resolve_topic(topic)
+    return cls.__qualname__, get_topic(cls)
+
+
+@lru_cache(maxsize=4096)
+def _is_upcast(topic: str) -> bool:
+    return getattr(resolve_topic(topic), "class_version", 1) != 1
+
+
+class Stored:
+    """One notification: its envelope as stored, its state parsed on first use."""
+
+    __slots__ = ("_event", "_state", "mapper", "notification", "type_name")
+
+    def __init__(self, notification: Notification, mapper: Mapper[Any]) -> None:
+        self.notification = notification
+        self.mapper = mapper
+        self.type_name = topic_of(notification.topic)[0]
+        self._state: dict[str, Any] | None = None
+        self._event: Any = None
+
+    @property
+    def position(self) -> int:
+        return int(self.notification.id)
+
+    @property
+    def event(self) -> Any:
+        """The domain event, decoded by the mapper (once)."""
+        if self._event is None:
+            self._event = self.mapper.to_domain_event(self.notification)
+        return self._event
+
+    @property
+    def state(self) -> dict[str, Any] | None:
+        """The stored JSON object, or None where only the mapper may read the state."""
+        m = self.mapper
+        if m.cipher or m.compressor or _is_upcast(self.notification.topic):
+            return None
+        if self._state is None:
+            self._state = orjson.loads(self.notification.state)
+            if "class_version" in self._state:
+                return None
+        return self._state
+
+    @property
+    def originator_id(self) -> UUID:
+        stored = self.notification.originator_id
+        return stored if isinstance(stored, UUID) else UUID(stored)
+
+    @property
+    def originator_version(self) -> int:
+        return int(self.notification.originator_version)
+
+    def field(self, name: str, default: Any = None) -> Any:
+        """One field of the event, decoded as the mapper would decode it."""
+        if name in ("originator_id", "originator_version"):  # the envelope, not the state
+            return getattr(self, name)
+        state = self.state
+        if state is None:
+            return getattr(self.event, name, default)
+        return _decode(self.mapper.transcoder, state[name]) if name in state else default
+
+    def plain_data(self, skip: Collection[str]) -> dict[str, Any]:
+        """`plain` of every field of the event but those in `skip`."""
+        return self._fields(skip, _PLAIN, plain)
+
+    def canonical_data(self, skip: Collection[str]) -> dict[str, Any]:
+        """`leaves.value` of every field of the event but those in `skip`."""
+        return self._fields(skip, _CANONICAL, leaves.value)
+
+    def _fields(
+        self, skip: Collection[str], table: dict[str, Convert], slow: Convert
+    ) -> dict[str, Any]:
+        state = self.state
+        if state is None:
+            return {k: slow(v) for k, v in vars(self.event).items() if k not in skip}
+        # The envelope (id and version) is not in the state: every caller skips it.
+        transcoder = self.mapper.transcoder
+        return {k: _convert(transcoder, v, table, slow) for k, v in state.items() if k not in skip}
+
+
+def _wrapped(v: dict[str, Any]) -> bool:
+    return len(v) == 2 and "_type_" in v and "_data_" in v
+
+
+def _decode(transcoder: Any, v: Any) -> Any:
+    """As the library's JSON transcoder decodes a parsed value."""
+    if type(v) is dict:
+        decoded = {k: _decode(transcoder, x) for k, x in v.items()}
+        if _wrapped(v):
+            return transcoder.names[v["_type_"]].decode(decoded["_data_"])
+        return decoded
+    if type(v) is list:
+        return [_decode(transcoder, x) for x in v]
+    return v
+
+
+def _convert(transcoder: Any, v: Any, table: dict[str, Convert], slow: Convert) -> Any:
+    """`slow(decoded value)`, straight from the parsed JSON where `table` knows how."""
+    kind = type(v)
+    if kind is dict:
+        if not _wrapped(v):
+            return {k: _convert(transcoder, x, table, slow) for k, x in v.items()}
+        name, data = v["_type_"], v["_data_"]
+        fast = table.get(name)
+        if fast is not None:
+            return fast(data)
+        transcoding = transcoder.names[name]
+        fields = getattr(transcoding, "fields", None)  # a value object stored as a dict
+        if fields is not None and type(data) is dict and data.keys() == fields:
+            return {k: _convert(transcoder, x, table, slow) for k, x in data.items()}
+        return slow(_decode(transcoder, v))  # anything else: decoded, then converted
+    if kind is list:
+        return [_convert(transcoder, x, table, slow) for x in v]
+    if kind is str or v is None or kind is bool:
+        return v  # as both forms keep them
+    return slow(v)  # numbers: checked as decoded
+
+
+def _same(data: Any) -> Any:
+    return data
+
+
+# Transcodings whose stored form converts without decoding: `plain` of the decoded value
+# is its stored string (an ISO time or date, a decimal's str round-trips), and ids get
+# their dashes back. For the canonical form, times are re-written in UTC.
+_PLAIN: dict[str, Convert] = {
+    "uuid_hex": lambda data: str(UUID(data)),
+    "decimal_str": _same,
+    "datetime_iso": _same,
+    "date_iso": _same,
+}
+_CANONICAL: dict[str, Convert] = {
+    **_PLAIN,
+    "datetime_iso": lambda data: leaves.value(datetime.fromisoformat(data)),
+}
+
+
+def leaf_bytes(event: Stored) -> bytes:
+    """`leaves.leaf_bytes` of the decoded event, from the stored one."""
+    fields = event.canonical_data(("originator_id", "originator_version"))
+    actor = fields.pop("actor", None)
+    return leaves.canonical_values(
+        {
+            "position": leaves.value(event.position),
+            "aggregate_id": str(event.originator_id),
+            "aggregate_version": leaves.value(event.originator_version),
+            "type": topic_of(event.notification.topic)[1],
+            "timestamp": fields.pop("timestamp"),
+            "actor": actor,
+            "data": fields,
+        }
+    )
+
+
+def as_read(projection: Projection, event: Stored) -> Any:
+    """What `projection`'s handlers take: the stored event, or the decoded one."""
+    return event if projection.reads_stored else event.event
