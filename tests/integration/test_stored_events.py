@@ -74,7 +74,9 @@ def test_older_shapes_and_compressed_states_go_the_mappers_way(
     assert stored.field("actor").request_id == ""
 
     # A store written with a compressor: only the mapper can read the state.
-    zipped: Mapper[UUID] = Mapper(transcoder=registry.mapper.transcoder, compressor=ZlibCompressor())
+    zipped: Mapper[UUID] = Mapper(
+        transcoder=registry.mapper.transcoder, compressor=ZlibCompressor()
+    )
     event = registry.mapper.to_domain_event(declared)
     packed = zipped.to_stored_event(event)
     as_read = dataclasses.replace(declared, state=packed.state)
