@@ -224,7 +224,7 @@ def table(results: dict[str, Any]) -> str:
     raw = results.get("raw_read")
     if raw:
         lines.append(
-            f"| raw read of the event table (psycopg, server-side cursor) | "
+            f"| raw read of the event table (psycopg, binary server-side cursor) | "
             f"{_n(raw['events_per_s'])} events/s ({raw['events']:,} events, {raw['mb']} MB) |"
         )
         lines.append(
