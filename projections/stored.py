@@ -5,7 +5,8 @@ domain objects first (the mapper: value objects, ids, decimals, times) and then 
 them back into strings and dicts was about half of their work. `Stored` parses the state
 once (orjson) and converts the stored JSON straight into the plain or canonical form, with
 each transcoded value handled as decoding it and then converting it would. Any state the
-mapper would treat specially (a cipher, a compressor, an upcast) goes through the mapper.
+mapper would treat specially (a cipher, a compressor, an upcast), or that orjson cannot
+parse, goes through the mapper.
 """
 
 from __future__ import annotations
@@ -69,10 +70,8 @@ class Stored:
         if m.cipher or m.compressor or _is_upcast(self.notification.topic):
             return None
         if self._state is None:
-            self._state = orjson.loads(self.notification.state)
-            if "class_version" in self._state:
-                return None
-        return self._state
+            self._state = _parse(self.notification.state)
+        return None if self._state is _MAPPER_ONLY else self._state
 
     @property
     def originator_id(self) -> UUID:
@@ -88,9 +87,14 @@ class Stored:
         if name in ("originator_id", "originator_version"):  # the envelope, not the state
             return getattr(self, name)
         state = self.state
-        if state is None:
-            return getattr(self.event, name, default)
-        return _decode(self.mapper.transcoder, state[name]) if name in state else default
+        if state is not None and name in state:
+            try:
+                return _decode(self.mapper.transcoder, state[name])
+            except _MapperOnly:
+                pass
+        elif state is not None:
+            return default
+        return getattr(self.event, name, default)
 
     def plain_data(self, skip: Collection[str]) -> dict[str, Any]:
         """`plain` of every field of the event but those in `skip`."""
@@ -104,11 +108,30 @@ class Stored:
         self, skip: Collection[str], table: dict[str, Convert], slow: Convert
     ) -> dict[str, Any]:
         state = self.state
-        if state is None:
-            return {k: slow(v) for k, v in vars(self.event).items() if k not in skip}
-        # The envelope (id and version) is not in the state: every caller skips it.
-        transcoder = self.mapper.transcoder
-        return {k: _convert(transcoder, v, table, slow) for k, v in state.items() if k not in skip}
+        if state is not None:
+            # The envelope (id and version) is not in the state: every caller skips it.
+            t = self.mapper.transcoder
+            try:
+                return {k: _convert(t, v, table, slow) for k, v in state.items() if k not in skip}
+            except _MapperOnly:
+                pass
+        return {k: slow(v) for k, v in vars(self.event).items() if k not in skip}
+
+
+_MAPPER_ONLY: dict[str, Any] = {}
+
+
+class _MapperOnly(Exception):
+    """A float in the parsed state: orjson reads an integer beyond 64 bits as one, where
+    the mapper's parser keeps it exact, so only the mapper's reading is sure."""
+
+
+def _parse(data: bytes) -> dict[str, Any]:
+    try:
+        state: dict[str, Any] = orjson.loads(data)
+    except orjson.JSONDecodeError:  # what only Python's parser takes (NaN, Infinity)
+        return _MAPPER_ONLY
+    return _MAPPER_ONLY if "class_version" in state else state  # an upcast is due
 
 
 def _wrapped(v: dict[str, Any]) -> bool:
@@ -124,6 +147,8 @@ def _decode(transcoder: Any, v: Any) -> Any:
         return decoded
     if type(v) is list:
         return [_decode(transcoder, x) for x in v]
+    if type(v) is float:
+        raise _MapperOnly
     return v
 
 
@@ -146,7 +171,9 @@ def _convert(transcoder: Any, v: Any, table: dict[str, Convert], slow: Convert) 
         return [_convert(transcoder, x, table, slow) for x in v]
     if kind is str or v is None or kind is bool:
         return v  # as both forms keep them
-    return slow(v)  # numbers: checked as decoded
+    if kind is float:
+        raise _MapperOnly
+    return slow(v)  # integers: checked as decoded
 
 
 def _same(data: Any) -> Any:
