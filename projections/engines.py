@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -32,7 +33,10 @@ def _options(settings: Settings, *, asynchronous: bool) -> dict[str, Any]:
 def _json_text(value: Any) -> str:
     # JSON columns hold whole events (history): orjson writes them several times faster
     # than the standard encoder, with the same meaning (non-ASCII as UTF-8, no spaces).
-    return orjson.dumps(value).decode()
+    try:
+        return orjson.dumps(value).decode()
+    except orjson.JSONEncodeError:  # what only the standard encoder takes (huge integers)
+        return json.dumps(value)
 
 
 def sync_engine(settings: Settings) -> Engine:

@@ -15,7 +15,7 @@ from projections.follower import Follower
 from projections.rebuild import rebuild
 from projections.rows import Rows
 from projections.runtime import all_projections
-from projections.tables import candidacies, schemes
+from projections.tables import candidacies, events, schemes
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
@@ -164,4 +164,32 @@ def test_bulk_inserts_refuse_what_an_insert_refuses(store: Settings) -> None:
             rows.flush()
     with engine.connect() as conn:
         assert conn.execute(select(schemes.c.title)).scalars().all() == ["t"]
+    engine.dispose()
+
+
+@pytest.mark.parametrize("via", ["insert", "rows"])
+def test_json_columns_keep_what_they_are_given(store: Settings, via: str) -> None:
+    engine = sync_engine(store)
+    schema.upgrade(engine, store)
+    data = {"名称": '津冷 \u2028 "quoted" \\ \n', "n": [1, -(2**63), 2**70], "nested": {"ok": True}}
+    row = dict(
+        position=1,
+        aggregate_id="9c5b94b1-35ad-49bb-b118-8e8fc24c1d25",
+        aggregate_version=1,
+        aggregate_type="Declaration",
+        event_type="Declaration.Declared",
+        timestamp=datetime(2025, 1, 2, tzinfo=UTC),
+        actor_role="enterprise",
+        actor_subject="91350100M000100Y43",
+        data=data,
+    )
+    with engine.begin() as conn:
+        if via == "insert":
+            conn.execute(events.insert(), row)
+        else:  # COPY on PostgreSQL
+            batch = Rows(conn)
+            batch.insert(events, row)
+            batch.flush()
+    with engine.connect() as conn:
+        assert conn.scalar(select(events.c.data)) == data
     engine.dispose()
