@@ -17,23 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from psycopg.errors import LockNotAvailable
-from sqlalchemy import Connection, Engine, MetaData, delete, event, insert, select, text
-from sqlalchemy import update as sql_update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, MetaData, event, text
 
 from projections.base import Projection
 from projections.engines import sync_engine
 from projections.rows import Rows
 from projections.runtime import all_projections
 from projections.stored import Stored, as_read
-from projections.tables import tracking
+from projections.switchover import switch
 from registry.base import RegistryBase
 from registry.log import notifications_after
 from registry.settings import Settings
 
 SHADOW = "rebuild"
-LOCK_WAIT = "10s"  # the longest the switch-over waits for reads and writes in flight
 
 
 @dataclass(frozen=True)
@@ -45,10 +41,6 @@ class Progress:
     @property
     def seconds_left(self) -> float:
         return (self.total - self.done) / self.rate if self.rate > 0 else 0.0
-
-
-class SwitchBlocked(RuntimeError):
-    """The live tables stayed in use past LOCK_WAIT: the switch-over changed nothing."""
 
 
 class UnknownProjection(ValueError):
@@ -118,10 +110,12 @@ def rebuild(
         shadow_tables.drop_all(conn)
         shadow_tables.create_all(conn)
     total = registry.recorder.max_notification_id() or 0
-    with _fewer_collections():
-        position = _replay(registry, projection, shadow, total, report, batch_size)
-    _switch(live, schema, projection, position, settings.read_schema)
-    live.dispose()
+    try:
+        with _fewer_collections():
+            position = _replay(registry, projection, shadow, total, report, batch_size)
+        switch(live, schema, projection, position, settings.read_schema)
+    finally:
+        live.dispose()
     return position
 
 
@@ -154,40 +148,3 @@ def _replay(
         total = max(total, position)
         report(Progress(position, total, position / max(time.monotonic() - started, 1e-9)))
     return position
-
-
-def _switch(live: Engine, schema: str, projection: Projection, at: int, into: str) -> None:
-    """Make the shadow tables live and move the tracking position to `at`, atomically."""
-    with live.begin() as conn:
-        if live.dialect.name == "postgresql":
-            _swap(conn, schema, projection, into)
-        else:
-            for table in projection.tables:
-                source = table.to_metadata(MetaData(), schema=schema)
-                conn.execute(delete(table))
-                conn.execute(insert(table).from_select(list(table.columns.keys()), select(source)))
-                source.drop(conn)
-        conn.execute(
-            sql_update(tracking).where(tracking.c.projection == projection.name).values(position=at)
-        )
-
-
-def _swap(conn: Connection, schema: str, projection: Projection, into: str) -> None:
-    """Replace each live table by its shadow (same columns, indexes and names) instead of
-    copying the rows across, which took a quarter of a rebuild. Readers see the old rows
-    until the commit, as with a copy, but wait for the swap's brief exclusive lock; a
-    swap that cannot get it within LOCK_WAIT fails and changes nothing, so that it never
-    holds up every read behind one long query."""
-    conn.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
-    for table in projection.tables:
-        try:
-            conn.execute(text(f'DROP TABLE "{into}"."{table.name}"'))
-        except OperationalError as error:
-            if not isinstance(error.orig, LockNotAvailable):
-                raise
-            raise SwitchBlocked(
-                f"{table.name} stayed in use for {LOCK_WAIT}; nothing was switched, run again"
-            ) from None
-        conn.execute(text(f'ALTER TABLE "{schema}"."{table.name}" SET SCHEMA "{into}"'))
-        # Every row is new: fresh statistics for the planner, as after any bulk load.
-        conn.execute(text(f'ANALYZE "{into}"."{table.name}"'))

@@ -287,7 +287,8 @@ def cmd_project(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_rebuild(settings: Settings, args: argparse.Namespace) -> int:
     """Rebuild one projection from the log while the live tables keep serving reads."""
-    from projections.rebuild import Progress, SwitchBlocked, rebuild
+    from projections.rebuild import Progress, rebuild
+    from projections.switchover import SwitchBlocked
 
     def show(p: Progress) -> None:
         print(

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from projections import rebuild as rebuild_module
-from projections import schema
+from projections import schema, switchover
 from projections.engines import async_engine, sync_engine
 from projections.follower import Follower, TrackingConflict
-from projections.rebuild import Progress, SwitchBlocked, UnknownProjection, find, rebuild
+from projections.rebuild import Progress, UnknownProjection, find, rebuild
 from projections.runtime import all_projections
+from projections.switchover import SwitchBlocked
 from projections.tables import candidacies, events, metadata, tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings
@@ -117,10 +119,11 @@ def test_a_switch_that_cannot_lock_the_live_tables_gives_up_and_changes_nothing(
     engine = sync_engine(store)
     schema.upgrade(engine, store)
     Follower(registry, engine, all_projections())  # tracking rows at 0: nothing projected yet
-    monkeypatch.setattr(rebuild_module, "LOCK_WAIT", "200ms")
+    monkeypatch.setattr(switchover, "LOCK_WAIT", "200ms")
+    monkeypatch.setattr(switchover, "PAUSE", 0.0)
     with engine.connect() as reader:
         reader.execute(select(events.c.position).limit(1)).all()  # a long read holds its lock
-        with pytest.raises(SwitchBlocked, match="events stayed in use for 200ms"):
+        with pytest.raises(SwitchBlocked, match=r"events.*stayed in use \(5 tries of 200ms\)"):
             rebuild(store, registry, "history")
         reader.rollback()
     assert rows(engine, events) == []
@@ -130,6 +133,42 @@ def test_a_switch_that_cannot_lock_the_live_tables_gives_up_and_changes_nothing(
     assert rebuild(store, registry, "history") == registry.recorder.max_notification_id()
     log = registry.recorder.select_notifications(start=1, limit=1000)
     assert len(rows(engine, events)) == len([n for n in log if find("history").wants(n.topic)])
+    engine.dispose()
+    registry.close()
+
+
+def test_a_switch_waits_for_a_follower_batch_in_flight_instead_of_deadlocking(
+    postgres_store: Settings,
+) -> None:
+    store = postgres_store
+    clock = Clock()
+    registry = LeaderRegistry(env=store.event_store_env(), clock=clock)
+    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
+    engine = sync_engine(store)
+    schema.upgrade(engine, store)
+    Follower(registry, engine, all_projections()).catch_up()
+    expected = rows(engine, events)
+    with engine.connect() as batch:
+        # As a follower's batch does: the tracking rows first, then the projection's tables.
+        batch.execute(update(tracking).values(position=tracking.c.position))
+        outcome: list[object] = []
+
+        def run() -> None:
+            try:
+                outcome.append(rebuild(store, registry, "history"))
+            except Exception as error:  # noqa: BLE001 - the test reports it below
+                outcome.append(error)
+
+        switching = threading.Thread(target=run)
+        switching.start()
+        time.sleep(1.0)  # the rebuild is now waiting for the tracking row
+        assert switching.is_alive()
+        batch.execute(select(events.c.position).limit(1)).all()  # not blocked by the switch
+        batch.commit()
+        switching.join(30)
+    assert not switching.is_alive()
+    assert outcome == [registry.recorder.max_notification_id()]  # it switched, no deadlock
+    assert rows(engine, events) == expected
     engine.dispose()
     registry.close()
 
