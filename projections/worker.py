@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from types import FrameType
 
 import psycopg
+import sqlalchemy.exc
 from sqlalchemy.engine import make_url
 
 from projections import schema
@@ -115,7 +116,9 @@ def main() -> None:
         while not stop.is_set():
             try:
                 follow(settings, registry, stop)
-            except psycopg.OperationalError:
+            except (psycopg.OperationalError, sqlalchemy.exc.OperationalError):
+                # The lock connection's errors come from psycopg, a batch's through SQLAlchemy
+                # (a restarted server, a deadlock victim): either way, start over.
                 log.exception("lost the database connection; standing by again")
                 stop.wait(1.0)
     finally:

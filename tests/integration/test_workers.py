@@ -6,12 +6,16 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 
+import psycopg
 import pytest
+import sqlalchemy.exc
 from sqlalchemy import func, select
 
+from projections import worker
 from projections.engines import sync_engine
 from projections.tables import events, tracking
 from registry.application import LeaderRegistry
@@ -100,3 +104,29 @@ def test_standby_takes_over_after_sigkill_with_nothing_lost_or_doubled(
     assert len(positions) == len(set(positions)) == expected
     engine.dispose()
     registry.close()
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        psycopg.OperationalError("the lock connection is gone"),
+        sqlalchemy.exc.OperationalError("UPDATE tracking", None, Exception("deadlock detected")),
+    ],
+    ids=["psycopg", "sqlalchemy"],
+)
+def test_the_worker_starts_over_after_a_database_error(
+    sqlite_store: Settings, monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", sqlite_store.database_url)
+    calls: list[int] = []
+
+    def follow(settings: Settings, registry: object, stop: threading.Event) -> None:
+        calls.append(len(calls))
+        if len(calls) == 1:
+            raise error  # a batch or the leadership connection failed
+        stop.set()  # the second run: as on SIGTERM
+
+    monkeypatch.setattr(worker, "follow", follow)
+    monkeypatch.setattr(worker.signal, "signal", lambda *_: None)  # keep pytest's handlers
+    worker.main()
+    assert calls == [0, 1]
