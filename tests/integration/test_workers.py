@@ -127,6 +127,6 @@ def test_the_worker_starts_over_after_a_database_error(
         stop.set()  # the second run: as on SIGTERM
 
     monkeypatch.setattr(worker, "follow", follow)
-    monkeypatch.setattr(worker.signal, "signal", lambda *_: None)  # keep pytest's handlers
+    monkeypatch.setattr(signal, "signal", lambda *_: None)  # keep pytest's handlers
     worker.main()
     assert calls == [0, 1]
