@@ -26,6 +26,16 @@ from tests.clock import Clock
 from tests.integration.lifecycle import award_cycle, setup
 
 
+def awarded(store: Settings) -> tuple[LeaderRegistry, Engine]:
+    """A registry whose log holds one awarded cycle, and a migrated, empty read side."""
+    clock = Clock()
+    registry = LeaderRegistry(env=store.event_store_env(), clock=clock)
+    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
+    engine = sync_engine(store)
+    schema.upgrade(engine, store)
+    return registry, engine
+
+
 def rows(engine: Engine, table: Any) -> list[tuple[object, ...]]:
     with engine.connect() as conn:
         return [tuple(r) for r in conn.execute(select(table).order_by(*table.primary_key))]
@@ -74,11 +84,7 @@ def test_rebuild_restores_rows_and_the_live_follower_reapplies_what_came_after(
 def test_after_a_rebuild_the_tables_match_the_migrations_and_prepared_reads_go_on(
     store: Settings, name: str
 ) -> None:
-    clock = Clock()
-    registry = LeaderRegistry(env=store.event_store_env(), clock=clock)
-    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
+    registry, engine = awarded(store)
     Follower(registry, engine, all_projections()).catch_up()
     tables = find(name).tables
     before = {t.name: rows(engine, t) for t in tables}
@@ -113,11 +119,7 @@ def test_a_switch_that_cannot_lock_the_live_tables_gives_up_and_changes_nothing(
     postgres_store: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = postgres_store
-    clock = Clock()
-    registry = LeaderRegistry(env=store.event_store_env(), clock=clock)
-    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
+    registry, engine = awarded(store)
     Follower(registry, engine, all_projections())  # tracking rows at 0: nothing projected yet
     monkeypatch.setattr(switchover, "LOCK_WAIT", "200ms")
     monkeypatch.setattr(switchover, "PAUSE", 0.0)
@@ -141,11 +143,7 @@ def test_a_switch_waits_for_a_follower_batch_in_flight_instead_of_deadlocking(
     postgres_store: Settings,
 ) -> None:
     store = postgres_store
-    clock = Clock()
-    registry = LeaderRegistry(env=store.event_store_env(), clock=clock)
-    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
+    registry, engine = awarded(store)
     Follower(registry, engine, all_projections()).catch_up()
     expected = rows(engine, events)
     with engine.connect() as batch:
