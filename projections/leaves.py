@@ -3,7 +3,9 @@
 A leaf is the canonical JSON (RFC 8785, for the value types below) of the object
 `{position, aggregate_id, aggregate_version, type, timestamp, actor, data}`, decoded from
 the stored event through the application's mapper, so it is the same on every store.
-This encoding is frozen: changing it would change every leaf hash ever signed.
+This encoding is frozen: changing it would change every leaf hash ever signed. The audit
+projection computes the same bytes straight from the stored JSON (projections/stored.py);
+`verify` and the export compute them here, from the decoded event.
 """
 
 from __future__ import annotations

@@ -66,11 +66,10 @@ class Stored:
     @property
     def state(self) -> dict[str, Any] | None:
         """The stored JSON object, or None where only the mapper may read the state."""
-        m = self.mapper
-        if m.cipher or m.compressor or _is_upcast(self.notification.topic):
-            return None
-        if self._state is None:
-            self._state = _parse(self.notification.state)
+        if self._state is None:  # worked out once: handlers ask for several fields
+            m = self.mapper
+            special = m.cipher or m.compressor or _is_upcast(self.notification.topic)
+            self._state = _MAPPER_ONLY if special else _parse(self.notification.state)
         return None if self._state is _MAPPER_ONLY else self._state
 
     @property
@@ -87,13 +86,13 @@ class Stored:
         if name in ("originator_id", "originator_version"):  # the envelope, not the state
             return getattr(self, name)
         state = self.state
-        if state is not None and name in state:
+        if state is not None:
+            if name not in state:
+                return default
             try:
                 return _decode(self.mapper.transcoder, state[name])
             except _MapperOnly:
                 pass
-        elif state is not None:
-            return default
         return getattr(self.event, name, default)
 
     def plain_data(self, skip: Collection[str]) -> dict[str, Any]:
