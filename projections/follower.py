@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from typing import Protocol
 
 from sqlalchemy import Connection, Engine, and_, case, insert, or_, select, update
 
@@ -17,6 +18,14 @@ from registry.log import notifications_after
 
 class TrackingConflict(Exception):
     """Another follower advanced a projection first; this batch was rolled back."""
+
+
+class FollowerObserver(Protocol):
+    """Told what each projection applied, and when one raised (the service's metrics)."""
+
+    def applied(self, projection: str, events: int) -> None: ...
+
+    def failed(self, projection: str) -> None: ...
 
 
 class Follower:
@@ -33,6 +42,7 @@ class Follower:
         self.engine = engine
         self.projections = list(projections)
         self.batch_size = batch_size
+        self.observer: FollowerObserver | None = None
         self.processed = threading.Condition()
         self._position = self._load_positions()
 
@@ -78,8 +88,16 @@ class Follower:
                     p.prefetch(rows, [as_read(p, s) for s, due in decoded if p in due])
             for stored, due in decoded:
                 for p in due:
-                    p.handle(rows if p.uses_rows else conn, as_read(p, stored), stored.position)
+                    try:
+                        p.handle(rows if p.uses_rows else conn, as_read(p, stored), stored.position)
+                    except Exception:
+                        if self.observer is not None:
+                            self.observer.failed(p.name)
+                        raise
             rows.flush()
+        if self.observer is not None:
+            for p in self.projections:
+                self.observer.applied(p.name, sum(p in due for _, due in decoded))
         new_positions = {name: max(old, last) for name, old in self._position.items()}
         with self.processed:
             self._position = new_positions

@@ -16,6 +16,15 @@ from registry.log import notifications_after
 from registry.settings import Settings
 
 
+def lag_seconds(registry: LeaderRegistry, position: int, now: datetime) -> float:
+    """How long the oldest event after `position` has waited (0 when there is none)."""
+    behind = notifications_after(registry.recorder, position, 1)
+    if not behind:
+        return 0.0
+    oldest: datetime = cast(Any, registry.mapper.to_domain_event(behind[0])).timestamp
+    return max((now - oldest).total_seconds(), 0.0)
+
+
 def readiness(
     settings: Settings, registry: LeaderRegistry, engine: Engine, now: datetime
 ) -> dict[str, Any]:
@@ -31,12 +40,8 @@ def readiness(
     ready = revision == schema.head_revision()
     for p in all_projections():
         position = int(positions.get(p.name, 0))
-        seconds = 0.0
-        behind = notifications_after(registry.recorder, position, 1)
-        if behind:
-            oldest: datetime = cast(Any, registry.mapper.to_domain_event(behind[0])).timestamp
-            seconds = max((now - oldest).total_seconds(), 0.0)
         lag = head - position
+        seconds = lag_seconds(registry, position, now)
         ok = lag <= settings.ready_max_lag_events and seconds <= settings.ready_max_lag_seconds
         ready = ready and ok
         projections[p.name] = {

@@ -22,7 +22,7 @@ from projections.candidacies import Candidacies
 from projections.checkpoints import Checkpointer
 from projections.credentials import Credentials, LastUsed
 from projections.engines import async_engine, sync_engine
-from projections.follower import Follower, TrackingConflict
+from projections.follower import Follower, FollowerObserver, TrackingConflict
 from projections.history import History
 from projections.records import Records
 from projections.tables import candidacies, tracking
@@ -127,6 +127,7 @@ class ReadSide:
         self.writer = sync_engine(settings)
         self.engine: AsyncEngine = async_engine(settings)
         self.follower: Follower | None = None
+        self.observer: FollowerObserver | None = None  # given to every follower made here
         self.last_used = LastUsed(self.writer)  # notes credential use outside the log
         registry.on_credential_used = self.last_used
         self._wake = threading.Event()
@@ -233,6 +234,7 @@ class ReadSide:
 
     def _new_follower(self) -> Follower:
         self.follower = Follower(self.registry, self.writer, all_projections())
+        self.follower.observer = self.observer
         return self.follower
 
     def _sweep_loop(self) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypedDict, TypeVar
+from typing import Any, Protocol, TypedDict, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -44,6 +44,14 @@ class WriteConflict(Conflict):
     """Another command changed the same record first; running the command again is safe."""
 
 
+class CommitObserver(Protocol):
+    """Told of every command's append (`registry_appends_total` and its conflicts)."""
+
+    def appended(self, events: int) -> None: ...
+
+    def conflicted(self) -> None: ...
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -74,6 +82,7 @@ class RegistryBase(Application[UUID]):
     """Shared machinery of the registry's use cases."""
 
     is_snapshotting_enabled = False
+    commit_observer: CommitObserver | None = None  # set by the service for its metrics
 
     def __init__(
         self,
@@ -177,8 +186,12 @@ class RegistryBase(Application[UUID]):
                 recordings = self.batcher.append(events)
         except IntegrityError:
             # Optimistic concurrency: an aggregate version was taken by another writer.
+            if self.commit_observer is not None:
+                self.commit_observer.conflicted()
             raise WriteConflict(
                 "the record was changed by another request at the same time; retry"
             ) from None
+        if self.commit_observer is not None:
+            self.commit_observer.appended(len(recordings))
         position = max((r.notification.id for r in recordings), default=0)
         return Receipt(id=str(result.id), position=position)

@@ -17,7 +17,7 @@ from projections.runtime import ReadSide
 from registry.application import LeaderRegistry
 from registry.base import utc_now
 from registry.settings import Settings
-from service import cache, middleware, problems
+from service import cache, metrics, middleware, problems
 from service.deps import ReadSideDep, RegistryDep, worker_threads
 from service.routers import access, audit, declarations, reads, schemes, signed_lists, titles
 from service.schemas.reads import Health, Readiness
@@ -48,6 +48,7 @@ def create_app(
         threads = worker_threads()
         try:
             read_side = ReadSide(settings, registry)
+            app.state.metrics.attach(registry, read_side)
             read_side.start()
             app.state.registry, app.state.read_side = registry, read_side
             app.state.read_cache = cache.store_for(settings)
@@ -79,6 +80,7 @@ def create_app(
     problems.install(app)
     cache.install(app)  # innermost: the hardening middleware wraps cached answers too
     middleware.install(app, settings)
+    metrics.install(app)  # outermost: every answer counts, refusals included
     for module in (access, declarations, schemes, titles, reads, audit, signed_lists):
         app.include_router(module.router)
 
