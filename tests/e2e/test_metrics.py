@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -54,7 +54,7 @@ class Api:
                 samples[(sample.name, frozenset(sample.labels.items()))] = sample.value
         return samples
 
-    async def write(self, body: dict[str, object]) -> httpx.Response:
+    async def write(self, body: Mapping[str, object]) -> httpx.Response:
         auth = {"Authorization": f"Bearer {self.token}"}
         return await self.client.post("/v1/evaluation-bodies", json=body, headers=auth)
 
