@@ -149,6 +149,7 @@ def install(app: FastAPI) -> None:
         "/metrics",
         tags=["health"],
         operation_id="metrics",
+        summary="Metrics",
         response_class=Response,
         responses={
             200: {

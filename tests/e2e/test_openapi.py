@@ -41,6 +41,7 @@ READS = [
     "/v1/candidacies/{candidacy_id}/history",
     "/v1/events",
     "/healthz",
+    "/metrics",
     "/v1/audit/checkpoints",
     "/v1/audit/checkpoints/latest",
     "/v1/audit/keys",
