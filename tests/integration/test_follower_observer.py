@@ -1,0 +1,82 @@
+"""The follower tells its observer what each projection applied, and which one raised."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from projections import schema
+from projections.engines import sync_engine
+from projections.follower import Follower
+from projections.history import History
+from projections.runtime import all_projections
+from registry.application import LeaderRegistry
+from registry.settings import Settings
+from tests.clock import Clock
+from tests.integration.lifecycle import award_cycle, setup
+
+
+class Seen:
+    """A `FollowerObserver` that keeps what it was told."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.failures: list[str] = []
+
+    def applied(self, projection: str, events: int) -> None:
+        self.counts[projection] += events
+
+    def failed(self, projection: str) -> None:
+        self.failures.append(projection)
+
+
+class Broken(History):
+    """History, but every event it reads raises."""
+
+    def handle(self, target: Any, event: Any, position: int) -> None:
+        raise RuntimeError("cannot apply")
+
+
+@pytest.fixture
+def registry(store: Settings) -> Iterator[LeaderRegistry]:
+    clock = Clock()
+    app = LeaderRegistry(env=store.event_store_env(), clock=clock)
+    award_cycle(setup(app, clock), 2024, [40, 45, 45, 50])
+    yield app
+    app.close()
+
+
+def test_the_observer_counts_each_projections_events(
+    store: Settings, registry: LeaderRegistry
+) -> None:
+    engine = sync_engine(store)
+    schema.upgrade(engine, store)
+    seen = Seen()
+    follower = Follower(registry, engine, all_projections(), batch_size=7)
+    follower.observer = seen
+    follower.catch_up()
+    head = int(registry.recorder.max_notification_id() or 0)
+    assert seen.counts["audit"] == head  # the audit tree reads every event
+    wanted = registry.recorder.select_notifications(start=1, limit=head)
+    history = History()
+    assert seen.counts["history"] == sum(history.wants(n.topic) for n in wanted) > 0
+    assert seen.failures == []
+    engine.dispose()
+
+
+def test_the_observer_hears_which_projection_raised(
+    store: Settings, registry: LeaderRegistry
+) -> None:
+    engine = sync_engine(store)
+    schema.upgrade(engine, store)
+    seen = Seen()
+    follower = Follower(registry, engine, [*all_projections()[:2], Broken()])
+    follower.observer = seen
+    with pytest.raises(RuntimeError, match="cannot apply"):
+        follower.run_once()
+    assert seen.failures == ["history"]
+    assert not seen.counts  # the batch was rolled back: nothing counts as applied
+    engine.dispose()
