@@ -4,13 +4,15 @@ each projection stands against the log and how old the last signed checkpoint is
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import psycopg
 from eventsourcing.persistence import PersistenceError
-from prometheus_client import CollectorRegistry, Counter
+from prometheus_client import CollectorRegistry, Counter, start_http_server
 from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,6 +23,7 @@ from projections.tables import audit_checkpoints, tracking
 from registry.application import LeaderRegistry
 
 log = logging.getLogger(__name__)
+MULTIPROCESS = "PROMETHEUS_MULTIPROC_DIR"
 
 Halted = Callable[[Connection], Iterable[str]]
 
@@ -29,6 +32,17 @@ def no_halted(conn: Connection) -> frozenset[str]:
     """The projections stopped on an event they cannot apply: none, until the follower
     records such a state (then this reads it from the tracking data)."""
     return frozenset()
+
+
+def registries() -> tuple[CollectorRegistry, CollectorRegistry | None]:
+    """A new registry to expose, and the one counters register in: the same, or None when
+    `PROMETHEUS_MULTIPROC_DIR` is set (counters then live in that directory's files, shared
+    by every process that has it, and the exposed registry reads them all)."""
+    exposed = CollectorRegistry(auto_describe=True)
+    if not os.environ.get(MULTIPROCESS):
+        return exposed, exposed
+    MultiProcessCollector(exposed)  # type: ignore[no-untyped-call]
+    return exposed, None
 
 
 class ProjectionCounters:
@@ -147,3 +161,11 @@ class ReadSideCollector(Collector):
             )
             checkpoint.add_metric([], int(signed_size))
             yield from (age, checkpoint)
+
+
+def serve_counters(port: int, host: str, names: Sequence[str]) -> ProjectionCounters:
+    """The projection worker's counters, served at http://HOST:PORT/metrics."""
+    exposed, own = registries()
+    counters = ProjectionCounters(own, names)
+    start_http_server(port, addr=host, registry=exposed)
+    return counters

@@ -24,7 +24,8 @@ from sqlalchemy.engine import make_url
 from projections import schema
 from projections.checkpoints import Checkpointer
 from projections.engines import sync_engine
-from projections.follower import Follower, TrackingConflict
+from projections.follower import Follower, FollowerObserver, TrackingConflict
+from projections.metrics import serve_counters
 from projections.runtime import all_projections, expire_due
 from registry.application import LeaderRegistry
 from registry.settings import Settings
@@ -66,7 +67,12 @@ def leadership(settings: Settings, stop: threading.Event) -> Iterator[psycopg.Co
         conn.close()
 
 
-def follow(settings: Settings, registry: LeaderRegistry, stop: threading.Event) -> None:
+def follow(
+    settings: Settings,
+    registry: LeaderRegistry,
+    stop: threading.Event,
+    observer: FollowerObserver | None = None,
+) -> None:
     """Run as the active worker until stopped (or until the lock connection fails)."""
     engine = sync_engine(settings)
     schema.upgrade(engine, settings)
@@ -75,6 +81,7 @@ def follow(settings: Settings, registry: LeaderRegistry, stop: threading.Event) 
             if stop.is_set():
                 return
             follower = Follower(registry, engine, all_projections())
+            follower.observer = observer
             if conn is not None:
                 conn.execute(f'LISTEN "{registry.recorder.channel_name}"')  # type: ignore[attr-defined]
             next_sweep = 0.0
@@ -90,6 +97,7 @@ def follow(settings: Settings, registry: LeaderRegistry, stop: threading.Event) 
                 except TrackingConflict:
                     log.warning("tracking moved under this worker; reloading positions")
                     follower = Follower(registry, engine, all_projections())
+                    follower.observer = observer
                     continue
                 if conn is not None:
                     for _ in conn.notifies(timeout=settings.poll_interval, stop_after=1):
@@ -111,11 +119,15 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    observer = None
+    if settings.worker_metrics_port:
+        names = [p.name for p in all_projections()]
+        observer = serve_counters(settings.worker_metrics_port, settings.host, names)
     registry = LeaderRegistry(env=settings.event_store_env())
     try:
         while not stop.is_set():
             try:
-                follow(settings, registry, stop)
+                follow(settings, registry, stop, observer)
             except (psycopg.OperationalError, sqlalchemy.exc.OperationalError):
                 # The lock connection's errors come from psycopg, a batch's through SQLAlchemy
                 # (a restarted server, a deadlock victim): either way, start over.

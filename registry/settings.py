@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     run_projections: bool = Field(
         default=True, description="Run the projection follower inside the API process."
     )
+    worker_metrics_port: int = Field(
+        default=0,
+        ge=0,
+        le=65535,
+        description="`leader-registry project` serves its counters at http://HOST:PORT/metrics "
+        "(0: not served).",
+    )
     poll_interval: float = Field(default=0.5, gt=0, description="Projection poll, seconds.")
     sweep_interval: float = Field(default=60.0, gt=0, description="Expiry sweep, seconds.")
     ready_max_lag_events: int = Field(

@@ -9,24 +9,21 @@ tree) are read from the databases at each scrape, so every process answers the s
 
 from __future__ import annotations
 
-import os
 import re
 
 from fastapi import FastAPI, Request, Response
 from fastapi.routing import iter_route_contexts
 from prometheus_client import CollectorRegistry, Counter
 from prometheus_client.exposition import choose_encoder
-from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from projections.metrics import ProjectionCounters, ReadSideCollector, Sources
+from projections.metrics import ProjectionCounters, ReadSideCollector, Sources, registries
 from projections.runtime import ReadSide, all_projections
 from registry.application import LeaderRegistry
 from service.deps import in_thread
 from service.middleware import route_path
 
-MULTIPROCESS = "PROMETHEUS_MULTIPROC_DIR"
 # Label values come from these sets only, whatever a client sends (bounded cardinality).
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UNMATCHED = "unmatched"
@@ -63,12 +60,7 @@ class Metrics:
     def __init__(self, app: FastAPI) -> None:
         self.app = app
         self._templates: list[tuple[re.Pattern[str], str]] | None = None
-        self.registry = CollectorRegistry(auto_describe=True)
-        shared = bool(os.environ.get(MULTIPROCESS))
-        # Multi-process counters live in the directory's files, not in one registry.
-        own = None if shared else self.registry
-        if shared:
-            MultiProcessCollector(self.registry)  # type: ignore[no-untyped-call]
+        self.registry, own = registries()
         self.http = Counter(
             "registry_http_requests",
             "HTTP requests answered, by method, route template and status",
