@@ -27,6 +27,7 @@ from service.middleware import route_path
 # Label values come from these sets only, whatever a client sends (bounded cardinality).
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UNMATCHED = "unmatched"
+SEEN_PATHS = 4096  # paths whose template is remembered (all forgotten beyond)
 MEDIA_TYPES = ("text/plain; version=0.0.4", "application/openmetrics-text; version=1.0.0")
 
 
@@ -60,6 +61,7 @@ class Metrics:
     def __init__(self, app: FastAPI) -> None:
         self.app = app
         self._templates: list[tuple[re.Pattern[str], str]] | None = None
+        self._seen: dict[str, str] = {}  # path: template, for requests that skip routing
         self.registry, own = registries()
         self.http = Counter(
             "registry_http_requests",
@@ -96,11 +98,19 @@ class Metrics:
         template = getattr(route, "path", None)
         if isinstance(template, str):
             return template
+        path = route_path(scope)
+        found = self._seen.get(path)
+        if found is None:  # a cached answer or a refusal: the router never saw it
+            if len(self._seen) >= SEEN_PATHS:
+                self._seen.clear()
+            found = self._seen[path] = self._match(path)
+        return found
+
+    def _match(self, path: str) -> str:
         if self._templates is None:  # the routes are all added by the first request
             contexts = iter_route_contexts(self.app.router.routes)
             paths = [c.path for c in contexts if c.path]
             self._templates = [(compile_path(path)[0], path) for path in paths]
-        path = route_path(scope)
         return next((t for regex, t in self._templates if regex.match(path)), UNMATCHED)
 
 
