@@ -38,7 +38,7 @@ def registries() -> tuple[CollectorRegistry, CollectorRegistry | None]:
     """A new registry to expose, and the one counters register in: the same, or None when
     `PROMETHEUS_MULTIPROC_DIR` is set (counters then live in that directory's files, shared
     by every process that has it, and the exposed registry reads them all)."""
-    exposed = CollectorRegistry(auto_describe=True)
+    exposed = CollectorRegistry()
     if not os.environ.get(MULTIPROCESS):
         return exposed, exposed
     MultiProcessCollector(exposed)  # type: ignore[no-untyped-call]
@@ -92,12 +92,12 @@ class ReadSideCollector(Collector):
         self.halted = halted
 
     def collect(self) -> Iterable[Metric]:
-        up = GaugeMetricFamily(
-            "registry_database_up", "1 if this scrape could read the event store and read models"
-        )
         found = self.sources()
         if found is None:  # the service is not started yet
             return []
+        up = GaugeMetricFamily(
+            "registry_database_up", "1 if this scrape could read the event store and read models"
+        )
         try:
             metrics = list(self._read(found))
         except (SQLAlchemyError, PersistenceError, psycopg.Error) as error:

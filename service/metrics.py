@@ -70,7 +70,8 @@ class Metrics:
             registry=own,
         )
         self.commits = CommitCounters(own)
-        self.projections = ProjectionCounters(own, [p.name for p in all_projections()])
+        self.names = [p.name for p in all_projections()]
+        self.projections = ProjectionCounters(own, self.names)
         self.registry.register(ReadSideCollector(self._sources))
 
     def attach(self, registry: LeaderRegistry, read_side: ReadSide) -> None:
@@ -83,8 +84,7 @@ class Metrics:
         read_side: ReadSide | None = getattr(state, "read_side", None)
         if read_side is None:
             return None
-        names = [p.name for p in all_projections()]
-        return Sources(state.registry, read_side.writer, names)
+        return Sources(state.registry, read_side.writer, self.names)
 
     def exposition(self, accept: str | None) -> tuple[bytes, str]:
         """The current values, in the format the scraper asked for."""
