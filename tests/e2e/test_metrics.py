@@ -6,7 +6,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -70,8 +70,7 @@ async def start(settings: Settings, clock: Clock) -> AsyncIterator[Api]:
 
 @pytest.fixture
 async def api(store: Settings) -> AsyncIterator[Api]:
-    # The clock is the real time: `audit checkpoint` (another process) signs at real time.
-    async for api in start(store, Clock(datetime.now(UTC))):
+    async for api in start(store, Clock()):
         yield api
 
 
