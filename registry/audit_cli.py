@@ -134,13 +134,16 @@ def _verify_online(settings: Settings) -> Report:
 
 
 def _verify_offline(args: argparse.Namespace) -> Report:
-    from projections.verify_export import verify_export
-    from registry.audit_sources import load_checkpoints, load_keys, proof_source
+    from projections.verify_export import current_notes, verify_export
+    from registry.audit_sources import load_checkpoints, load_keys, log_source
 
     keys = load_keys(args.keys or args.checkpoints)
-    notes = load_checkpoints(args.checkpoints)
+    older = Report()
+    notes = current_notes(load_checkpoints(args.checkpoints), older)
     with Path(args.export).open("rb") as lines:
-        return verify_export(lines, notes, keys, proof_source(args.checkpoints))
+        report = verify_export(lines, notes, keys, log_source(args.checkpoints))
+    report.notes[:0] = older.notes
+    return report
 
 
 def _read_models(settings: Settings) -> Any:
