@@ -17,6 +17,7 @@ import httpx
 import pytest
 import uvicorn
 
+from domain.notes import Signer
 from registry.application import LeaderRegistry
 from registry.cli import main
 from registry.settings import Settings
@@ -111,13 +112,39 @@ def test_verify_names_a_changed_stored_event_and_keys_rotate(
     assert main(["verify"]) == 1
     assert "first position that does not match: 7" in capsys.readouterr().out
 
+    existing = configured / "audit.key"
+    before = existing.read_text()
+    assert main(["audit", "keys", "rotate", "--out", str(existing)]) == 2
+    assert "exists" in capsys.readouterr().err
+    assert existing.read_text() == before  # and nothing was published:
+    assert main(["audit", "keys", "list"]) == 0
+    assert [line.split()[1] for line in capsys.readouterr().out.splitlines()] == ["current"]
+
     assert main(["audit", "keys", "rotate"]) == 0
     rotated = capsys.readouterr().out
     assert "REGISTRY_AUDIT_SIGNING_KEY=PRIVATE+KEY+registry.test/audit+" in rotated
     assert main(["audit", "keys", "list"]) == 0
     listed = capsys.readouterr().out.splitlines()
     assert [line.split()[1] for line in listed] == ["retired", "current"]
+    assert "vouches for trees up to" in listed[0]
     # The configured key was retired: it signs nothing more until the new one is configured.
     assert main(["audit", "checkpoint"]) == 2
     assert "was retired" in capsys.readouterr().err
     assert main(["verify", "--export", os.devnull]) == 2  # --export needs --checkpoints
+
+
+def test_a_rotated_key_is_written_before_it_is_published(
+    configured: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new = configured / "next.key"
+    assert main(["audit", "keys", "rotate", "--out", str(new)]) == 0
+    assert new.stat().st_mode & 0o777 == 0o600
+    written = Signer.from_skey(new.read_text())
+    capsys.readouterr()
+    assert main(["audit", "keys", "list"]) == 0
+    current = capsys.readouterr().out.splitlines()[-1].split()
+    assert current[1] == "current" and current[3] == written.verifier.vkey
+    missing = configured / "no-such-dir" / "k.key"
+    assert main(["audit", "keys", "rotate", "--out", str(missing)]) == 2
+    assert main(["audit", "keys", "list"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1  # nothing more was published

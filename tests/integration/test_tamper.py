@@ -273,3 +273,83 @@ def test_the_export_cannot_hide_a_public_event(
 def _notes(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         return list(conn.scalars(select(audit_checkpoints.c.note)))
+
+
+def _forge_next_version(raw: Store, record: Any, position: int) -> None:
+    """A copy of the record's last event, as its next version, at a position of our own."""
+    sql = (
+        "SELECT originator_version, topic, state FROM {t} WHERE originator_id = ? "
+        "ORDER BY originator_version DESC LIMIT 1"
+    )
+    version, topic, state = raw.run(sql, record)[0]
+    sql = (
+        "INSERT INTO {t} ({id}, originator_id, originator_version, topic, state) "
+        "VALUES (?, ?, ?, ?, ?)"
+    )
+    raw.run(sql, position, record, version + 1, topic, state)
+
+
+def test_an_event_row_outside_the_log_is_reported(
+    store: Settings, world: tuple[LeaderRegistry, Engine]
+) -> None:
+    """Position 0 (and, on PostgreSQL, a negative one) as the next version of an awarded
+    candidacy: the application would load it, so verify reports it by its position."""
+    registry, engine = world
+    raw = Store(store, registry)
+    sql = "SELECT originator_id FROM {t} WHERE topic LIKE ? LIMIT 1"
+    candidacy = raw.run(sql, "%Candidacy.Awarded")[0][0]  # as stored
+    positions = [-5, 0] if store.is_postgres else [0]
+    for position in positions:
+        _forge_next_version(raw, candidacy, position)
+    raw.conn.close()
+    report = verify_store(registry, engine)
+    assert not report.ok
+    assert report.position == positions[0]
+    for position, problem in zip(positions, report.problems, strict=False):
+        assert problem.startswith(f"position {position}: an event row outside the log")
+        assert str(uuid.UUID(str(candidacy))) in problem
+
+
+def test_a_hole_in_sqlite_positions_is_reported_even_with_a_rebuilt_tree(
+    sqlite_store: Settings,
+) -> None:
+    """SQLite numbers events without gaps: a deleted row leaves a hole that verify names,
+    even when the tree was rebuilt over the remaining rows and nothing was signed."""
+    clock = Clock()
+    registry = LeaderRegistry(env=sqlite_store.event_store_env(), clock=clock)
+    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
+    raw = Store(sqlite_store, registry)
+    delete(raw, 7)
+    delete(raw, 8)
+    raw.conn.close()
+    engine = sync_engine(sqlite_store)
+    schema.upgrade(engine, sqlite_store)
+    Follower(registry, engine, all_projections()).catch_up()
+    report = verify_store(registry, engine)
+    assert report.position == 7
+    assert report.problems[0].startswith("position 7 to 8: no event row")
+    engine.dispose()
+    registry.close()
+
+
+def test_a_row_beyond_the_postgres_sequence_is_reported(
+    postgres_store: Settings,
+) -> None:
+    """PostgreSQL's positions may skip numbers, but none is above the sequence's last."""
+    clock = Clock()
+    registry = LeaderRegistry(env=postgres_store.event_store_env(), clock=clock)
+    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
+    engine = sync_engine(postgres_store)
+    schema.upgrade(engine, postgres_store)
+    raw = Store(postgres_store, registry)
+    head = registry.recorder.max_notification_id() or 0
+    sql = "SELECT originator_id FROM {t} WHERE topic LIKE ? LIMIT 1"
+    _forge_next_version(raw, raw.run(sql, "%Candidacy.Awarded")[0][0], head + 10)
+    raw.conn.close()
+    Follower(registry, engine, all_projections()).catch_up()  # even projected
+    report = verify_store(registry, engine)
+    assert any(
+        p.startswith(f"position {head + 10}: beyond the last position") for p in report.problems
+    ), report.problems
+    engine.dispose()
+    registry.close()
