@@ -148,3 +148,70 @@ def test_a_rotated_key_is_written_before_it_is_published(
     assert main(["audit", "keys", "rotate", "--out", str(missing)]) == 2
     assert main(["audit", "keys", "list"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 1  # nothing more was published
+
+
+def _example(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, str(EXAMPLE), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_the_example_answers_every_mistake_in_one_line(
+    server: str, configured: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["audit", "checkpoint"]) == 0
+    vkey = Signer.from_skey((configured / "audit.key").read_text()).verifier.vkey
+    (configured / "vkey").write_text(vkey + "\n")
+    assert _example(server, "3", "--vkey-file", str(configured / "vkey")).returncode == 0
+    other = Signer.generate("registry.test/audit").verifier.vkey
+    mistakes = {
+        "past the log": ([server, "999999"], "no event at position 999999"),
+        "position 0": ([server, "0"], "positions start at 1"),
+        "not a number": ([server, "three"], "is not a whole number"),
+        "bad key": ([server, "3", "--vkey", "not+a+key"], "not a verifier key"),
+        "another key": ([server, "3", "--vkey", other], "no trusted key signed"),
+        "no such file": ([server, "3", "--vkey-file", "/no/such/file"], "cannot read"),
+        "a directory": ([server, "3", "--vkey-file", str(configured)], "cannot read"),
+        "not a URL": (["registry.example", "3"], "is not an http"),
+        "nothing there": (["http://127.0.0.1:9", "3"], "cannot read"),
+        "not the registry": ([server + "/nothing", "3"], "404"),
+    }
+    for name, (args, message) in mistakes.items():
+        done = _example(*args)
+        assert done.returncode in (1, 2), name
+        assert "Traceback" not in done.stderr, (name, done.stderr)
+        assert len(done.stderr.splitlines()) == 1, (name, done.stderr)
+        assert message in done.stderr, (name, done.stderr)
+
+
+def test_the_example_refuses_a_checkpoint_by_a_retired_key_for_a_larger_tree(
+    server: str, configured: Path
+) -> None:
+    from sqlalchemy import insert
+
+    from domain.notes import Checkpoint, sign_note
+    from projections.checkpoints import register_key
+    from projections.engines import sync_engine
+    from projections.leaves import LEAF_VERSION
+    from projections.tables import audit_checkpoints
+
+    assert main(["audit", "checkpoint"]) == 0
+    old = Signer.from_skey((configured / "audit.key").read_text())
+    assert _example(server, "3").returncode == 0
+    engine = sync_engine(Settings())
+    with engine.begin() as conn:  # a rotation, then a checkpoint forged with the old key
+        register_key(conn, Signer.generate(old.name).verifier, Clock()())
+        forged = Checkpoint(old.name, 99_999, bytes(32))
+        conn.execute(
+            insert(audit_checkpoints).values(
+                tree_size=forged.size,
+                root_hash=forged.root,
+                key_id=old.verifier.key_id,
+                note=sign_note(forged.body, old),
+                created_at=Clock()(),
+                leaf_version=LEAF_VERSION,
+            )
+        )
+    engine.dispose()
+    done = _example(server, "3")
+    assert done.returncode == 1
+    assert "FAIL: the checkpoint of 99999 leaves is signed by a retired key" in done.stderr
