@@ -92,6 +92,26 @@ def test_sign_export_and_verify_online_and_offline(
     assert main(["verify", "--export", str(export), "--checkpoints", server]) == 1
     assert f"first position that does not match: {position}" in capsys.readouterr().out
 
+    # A deleted line: named by the deleted event's position, proven through the API.
+    lines = export.read_bytes().splitlines(keepends=True)
+    lines[9] = lines[9].replace(b'"timestamp":"19', b'"timestamp":"20')
+    deleted = json.loads(lines[20])["position"]
+    export.write_bytes(b"".join(lines[:20] + lines[21:]))
+    capsys.readouterr()
+    assert main(["verify", "--export", str(export), "--checkpoints", server]) == 1
+    assert f"first position that does not match: {deleted}" in capsys.readouterr().out
+    # A public event passed off as private: refused by its position.
+    revoked = json.loads(lines[20])
+    header = {k: revoked[k] for k in ("position", "type")}
+    header |= {"aggregate_type": revoked["type"].split(":")[1].split(".")[0], "private": True}
+    header["content_sha256"] = "A" * 43 + "="
+    lines[20] = json.dumps(header).encode() + b"\n"
+    export.write_bytes(b"".join(lines))
+    assert main(["verify", "--export", str(export), "--checkpoints", server]) == 1
+    out = capsys.readouterr().out
+    assert f"position {deleted}: a public event" in out
+    assert f"first position that does not match: {deleted}" in out
+
     example = [sys.executable, str(EXAMPLE), server, str(position)]
     done = subprocess.run(example, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
