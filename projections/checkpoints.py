@@ -108,7 +108,7 @@ def sign_at(
         retired = conn.scalar(
             select(audit_keys.c.retired_at)
             .where(audit_keys.c.key_id == verifier.key_id)
-            .with_for_update()
+            .with_for_update(read=True)  # signers share it; a rotation waits for them
         )
         if retired is not None:  # `audit keys rotate` replaced it: it must sign no more
             raise RetiredSigningKey(
