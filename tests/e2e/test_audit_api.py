@@ -27,8 +27,10 @@ from domain.notes import (
     open_note,
     sign_note,
 )
+from projections import audit_log
 from projections.checkpoints import register_key
 from registry.audit_sources import published_key
+from registry.log import notifications_after
 from registry.settings import Settings
 from service.app import create_app
 from tests.clock import Clock
@@ -133,6 +135,29 @@ async def test_the_export_pages_are_bounded_and_signed_ones_are_immutable(api: A
         after = json.loads(lines[-1])["position"]
     assert b"\n".join(pages) + b"\n" == whole
     assert len(pages) == checkpoint.size  # the last page is partial: not immutable
+
+
+async def test_the_export_reads_and_sends_a_few_events_at_a_time(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page of up to 1000 lines never holds more than CHUNK events in memory at once."""
+    asked: list[int] = []
+
+    def counted(recorder: Any, position: int, limit: int, upto: int | None = None) -> Any:
+        asked.append(limit)
+        return notifications_after(recorder, position, limit, upto)
+
+    monkeypatch.setattr(audit_log, "notifications_after", counted)
+    monkeypatch.setattr(audit_log, "CHUNK", 7)  # the log here is short
+    async with api.client.stream("GET", "/v1/audit/export", params={"limit": 1000}) as response:
+        chunks = [chunk async for chunk in response.aiter_raw()]
+    lines = b"".join(chunks).splitlines()
+    assert len(lines) > 20 and len(asked) >= len(lines) // 7
+    assert max(asked) == 7
+    page = audit_log.export_page(api.app.state.read_side.writer, after=0, limit=1000)
+    sent = list(audit_log.export_chunks(api.app.state.registry, page))
+    assert b"".join(sent) == b"".join(chunks)
+    assert max(len(c.splitlines()) for c in sent) == 7
 
 
 async def test_consistency_between_two_checkpoints(api: Api) -> None:
