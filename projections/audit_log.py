@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from domain import merkle
-from projections.leaves import LEAF_VERSION, leaf_bytes, private_aggregate, topic_aggregate
+from projections.leaves import LEAF_VERSION, leaf_bytes, private_topic, topic_aggregate
 from projections.tables import audit_checkpoints, audit_leaves
 from registry.base import RegistryBase
 from registry.log import notifications_after
@@ -63,7 +63,7 @@ def _check_header(data: dict[str, Any], position: int) -> None:
         raise LineError(
             f"position {position}: a private line's type and aggregate differ", position
         )
-    if not private_aggregate(aggregate):
+    if not private_topic(topic):
         raise LineError(
             f"position {position}: a public event ({topic}) is withheld as private", position
         )
@@ -94,7 +94,7 @@ def line_leaf_hash(line: bytes) -> tuple[int, bytes]:
         )
     elif not isinstance(data.get("type"), str):
         raise LineError(f"position {position}: a line without a type", position)
-    elif private_aggregate(topic_aggregate(data["type"])):
+    elif private_topic(data["type"]):
         raise LineError(f"position {position}: a private event's content", position)
     return position, merkle.leaf_hash(line)
 

@@ -110,23 +110,19 @@ def canonical_values(data: Any) -> bytes:
     return encoded
 
 
-def aggregate_type(event: Any) -> str:
-    return type(event).__qualname__.split(".")[0]
-
-
 def topic_aggregate(topic: str) -> str:
     """'Candidacy' of 'domain.candidacy:Candidacy.Awarded'."""
     return topic.rpartition(":")[2].split(".")[0]
 
 
-def private_aggregate(name: str) -> bool:
-    """The one rule of what is private: credential and idempotency events are leaves whose
-    content is withheld (only their header is published)."""
-    return name in PRIVATE_AGGREGATES
+def private_topic(topic: str) -> bool:
+    """The one rule of what is private, by event type: credential and idempotency events are
+    leaves whose content is withheld (only their header is published)."""
+    return topic_aggregate(topic) in PRIVATE_AGGREGATES
 
 
 def is_private(event: Any) -> bool:
-    return private_aggregate(aggregate_type(event))
+    return private_topic(get_topic(type(event)))
 
 
 def private_header(position: int, topic: str, content: bytes) -> dict[str, Any]:
@@ -145,7 +141,7 @@ def leaf_of(content: dict[str, Any]) -> bytes:
     header of a private event."""
     encoded = canonical_values(content)
     topic = content["type"]
-    if not private_aggregate(topic_aggregate(topic)):
+    if not private_topic(topic):
         return encoded
     return canonical_values(private_header(content["position"], topic, encoded))
 
