@@ -6,7 +6,7 @@ Create Date: 2026-12-06 11:40:00.000000
 
 Leaf format 2 (docs/audit.md) publishes a private event's header instead of a bare leaf
 hash, so every private leaf changes. The stored tree is emptied and the `audit` projection
-rebuilds it from the whole event log (registered again at position 0, as in 0004);
+rebuilds it from the whole event log (its position set back to 0);
 `leader-registry rebuild audit` does the same in shadow tables while reads go on. The
 checkpoints signed before keep their format (`leaf_version` 1): they stay published, and
 verifiers compare only checkpoints of the current format. A retired key gets the largest
@@ -60,4 +60,5 @@ def _rebuild_tree() -> None:
     """Empty the tree; the follower builds it again, in the format of the code that runs."""
     op.execute(sa.text("DELETE FROM audit_nodes"))
     op.execute(sa.text("DELETE FROM audit_leaves"))
-    op.execute(sa.text("DELETE FROM tracking WHERE projection = 'audit'"))
+    # Back to the start (kept, not deleted, so that `rebuild audit` can move it on).
+    op.execute(sa.text("UPDATE tracking SET position = 0 WHERE projection = 'audit'"))
