@@ -164,12 +164,16 @@ def _verify_online(settings: Settings) -> Report:
 
 def _verify_offline(args: argparse.Namespace) -> Report:
     from projections.verify_export import current_notes, verify_export
-    from registry.audit_sources import load_checkpoints, load_keys, log_source
+    from registry.audit_sources import SourceUnusable, load_checkpoints, load_keys, log_source
 
     keys = load_keys(args.keys or args.checkpoints)
     older = Report()
     notes = current_notes(load_checkpoints(args.checkpoints), older)
-    with Path(args.export).open("rb") as lines:
+    try:
+        lines = Path(args.export).open("rb")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise SourceUnusable(f"cannot read {args.export}: {error.strerror}") from None
+    with lines:
         report = verify_export(lines, notes, keys, log_source(args.checkpoints))
     report.notes[:0] = older.notes
     return report

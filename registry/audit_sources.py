@@ -19,18 +19,45 @@ def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
 
+class SourceUnusable(InvalidInput):
+    """A source of checkpoints, keys or proofs cannot be read (a file, or the API)."""
+
+
+def get(base: str, path: str, **query: int) -> bytes:
+    """GET a document from the API at `base`; SourceUnusable if that fails."""
+    url = base.rstrip("/") + path + ("?" + urllib.parse.urlencode(query) if query else "")
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return bytes(response.read())
+    except urllib.error.HTTPError as error:
+        raise SourceUnusable(f"{url} answered {error.code} {error.reason}") from None
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        raise SourceUnusable(f"cannot read {url}: {getattr(error, 'reason', error)}") from None
+
+
 def fetch(base: str, path: str, **query: int) -> Any:
     """GET a JSON document from the API at `base`."""
-    url = base.rstrip("/") + path + ("?" + urllib.parse.urlencode(query) if query else "")
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return json.load(response)
+    try:
+        return json.loads(get(base, path, **query))
+    except ValueError:
+        raise SourceUnusable(f"{base}{path} did not answer JSON") from None
+
+
+def read_text(source: str) -> str:
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SourceUnusable(f"cannot read {source}: {error}") from None
 
 
 def load_checkpoints(source: str) -> list[dict[str, Any]]:
     """Checkpoints as GET /v1/audit/checkpoints lists them (every page), or a file of it."""
     if not is_url(source):
-        data = json.loads(Path(source).read_text(encoding="utf-8"))
-        items: list[dict[str, Any]] = data["items"] if isinstance(data, dict) else data
+        try:
+            data = json.loads(read_text(source))
+            items: list[dict[str, Any]] = data["items"] if isinstance(data, dict) else data
+        except (ValueError, KeyError) as error:
+            raise SourceUnusable(f"{source} is not a list of checkpoints ({error})") from None
         return items
     found: list[dict[str, Any]] = []
     after = 0
@@ -56,14 +83,17 @@ def load_keys(source: str) -> list[Verifier]:
     given that way are trusted for every tree size)."""
     if is_url(source):
         return [published_key(k) for k in fetch(source, "/v1/audit/keys")]
-    text = Path(source).read_text(encoding="utf-8")
+    text = read_text(source)
     try:
         data = json.loads(text)
     except ValueError:
         return [Verifier.from_vkey(line) for line in text.splitlines() if line.strip()]
     if isinstance(data, dict) and "items" in data:
         raise InvalidInput(f"{source} holds checkpoints, not keys: pass --keys", field="keys")
-    return [published_key(k) for k in data]
+    try:
+        return [published_key(k) for k in data]
+    except (KeyError, TypeError, ValueError) as error:
+        raise SourceUnusable(f"{source} is not a list of keys ({error!r})") from None
 
 
 class ApiLog:
@@ -77,13 +107,7 @@ class ApiLog:
         return [base64.b64decode(h) for h in found["proof"]]
 
     def next_leaf(self, after: int, size: int) -> tuple[int, bytes, int, list[bytes]] | None:
-        url = (
-            self.base.rstrip("/")
-            + "/v1/audit/export?"
-            + urllib.parse.urlencode({"after": after, "limit": 1})
-        )
-        with urllib.request.urlopen(url, timeout=30) as response:
-            line = response.read().split(b"\n")[0]
+        line = get(self.base, "/v1/audit/export", after=after, limit=1).split(b"\n")[0]
         if not line:
             return None
         position = json.loads(line)["position"]
@@ -91,7 +115,7 @@ class ApiLog:
             proof = fetch(
                 self.base, "/v1/audit/proofs/inclusion", position=position, tree_size=size
             )
-        except urllib.error.HTTPError:  # not in that tree: the caller names no position
+        except SourceUnusable:  # not in that tree: the caller names no position
             return None
         path = [base64.b64decode(h) for h in proof["audit_path"]]
         return position, merkle.leaf_hash(line), int(proof["leaf_index"]), path

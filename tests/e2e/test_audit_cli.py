@@ -151,6 +151,17 @@ def test_verify_names_a_changed_stored_event_and_keys_rotate(
     assert main(["audit", "checkpoint"]) == 2
     assert "was retired" in capsys.readouterr().err
     assert main(["verify", "--export", os.devnull]) == 2  # --export needs --checkpoints
+    capsys.readouterr()
+    unusable = {
+        "no such export": ["--export", "/no/such.jsonl", "--checkpoints", os.devnull],
+        "nothing there": ["--export", os.devnull, "--checkpoints", "http://127.0.0.1:9"],
+        "no such file": ["--export", os.devnull, "--checkpoints", "/no/such.json"],
+        "not checkpoints": ["--export", os.devnull, "--checkpoints", str(configured / "audit.key")],
+    }
+    for name, args in unusable.items():
+        assert main(["verify", *args]) == 2, name
+        err = capsys.readouterr().err
+        assert len(err.splitlines()) == 1 and "Traceback" not in err, (name, err)
 
 
 def test_a_rotated_key_is_written_before_it_is_published(
