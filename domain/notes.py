@@ -50,10 +50,12 @@ def _check_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class Verifier:
-    """A public key: `vkey` is NAME+HASH+BASE64(0x01 || public key)."""
+    """A public key: `vkey` is NAME+HASH+BASE64(0x01 || public key). A retired key vouches
+    only for trees of at most `retired_tree_size` leaves (None: a current key)."""
 
     name: str
     public_key: bytes
+    retired_tree_size: int | None = None
 
     @property
     def key_id(self) -> str:
@@ -74,6 +76,10 @@ class Verifier:
         if verifier.key_id != key_id:
             raise NoteError("the public key does not match its key hash")
         return verifier
+
+    def vouches_for(self, size: int) -> bool:
+        """May this key sign a tree of `size` leaves?"""
+        return self.retired_tree_size is None or size <= self.retired_tree_size
 
     def verify(self, message: bytes, signature: bytes) -> bool:
         try:
@@ -179,6 +185,15 @@ class Checkpoint:
 
 
 def open_checkpoint(note: str, verifiers: list[Verifier]) -> tuple[Checkpoint, list[Verifier]]:
-    """A checkpoint whose signature by one of `verifiers` is valid."""
+    """A checkpoint whose signature by one of `verifiers` is valid, by a key that could sign
+    a tree of its size (a retired key: only up to the tree it retired at)."""
     body, valid = open_note(note, verifiers)
-    return Checkpoint.parse(body), valid
+    checkpoint = Checkpoint.parse(body)
+    allowed = [v for v in valid if v.vouches_for(checkpoint.size)]
+    if not allowed:
+        limit = max(v.retired_tree_size or 0 for v in valid)
+        raise NoteError(
+            f"the checkpoint of {checkpoint.size} leaves is signed by key {valid[0].key_id}, "
+            f"retired at a tree of {limit} leaves: it cannot vouch for a larger tree"
+        )
+    return checkpoint, allowed

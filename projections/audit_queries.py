@@ -13,6 +13,7 @@ from domain.errors import InvalidInput, NotFound
 from domain.notes import b64
 from projections.audit import lookup_from, nodes_query
 from projections.checkpoints import checkpoint_record, key_record
+from projections.leaves import LEAF_VERSION
 from projections.tables import audit_checkpoints, audit_keys, audit_leaves
 
 T = TypeVar("T")
@@ -44,8 +45,15 @@ async def checkpoints(conn: AsyncConnection, *, after: int, limit: int) -> dict[
 
 
 async def latest_checkpoint(conn: AsyncConnection) -> dict[str, Any]:
+    """The checkpoint of the largest tree of the current leaf format (an older format's
+    checkpoints sign another tree; they stay in the list)."""
     c = audit_checkpoints.c
-    latest = select(audit_checkpoints).order_by(c.tree_size.desc(), c.id.desc()).limit(1)
+    latest = (
+        select(audit_checkpoints)
+        .where(c.leaf_version == LEAF_VERSION)
+        .order_by(c.tree_size.desc(), c.id.desc())
+        .limit(1)
+    )
     row = (await conn.execute(latest)).first()
     if row is None:
         raise NotFound("no checkpoint has been signed yet")

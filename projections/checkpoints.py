@@ -8,24 +8,43 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from domain import merkle
 from domain.errors import Conflict
 from domain.notes import Checkpoint, Signer, Verifier, b64, sign_note
 from projections.audit import evaluate, tree_size
+from projections.leaves import LEAF_VERSION
 from projections.tables import audit_checkpoints, audit_keys
 
 log = logging.getLogger(__name__)
 
 
 def register_key(conn: Connection, verifier: Verifier, now: datetime) -> bool:
-    """Publish a public key as the current one (the others retire); False if known already."""
+    """Publish a public key as the current one (the others retire); False if known already.
+
+    A retired key vouches only for trees up to the size the tree had when it retired (or
+    the largest it signed, if larger): a checkpoint it signs for a larger tree is forged."""
     known = conn.scalar(select(audit_keys.c.key_id).where(audit_keys.c.key_id == verifier.key_id))
     if known is not None:
         return False
-    conn.execute(update(audit_keys).where(audit_keys.c.retired_at.is_(None)).values(retired_at=now))
+    # Locked first: a checkpoint the current key is signing now commits before we read the
+    # sizes it signed, or sees the key retired (sign_at locks the same row).
+    current = select(audit_keys.c.key_id).where(audit_keys.c.retired_at.is_(None))
+    current_keys = conn.scalars(current.with_for_update()).all()
+    size = tree_size(conn)
+    for key_id in current_keys:
+        signed = conn.scalar(
+            select(func.max(audit_checkpoints.c.tree_size)).where(
+                audit_checkpoints.c.key_id == key_id
+            )
+        )
+        conn.execute(
+            update(audit_keys)
+            .where(audit_keys.c.key_id == key_id)
+            .values(retired_at=now, retired_tree_size=max(size, signed or 0))
+        )
     conn.execute(
         insert(audit_keys).values(
             key_id=verifier.key_id,
@@ -47,6 +66,7 @@ def checkpoint_record(row: Any) -> dict[str, Any]:
         "origin": row.note.split("\n", 1)[0],
         "created_at": row.created_at.isoformat(),
         "note": row.note,
+        "leaf_version": int(row.leaf_version),
     }
 
 
@@ -61,8 +81,21 @@ def key_record(row: Any) -> dict[str, Any]:
         "vkey": verifier.vkey,
         "created_at": row.created_at.isoformat(),
         "retired_at": row.retired_at.isoformat() if row.retired_at else None,
+        "retired_tree_size": retired_size(row),
         "status": "retired" if row.retired_at else "current",
     }
+
+
+def retired_size(row: Any) -> int | None:
+    """The largest tree a stored key vouches for: None while current, 0 if never recorded."""
+    if row.retired_at is None:
+        return None
+    return int(row.retired_tree_size or 0)
+
+
+def stored_verifier(row: Any) -> Verifier:
+    """A stored key as a verifier, with its retirement's limit."""
+    return Verifier(row.name, bytes(row.public_key), retired_size(row))
 
 
 def sign_at(
@@ -73,7 +106,9 @@ def sign_at(
     verifier = signer.verifier
     if not register_key(conn, verifier, now):
         retired = conn.scalar(
-            select(audit_keys.c.retired_at).where(audit_keys.c.key_id == verifier.key_id)
+            select(audit_keys.c.retired_at)
+            .where(audit_keys.c.key_id == verifier.key_id)
+            .with_for_update(read=True)  # signers share it; a rotation waits for them
         )
         if retired is not None:  # `audit keys rotate` replaced it: it must sign no more
             raise RetiredSigningKey(
@@ -81,21 +116,19 @@ def sign_at(
                 "restart the server with the current key"
             )
     c = audit_checkpoints.c
-    existing = conn.execute(
-        select(audit_checkpoints).where(c.tree_size == size, c.key_id == verifier.key_id)
-    ).first()
+    mine = (c.tree_size == size, c.key_id == verifier.key_id, c.leaf_version == LEAF_VERSION)
+    existing = conn.execute(select(audit_checkpoints).where(*mine)).first()
     if existing is not None:
         return checkpoint_record(existing)
     root = evaluate(conn, lambda lookup: merkle.root(lookup, size))
     note = sign_note(Checkpoint(signer.name, size, root).body, signer)
-    values = dict(tree_size=size, root_hash=root, key_id=verifier.key_id, note=note)
+    values = dict(
+        tree_size=size, root_hash=root, key_id=verifier.key_id, note=note, leaf_version=LEAF_VERSION
+    )
     if not store:
         return checkpoint_record(SimpleNamespace(created_at=now, **values))
     conn.execute(insert(audit_checkpoints).values(created_at=now, **values))
-    row = conn.execute(
-        select(audit_checkpoints).where(c.tree_size == size, c.key_id == verifier.key_id)
-    ).one()
-    return checkpoint_record(row)
+    return checkpoint_record(conn.execute(select(audit_checkpoints).where(*mine)).one())
 
 
 def sign_now(

@@ -1,9 +1,12 @@
 """The audit log's leaves: one canonical byte string per stored event (docs/audit.md).
 
-A leaf is the canonical JSON (RFC 8785, for the value types below) of the object
-`{position, aggregate_id, aggregate_version, type, timestamp, actor, data}`, decoded from
-the stored event through the application's mapper, so it is the same on every store.
-This encoding is frozen: changing it would change every leaf hash ever signed. The audit
+Leaf format 2. A public event's leaf is the canonical JSON (RFC 8785, for the value types
+below) of its *content*, the object `{position, aggregate_id, aggregate_version, type,
+timestamp, actor, data}`, decoded from the stored event through the application's mapper,
+so it is the same on every store. A private event's leaf is its public *header*
+`{position, aggregate_type, type, private: true, content_sha256}`: the export shows it
+whole, so nobody can pass a public event off as a private one. Changing this encoding
+changes every leaf hash: it gets a new LEAF_VERSION, and the tree is rebuilt. The audit
 projection computes the same bytes straight from the stored JSON (projections/stored.py);
 `verify` and the export compute them here, from the decoded event.
 """
@@ -11,6 +14,7 @@ projection computes the same bytes straight from the stored JSON (projections/st
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import re
 from datetime import UTC, date, datetime
@@ -22,7 +26,10 @@ from uuid import UUID
 import orjson
 from eventsourcing.utils import get_topic
 
+from domain.notes import b64
 from projections.encoding import PRIVATE_AGGREGATES
+
+LEAF_VERSION = 2  # docs/audit.md "Leaves"; version 1 published private events as bare hashes
 
 # Decoded separately (or part of the position): never repeated inside `data`.
 ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "actor"})
@@ -103,16 +110,44 @@ def canonical_values(data: Any) -> bytes:
     return encoded
 
 
-def aggregate_type(event: Any) -> str:
-    return type(event).__qualname__.split(".")[0]
+def topic_aggregate(topic: str) -> str:
+    """'Candidacy' of 'domain.candidacy:Candidacy.Awarded'."""
+    return topic.rpartition(":")[2].split(".")[0]
+
+
+def private_topic(topic: str) -> bool:
+    """The one rule of what is private, by event type: credential and idempotency events are
+    leaves whose content is withheld (only their header is published)."""
+    return topic_aggregate(topic) in PRIVATE_AGGREGATES
 
 
 def is_private(event: Any) -> bool:
-    """Credential and idempotency events: in the tree, but published as leaf hashes only."""
-    return aggregate_type(event) in PRIVATE_AGGREGATES
+    return private_topic(get_topic(type(event)))
+
+
+def private_header(position: int, topic: str, content: bytes) -> dict[str, Any]:
+    """The published leaf of a private event: what it is and where, and its content's hash."""
+    return {
+        "position": value(position),
+        "aggregate_type": topic_aggregate(topic),
+        "type": topic,
+        "private": True,
+        "content_sha256": b64(hashlib.sha256(content).digest()),
+    }
+
+
+def leaf_of(content: dict[str, Any]) -> bytes:
+    """The leaf of an event whose content object is `content`: the content itself, or the
+    header of a private event."""
+    encoded = canonical_values(content)
+    topic = content["type"]
+    if not private_topic(topic):
+        return encoded
+    return canonical_values(private_header(content["position"], topic, encoded))
 
 
 def leaf_object(event: Any, position: int) -> dict[str, Any]:
+    """An event's content object."""
     actor = getattr(event, "actor", None)
     return {
         "position": value(position),
@@ -127,4 +162,4 @@ def leaf_object(event: Any, position: int) -> dict[str, Any]:
 
 def leaf_bytes(event: Any, position: int) -> bytes:
     """The leaf of the event recorded at `position` (a decoded domain event)."""
-    return canonical_values(leaf_object(event, position))
+    return leaf_of(leaf_object(event, position))

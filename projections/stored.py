@@ -194,21 +194,24 @@ _CANONICAL: dict[str, Convert] = {
 }
 
 
-def leaf_bytes(event: Stored) -> bytes:
-    """`leaves.leaf_bytes` of the decoded event, from the stored one."""
+def content(event: Stored) -> dict[str, Any]:
+    """`leaves.leaf_object` of the decoded event, from the stored one."""
     fields = event.canonical_data(("originator_id", "originator_version"))
     actor = fields.pop("actor", None)
-    return leaves.canonical_values(
-        {
-            "position": leaves.value(event.position),
-            "aggregate_id": str(event.originator_id),
-            "aggregate_version": leaves.value(event.originator_version),
-            "type": topic_of(event.notification.topic)[1],
-            "timestamp": fields.pop("timestamp"),
-            "actor": actor,
-            "data": fields,
-        }
-    )
+    return {
+        "position": leaves.value(event.position),
+        "aggregate_id": str(event.originator_id),
+        "aggregate_version": leaves.value(event.originator_version),
+        "type": topic_of(event.notification.topic)[1],
+        "timestamp": fields.pop("timestamp"),
+        "actor": actor,
+        "data": fields,
+    }
+
+
+def leaf_bytes(event: Stored) -> bytes:
+    """`leaves.leaf_bytes` of the decoded event, from the stored one."""
+    return leaves.leaf_of(content(event))
 
 
 def as_read(projection: Projection, event: Stored) -> Any:

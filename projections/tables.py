@@ -257,7 +257,10 @@ audit_checkpoints = Table(
     Column("key_id", String(8), nullable=False),
     Column("note", Text, nullable=False),
     Column("created_at", TS, nullable=False),
-    UniqueConstraint("tree_size", "key_id", name="uq_audit_checkpoints_size_key"),
+    Column("leaf_version", Integer, nullable=False),  # projections.leaves.LEAF_VERSION
+    UniqueConstraint(
+        "tree_size", "key_id", "leaf_version", name="uq_audit_checkpoints_size_key_version"
+    ),
 )
 
 audit_keys = Table(
@@ -268,4 +271,5 @@ audit_keys = Table(
     Column("public_key", HASH, nullable=False),
     Column("created_at", TS, nullable=False),
     Column("retired_at", TS),
+    Column("retired_tree_size", BigInteger),  # the largest tree a retired key vouches for
 )

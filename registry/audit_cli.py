@@ -16,6 +16,18 @@ from registry.settings import Settings
 DEFAULT_ORIGIN = "leader-registry.local/audit"
 
 
+def _unusable_out(out: str | None) -> str | None:
+    """Why the private key cannot go to `out` (an existing file, no such directory), if so."""
+    if not out:
+        return None
+    path = Path(out)
+    if path.exists() or path.is_symlink():
+        return f"{out} exists: a new key goes to a new file"
+    if not path.parent.is_dir():
+        return f"no directory {path.parent} for {out}"
+    return None
+
+
 def _write_key(signer: Signer, out: str | None) -> None:
     """The private key to a new file readable by its owner only, or to stdout."""
     if out:
@@ -24,29 +36,43 @@ def _write_key(signer: Signer, out: str | None) -> None:
             f.write(signer.skey + "\n")
         print(f"private key written to {out} (set REGISTRY_AUDIT_SIGNING_KEY_FILE={out})")
     else:
-        print(f"REGISTRY_AUDIT_SIGNING_KEY={signer.skey}")
+        print(f"REGISTRY_AUDIT_SIGNING_KEY={signer.skey}", flush=True)
     print(f"public key (publish it): {signer.verifier.vkey}")
     print("Keep the private key in the server's configuration only.", file=sys.stderr)
 
 
+def _refuse(message: str) -> int:
+    print(f"leader-registry: {message}", file=sys.stderr)
+    return 2
+
+
 def cmd_keys_create(settings: Settings, args: argparse.Namespace) -> int:
+    if problem := _unusable_out(args.out):
+        return _refuse(problem)
     _write_key(Signer.generate(args.name or DEFAULT_ORIGIN), args.out)
     return 0
 
 
 def cmd_keys_rotate(settings: Settings, args: argparse.Namespace) -> int:
-    """A new key, published at once as the current one; the old ones stay published."""
+    """A new key, written out first and then published as the current one (a published key
+    whose private half was lost would leave nothing able to sign); the old ones stay
+    published, retired at the tree's present size."""
     from projections.checkpoints import register_key
 
+    if problem := _unusable_out(args.out):  # before anything is made or published
+        return _refuse(problem)
     current = settings.audit_signer()
     signer = Signer.generate(args.name or (current.name if current else DEFAULT_ORIGIN))
+    try:
+        _write_key(signer, args.out)
+    except OSError as error:  # e.g. the file appeared meanwhile: nothing was published
+        return _refuse(f"the new key could not be written ({error}); nothing was published")
     engine = _read_models(settings)
     try:
         with engine.begin() as conn:
             register_key(conn, signer.verifier, utc_now())
     finally:
         engine.dispose()
-    _write_key(signer, args.out)
     print("Restart the server with the new key; checkpoints it signed before still verify.")
     return 0
 
@@ -62,7 +88,10 @@ def cmd_keys_list(settings: Settings, args: argparse.Namespace) -> int:
         with engine.connect() as conn:
             for row in conn.execute(select(audit_keys).order_by(audit_keys.c.created_at)):
                 key = key_record(row)
-                print(f"{key['key_id']}  {key['status']:<7}  {key['created_at']}  {key['vkey']}")
+                limit = key["retired_tree_size"]
+                until = "" if limit is None else f"  (vouches for trees up to {limit} leaves)"
+                columns = (key["key_id"], f"{key['status']:<7}", key["created_at"], key["vkey"])
+                print("  ".join(columns) + until)
     finally:
         engine.dispose()
     return 0
@@ -134,13 +163,20 @@ def _verify_online(settings: Settings) -> Report:
 
 
 def _verify_offline(args: argparse.Namespace) -> Report:
-    from projections.verify_export import verify_export
-    from registry.audit_sources import load_checkpoints, load_keys, proof_source
+    from projections.verify_export import current_notes, verify_export
+    from registry.audit_sources import SourceUnusable, load_checkpoints, load_keys, log_source
 
     keys = load_keys(args.keys or args.checkpoints)
-    notes = load_checkpoints(args.checkpoints)
-    with Path(args.export).open("rb") as lines:
-        return verify_export(lines, notes, keys, proof_source(args.checkpoints))
+    older = Report()
+    notes = current_notes(load_checkpoints(args.checkpoints), older)
+    try:
+        lines = Path(args.export).open("rb")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise SourceUnusable(f"cannot read {args.export}: {error.strerror}") from None
+    with lines:
+        report = verify_export(lines, notes, keys, log_source(args.checkpoints))
+    report.notes[:0] = older.notes
+    return report
 
 
 def _read_models(settings: Settings) -> Any:

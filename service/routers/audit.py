@@ -7,9 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
 
 from projections import audit_queries
-from projections.audit_log import export_lines
+from projections.audit_log import export_chunks, export_page
 from registry.base import Idempotency
 from registry.permissions import check_role
 from service.consistency import HEADER as CONSISTENCY_HEADER
@@ -31,6 +32,11 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"], responses=READ_ERRORS)
 
 JSON_LINES = "application/jsonl"
 Size = Annotated[int, Query(ge=1, le=MAX_POSITION)]
+MAX_EXPORT_PAGE = 1000  # lines per export page: a request's memory stays small
+# A page whose leaves are all inside a signed tree never changes (until the leaf format
+# does, which rebuilds the tree): shared caches may keep it for a day.
+SIGNED_PAGE = "public, max-age=86400, immutable"
+UNSIGNED_PAGE = "no-cache"  # it grows while the tree does
 
 
 class JSONLinesResponse(Response):
@@ -136,9 +142,15 @@ def export_event_log(
     registry: RegistryDep,
     read_side: ReadSideDep,
     after: Annotated[int, Query(ge=0, le=MAX_POSITION, description="Events after this.")] = 0,
-    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    limit: Annotated[int, Query(ge=1, le=MAX_EXPORT_PAGE)] = MAX_EXPORT_PAGE,
 ) -> Response:
     """The log's leaves in JSON Lines, as far as the tree goes: public events in full, private
-    ones as their leaf hash; page with `after` = the last position seen."""
-    lines = export_lines(registry, read_side.writer, after=after, limit=limit)
-    return JSONLinesResponse(b"".join(line + b"\n" for line in lines))
+    ones as their public header; page with `after` = the last position seen. A page wholly
+    inside a signed checkpoint's tree is `Cache-Control: immutable`."""
+    page = export_page(read_side.writer, after=after, limit=limit)
+    cache_control = SIGNED_PAGE if page.signed else UNSIGNED_PAGE
+    return StreamingResponse(
+        export_chunks(registry, page),
+        media_type=JSON_LINES,
+        headers={"Cache-Control": cache_control},
+    )

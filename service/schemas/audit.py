@@ -16,6 +16,10 @@ class CheckpointOut(BaseModel):
     origin: str
     created_at: str
     note: str
+    leaf_version: int = Field(
+        description="The leaf format of the tree it signs (docs/audit.md); verifiers compare "
+        "an export only with checkpoints of the export's format."
+    )
 
 
 class CheckpointPage(BaseModel):
@@ -35,6 +39,9 @@ class KeyOut(BaseModel):
     vkey: str = Field(description="The key as a C2SP note verifier key: NAME+HASH+BASE64.")
     created_at: str
     retired_at: str | None
+    retired_tree_size: int | None = Field(
+        description="A retired key vouches only for checkpoints of at most this many leaves."
+    )
     status: Literal["current", "retired"]
 
 

@@ -18,8 +18,19 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from domain import merkle
-from domain.notes import Checkpoint, NoteError, Signer, Verifier, open_checkpoint, open_note
+from domain.notes import (
+    Checkpoint,
+    NoteError,
+    Signer,
+    Verifier,
+    open_checkpoint,
+    open_note,
+    sign_note,
+)
+from projections import audit_log
 from projections.checkpoints import register_key
+from registry.audit_sources import published_key
+from registry.log import notifications_after
 from registry.settings import Settings
 from service.app import create_app
 from tests.clock import Clock
@@ -88,18 +99,65 @@ async def test_checkpoints_and_inclusion_proofs_of_every_event(api: Api) -> None
     checkpoint, record = await sign(api)
     assert record == await api.get("/v1/audit/checkpoints/latest")
     assert (await api.get("/v1/audit/checkpoints"))["items"] == [record]
-    export = (await api.get("/v1/audit/export", limit=10_000)).content.splitlines()
+    export = (await api.get("/v1/audit/export", limit=1000)).content.splitlines()
     assert len(export) == checkpoint.size > 20
+    assert any(json.loads(line).get("private") for line in export)
     for index, line in enumerate(export):
         position = json.loads(line)["position"]
         query = {"position": position, "tree_size": checkpoint.size}
         proof = await api.get("/v1/audit/proofs/inclusion", **query)
-        if not line.startswith(b'{"leaf_hash"'):
-            assert base64.b64decode(proof["leaf_hash"]) == merkle.leaf_hash(line)
+        assert base64.b64decode(proof["leaf_hash"]) == merkle.leaf_hash(line)  # private too
         path = [base64.b64decode(h) for h in proof["audit_path"]]
         leaf = base64.b64decode(proof["leaf_hash"])
         assert proof["leaf_index"] == index
         assert merkle.verify_inclusion(leaf, index, checkpoint.size, path, checkpoint.root)
+
+
+async def test_the_export_pages_are_bounded_and_signed_ones_are_immutable(api: Api) -> None:
+    problem = await api.get("/v1/audit/export", 422, limit=1001)
+    assert problem["field"] == "limit"
+    unsigned = await api.get("/v1/audit/export", limit=5)
+    assert unsigned.headers["cache-control"] == "no-cache"  # no checkpoint yet
+    checkpoint, _ = await sign(api)
+    whole = (await api.get("/v1/audit/export")).content
+    pages: list[bytes] = []
+    after = 0
+    while True:
+        page = await api.get("/v1/audit/export", after=after, limit=7)
+        if not page.content:
+            break
+        lines = page.content.splitlines()
+        inside = len(pages) + len(lines) <= checkpoint.size and len(lines) == 7
+        expected = "public, max-age=86400, immutable" if inside else "no-cache"
+        assert page.headers["cache-control"] == expected
+        assert len(lines) <= 7
+        pages.extend(lines)
+        after = json.loads(lines[-1])["position"]
+    assert b"\n".join(pages) + b"\n" == whole
+    assert len(pages) == checkpoint.size  # the last page is partial: not immutable
+
+
+async def test_the_export_reads_and_sends_a_few_events_at_a_time(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page of up to 1000 lines never holds more than CHUNK events in memory at once."""
+    asked: list[int] = []
+
+    def counted(recorder: Any, position: int, limit: int, upto: int | None = None) -> Any:
+        asked.append(limit)
+        return notifications_after(recorder, position, limit, upto)
+
+    monkeypatch.setattr(audit_log, "notifications_after", counted)
+    monkeypatch.setattr(audit_log, "CHUNK", 7)  # the log here is short
+    async with api.client.stream("GET", "/v1/audit/export", params={"limit": 1000}) as response:
+        chunks = [chunk async for chunk in response.aiter_raw()]
+    lines = b"".join(chunks).splitlines()
+    assert len(lines) > 20 and len(asked) >= len(lines) // 7
+    assert max(asked) == 7
+    page = audit_log.export_page(api.app.state.read_side.writer, after=0, limit=1000)
+    sent = list(audit_log.export_chunks(api.app.state.registry, page))
+    assert b"".join(sent) == b"".join(chunks)
+    assert max(len(c.splitlines()) for c in sent) == 7
 
 
 async def test_consistency_between_two_checkpoints(api: Api) -> None:
@@ -203,10 +261,16 @@ async def test_rotated_keys_stay_published_and_old_checkpoints_still_verify(api:
         (KEY.verifier.key_id, "retired"),
         (new_key.verifier.key_id, "current"),
     ]
-    verifiers = [Verifier.from_vkey(k["vkey"]) for k in keys]
+    verifiers = [published_key(k) for k in keys]
+    assert keys[0]["retired_tree_size"] == old.size
     assert open_checkpoint(record["note"], verifiers)[0] == old
     with pytest.raises(NoteError):
         open_checkpoint(record["note"], [new_key.verifier])
+    # The retired key vouches for no larger tree: a checkpoint it signs for one is forged.
+    forged = sign_note(Checkpoint(KEY.name, 99_999, old.root).body, KEY)
+    with pytest.raises(NoteError, match="retired"):
+        open_checkpoint(forged, verifiers)
+    assert open_checkpoint(forged, [Verifier.from_vkey(k["vkey"]) for k in keys])  # no rule
 
 
 async def test_a_retry_with_the_same_idempotency_key_answers_with_the_first_checkpoint(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -11,9 +13,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.credential import Credential
 from domain.evaluation_body import EvaluationBody
 from domain.values import Actor
-from projections.leaves import canonical_json, canonical_values, leaf_bytes, value
+from projections.leaves import (
+    LEAF_VERSION,
+    canonical_json,
+    canonical_values,
+    is_private,
+    leaf_bytes,
+    leaf_object,
+    value,
+)
 
 
 def test_canonical_json_sorts_keys_by_utf16_and_escapes_only_what_json_requires() -> None:
@@ -92,3 +103,32 @@ def test_keys_beyond_the_basic_plane_sort_by_utf16_on_the_fast_path_too() -> Non
     assert canonical_values(data).index("\uff61".encode()) > canonical_values(data).index(
         "\U0001f600".encode()
     )
+
+
+def test_a_private_leaf_is_its_documented_public_header() -> None:
+    """Leaf format 2: a private event's leaf names its position, record type and event type,
+    says it is private, and binds the content by its SHA-256."""
+    at = datetime(2025, 1, 2, 3, 4, 5, 6, tzinfo=UTC)
+    credential = Credential.issue(
+        role="regulator",
+        subject="Beijing AMR",
+        label="",
+        token="a-token-of-enough-length-0123456789",
+        expires_at=None,
+        actor=Actor("admin", "ops"),
+        at=at,
+    )
+    (event,) = credential.collect_events()
+    assert is_private(event)
+    content = canonical_values(leaf_object(event, 9))
+    digest = base64.b64encode(hashlib.sha256(content).digest()).decode()
+    assert (
+        leaf_bytes(event, 9)
+        == (
+            '{"aggregate_type":"Credential",'
+            f'"content_sha256":"{digest}",'
+            '"position":9,"private":true,'
+            '"type":"domain.credential:Credential.Issued"}'
+        ).encode()
+    )
+    assert LEAF_VERSION == 2

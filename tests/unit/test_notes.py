@@ -54,3 +54,15 @@ def test_malformed_checkpoints_are_refused(body: str) -> None:
     signer = Signer.generate("o")
     with pytest.raises(NoteError):
         open_checkpoint(sign_note(body, signer), [signer.verifier])
+
+
+def test_a_retired_key_vouches_only_for_trees_up_to_its_retirement() -> None:
+    signer = Signer.generate("registry.test/audit")
+    retired = Verifier(signer.name, signer.verifier.public_key, retired_tree_size=100)
+    for size in (1, 100):
+        note = sign_note(Checkpoint(signer.name, size, ROOT).body, signer)
+        assert open_checkpoint(note, [retired])[0].size == size
+    forged = sign_note(Checkpoint(signer.name, 99_999, ROOT).body, signer)
+    with pytest.raises(NoteError, match="retired at a tree of 100 leaves"):
+        open_checkpoint(forged, [retired])
+    assert open_checkpoint(forged, [signer.verifier])[0].size == 99_999  # a current key
