@@ -42,8 +42,11 @@ class AccessGrant(Aggregate):
         replaces: str,
         actor: Actor,
         at: datetime,
+        issued_at: datetime | None = None,
+        issued_by: Actor | None = None,
     ) -> AccessGrant:
-        """The grant of a credential just issued (by `actor`, at `at`)."""
+        """The grant of a credential issued by `actor` at `at`, or, for one issued before
+        grants were recorded, by `issued_by` at `issued_at` (recorded by `actor` at `at`)."""
         return cls(
             credential_id=credential_id,
             role=role,
@@ -52,6 +55,8 @@ class AccessGrant(Aggregate):
             replaces=replaces,
             actor=actor,
             timestamp=at,
+            issued_at=issued_at,
+            issued_by=issued_by,
         )
 
     @event("Granted")
@@ -64,6 +69,8 @@ class AccessGrant(Aggregate):
         replaces: str,  # the credential this one replaced by rotation, or ""
         actor: Actor,
         timestamp: datetime,
+        issued_at: datetime | None = None,  # set only when recorded after the fact
+        issued_by: Actor | None = None,
     ) -> None:
         self.credential_id = credential_id
         self.role = role
@@ -72,12 +79,30 @@ class AccessGrant(Aggregate):
         self.replaces = replaces
         self.revoked = False
 
-    def revoke(self, *, reason: str, actor: Actor, at: datetime) -> None:
-        """Record that the credential was revoked (reason `rotated` when replaced)."""
+    def revoke(
+        self,
+        *,
+        reason: str,
+        actor: Actor,
+        at: datetime,
+        revoked_at: datetime | None = None,
+        revoked_by: Actor | None = None,
+    ) -> None:
+        """Record that the credential was revoked (reason `rotated` when replaced); by
+        `revoked_by` at `revoked_at` when that happened before it was recorded."""
         if self.revoked:
             raise GrantAlreadyRevoked("the access grant is already revoked")
-        self._revoked(reason=reason, actor=actor, timestamp=at)
+        self._revoked(
+            reason=reason, actor=actor, timestamp=at, revoked_at=revoked_at, revoked_by=revoked_by
+        )
 
     @event("Revoked")
-    def _revoked(self, reason: str, actor: Actor, timestamp: datetime) -> None:
+    def _revoked(
+        self,
+        reason: str,
+        actor: Actor,
+        timestamp: datetime,
+        revoked_at: datetime | None = None,  # set only when recorded after the fact
+        revoked_by: Actor | None = None,
+    ) -> None:
         self.revoked = True

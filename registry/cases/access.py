@@ -7,6 +7,8 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime
 
+from eventsourcing.utils import get_topic
+
 from domain import ids
 from domain.access_grant import AccessGrant
 from domain.credential import ROTATED, Credential, InvalidCredential, hash_token
@@ -143,8 +145,50 @@ class AccessCases(RegistryBase):
             grant.revoke(reason="", actor=actor, at=at)
         return self.commit(credential, grant)
 
+    def publish_grants(self, actor: Actor) -> int:
+        """Record the public grant (and revocation) of every credential issued before grants
+        were recorded, with its own issue and revocation times; answers how many. Safe to
+        run again: a credential with a grant is skipped."""
+        check_role(actor, "issue_credential")
+        issued = get_topic(Credential) + ".Issued"  # the event class the decorator defines
+        published, start = 0, 1
+        while page := self.recorder.select_notifications(start, 500, topics=[issued]):
+            for notification in page:
+                credential_id = str(notification.originator_id)
+                if not self.exists(ids.grant_id(credential_id)):
+                    self.commit(self._earlier_grant(credential_id, actor))
+                    published += 1
+            start = page[-1].id + 1
+        return published
+
+    def _earlier_grant(self, credential_id: str, actor: Actor) -> AccessGrant:
+        """The grant of a credential issued (and maybe revoked) before grants were recorded."""
+        credential = self.load(Credential, credential_id, "credential", to_change=False)
+        at = self.now()
+        grant = AccessGrant.record(
+            credential_id=credential_id,
+            role=credential.role,
+            subject=credential.subject,
+            expires_at=credential.expires_at,
+            replaces=credential.replaces,
+            actor=actor,
+            at=at,
+            issued_at=credential.created_on,
+            issued_by=credential.issued_by,
+        )
+        if credential.revoked:
+            grant.revoke(
+                reason=credential.revocation_reason,
+                actor=actor,
+                at=at,
+                revoked_at=credential.revoked_at,
+                revoked_by=credential.revoked_by,
+            )
+        return grant
+
     def _grant_of(self, credential: Credential) -> AccessGrant | None:
-        """The credential's public grant; None for one issued before grants were recorded."""
+        """The credential's public grant; None for one issued before grants were recorded
+        (`publish_grants` records those)."""
         grant_id = ids.grant_id(str(credential.id))
         if not self.exists(grant_id):
             return None
