@@ -30,18 +30,25 @@ MAX_LISTS = 4096
 
 
 @dataclass(frozen=True)
-class SignedList:
-    """One version of a list: its bytes and what was signed about them."""
+class Signature:
+    """What was signed about one version of a list (kept; the content is read again)."""
 
-    scheme_id: str
-    kind: str
-    fmt: str
     key_id: str
-    content: bytes
     content_sha256: str  # standard base64, as in the statement
     log_position: int
     checkpoint: dict[str, Any]
     statement: str
+
+
+@dataclass(frozen=True)
+class SignedList:
+    """One version of a list: its bytes and their signature."""
+
+    scheme_id: str
+    kind: str
+    fmt: str
+    content: bytes
+    signature: Signature
 
     @property
     def media_type(self) -> str:
@@ -54,22 +61,23 @@ class SignedList:
             "list": self.kind,
             "media_type": self.media_type,
             "content": self.content.decode("utf-8"),
-            "content_sha256": self.content_sha256,
-            "log_position": self.log_position,
-            "checkpoint": self.checkpoint,
-            "statement": self.statement,
+            "content_sha256": self.signature.content_sha256,
+            "log_position": self.signature.log_position,
+            "checkpoint": self.signature.checkpoint,
+            "statement": self.signature.statement,
         }
 
 
 class ListSignatures:
-    """The latest signed version of each (scheme, list, format) this process served."""
+    """The signature of the latest version of each (scheme, list, format) this process
+    served; signatures only, so memory stays small (about 1 kB a list)."""
 
     def __init__(self, max_lists: int = MAX_LISTS) -> None:
         self.max_lists = max_lists
-        self._latest: OrderedDict[tuple[str, str, str], SignedList] = OrderedDict()
+        self._latest: OrderedDict[tuple[str, str, str], Signature] = OrderedDict()
         self._signing = asyncio.Lock()  # so that concurrent first readers sign once
 
-    def _current(self, key: tuple[str, str, str], digest: str, key_id: str) -> SignedList | None:
+    def _current(self, key: tuple[str, str, str], digest: str, key_id: str) -> Signature | None:
         found = self._latest.get(key)
         if found is None or found.content_sha256 != digest or found.key_id != key_id:
             return None
@@ -92,43 +100,38 @@ class ListSignatures:
         content, position, size = await signed_lists.read_list(conn, scheme_id, kind, fmt, now)
         digest = b64(hashlib.sha256(content).digest())
         key, key_id = (scheme_id, kind, fmt), signer.verifier.key_id
-        if (found := self._current(key, digest, key_id)) is not None:
-            return found
-        async with self._signing:
-            if (found := self._current(key, digest, key_id)) is not None:
-                return found
-            signed = await self._sign(read_side, signer, key, content, position, size, now)
-            self._latest[key] = signed
-            self._latest.move_to_end(key)
-            while len(self._latest) > self.max_lists:
-                self._latest.popitem(last=False)
-            return signed
+        signature = self._current(key, digest, key_id)
+        if signature is None:
+            async with self._signing:
+                signature = self._current(key, digest, key_id)
+                if signature is None:
+                    signature = await _sign(read_side, signer, key, content, position, size, now)
+                    self._latest[key] = signature
+                    while len(self._latest) > self.max_lists:
+                        self._latest.popitem(last=False)
+        return SignedList(scheme_id, kind, fmt, content, signature)
 
-    @staticmethod
-    async def _sign(
-        read_side: ReadSide,
-        signer: Signer,
-        key: tuple[str, str, str],
-        content: bytes,
-        position: int,
-        size: int,
-        now: datetime,
-    ) -> SignedList:
-        # A public read publishes nothing: a checkpoint not yet stored is signed for this
-        # answer only (administrators and the interval publish checkpoints).
-        checkpoint = await run_in_threadpool(
-            partial(sign_now, read_side.writer, signer, now, size, store=False)
-        )
-        scheme_id, kind, fmt = key
-        at = {"position": position, "taken_at": now, "checkpoint": checkpoint}
-        return SignedList(
-            scheme_id=scheme_id,
-            kind=kind,
-            fmt=fmt,
-            key_id=signer.verifier.key_id,
-            content=content,
-            content_sha256=b64(hashlib.sha256(content).digest()),
-            log_position=position,
-            checkpoint=checkpoint,
-            statement=signed_lists.statement(signer, scheme_id, kind, fmt, content, at),
-        )
+
+async def _sign(
+    read_side: ReadSide,
+    signer: Signer,
+    key: tuple[str, str, str],
+    content: bytes,
+    position: int,
+    size: int,
+    now: datetime,
+) -> Signature:
+    # A public read publishes nothing: a checkpoint not yet stored is signed for this
+    # answer only (administrators and the interval publish checkpoints).
+    checkpoint = await run_in_threadpool(
+        partial(sign_now, read_side.writer, signer, now, size, store=False)
+    )
+    scheme_id, kind, fmt = key
+    at = {"position": position, "taken_at": now, "checkpoint": checkpoint}
+    return Signature(
+        key_id=signer.verifier.key_id,
+        content_sha256=b64(hashlib.sha256(content).digest()),
+        log_position=position,
+        checkpoint=checkpoint,
+        statement=signed_lists.statement(signer, scheme_id, kind, fmt, content, at),
+    )

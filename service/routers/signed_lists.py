@@ -57,12 +57,13 @@ def _b64(text: str) -> str:
 
 def csv_download(signed: SignedList) -> Response:
     """The CSV's exact bytes, with its statement and checkpoint in the headers."""
+    signature = signed.signature
     headers = {
         "Content-Disposition": f'attachment; filename="{signed.kind}-{signed.scheme_id}.csv"',
-        "Registry-List-Statement": _b64(signed.statement),
-        "Registry-List-Checkpoint": _b64(signed.checkpoint["note"]),
-        "Registry-Log-Position": str(signed.log_position),
-        "Repr-Digest": f"sha-256=:{signed.content_sha256}:",
+        "Registry-List-Statement": _b64(signature.statement),
+        "Registry-List-Checkpoint": _b64(signature.checkpoint["note"]),
+        "Registry-Log-Position": str(signature.log_position),
+        "Repr-Digest": f"sha-256=:{signature.content_sha256}:",
     }
     return Response(signed.content, media_type=signed.media_type, headers=headers)
 
@@ -122,9 +123,10 @@ async def get_signed_list_statement(
     beside the downloaded list to verify the list offline (docs/audit.md)."""
     signatures = await get_signatures(request)
     signed = await signatures.get(conn, read_side, scheme_id, kind, fmt, registry.now())
-    if content_sha256 is not None and content_sha256 != signed.content_sha256:
+    signature = signed.signature
+    if content_sha256 is not None and content_sha256 != signature.content_sha256:
         raise ListChanged(
             "the list has changed since that content was read; download it again",
             field="content_sha256",
         )
-    return PlainTextResponse(signed.statement, media_type="text/plain; charset=utf-8")
+    return PlainTextResponse(signature.statement, media_type="text/plain; charset=utf-8")

@@ -238,3 +238,34 @@ async def test_bad_signature_requests_name_the_field(
     response = await client.get(f"/v1/schemes/{world.schemes[0]}/signed-list.sig", params=params)
     assert response.status_code == 422, response.text
     assert field in response.text
+
+
+async def test_a_list_that_changes_back_is_signed_at_its_new_moment(
+    api: tuple[httpx.AsyncClient, World],
+) -> None:
+    client, world = api
+    scheme, leader = world.schemes[0], world.candidacies[1]
+    first = await download(client, scheme)
+    complaint = world.registry.file_complaint(
+        REGULATOR,
+        candidacy_id=leader,
+        complainant_kind="regulator",
+        grounds="fraud",
+        description="a forged test report",
+        evidence=[],
+    )["id"]
+    await settle(world, client)
+    during = await download(client, scheme)
+    assert {r["status"] for r in rows(during)} == {"awarded", "under_complaint"}
+    world.clock.advance(days=1)
+    world.registry.decide_complaint(REGULATOR, complaint, upheld=False, findings="none")
+    await settle(world, client)
+    after = await download(client, scheme)
+    assert after.content == first.content  # the same list again...
+    statement = "registry-list-statement"
+    assert after.headers[statement] != first.headers[statement]  # ...signed at its moment
+    taken = []
+    for response in (first, after):
+        body, _ = open_note(base64.b64decode(response.headers[statement]).decode(), [KEY.verifier])
+        taken.append(dict(line.split(" ", 1) for line in body.splitlines()[1:])["taken-at"])
+    assert taken[0] < taken[1] and taken[1].startswith("2025-03-12")
