@@ -100,6 +100,7 @@ def rows(response: httpx.Response) -> list[dict[str, str]]:
 async def test_csv_is_a_download_with_formula_cells_neutralised(
     api: tuple[httpx.AsyncClient, World],
 ) -> None:
+    """Regression: `format=csv` was a JSON envelope, its cells written as given."""
     client, world = api
     response = await download(client, world.schemes[0], "ranking")
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
