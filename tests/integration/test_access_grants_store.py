@@ -132,3 +132,5 @@ def test_earlier_credentials_get_their_grants_with_their_own_times(
         ).one()
     assert late.actor_subject == "cli" and late.timestamp > clock()
     assert registry.repository.get(UUID(active)).version == 1  # the credential is unchanged
+    # Their leaves, as the audit projection stored them, are the leaves recomputed from the log.
+    assert main(["verify"]) == 0
