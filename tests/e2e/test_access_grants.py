@@ -37,7 +37,8 @@ class Admin:
     async def read(self, path: str, **params: Any) -> httpx.Response:
         """An anonymous read, once the read models include every write so far."""
         head = self.app.state.registry.recorder.max_notification_id()
-        response = await self.client.get(path, params={"min_position": head, **params})
+        assert await self.app.state.read_side.wait_for(head, 60)  # generously: CI is slow
+        response = await self.client.get(path, params=params)
         assert response.status_code == 200, response.text
         return response
 

@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +25,7 @@ from domain.credit_code import make_credit_code
 from domain.notes import Signer, open_checkpoint, open_note, sign_note
 from domain.values import Enterprise, Product
 from projections import signed_lists
+from projections.runtime import ReadSide
 from registry.settings import Settings
 from service.app import create_app
 from tests.clock import Clock
@@ -40,7 +42,19 @@ HOSTILE = [
 ]
 
 
-async def start(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, World]]:
+@dataclass
+class Api:
+    client: httpx.AsyncClient
+    world: World
+    read_side: ReadSide
+
+    async def settle(self) -> None:
+        """Wait until the read models include every write so far (generously: CI is slow)."""
+        head = self.world.registry.recorder.max_notification_id() or 0
+        assert await self.read_side.wait_for(head, 60)
+
+
+async def start(settings: Settings) -> AsyncIterator[Api]:
     clock = Clock()
     app = create_app(settings.model_copy(update={"poll_interval": 0.05}), clock=clock)
     async with app.router.lifespan_context(app):
@@ -68,21 +82,16 @@ async def start(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, Wo
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://registry.test"
         ) as client:
-            head = registry.recorder.max_notification_id()
-            assert await app.state.read_side.wait_for(head, 10)
-            yield client, world
+            started = Api(client, world, app.state.read_side)
+            await started.settle()
+            yield started
 
 
 @pytest.fixture
-async def api(store: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, World]]:
+async def api(store: Settings) -> AsyncIterator[Api]:
     update = {"audit_signing_key": SecretStr(KEY.skey), "audit_checkpoint_interval": 0}
     async for started in start(store.model_copy(update=update)):
         yield started
-
-
-async def settle(world: World, client: httpx.AsyncClient) -> None:
-    head = world.registry.recorder.max_notification_id()
-    assert (await client.get("/v1/events", params={"min_position": head})).status_code == 200
 
 
 async def download(client: httpx.AsyncClient, scheme: str, kind: str = "leaders") -> httpx.Response:
@@ -98,10 +107,10 @@ def rows(response: httpx.Response) -> list[dict[str, str]]:
 
 
 async def test_csv_is_a_download_with_formula_cells_neutralised(
-    api: tuple[httpx.AsyncClient, World],
+    api: Api,
 ) -> None:
     """Regression: `format=csv` was a JSON envelope, its cells written as given."""
-    client, world = api
+    client, world = api.client, api.world
     response = await download(client, world.schemes[0], "ranking")
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.headers["content-disposition"].startswith("attachment;")
@@ -118,10 +127,8 @@ async def test_csv_is_a_download_with_formula_cells_neutralised(
         assert row["score"] == "" or Decimal(row["score"]) >= 0
 
 
-async def test_the_csv_verifies_offline_against_the_published_key(
-    api: tuple[httpx.AsyncClient, World], tmp_path: Path
-) -> None:
-    client, world = api
+async def test_the_csv_verifies_offline_against_the_published_key(api: Api, tmp_path: Path) -> None:
+    client, world = api.client, api.world
     scheme = world.schemes[0]
     response = await download(client, scheme)
     statement = base64.b64decode(response.headers["registry-list-statement"]).decode()
@@ -165,16 +172,16 @@ async def test_the_csv_verifies_offline_against_the_published_key(
 
 
 async def test_the_leaders_list_holds_only_titles_in_force(
-    api: tuple[httpx.AsyncClient, World],
+    api: Api,
 ) -> None:
     """Regression: the leader list included revoked titles."""
-    client, world = api
+    client, world = api.client, api.world
     scheme = world.schemes[0]
     before = [r["candidacy_id"] for r in rows(await download(client, scheme))]
     assert len(before) == 3
     revoked = before[0]
     world.registry.revoke_title(REGULATOR, revoked, reason="fraud upheld")
-    await settle(world, client)
+    await api.settle()
     after = [r["candidacy_id"] for r in rows(await download(client, scheme))]
     assert after == before[1:]
     envelope = (await client.get(f"/v1/schemes/{scheme}/signed-list")).json()
@@ -188,9 +195,9 @@ async def test_the_leaders_list_holds_only_titles_in_force(
 
 
 async def test_each_version_of_a_list_is_signed_once(
-    api: tuple[httpx.AsyncClient, World], monkeypatch: pytest.MonkeyPatch
+    api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    client, world = api
+    client, world = api.client, api.world
     scheme = world.schemes[0]
     signed: list[str] = []
 
@@ -210,7 +217,7 @@ async def test_each_version_of_a_list_is_signed_once(
     assert (await client.get(f"/v1/schemes/{scheme}/signed-list")).json() == envelope
     assert len(signed) == 2  # JSON is another version
     world.registry.revoke_title(REGULATOR, world.candidacies[0], reason="fraud upheld")
-    await settle(world, client)
+    await api.settle()
     changed = await download(client, scheme)
     assert changed.content != first.content and len(signed) == 3
     await download(client, scheme)
@@ -233,18 +240,18 @@ async def test_each_version_of_a_list_is_signed_once(
     ],
 )
 async def test_bad_signature_requests_name_the_field(
-    api: tuple[httpx.AsyncClient, World], params: dict[str, Any], field: str
+    api: Api, params: dict[str, Any], field: str
 ) -> None:
-    client, world = api
+    client, world = api.client, api.world
     response = await client.get(f"/v1/schemes/{world.schemes[0]}/signed-list.sig", params=params)
     assert response.status_code == 422, response.text
     assert field in response.text
 
 
 async def test_a_list_that_changes_back_is_signed_at_its_new_moment(
-    api: tuple[httpx.AsyncClient, World],
+    api: Api,
 ) -> None:
-    client, world = api
+    client, world = api.client, api.world
     scheme, leader = world.schemes[0], world.candidacies[1]
     first = await download(client, scheme)
     complaint = world.registry.file_complaint(
@@ -255,12 +262,12 @@ async def test_a_list_that_changes_back_is_signed_at_its_new_moment(
         description="a forged test report",
         evidence=[],
     )["id"]
-    await settle(world, client)
+    await api.settle()
     during = await download(client, scheme)
     assert {r["status"] for r in rows(during)} == {"awarded", "under_complaint"}
     world.clock.advance(days=1)
     world.registry.decide_complaint(REGULATOR, complaint, upheld=False, findings="none")
-    await settle(world, client)
+    await api.settle()
     after = await download(client, scheme)
     assert after.content == first.content  # the same list again...
     statement = "registry-list-statement"
