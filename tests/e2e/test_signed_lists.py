@@ -174,7 +174,7 @@ async def test_the_csv_verifies_offline_against_the_published_key(api: Api, tmp_
 async def test_the_leaders_list_holds_only_titles_in_force(
     api: Api,
 ) -> None:
-    """Regression: the leader list included revoked titles."""
+    """Regression: the leader list included revoked titles (and superseded, expired ones)."""
     client, world = api.client, api.world
     scheme = world.schemes[0]
     before = [r["candidacy_id"] for r in rows(await download(client, scheme))]
@@ -190,8 +190,12 @@ async def test_the_leaders_list_holds_only_titles_in_force(
     assert {e["status"] for e in entries} == {"awarded"}
     ranking = {r["candidacy_id"]: r for r in rows(await download(client, scheme, "ranking"))}
     assert ranking[revoked]["status"] == "revoked"  # the ranking says what became of it
-    world.clock.advance(days=400)  # past every title's validity: none is in force
+    following = award_cycle(world, 2025, [41, 44, 46, 52])  # supersedes the 2024 titles
+    await api.settle()
     assert rows(await download(client, scheme)) == []
+    assert len(rows(await download(client, following))) == 2  # top 2, no tie
+    world.clock.advance(days=400)  # past every title's validity: none is in force
+    assert rows(await download(client, following)) == []
 
 
 async def test_each_version_of_a_list_is_signed_once(
