@@ -41,10 +41,10 @@ async def list_access_grants(
     request: Request,
     response: Response,
 ) -> Response:
-    """Every credential issued from this release on, as a public grant: its id, role and
-    subject (e.g. an evaluation body's id), who issued it and when, its expiry, and who
-    revoked it and when; never its token or the token's hash. `status` is `active`,
-    `expired` or `revoked`."""
+    """Every credential as a public grant: its id, role and subject (e.g. an evaluation
+    body's id), who issued it and when, its expiry, and who revoked it and when; never its
+    token or the token's hash. `status` is `active`, `expired` or `revoked`. (Credentials
+    issued before grants were recorded appear once `credentials publish-grants` has run.)"""
     now = registry.now()
     page = await grant_queries.list_grants(
         conn, now=now, role=role, subject=subject, limit=limit, offset=offset
