@@ -97,8 +97,11 @@ class Credential(Aggregate):
         self.label = label
         self.expires_at = expires_at
         self.replaces = replaces
+        self.issued_by = actor
         self.revoked = False
         self.revocation_reason = ""
+        self.revoked_at: datetime | None = None
+        self.revoked_by: Actor | None = None
 
     def matches(self, token: str) -> bool:
         return hmac.compare_digest(self.token_hash, hash_token(token))
@@ -139,3 +142,5 @@ class Credential(Aggregate):
     def _revoked(self, actor: Actor, timestamp: datetime, reason: str = "") -> None:
         self.revoked = True
         self.revocation_reason = reason
+        self.revoked_at = timestamp
+        self.revoked_by = actor

@@ -29,3 +29,7 @@ def credential_id(token_hash: str) -> UUID:
 
 def idempotency_id(scope: str, key: str) -> UUID:
     return uuid5(NAMESPACE, f"idempotency:{scope}:{key}")
+
+
+def grant_id(credential_id: str) -> UUID:
+    return uuid5(NAMESPACE, "grant:" + credential_id)

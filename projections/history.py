@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from domain.values import Role
 from projections.base import Projection, type_name
 from projections.encoding import ENVELOPE, PRIVATE_AGGREGATES
 from projections.rows import Rows
@@ -39,6 +40,8 @@ class History(Projection):
         if kind in ("Declaration.Declared", "Candidacy.Entered"):
             credit_code = event.field("enterprise").credit_code
             candidacy_id = aggregate_id if kind == "Candidacy.Entered" else None
+        elif kind == "AccessGrant.Granted" and event.field("role") == Role.ENTERPRISE:
+            credit_code = event.field("subject")  # who may act for the enterprise
         elif kind == "Complaint.Filed":
             candidacy_id = str(event.field("candidacy_id"))
             subject = rows.get(subjects, candidacy_id)

@@ -1,4 +1,4 @@
-"""Current state of bodies, declarations, schemes and complaints."""
+"""Current state of bodies, declarations, schemes, complaints and access grants."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import Table
 from projections.base import Projection, on
 from projections.encoding import plain
 from projections.rows import Rows
-from projections.tables import bodies, complaints, declarations, schemes
+from projections.tables import bodies, complaints, declarations, grants, schemes
 
 
 def _set(rows: Rows, table: Table, event: Any, **values: Any) -> None:
@@ -30,11 +30,11 @@ def _declaration_content(e: Any) -> dict[str, Any]:
 
 
 class Records(Projection):
-    """One row per body, declaration, scheme and complaint, kept current."""
+    """One row per body, declaration, scheme, complaint and access grant, kept current."""
 
     name = "records"
     uses_rows = True
-    tables = (bodies, declarations, schemes, complaints)
+    tables = (bodies, declarations, schemes, complaints, grants)
 
     @on("EvaluationBody.Registered")
     def registered(self, rows: Rows, e: Any, position: int) -> None:
@@ -171,4 +171,34 @@ class Records(Projection):
             decided_by_role=e.actor.role,
             decided_by_subject=e.actor.subject,
             decided_at=e.timestamp,
+        )
+
+    @on("AccessGrant.Granted")
+    def granted(self, rows: Rows, e: Any, position: int) -> None:
+        rows.insert(
+            grants,
+            dict(
+                id=str(e.originator_id),
+                credential_id=e.credential_id,
+                role=e.role,
+                subject=e.subject,
+                issued_at=e.issued_at or e.timestamp,
+                issued_by_role=(e.issued_by or e.actor).role,
+                issued_by_subject=(e.issued_by or e.actor).subject,
+                expires_at=e.expires_at,
+                replaces=e.replaces or None,
+                version=e.originator_version,
+            ),
+        )
+
+    @on("AccessGrant.Revoked")
+    def grant_revoked(self, rows: Rows, e: Any, position: int) -> None:
+        _set(
+            rows,
+            grants,
+            e,
+            revoked_at=e.revoked_at or e.timestamp,
+            revoked_by_role=(e.revoked_by or e.actor).role,
+            revoked_by_subject=(e.revoked_by or e.actor).subject,
+            revocation_reason=e.reason,
         )

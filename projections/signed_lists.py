@@ -2,7 +2,8 @@
 
 The statement is a signed note (docs/audit.md) naming the scheme, the list, the media type,
 the time, the log position and the tree (size and root) the list was read at, and the
-SHA-256 of the exact content bytes.
+SHA-256 of the exact content bytes. The leader list holds only the titles in force at that
+moment; CSV cells that a spreadsheet would run as a formula are neutralised.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +24,8 @@ from projections import queries
 from projections.leaves import canonical_json
 from projections.tables import audit_leaves, tracking
 
-FORMAT = "leader-registry signed list v1"
+# v2: the leader list holds only titles in force; CSV cells are neutralised (docs/audit.md).
+FORMAT = "leader-registry signed list v2"
 MEDIA_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
 # The projections a list is read from: all must be at one position for the list to be exact.
 SOURCES = ("records", "candidacies", "audit")
@@ -32,6 +35,14 @@ COLUMNS = {
     "ranking": ["rank", "score", "qualified", "credit_code", "enterprise", "standard_number",
                 "product", "model", "status", "reason", "candidacy_id"],
 }  # fmt: skip
+
+
+# A title is in force while its display status is one of these (and it was awarded).
+IN_FORCE = frozenset({"awarded", "under_complaint"})
+# A CSV cell starting with one of these is a formula (or hides one) to a spreadsheet...
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# ...unless the whole cell is a plain decimal number, such as a score of "-0.5".
+PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 class ListMoving(Conflict):
@@ -56,14 +67,29 @@ def _row(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def in_force(entry: dict[str, Any]) -> bool:
+    """A title held at the list's moment: awarded, not revoked, expired or superseded."""
+    return entry["awarded_at"] is not None and entry["status"] in IN_FORCE
+
+
 def entries(ranking: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     if kind == "leaders":
-        return [_row(e) for e in ranking["entries"] if e["awarded_at"] is not None]
+        return [_row(e) for e in ranking["entries"] if in_force(e)]
     return [_row(e) for e in ranking["entries"] + ranking["not_ranked"]]
 
 
+def neutralise(value: Any) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading `'` before a formula's first
+    character; plain decimal numbers (negative scores) are left as they are."""
+    cell = "" if value is None else str(value)
+    if cell.startswith(FORMULA_STARTS) and not PLAIN_DECIMAL.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
 def render(scheme: dict[str, Any], kind: str, rows: list[dict[str, Any]], fmt: str) -> bytes:
-    """The list's exact bytes: canonical JSON, or CSV (RFC 4180, CRLF line ends)."""
+    """The list's exact bytes: canonical JSON, or CSV (RFC 4180, CRLF line ends, cells
+    neutralised)."""
     if fmt == "json":
         head = {k: scheme[k] for k in ("id", "title", "category", "cycle", "level", "region")}
         picked = [{c: r[c] for c in COLUMNS[kind]} for r in rows]
@@ -72,7 +98,7 @@ def render(scheme: dict[str, Any], kind: str, rows: list[dict[str, Any]], fmt: s
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS[kind])
     for r in rows:
-        writer.writerow(["" if r[c] is None else r[c] for c in COLUMNS[kind]])
+        writer.writerow([neutralise(r[c]) for c in COLUMNS[kind]])
     return out.getvalue().encode("utf-8")
 
 

@@ -227,6 +227,27 @@ credentials = Table(
     Index("ix_credentials_role_subject", "role", "subject"),
 )
 
+# Public: who may act as whom (AccessGrant events), one row per credential; no token, no hash.
+grants = Table(
+    "grants",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("credential_id", ID, nullable=False, unique=True),
+    Column("role", String(32), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("issued_at", TS, nullable=False),
+    Column("issued_by_role", String(32), nullable=False),
+    Column("issued_by_subject", Text, nullable=False),
+    Column("expires_at", TS),
+    Column("replaces", ID),
+    Column("revoked_at", TS),
+    Column("revoked_by_role", String(32)),
+    Column("revoked_by_subject", Text),
+    Column("revocation_reason", Text),
+    Column("version", Integer, nullable=False),
+    Index("ix_grants_role_subject", "role", "subject"),
+)
+
 # The audit log (docs/audit.md). Leaves and nodes are derived from the log (the `audit`
 # projection); checkpoints and keys are signed statements about it and are never rebuilt.
 HASH = LargeBinary(32)

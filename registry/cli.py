@@ -162,6 +162,15 @@ def cmd_credentials_revoke(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_credentials_publish_grants(settings: Settings, args: argparse.Namespace) -> int:
+    from registry.cases.access import OPERATOR
+
+    with _registry(settings) as registry:
+        published = registry.publish_grants(OPERATOR)
+    print(f"published grants: {published}")
+    return 0
+
+
 def _caught_up_read_models(settings: Settings, registry: LeaderRegistry) -> None:
     """Bring the read models to the end of the log (a running server may be doing the same:
     the tracking compare-and-set keeps each event applied once)."""
@@ -415,6 +424,11 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = actions.add_parser("revoke", help="revoke a credential; its token stops working")
     revoke.add_argument("id", help="the credential's id")
     revoke.set_defaults(handler=cmd_credentials_revoke)
+    grants = actions.add_parser(
+        "publish-grants",
+        help="make public who may act as whom for credentials issued before that was recorded",
+    )
+    grants.set_defaults(handler=cmd_credentials_publish_grants)
 
     demo = commands.add_parser("demo", help="load the demo dataset into an empty store")
     demo.set_defaults(handler=cmd_demo)

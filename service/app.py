@@ -19,7 +19,16 @@ from registry.base import utc_now
 from registry.settings import Settings
 from service import cache, metrics, middleware, problems
 from service.deps import ReadSideDep, RegistryDep, worker_threads
-from service.routers import access, audit, declarations, reads, schemes, signed_lists, titles
+from service.routers import (
+    access,
+    audit,
+    declarations,
+    grants,
+    reads,
+    schemes,
+    signed_lists,
+    titles,
+)
 from service.schemas.reads import Health, Readiness
 
 TITLE = "Enterprise standard leader registry"
@@ -81,7 +90,7 @@ def create_app(
     cache.install(app)  # innermost: the hardening middleware wraps cached answers too
     middleware.install(app, settings)
     metrics.install(app)  # outermost: every answer counts, refusals included
-    for module in (access, declarations, schemes, titles, reads, audit, signed_lists):
+    for module in (access, declarations, schemes, titles, reads, grants, audit, signed_lists):
         app.include_router(module.router)
 
     @app.get("/healthz", response_model=Health, tags=["health"], operation_id="health")

@@ -38,7 +38,17 @@ REQUEST_ID = "X-Request-ID"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 # What a browser script may read from a cross-origin response, and send on one.
-EXPOSED_HEADERS = ("X-Request-ID", "ETag", "Registry-Consistency", "Location", "Retry-After")
+EXPOSED_HEADERS = (
+    "X-Request-ID",
+    "ETag",
+    "Registry-Consistency",
+    "Location",
+    "Retry-After",
+    # A signed list's CSV download carries its statement and checkpoint beside it.
+    "Registry-List-Statement",
+    "Registry-List-Checkpoint",
+    "Repr-Digest",
+)
 READ_HEADERS = ("If-None-Match", "If-Modified-Since", "X-Request-ID")
 WRITE_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Request-ID")
 

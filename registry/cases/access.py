@@ -7,8 +7,11 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime
 
+from eventsourcing.utils import get_topic
+
 from domain import ids
-from domain.credential import Credential, InvalidCredential, hash_token
+from domain.access_grant import AccessGrant
+from domain.credential import ROTATED, Credential, InvalidCredential, hash_token
 from domain.credit_code import credit_code_problem
 from domain.errors import DomainError, NotFound
 from domain.evaluation_body import EvaluationBody
@@ -39,10 +42,25 @@ class IssuedCredential(Receipt):
     token: str
 
 
+def granted(credential: Credential, actor: Actor, at: datetime) -> AccessGrant:
+    """The public grant of a credential just issued: who may act as whom, never the token."""
+    return AccessGrant.record(
+        credential_id=str(credential.id),
+        role=credential.role,
+        subject=credential.subject,
+        expires_at=credential.expires_at,
+        replaces=credential.replaces,
+        actor=actor,
+        at=at,
+    )
+
+
 class AccessCases(RegistryBase):
     """Registering evaluation bodies; issuing, checking, rotating and revoking credentials.
 
-    Listing credentials is a read: it is served by the read models (`projections.queries`).
+    Every credential event is saved together with the public event of its access grant
+    (`domain.access_grant`). Listing credentials is a read: it is served by the read models
+    (`projections.queries`); the grants are public reads.
     """
 
     # The read side sets this to note when credentials are used (operational metadata,
@@ -83,7 +101,7 @@ class AccessCases(RegistryBase):
             self.load(EvaluationBody, subject, "evaluation body")  # must exist
         if role == Role.ENTERPRISE and (problem := credit_code_problem(subject)):
             raise InvalidCredential(f"subject must be a credit code: {problem}", field="subject")
-        token = new_token()
+        token, at = new_token(), self.now()
         credential = Credential.issue(
             token=token,
             role=role,
@@ -91,9 +109,9 @@ class AccessCases(RegistryBase):
             label=label,
             expires_at=expires_at,
             actor=actor,
-            at=self.now(),
+            at=at,
         )
-        receipt = self.commit(credential)
+        receipt = self.commit(credential, granted(credential, actor, at))
         return IssuedCredential(id=receipt["id"], position=receipt["position"], token=token)
 
     def bootstrap_credential(self, *, role: str, subject: str, label: str) -> IssuedCredential:
@@ -107,9 +125,12 @@ class AccessCases(RegistryBase):
         and expiry) and revoke the old one, in one atomic save. The token is returned once."""
         check_role(actor, "rotate_credential")
         old = self.load(Credential, credential_id, "credential", expected_version)
-        token = new_token()
-        new = old.rotate(token=token, actor=actor, at=self.now())
-        receipt = self.commit(new, old)
+        token, at = new_token(), self.now()
+        new = old.rotate(token=token, actor=actor, at=at)
+        old_grant = self._grant_of(old)
+        if old_grant is not None:
+            old_grant.revoke(reason=ROTATED, actor=actor, at=at)
+        receipt = self.commit(new, old, granted(new, actor, at), old_grant)
         return IssuedCredential(id=receipt["id"], position=receipt["position"], token=token)
 
     def revoke_credential(
@@ -117,8 +138,61 @@ class AccessCases(RegistryBase):
     ) -> Receipt:
         check_role(actor, "revoke_credential")
         credential = self.load(Credential, credential_id, "credential", expected_version)
-        credential.revoke(actor=actor, at=self.now())
-        return self.commit(credential)
+        at = self.now()
+        credential.revoke(actor=actor, at=at)
+        grant = self._grant_of(credential)
+        if grant is not None:
+            grant.revoke(reason="", actor=actor, at=at)
+        return self.commit(credential, grant)
+
+    def publish_grants(self, actor: Actor) -> int:
+        """Record the public grant (and revocation) of every credential issued before grants
+        were recorded, with its own issue and revocation times; answers how many. Safe to
+        run again: a credential with a grant is skipped."""
+        check_role(actor, "issue_credential")
+        issued = get_topic(Credential) + ".Issued"  # the event class the decorator defines
+        published, start = 0, 1
+        while page := self.recorder.select_notifications(start, 500, topics=[issued]):
+            for notification in page:
+                credential_id = str(notification.originator_id)
+                if not self.exists(ids.grant_id(credential_id)):
+                    self.commit(self._earlier_grant(credential_id, actor))
+                    published += 1
+            start = page[-1].id + 1
+        return published
+
+    def _earlier_grant(self, credential_id: str, actor: Actor) -> AccessGrant:
+        """The grant of a credential issued (and maybe revoked) before grants were recorded."""
+        credential = self.load(Credential, credential_id, "credential", to_change=False)
+        at = self.now()
+        grant = AccessGrant.record(
+            credential_id=credential_id,
+            role=credential.role,
+            subject=credential.subject,
+            expires_at=credential.expires_at,
+            replaces=credential.replaces,
+            actor=actor,
+            at=at,
+            issued_at=credential.created_on,
+            issued_by=credential.issued_by,
+        )
+        if credential.revoked:
+            grant.revoke(
+                reason=credential.revocation_reason,
+                actor=actor,
+                at=at,
+                revoked_at=credential.revoked_at,
+                revoked_by=credential.revoked_by,
+            )
+        return grant
+
+    def _grant_of(self, credential: Credential) -> AccessGrant | None:
+        """The credential's public grant; None for one issued before grants were recorded
+        (`publish_grants` records those)."""
+        grant_id = ids.grant_id(str(credential.id))
+        if not self.exists(grant_id):
+            return None
+        return self.load(AccessGrant, grant_id, "access grant")
 
     def authenticate(self, token: str) -> Actor:
         """The actor a bearer token speaks for; raises Unauthenticated otherwise."""

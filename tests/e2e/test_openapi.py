@@ -49,6 +49,8 @@ READS = [
     "/v1/audit/proofs/consistency",
     "/v1/audit/export",
     "/v1/schemes/{scheme_id}/signed-list",
+    "/v1/schemes/{scheme_id}/signed-list.sig",
+    "/v1/access-grants",
 ]
 
 

@@ -1,0 +1,115 @@
+"""Who may act for whom is public: every credential's grant, issuer and revocation, for
+anyone to read, and never a token or its hash."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from domain.credit_code import make_credit_code
+from registry.settings import Settings
+from service.app import create_app
+from tests.clock import Clock
+
+CODE = make_credit_code("91", "120000", 4242)
+
+
+class Admin:
+    """An administrator over HTTP, and an anonymous reader beside it."""
+
+    def __init__(self, app: FastAPI, client: httpx.AsyncClient, token: str) -> None:
+        self.app, self.client, self.token = app, client, token
+        self.tokens = [token]
+
+    async def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        headers = {"Authorization": f"Bearer {self.token}"}
+        response = await self.client.post(path, json=body, headers=headers)
+        assert response.status_code in (200, 201), response.text
+        if "token" in response.json():
+            self.tokens.append(response.json()["token"])
+        return response.json()
+
+    async def read(self, path: str, **params: Any) -> httpx.Response:
+        """An anonymous read, once the read models include every write so far."""
+        head = self.app.state.registry.recorder.max_notification_id()
+        assert await self.app.state.read_side.wait_for(head, 60)  # generously: CI is slow
+        response = await self.client.get(path, params=params)
+        assert response.status_code == 200, response.text
+        return response
+
+
+@pytest.fixture
+async def admin(store: Settings) -> AsyncIterator[Admin]:
+    app = create_app(store.model_copy(update={"poll_interval": 0.05}), clock=Clock())
+    async with app.router.lifespan_context(app):
+        token = app.state.registry.bootstrap_credential(role="admin", subject="ops", label="")
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://registry.test") as c:
+            yield Admin(app, c, token["token"])
+
+
+async def test_anyone_sees_who_may_act_as_a_body_and_never_its_token(admin: Admin) -> None:
+    """Regression: an admin could mint a body's token and nobody outside could see it."""
+    body = await admin.post(
+        "/v1/evaluation-bodies",
+        {"name": "Tianjin Institute", "kind": "testing_institute", "categories": ["C3851"]},
+    )
+    issued = await admin.post(
+        "/v1/credentials", {"role": "evaluation_body", "subject": body["id"], "label": "lab"}
+    )
+    rotated = await admin.post(f"/v1/credentials/{issued['id']}/rotation")
+    regulator = await admin.post("/v1/credentials", {"role": "regulator", "subject": "AMR"})
+    await admin.post(f"/v1/credentials/{regulator['id']}/revocation")
+    await admin.post("/v1/credentials", {"role": "enterprise", "subject": CODE})
+
+    feed = await admin.read("/v1/events", limit=1000)
+    granted = [e for e in feed.json() if e["type"] == "AccessGrant.Granted"]
+    first = next(e for e in granted if e["data"]["credential_id"] == issued["id"])
+    assert first["data"]["role"] == "evaluation_body"
+    assert first["data"]["subject"] == body["id"]
+    assert (first["actor"]["role"], first["actor"]["subject"]) == ("admin", "ops")
+    assert first["timestamp"] is not None
+    assert "token_hash" not in first["data"] and "label" not in first["data"]
+    revoked = [e for e in feed.json() if e["type"] == "AccessGrant.Revoked"]
+    assert sorted(e["data"]["reason"] for e in revoked) == ["", "rotated"]
+
+    page = (
+        await admin.read("/v1/access-grants", role="evaluation_body", subject=body["id"])
+    ).json()
+    assert page["total"] == 2
+    by_id = {g["credential_id"]: g for g in page["items"]}
+    old, new = by_id[issued["id"]], by_id[rotated["id"]]
+    assert old["status"] == "revoked" and old["revocation_reason"] == "rotated"
+    assert old["revoked_by"] == {"role": "admin", "subject": "ops"}
+    assert old["issued_by"] == {"role": "admin", "subject": "ops"}
+    assert new["status"] == "active" and new["replaces"] == issued["id"]
+    assert new["issued_at"] == old["revoked_at"] == first["timestamp"]
+    grants = (await admin.read("/v1/access-grants", role="regulator")).json()["items"]
+    assert [(g["subject"], g["status"]) for g in grants] == [("AMR", "revoked")]
+    history = (await admin.read(f"/v1/enterprises/{CODE}/history")).json()
+    assert [(e["type"], e["data"]["role"]) for e in history] == [
+        ("AccessGrant.Granted", "enterprise")
+    ]
+
+    # No token and no token hash in any public read (the admin's own token included).
+    export = await admin.read("/v1/audit/export", limit=1000)
+    assert b"AccessGrant.Granted" in export.content  # public leaves, in full
+    public = [feed, export, await admin.read("/v1/access-grants", limit=200)]
+    public.append(await admin.read(f"/v1/enterprises/{CODE}/history"))
+    assert len(admin.tokens) == 5
+    for token in admin.tokens:
+        for secret in (token, hashlib.sha256(token.encode()).hexdigest()):
+            for response in public:
+                assert secret not in response.text
+                assert secret not in str(response.headers)
+
+
+async def test_bad_grant_filters_name_the_field(admin: Admin) -> None:
+    for params, field in (({"role": "system"}, "role"), ({"limit": 0}, "limit")):
+        response = await admin.client.get("/v1/access-grants", params=params)
+        assert response.status_code == 422 and field in response.text
