@@ -61,7 +61,7 @@ def tracked(settings: Settings) -> dict[str, int]:
     engine = sync_engine(settings)
     try:
         with engine.connect() as conn:
-            return dict(conn.execute(select(tracking.c.projection, tracking.c.position)).all())  # type: ignore[arg-type]
+            return dict(conn.execute(select(tracking.c.projection, tracking.c.position)).all())
     finally:
         engine.dispose()
 

@@ -201,7 +201,7 @@ async def test_every_write_at_its_limits_is_projected(api: Api) -> None:
     await api.write(f"/v1/candidacies/{first}/evaluations", evaluation(MOST), assessor["token"])
     # Worse than every baseline: the reason it is not ranked names all of them.
     await api.write(f"/v1/candidacies/{worse}/evaluations", evaluation(LEAST), assessor["token"])
-    exclusion = {"values": None, "units": {}, "excluded": True, "reason": TEXT}
+    exclusion: dict[str, Any] = {"values": None, "units": {}, "excluded": True, "reason": TEXT}
     await api.write(f"/v1/candidacies/{left_out}/evaluations", exclusion, assessor["token"])
     await api.write(f"/v1/schemes/{scheme_id}/ranking", None, assessor["token"])
     await api.write(f"/v1/schemes/{scheme_id}/awards", None, assessor["token"])
