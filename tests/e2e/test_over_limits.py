@@ -8,6 +8,7 @@ of `test_errors`: a refusal never reaches it.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -209,3 +210,58 @@ async def test_a_lone_surrogate_is_refused_naming_the_field(
     )
     assert_problem(response, 422, "name")
     assert registry.recorder.max_notification_id() == before
+
+
+async def test_an_expiry_past_the_latest_moment_is_refused_naming_expires_at(
+    client: tuple[httpx.AsyncClient, LeaderRegistry],
+) -> None:
+    # Reproduction: answered 201, and converting it to UTC then overflowed in the audit
+    # projection, the credential list and the export.
+    http, registry = client
+    before = registry.recorder.max_notification_id()
+    body = {"role": "regulator", "subject": "Tianjin AMR", "expires_at": REPRODUCED_EXPIRY}
+    problem = assert_problem(await http.post("/v1/credentials", json=body), 422, "expires_at")
+    assert "9000-12-31" in problem["detail"]
+    assert registry.recorder.max_notification_id() == before
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"])
+async def test_leaders_as_of_outside_the_range_of_moments_is_refused_naming_as_of(
+    client: tuple[httpx.AsyncClient, LeaderRegistry], as_of: str
+) -> None:
+    # Reproduction: a 500 (an overflow converting to UTC), anonymously.
+    http, _ = client
+    response = await http.get("/v1/leaders", params={"as_of": as_of}, headers={"Authorization": ""})
+    assert_problem(response, 422, "as_of")
+
+
+@pytest.mark.parametrize("as_of", ["0.5", "1700000000", "2026-01-01", "2026-01-01T08:00:00"])
+async def test_as_of_must_be_an_rfc3339_date_time_with_an_offset(
+    client: tuple[httpx.AsyncClient, LeaderRegistry], as_of: str
+) -> None:
+    # Reproduction: `0.5` was taken as half a second after 1970.
+    http, _ = client
+    assert_problem(await http.get("/v1/leaders", params={"as_of": as_of}), 422, "as_of")
+
+
+async def test_an_empty_idempotency_key_or_if_match_is_refused_as_the_document_declares(
+    client: tuple[httpx.AsyncClient, LeaderRegistry],
+) -> None:
+    # Reproduction: the document allowed both empty; the service refused them.
+    http, registry = client
+    document = (await http.get("/openapi.json")).json()
+    operation = document["paths"]["/v1/declarations/{declaration_id}/withdrawal"]["post"]
+    declared = {p["name"]: p["schema"] for p in operation["parameters"] if p["in"] == "header"}
+    for name, status in (("Idempotency-Key", 422), ("If-Match", 412)):
+        schema = declared[name]
+        assert schema["minLength"] == 1 and re.fullmatch(schema["pattern"], "") is None
+        before = registry.recorder.max_notification_id()
+        response = await http.post(
+            f"{DECLARATIONS}/{ID}/withdrawal", json={"reason": "x"}, headers={name: ""}
+        )
+        assert_problem(response, status, name)
+        assert registry.recorder.max_notification_id() == before
+    # What the document's patterns accept, the service accepts.
+    assert re.fullmatch(declared["If-Match"]["pattern"], '"3"')
+    assert re.fullmatch(declared["Idempotency-Key"]["pattern"], "k" * 255)
+    assert re.fullmatch(declared["Idempotency-Key"]["pattern"], "k" * 256) is None

@@ -236,3 +236,51 @@ async def test_every_write_at_its_limits_is_projected(api: Api) -> None:
         await api.read("/v1/leaders", as_of=moment)
     feed = await api.read("/v1/events", limit=1000)
     assert NAME in {event["actor"]["subject"] for event in feed}  # the regulator's
+
+
+async def test_a_157_character_standard_number_and_a_score_of_39_nines_are_projected(
+    api: Api,
+) -> None:
+    # Reproduction: PostgreSQL refused both (varchar(100), varchar(40)) and every
+    # projection stopped there, every later write answering `pending`.
+    admin, number = api.admin, "Q/12JA " + "1" * 150
+    body = {"name": "CHEARI", "kind": "testing_institute", "categories": ["C3852"]}
+    body_id = (await api.write("/v1/evaluation-bodies", body, admin))["id"]
+    assessor = (
+        await api.write("/v1/credentials", {"role": "evaluation_body", "subject": body_id}, admin)
+    )["token"]
+    platform = (await api.write("/v1/credentials", {"role": "platform", "subject": "feed"}, admin))[
+        "token"
+    ]
+    declared = {
+        "enterprise": {"credit_code": CODE, "name": "Tianjin AC Co.", "region": "120000"},
+        "standard_number": number,
+        "title": "Room air conditioner",
+        "product": {"name": "Room air conditioner", "model": "KFR-35", "category": "C3852"},
+        "indicators": {"apf": "5.2"},
+        "disclosed_on": "2025-01-15",
+        "commitment": True,
+    }
+    declaration_id = (await api.write("/v1/declarations", declared, platform))["id"]
+    apf = {
+        "code": "apf",
+        "name": "Annual performance factor",
+        "unit": "W/W",
+        "kind": "core",
+        "direction": "higher_is_better",
+        "baseline": "4.50",
+        "weight": "1",
+    }
+    drafted = {**scheme(2025), "indicators": [apf], "category": "C3852", "title": "AC 2025"}
+    scheme_id = (await api.write("/v1/schemes", drafted, assessor))["id"]
+    await api.write(f"/v1/schemes/{scheme_id}/approval", {"approved": True, "reason": ""}, admin)
+    entered = {"declaration_id": declaration_id}
+    candidacy = (await api.write(f"/v1/schemes/{scheme_id}/candidates", entered, assessor))["id"]
+    values = {"values": {"apf": "9" * 39}}
+    await api.write(f"/v1/candidacies/{candidacy}/evaluations", values, assessor)
+    await api.write(f"/v1/schemes/{scheme_id}/ranking", None, assessor)
+
+    await api.at_head()
+    assert (await api.read(f"/v1/declarations/{declaration_id}"))["standard_number"] == number
+    score = (await api.read(f"/v1/candidacies/{candidacy}"))["score"]
+    assert len(score) > 40 and score.startswith("2222222222"), score
