@@ -6,10 +6,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import String, Text
 
 from domain import limits
 from domain.credential import Credential, InvalidCredential
 from domain.values import Actor
+from projections.tables import metadata
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 FAR_WEST, FAR_EAST = timezone(timedelta(hours=-14)), timezone(timedelta(hours=14))
@@ -83,3 +85,28 @@ def test_a_credential_at_its_limits_is_issued() -> None:
     latest = limits.LATEST_MOMENT.astimezone(FAR_EAST)
     credential = issue(subject=wide, label=wide, expires_at=latest)
     assert (credential.subject, credential.expires_at) == (wide, latest)
+
+
+# Columns whose width is a rule: ids, codes, enumerations, and the audit key's origin
+# (written by the operator's `audit keys` command, never projected from a request).
+RULE_WIDTHS = {
+    "projection", "id", "aggregate_id", "aggregate_type", "event_type", "actor_role",
+    "actor_credential_id", "request_id", "credit_code", "candidacy_id", "kind", "status",
+    "region", "category", "disclosed_on", "body_id", "level", "scheme_id", "declaration_id",
+    "enterprise_region", "scheme_region", "ended_by_role", "complainant_kind", "grounds",
+    "filed_by_role", "decided_by_role", "role", "created_by_role", "replaces", "replaced_by",
+    "key_id", "name",
+}  # fmt: skip
+
+
+def test_only_columns_whose_width_is_a_rule_have_a_width() -> None:
+    widths = {
+        (table.name, column.name): column.type.length
+        for table in metadata.tables.values()
+        for column in table.columns
+        if isinstance(column.type, String) and not isinstance(column.type, Text)
+    }
+    assert {column for _, column in widths} <= RULE_WIDTHS
+    assert widths[("audit_keys", "name")] and ("bodies", "name") not in widths
+    categories = [width for (_, column), width in widths.items() if column == "category"]
+    assert set(categories) == {limits.MAX_CATEGORY_CODE}
