@@ -18,13 +18,13 @@ from contextlib import contextmanager
 from types import FrameType
 
 import psycopg
-import sqlalchemy.exc
 from sqlalchemy.engine import make_url
 
 from projections import schema
 from projections.checkpoints import Checkpointer
 from projections.engines import sync_engine
 from projections.follower import Follower, TrackingConflict
+from projections.outages import Pacer
 from projections.runtime import all_projections, expire_due
 from registry.application import LeaderRegistry
 from registry.settings import Settings
@@ -66,11 +66,13 @@ def leadership(settings: Settings, stop: threading.Event) -> Iterator[psycopg.Co
         conn.close()
 
 
-def follow(settings: Settings, registry: LeaderRegistry, stop: threading.Event) -> None:
-    """Run as the active worker until stopped (or until the lock connection fails)."""
+def follow(
+    settings: Settings, registry: LeaderRegistry, stop: threading.Event, pacer: Pacer | None = None
+) -> None:
+    """Run as the active worker until stopped (or until the database fails: raised)."""
     engine = sync_engine(settings)
-    schema.upgrade(engine, settings)
     try:
+        schema.upgrade(engine, settings)
         with leadership(settings, stop) as conn:
             if stop.is_set():
                 return
@@ -91,6 +93,8 @@ def follow(settings: Settings, registry: LeaderRegistry, stop: threading.Event) 
                     log.warning("tracking moved under this worker; reloading positions")
                     follower = Follower(registry, engine, all_projections())
                     continue
+                if pacer is not None:
+                    pacer.succeeded()  # caught up: whatever failed before works again
                 if conn is not None:
                     for _ in conn.notifies(timeout=settings.poll_interval, stop_after=1):
                         pass
@@ -111,18 +115,22 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    registry = LeaderRegistry(env=settings.event_store_env())
+    # A projection's own errors halt only it, inside the follower. Anything else (a
+    # restarted or unreachable database, whichever library says so, a deadlock victim, a
+    # bug outside the handlers) is logged once and the worker starts over, standing by
+    # again: it never exits but when asked to.
+    pacer = Pacer("projection worker", log, first=1.0, most=10.0)
+    registry: LeaderRegistry | None = None
     try:
         while not stop.is_set():
             try:
-                follow(settings, registry, stop)
-            except (psycopg.OperationalError, sqlalchemy.exc.OperationalError):
-                # The lock connection's errors come from psycopg, a batch's through SQLAlchemy
-                # (a restarted server, a deadlock victim): either way, start over.
-                log.exception("lost the database connection; standing by again")
-                stop.wait(1.0)
+                registry = registry or LeaderRegistry(env=settings.event_store_env())
+                follow(settings, registry, stop, pacer)
+            except Exception as error:  # noqa: BLE001 - logged by the pacer; started over
+                stop.wait(pacer.failed(error))
     finally:
-        registry.close()
+        if registry is not None:
+            registry.close()
 
 
 if __name__ == "__main__":
