@@ -11,7 +11,7 @@ import psycopg
 import sqlalchemy.exc as sa
 
 # Retrying later is the answer to these: they say nothing about the data being written.
-UNAVAILABLE: tuple[type[BaseException], ...] = (
+UNAVAILABLE: tuple[type[Exception], ...] = (
     es.OperationalError,  # the event store's, also for a pool that cannot connect
     es.InterfaceError,
     sa.OperationalError,

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
+from projections.outages import UNAVAILABLE, unavailable
 from registry.base import PreconditionFailed
 from registry.cases.access import Unauthenticated
 
@@ -115,7 +116,25 @@ async def http_error(_: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, str(exc.detail), headers=headers)
 
 
-async def unexpected_error(_: Request, exc: Exception) -> JSONResponse:
+RETRY_AFTER = 2  # seconds: a restarting database is usually back within a few
+
+
+async def store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """A database cannot be reached (a restart, an outage): 503, try again shortly."""
+    log.warning("%s %s: a database is unreachable: %s", request.method, request.url.path, exc)
+    return problem(
+        503,
+        "the registry's database cannot be reached for now; nothing was changed unless a "
+        "retry with the same Idempotency-Key says so",
+        slug="unavailable",
+        title="Service unavailable",
+        headers={"Retry-After": str(RETRY_AFTER)},
+    )
+
+
+async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    if unavailable(exc):  # raised from a driver's error, or outside the routes
+        return await store_unavailable(request, exc)
     log.error("unhandled error", exc_info=exc)
     return problem(500, "the registry could not complete the request", slug="internal")
 
@@ -124,6 +143,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    for error in UNAVAILABLE:
+        app.add_exception_handler(error, store_unavailable)
     app.add_exception_handler(Exception, unexpected_error)
 
 
@@ -134,8 +155,10 @@ def _doc(description: str) -> dict[str, Any]:
     }
 
 
+UNAVAILABLE_DOC = _doc("A database cannot be reached for now: retry after `Retry-After` seconds")
 READ_ERRORS: dict[int | str, dict[str, Any]] = {
     422: _doc("A query or path parameter is invalid"),
+    503: UNAVAILABLE_DOC,
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: _doc("No such record")}
 NO_SIGNING_KEY: dict[int | str, dict[str, Any]] = {
@@ -148,4 +171,5 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     409: _doc("The command does not fit the record's current state, or duplicates it"),
     412: _doc("If-Match names a version that is no longer current"),
     422: _doc("The request is malformed or breaks a rule"),
+    503: UNAVAILABLE_DOC,
 }

@@ -120,7 +120,7 @@ def test_the_worker_starts_over_after_a_database_error(
     monkeypatch.setenv("REGISTRY_DATABASE_URL", sqlite_store.database_url)
     calls: list[int] = []
 
-    def follow(settings: Settings, registry: object, stop: threading.Event) -> None:
+    def follow(settings: Settings, registry: object, stop: threading.Event, *_: object) -> None:
         calls.append(len(calls))
         if len(calls) == 1:
             raise error  # a batch or the leadership connection failed
