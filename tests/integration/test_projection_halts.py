@@ -32,8 +32,13 @@ BROKEN = "Declaration.Declared"
 
 
 @pytest.fixture
-def registry(store: Settings) -> Iterator[LeaderRegistry]:
-    app = LeaderRegistry(env=store.event_store_env(), clock=Clock())
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def registry(store: Settings, clock: Clock) -> Iterator[LeaderRegistry]:
+    app = LeaderRegistry(env=store.event_store_env(), clock=clock)
     yield app
     app.close()
 
@@ -70,12 +75,12 @@ def halted_logs(caplog: pytest.LogCaptureFixture) -> list[str]:
 def test_a_failing_projection_halts_alone_and_resumes_when_fixed(
     store: Settings,
     registry: LeaderRegistry,
+    clock: Clock,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setattr(follower_module, "RETRY_FIRST", 0.0)  # retried on every batch
     monkeypatch.setattr(follower_module, "RETRY_MAX", 0.0)
-    clock: Clock = registry.clock  # type: ignore[attr-defined]
     world = setup(registry, clock)
     engine = sync_engine(store)
     schema.upgrade(engine, store)
@@ -123,11 +128,10 @@ def test_a_failing_projection_halts_alone_and_resumes_when_fixed(
 
 
 def test_the_worker_outlives_a_projection_error(
-    store: Settings, registry: LeaderRegistry, monkeypatch: pytest.MonkeyPatch
+    store: Settings, registry: LeaderRegistry, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(follower_module, "RETRY_MAX", 0.2)
     settings = store.model_copy(update={"poll_interval": 0.05})
-    clock: Clock = registry.clock  # type: ignore[attr-defined]
     world = setup(registry, clock)
     stop = threading.Event()
     errors: list[BaseException] = []
