@@ -24,7 +24,7 @@ from projections import schema
 from projections.checkpoints import Checkpointer
 from projections.engines import sync_engine
 from projections.follower import Follower, TrackingConflict
-from projections.outages import Pacer
+from projections.outages import Pacer, unavailable
 from projections.runtime import all_projections, expire_due
 from registry.application import LeaderRegistry
 from registry.settings import Settings
@@ -127,6 +127,11 @@ def main() -> None:
                 registry = registry or LeaderRegistry(env=settings.event_store_env())
                 follow(settings, registry, stop, pacer)
             except Exception as error:  # noqa: BLE001 - logged by the pacer; started over
+                if unavailable(error) and registry is not None:
+                    # The event store's pool may hold a connection per worker thread that
+                    # the server dropped, each failing once: start with a fresh pool.
+                    registry.close()
+                    registry = None
                 stop.wait(pacer.failed(error))
     finally:
         if registry is not None:
