@@ -184,8 +184,8 @@ class ReadSide:
         return self.follower
 
     def _sweep_loop(self) -> None:
-        pacer = Pacer("expiry sweep", log, first=1.0, most=self.settings.sweep_interval)
         pause = self.settings.sweep_interval
+        pacer = Pacer("expiry sweep", log, first=min(1.0, pause), most=pause)
         while not self._stop.wait(pause):
             pause = self.settings.sweep_interval
             try:

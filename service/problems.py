@@ -119,9 +119,8 @@ async def http_error(_: Request, exc: Exception) -> JSONResponse:
 RETRY_AFTER = 2  # seconds: a restarting database is usually back within a few
 
 
-async def store_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    """A database cannot be reached (a restart, an outage): 503, try again shortly."""
-    log.warning("%s %s: a database is unreachable: %s", request.method, request.url.path, exc)
+def unavailable_problem() -> JSONResponse:
+    """503 with Retry-After: a database cannot be reached for now (a restart, an outage)."""
     return problem(
         503,
         "the registry's database cannot be reached for now; nothing was changed unless a "
@@ -132,11 +131,24 @@ async def store_unavailable(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("%s %s: a database is unreachable: %s", request.method, request.url.path, exc)
+    return unavailable_problem()
+
+
+def last_resort(exc: Exception) -> JSONResponse:
+    """The answer to an error no handler took: 503 if it comes from an unreachable
+    database, else 500 (logged by `unexpected_error`)."""
+    if unavailable(exc):
+        return unavailable_problem()
+    return problem(500, "the registry could not complete the request", slug="internal")
+
+
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     if unavailable(exc):  # raised from a driver's error, or outside the routes
         return await store_unavailable(request, exc)
     log.error("unhandled error", exc_info=exc)
-    return problem(500, "the registry could not complete the request", slug="internal")
+    return last_resort(exc)
 
 
 def install(app: FastAPI) -> None:

@@ -83,7 +83,7 @@ def wait_ready(base: str, procs: list[subprocess.Popen[bytes]], seconds: float) 
     deadline = time.monotonic() + seconds
     while True:
         for p in procs:
-            assert p.poll() is None, f"{p.args} exited {p.returncode}"
+            assert p.poll() is None, f"{p.args!r} exited {p.returncode}"
         try:
             response = httpx.get(base + "/readyz", timeout=10)
             if caught_up(response) or time.monotonic() > deadline:
