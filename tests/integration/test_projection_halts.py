@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from sqlalchemy import select
@@ -21,8 +22,9 @@ from projections.follower import Follower
 from projections.positions import tracked_state
 from projections.readiness import readiness
 from projections.records import Records
+from projections.rows import Rows
 from projections.runtime import all_projections
-from projections.tables import tracking
+from projections.tables import complaints, tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
@@ -160,8 +162,7 @@ def test_the_worker_outlives_a_projection_error(
         assert thread.is_alive()
         assert positions(engine)["records"] == bad - 1
         monkeypatch.setitem(Records._handlers, BROKEN, original)
-        until(lambda: positions(engine)["records"] == head, errors)
-        assert tracked_state(engine) == (head, frozenset())
+        until(lambda: tracked_state(engine) == (head, frozenset()), errors)
         assert thread.is_alive()
     finally:
         stop.set()
@@ -176,3 +177,37 @@ def until(predicate: Callable[[], bool], errors: list[BaseException], timeout: f
         assert not errors, errors
         assert time.monotonic() < deadline, "not reached in time"
         time.sleep(0.05)
+
+
+def test_a_row_the_database_refuses_halts_the_projection_at_its_event(
+    store: Settings, registry: LeaderRegistry, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch's rows are written when it ends: the failing event is found one by one."""
+    monkeypatch.setattr(follower_module, "RETRY_FIRST", 0.0)
+    world = setup(registry, clock)
+    engine = sync_engine(store)
+    schema.upgrade(engine, store)
+    f = Follower(registry, engine, all_projections())
+    f.catch_up()
+    original = Records._handlers[BROKEN]
+
+    def refused(self: Records, rows: Rows, event: Any, position: int) -> None:
+        original(self, rows, event, position)
+        rows.insert(complaints, {"id": str(uuid4())})  # NOT NULL columns left out
+
+    monkeypatch.setitem(Records._handlers, BROKEN, refused)
+    award_cycle(world, 2024, [40, 45, 45, 50])
+    bad = declare(world, 3)
+    head = int(registry.recorder.max_notification_id() or 0)
+    f.catch_up()
+
+    assert positions(engine)["records"] == bad - 1
+    assert positions(engine)["candidacies"] == head
+    halt = f.halts["records"]
+    assert (halt.position, halt.event_type) == (bad, BROKEN)
+    assert halt.error.startswith("IntegrityError")
+
+    monkeypatch.setitem(Records._handlers, BROKEN, original)
+    f.catch_up()
+    assert positions(engine)["records"] == head and f.halts == {}
+    engine.dispose()
