@@ -14,12 +14,11 @@ import time
 from collections.abc import Sequence
 
 from eventsourcing.persistence import Notification
-from eventsourcing.utils import TopicError
 from sqlalchemy import Connection, Engine, and_, case, insert, or_, select, update
 
 from projections import halts
-from projections.base import Projection, type_name
-from projections.halts import Halt
+from projections.base import Projection
+from projections.halts import EventFailed, Halt, event_type_of, wants
 from projections.outages import unavailable
 from projections.rows import Rows
 from projections.stored import Stored, as_read
@@ -36,29 +35,14 @@ class TrackingConflict(Exception):
     """Another follower advanced a projection first; this batch was rolled back."""
 
 
-class EventFailed(Exception):
-    """A projection's handler raised on one event of a batch (the batch was rolled back)."""
-
-    def __init__(self, index: int, error: Exception) -> None:
-        super().__init__(f"event {index} of the batch: {error}")
-        self.index = index
-        self.error = error
-
-
 def _isolable(error: Exception) -> bool:
     """Whether the error is the projection's own (not an outage, not another follower)."""
     return not unavailable(error) and not isinstance(error, TrackingConflict)
 
 
-def _event_type(topic: str) -> str:
-    try:
-        return type_name(topic)
-    except TopicError:  # a topic no class answers to is itself what failed
-        return topic
-
-
 class Follower:
-    """Reads notifications after the tracked positions and applies them in one transaction."""
+    """Reads notifications after the tracked positions and applies them in one transaction;
+    a projection that cannot apply one of them halts there alone."""
 
     def __init__(
         self,
@@ -186,7 +170,7 @@ class Follower:
         # It failed writing the batch's rows (or before them): try event by event.
         start = 0
         for index, notification in enumerate(notifications):
-            if notification.id <= self._position[p.name] or not p.wants(notification.topic):
+            if notification.id <= self._position[p.name] or not wants(p, notification.topic):
                 continue
             try:
                 self._apply([p], notifications[start : index + 1])
@@ -202,7 +186,7 @@ class Follower:
         return self._applies(p, notifications[start:])
 
     def _halt(self, p: Projection, notification: Notification, error: Exception) -> None:
-        halt = halts.new_halt(p.name, notification.id, _event_type(notification.topic), error)
+        halt = halts.new_halt(p.name, notification.id, event_type_of(notification.topic), error)
         previous = self.halts.get(p.name)
         if previous is not None and previous.same_failure(halt):
             halt = previous  # a retry that changed nothing: said once already

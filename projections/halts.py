@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from eventsourcing.utils import TopicError
 from sqlalchemy import Connection, select, update
 
+from projections.base import Projection, type_name
 from projections.tables import tracking
 
 MAX_ERROR = 2000  # characters of the error kept: enough to name it, bounded however it reads
@@ -80,3 +82,28 @@ def clear(conn: Connection, projection: str) -> None:
         .where(tracking.c.projection == projection)
         .values(halted_at=None, halted_event=None, halted_error=None, halted_since=None)
     )
+
+
+class EventFailed(Exception):
+    """A projection's handler raised on one event of a batch (the batch was rolled back)."""
+
+    def __init__(self, index: int, error: Exception) -> None:
+        super().__init__(f"event {index} of the batch: {error}")
+        self.index = index
+        self.error = error
+
+
+def event_type_of(topic: str) -> str:
+    """'Candidacy.Awarded' for a stored topic, or the topic itself if no class answers to it."""
+    try:
+        return type_name(topic)
+    except TopicError:  # a topic no class answers to is itself what failed
+        return topic
+
+
+def wants(p: Projection, topic: str) -> bool:
+    """`p.wants(topic)`, and true for a topic no class answers to."""
+    try:
+        return p.wants(topic)
+    except TopicError:  # no class answers to it: applying it fails, and names it
+        return True

@@ -11,6 +11,7 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+from eventsourcing.persistence import StoredEvent
 from sqlalchemy import select
 
 from domain.credit_code import make_credit_code
@@ -210,4 +211,26 @@ def test_a_row_the_database_refuses_halts_the_projection_at_its_event(
     monkeypatch.setitem(Records._handlers, BROKEN, original)
     f.catch_up()
     assert positions(engine)["records"] == head and f.halts == {}
+    engine.dispose()
+
+
+def test_an_event_no_code_knows_halts_at_it_and_crashes_nothing(
+    store: Settings, registry: LeaderRegistry, clock: Clock
+) -> None:
+    """Stored directly through the recorder: a topic that no class of this release answers to."""
+    setup(registry, clock)
+    engine = sync_engine(store)
+    schema.upgrade(engine, store)
+    f = Follower(registry, engine, all_projections())
+    f.catch_up()
+    before = int(registry.recorder.max_notification_id() or 0)
+    unknown = "domain.future:Scheme.Merged"
+    stored = StoredEvent(uuid4(), 1, unknown, b"{}")
+    registry.recorder.insert_events([stored])
+    f.catch_up()
+
+    assert set(positions(engine).values()) == {before}
+    assert {(h.position, h.event_type) for h in f.halts.values()} == {(before + 1, unknown)}
+    report = readiness(store, registry, engine, registry.now())
+    assert report["ready"] is False and f"({unknown}): TopicError" in report["reason"]
     engine.dispose()
