@@ -27,6 +27,17 @@ UNAVAILABLE: tuple[type[Exception], ...] = (
     ConnectionError,  # refused or reset before a driver wrapped it
 )
 
+# Every kind of error the database libraries raise: an unreachable server shows as some of
+# them too (a connection broken mid-operation), as `unavailable` tells by their causes.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
+    es.PersistenceError,
+    sa.DBAPIError,
+    psycopg.Error,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    sqlite3.Error,
+)
+
 
 def unavailable(error: BaseException) -> bool:
     """Whether `error`, or an error it was raised from, says a database is unreachable."""
@@ -40,6 +51,11 @@ def unavailable(error: BaseException) -> bool:
     return False
 
 
+class Unreachable(ConnectionError):
+    """A database was found unreachable moments ago: a write is refused at once rather
+    than waiting, perhaps for a minute, for a connection the event store's pool retries."""
+
+
 class Pacer:
     """For a loop that must outlive any error: says once when a kind of failure starts
     and once when it ends (not on every retry), and paces the retries."""
@@ -50,11 +66,13 @@ class Pacer:
         self.first = first
         self.most = most
         self.pause = first
+        self.down = False  # the last failure said a database is unreachable
         self._failing: str | None = None
 
     def failed(self, error: BaseException) -> float:
         """Note a failure (logged if it is a new one); returns the pause before the retry."""
         text = f"{type(error).__name__}: {error}"
+        self.down = unavailable(error)
         if text != self._failing:
             if unavailable(error):  # expected in an outage: no traceback needed
                 self.log.warning("%s: a database is unreachable (%s); retrying", self.what, text)
@@ -67,6 +85,7 @@ class Pacer:
         return self.pause
 
     def succeeded(self) -> None:
+        self.down = False
         if self._failing is not None:
             self.log.warning("%s: working again", self.what)
             self._failing = None

@@ -22,22 +22,24 @@ def readiness(
 ) -> dict[str, Any]:
     """A report with `ready` true only if every check passes; an unreachable database
     makes it not ready, naming which."""
-    try:
-        head = int(registry.recorder.max_notification_id() or 0)
-    except Exception as error:
-        if not unavailable(error):
-            raise
-        return {"ready": False, "reason": f"event store: {type(error).__name__}"}
+    # The read models first: their engine fails at once when the server is down, where the
+    # event store's pool waits for a connection (up to its connect timeout).
     try:
         with engine.connect() as conn:
             positions = dict(conn.execute(select(tracking.c.projection, tracking.c.position)).all())
             halted = halts.load(conn)
         revision = schema.current_revision(engine)
+    except Exception as error:
+        if not unavailable(error):
+            raise
+        return {"ready": False, "reason": f"read-model database: {type(error).__name__}"}
+    try:
+        head = int(registry.recorder.max_notification_id() or 0)
         return _report(settings, registry, now, head, positions, halted, revision)
     except Exception as error:
         if not unavailable(error):
             raise
-        return {"ready": False, "reason": f"a database is unreachable: {type(error).__name__}"}
+        return {"ready": False, "reason": f"event store: {type(error).__name__}"}
 
 
 def _report(

@@ -65,6 +65,10 @@ class ReadSide:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.positions = PositionWatch()
+        # Whichever thread this process runs notices an outage first (the server drops its
+        # connection), and that it is over.
+        self._follow_pacer = Pacer("projection follower", log)
+        self._watch_pacer = Pacer("following the read models' position", log, 0.5, 2.0)
         interval = settings.audit_checkpoint_interval
         self.checkpoints = Checkpointer(self.writer, settings.audit_signer(), interval)
 
@@ -94,6 +98,12 @@ class ReadSide:
         self.positions.set(position)
 
     @property
+    def unreachable(self) -> bool:
+        """Whether the database was found unreachable by the last try of this process's
+        follower or position watch (each tries again within seconds)."""
+        return self._follow_pacer.down or self._watch_pacer.down
+
+    @property
     def halted(self) -> frozenset[str]:
         """The names of the halted projections, as this process last heard."""
         if self.settings.run_projections and self.follower is not None:
@@ -103,7 +113,7 @@ class ReadSide:
     def _follow(self) -> None:
         # A handler's error halts only its projection (inside the follower); whatever else
         # fails here (an outage, a bug) is logged once and retried: this thread never ends.
-        pacer = Pacer("projection follower", log)
+        pacer = self._follow_pacer
         while not self._stop.is_set():
             pause = self.settings.poll_interval
             try:
@@ -134,7 +144,7 @@ class ReadSide:
     def _watch_positions(self) -> None:
         """Projections run in another process: follow its commits (LISTEN on PostgreSQL,
         re-reading `tracking` every poll interval as a backstop; a poll alone on SQLite)."""
-        pacer = Pacer("following the read models' position", log, first=1.0)
+        pacer = self._watch_pacer
         while not self._stop.is_set():
             try:
                 if self.settings.is_postgres:

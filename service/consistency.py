@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import InvalidInput
 from domain.values import Actor
+from projections.outages import Unreachable
 from projections.runtime import ReadSide
 from registry.application import LeaderRegistry
 from registry.base import Idempotency, Receipt, WriteConflict
@@ -135,6 +136,8 @@ class Commands:
         self, case: Callable[Concatenate[Actor, P], R], /, *args: P.args, **kwargs: P.kwargs
     ) -> R:
         """`case(actor, *args, **kwargs)`, the actor being the caller's, authenticated first."""
+        if self.read_side.unreachable:  # a 503 now, not after the event store's retries
+            raise Unreachable("the database was found unreachable moments ago")
         receipt = await in_thread(self.threads, self._as_caller, case, *args, **kwargs)
         # The running projections are waited for; a halted one is not (it would only time
         # out), but the answer says that some reads will not show the write yet.

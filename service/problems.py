@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
-from projections.outages import UNAVAILABLE, unavailable
+from projections.outages import DATABASE_ERRORS, UNAVAILABLE, unavailable
 from registry.base import PreconditionFailed
 from registry.cases.access import Unauthenticated
 
@@ -131,6 +131,14 @@ def unavailable_problem() -> JSONResponse:
     )
 
 
+async def database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A database error of any kind: 503 if it comes from an unreachable database (a broken
+    connection shows as many kinds), else on to `unexpected_error` (a 500)."""
+    if not unavailable(exc):
+        raise exc
+    return await store_unavailable(request, exc)
+
+
 async def store_unavailable(request: Request, exc: Exception) -> JSONResponse:
     log.warning("%s %s: a database is unreachable: %s", request.method, request.url.path, exc)
     return unavailable_problem()
@@ -157,6 +165,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     for error in UNAVAILABLE:
         app.add_exception_handler(error, store_unavailable)
+    for error in DATABASE_ERRORS:  # answered here, not left to the server's error middleware
+        app.add_exception_handler(error, database_error)
     app.add_exception_handler(Exception, unexpected_error)
 
 

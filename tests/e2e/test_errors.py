@@ -33,6 +33,7 @@ class FakeReadSide:
 
     caught_up = True
     halted: frozenset[str] = frozenset()  # no projection is halted
+    unreachable = False  # nor the database
 
     def __init__(self, settings: Settings, registry: LeaderRegistry) -> None:
         self.waited: list[int] = []

@@ -77,3 +77,31 @@ async def test_an_error_raised_from_an_outage_is_a_503_too(
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             unavailable(await client.get("/v1/events"))
+
+
+async def test_writes_are_refused_at_once_while_the_read_side_finds_the_database_down(
+    store: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not after the event store's pool has waited and retried (up to a minute)."""
+    settings = store.model_copy(update={"run_projections": False, "consistency_timeout": 0.1})
+    app = create_app(settings, clock=Clock())
+    async with app.router.lifespan_context(app):
+        registry, read_side = app.state.registry, app.state.read_side
+        token = registry.bootstrap_credential(role="admin", subject="ops", label="")["token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        body = {"name": "Lab", "kind": "testing_institute", "categories": ["C3851"]}
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            pacer = read_side._watch_pacer
+            monkeypatch.setattr(pacer, "succeeded", lambda: None)  # its next look: still down
+            pacer.failed(OUTAGES[0])  # as the position watch finds it
+            assert read_side.unreachable
+            calls: list[str] = []
+            monkeypatch.setattr(registry, "authenticate", lambda *a: calls.append("auth"))
+            unavailable(await client.post("/v1/evaluation-bodies", json=body, headers=auth))
+            assert calls == []  # the store was not even asked
+            monkeypatch.undo()
+
+            pacer.succeeded()  # the next look finds it back
+            written = await client.post("/v1/evaluation-bodies", json=body, headers=auth)
+            assert written.status_code == 201, written.text

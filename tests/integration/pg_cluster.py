@@ -77,4 +77,10 @@ def throwaway_cluster() -> Iterator[Cluster]:
     finally:
         with contextlib.suppress(subprocess.CalledProcessError):  # not running
             cluster.stop("immediate")
+        shutil.copytree(
+            root,
+            "/tmp/proj-last-cluster",
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns("data"),
+        )
         shutil.rmtree(root, ignore_errors=True)
