@@ -25,6 +25,10 @@ OUTAGES = [
     sqlalchemy.exc.InterfaceError("SELECT 1", None, Exception("connection is closed")),
     asyncpg.ConnectionDoesNotExistError("connection was closed in the middle of operation"),
     ConnectionRefusedError(111, "Connection refused"),
+    # asyncpg's state after the server dropped a connection mid-operation
+    sqlalchemy.exc.InternalError(
+        "SELECT 1", None, Exception("cannot switch to state 15"), connection_invalidated=True
+    ),
 ]
 
 
@@ -52,7 +56,7 @@ async def test_writes_reads_and_readiness_answer_503_while_a_store_is_down(
         monkeypatch.setattr(registry, "register_body", down)
         monkeypatch.setattr(queries, "feed", down)
         monkeypatch.setattr(registry.recorder, "max_notification_id", down)
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        transport = httpx.ASGITransport(app=app)  # nothing may escape the app's handlers
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             body = {"name": "Lab", "kind": "testing_institute", "categories": ["C3851"]}
             unavailable(await client.post("/v1/evaluation-bodies", json=body, headers=auth))
