@@ -9,6 +9,7 @@ COPY domain domain
 COPY registry registry
 COPY projections projections
 COPY service service
+COPY cli cli
 COPY migrations migrations
 # The same install command as `python3 dev.py` uses, without the dev extra.
 RUN /opt/venv/bin/pip install .

@@ -39,7 +39,7 @@ from bench.procs import (
     wait_http,
 )
 from bench.procs import run as run_command
-from projections.runtime import all_projections
+from projections.machinery.read_side import all_projections
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 
@@ -327,7 +327,7 @@ class Bench:
 
     def import_file(self, path: Path, expected: int) -> tuple[int, float]:
         """`leader-registry import` of a JSON Lines file: (declarations imported, seconds)."""
-        argv = python("-m", "registry.cli", "import", str(path), "--format", "jsonl")
+        argv = python("-m", "cli.main", "import", str(path), "--format", "jsonl")
         argv += ["--batch", str(self.args.batch)]
         if self.args.import_workers is not None:
             argv += ["--workers", str(self.args.import_workers)]
@@ -345,9 +345,7 @@ class Bench:
         return imported, float(found.group(5).replace(",", ""))
 
     def step_migrate_and_import(self) -> None:
-        run_command(
-            python("-m", "registry.cli", "migrate"), self.env, self.work / "migrate.log", 300
-        )
+        run_command(python("-m", "cli.main", "migrate"), self.env, self.work / "migrate.log", 300)
         log("importing with `leader-registry import`")
         t = time.monotonic()
         imported, seconds = self.import_file(
@@ -441,7 +439,9 @@ class Bench:
     def step_projection_worker(self) -> Proc:
         head, events = self.head(), self.event_count()
         log(f"projection worker: catching up with {events:,} events")
-        worker = self.procs.start("projection-worker", python("-m", "projections.worker"), self.env)
+        worker = self.procs.start(
+            "projection-worker", python("-m", "projections.machinery.worker"), self.env
+        )
         self.rss.watch("projection_worker", worker)
         t = time.monotonic()
         profile = self.profile_start("catch_up", worker.pid, 20) if self.args.profile else None
@@ -698,7 +698,7 @@ class Bench:
             log(f"rebuild {name} ({events:,} events)")
             t = time.monotonic()
             done = run_command(
-                python("-m", "registry.cli", "rebuild", name),
+                python("-m", "cli.main", "rebuild", name),
                 self.env,
                 self.work / f"rebuild-{name}.log",
                 6 * 3600,
@@ -732,7 +732,7 @@ class Bench:
                     rows += 1
                     size += len(row[4])
         else:
-            # Binary, as the projections read it (registry/log.py): text sends each state
+            # Binary, as the projections read it (registry/event_log.py): text sends each state
             # as hexadecimal, and parsing that back halved the rate.
             with (
                 psycopg.connect(self.db_url) as conn,

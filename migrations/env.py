@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from projections.engines import prepare_schema, sync_engine
+from projections.machinery.engines import prepare_schema, sync_engine
 from projections.tables import metadata
 from registry.settings import Settings
 

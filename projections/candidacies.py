@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from projections.base import Projection, on
-from projections.encoding import event_type, plain
-from projections.rows import Rows
+from projections.machinery.base import Projection, on
+from projections.machinery.encoding import event_type, plain
+from projections.machinery.rows import Rows
 from projections.tables import candidacies
 
 

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from projections.base import Projection, on
-from projections.rows import Rows
+from projections.machinery.base import Projection, on
+from projections.machinery.rows import Rows
 from projections.tables import credentials
 
 log = logging.getLogger(__name__)

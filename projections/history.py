@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from domain.values import Role
-from projections.base import Projection, type_name
-from projections.encoding import ENVELOPE, PRIVATE_AGGREGATES
-from projections.rows import Rows
-from projections.stored import Stored
+from projections.machinery.base import Projection, type_name
+from projections.machinery.encoding import ENVELOPE, PRIVATE_AGGREGATES
+from projections.machinery.rows import Rows
+from projections.machinery.stored import Stored
 from projections.tables import events, subjects
 
 
@@ -17,7 +17,7 @@ class History(Projection):
 
     name = "history"
     uses_rows = True
-    reads_stored = True  # it copies every field: see projections/stored.py
+    reads_stored = True  # it copies every field: see projections/machinery/stored.py
     tables = (events, subjects)
 
     def wants(self, topic: str) -> bool:

@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy import Table
 
-from projections.base import Projection, on
-from projections.encoding import plain
-from projections.rows import Rows
+from projections.machinery.base import Projection, on
+from projections.machinery.encoding import plain
+from projections.machinery.rows import Rows
 from projections.tables import bodies, complaints, declarations, grants, schemes
 
 

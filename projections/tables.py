@@ -56,7 +56,8 @@ tracking = Table(
     metadata,
     Column("projection", String(64), primary_key=True),
     Column("position", BigInteger, nullable=False),
-    # Set while the projection is halted (projections/halts.py): the event it cannot apply.
+    # Set while the projection is halted (projections/machinery/halts.py): the event it
+    # cannot apply.
     Column("halted_at", BigInteger),
     Column("halted_event", Text),
     Column("halted_error", Text),
@@ -289,7 +290,7 @@ audit_checkpoints = Table(
     Column("key_id", String(8), nullable=False),
     Column("note", Text, nullable=False),
     Column("created_at", TS, nullable=False),
-    Column("leaf_version", Integer, nullable=False),  # projections.leaves.LEAF_VERSION
+    Column("leaf_version", Integer, nullable=False),  # projections.audit.leaves.LEAF_VERSION
     UniqueConstraint(
         "tree_size", "key_id", "leaf_version", name="uq_audit_checkpoints_size_key_version"
     ),

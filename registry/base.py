@@ -17,7 +17,7 @@ from eventsourcing.postgres import PostgresFactory
 from domain.errors import Conflict, DomainError, NotFound
 from domain.idempotency import IdempotentRequest
 from registry import transcodings
-from registry.batching import CommitBatcher
+from registry.group_commit import CommitBatcher
 
 A = TypeVar("A", bound=Aggregate)
 

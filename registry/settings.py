@@ -9,7 +9,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 
-from domain.notes import NoteError, Signer
+from registry.signed_notes import NoteError, Signer
 
 
 @lru_cache(maxsize=64)

@@ -20,10 +20,10 @@ from typing import Any
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.notes import Signer, b64
-from projections import signed_lists
-from projections.checkpoints import NoSigningKey, sign_now
-from projections.runtime import ReadSide
+from projections.audit import signed_lists
+from projections.audit.signed_checkpoints import NoSigningKey, sign_now
+from projections.machinery.read_side import ReadSide
+from registry.signed_notes import Signer, b64
 
 # Schemes x 2 lists x 2 formats; the least recently asked are dropped beyond this.
 MAX_LISTS = 4096

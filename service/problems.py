@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
-from projections.outages import DATABASE_ERRORS, UNAVAILABLE, unavailable
+from projections.machinery.outages import DATABASE_ERRORS, UNAVAILABLE, unavailable
 from registry.base import PreconditionFailed
 from registry.cases.access import Unauthenticated
 

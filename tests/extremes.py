@@ -11,8 +11,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from domain import limits
-from projections.engines import sync_engine
-from projections.runtime import all_projections
+from projections.machinery.engines import sync_engine
+from projections.machinery.read_side import all_projections
 from projections.tables import tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings

@@ -1,6 +1,6 @@
 """projection halts: where a projection stopped, on which event and why
 
-A projection that cannot apply an event stops there alone (see `projections.halts`); the
+A projection that cannot apply an event stops there alone (see `projections.machinery.halts`); the
 columns on `tracking` say so to every process. On PostgreSQL the position notification
 then names the lowest position of the projections still running, and the halted ones:
 "SCHEMA:POSITION" or "SCHEMA:POSITION:NAME,NAME".

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
-from projections import audit_queries
-from projections.audit_log import export_chunks, export_page
+from projections.audit import queries as audit_queries
+from projections.audit.export import export_chunks, export_page
 from registry.base import Idempotency
 from registry.permissions import check_role
 from service.consistency import HEADER as CONSISTENCY_HEADER

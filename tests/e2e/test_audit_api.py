@@ -15,8 +15,13 @@ import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
 
+from cli.audit_sources import published_key
 from domain import merkle
-from domain.notes import (
+from projections.audit import export as audit_log
+from projections.audit.signed_checkpoints import register_key
+from registry.event_log import notifications_after
+from registry.settings import Settings
+from registry.signed_notes import (
     Checkpoint,
     NoteError,
     Signer,
@@ -25,11 +30,6 @@ from domain.notes import (
     open_note,
     sign_note,
 )
-from projections import audit_log
-from projections.checkpoints import register_key
-from registry.audit_sources import published_key
-from registry.log import notifications_after
-from registry.settings import Settings
 from service.app import create_app
 from tests.clock import Clock
 from tests.integration.lifecycle import ADMIN, World, award_cycle, setup

@@ -17,10 +17,10 @@ import httpx
 import pytest
 import uvicorn
 
-from domain.notes import Signer
+from cli.main import main
 from registry.application import LeaderRegistry
-from registry.cli import main
 from registry.settings import Settings
+from registry.signed_notes import Signer
 from service.app import create_app
 from tests.clock import Clock
 from tests.integration.lifecycle import award_cycle, setup
@@ -219,11 +219,11 @@ def test_the_example_refuses_a_checkpoint_by_a_retired_key_for_a_larger_tree(
 ) -> None:
     from sqlalchemy import insert
 
-    from domain.notes import Checkpoint, sign_note
-    from projections.checkpoints import register_key
-    from projections.engines import sync_engine
-    from projections.leaves import LEAF_VERSION
+    from projections.audit.leaves import LEAF_VERSION
+    from projections.audit.signed_checkpoints import register_key
+    from projections.machinery.engines import sync_engine
     from projections.tables import audit_checkpoints
+    from registry.signed_notes import Checkpoint, sign_note
 
     assert main(["audit", "checkpoint"]) == 0
     old = Signer.from_skey((configured / "audit.key").read_text())

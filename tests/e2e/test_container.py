@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from registry.cli import build_parser
+from cli.main import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = (ROOT / "Dockerfile").read_text()

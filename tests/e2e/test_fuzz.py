@@ -47,10 +47,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from projections import schema
-from projections.engines import sync_engine
-from projections.follower import Follower
-from projections.runtime import all_projections
+from projections.machinery import schema
+from projections.machinery.engines import sync_engine
+from projections.machinery.follower import Follower
+from projections.machinery.read_side import all_projections
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from service.app import create_app

@@ -8,8 +8,8 @@ import time
 import httpx
 import pytest
 
-from projections import follower as follower_module
 from projections.credentials import Credentials
+from projections.machinery import follower as follower_module
 from registry.settings import Settings
 from service.app import create_app
 from service.consistency import HEADER

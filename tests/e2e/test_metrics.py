@@ -14,9 +14,9 @@ import pytest
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 
+from cli.main import main
 from domain.evaluation_body import EvaluationBody
 from registry.base import WriteConflict
-from registry.cli import main
 from registry.settings import Settings
 from service.app import create_app
 from tests.clock import Clock

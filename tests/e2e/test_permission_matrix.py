@@ -20,14 +20,14 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 import service.app
-from domain.notes import Signer, open_checkpoint
 from domain.values import Role
-from projections import schema
-from projections.checkpoints import Checkpointer
-from projections.engines import sync_engine
+from projections.audit.signed_checkpoints import Checkpointer
+from projections.machinery import schema
+from projections.machinery.engines import sync_engine
 from registry.application import LeaderRegistry
 from registry.permissions import PERMISSIONS, READ_PERMISSIONS, SCOPED_ROLES
 from registry.settings import Settings
+from registry.signed_notes import Signer, open_checkpoint
 from service.app import create_app
 from tests.clock import Clock
 from tests.e2e.test_errors import FakeReadSide, assert_problem

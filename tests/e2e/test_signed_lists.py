@@ -22,11 +22,11 @@ import pytest
 from pydantic import SecretStr
 
 from domain.credit_code import make_credit_code
-from domain.notes import Signer, open_checkpoint, open_note, sign_note
 from domain.values import Enterprise, Product
-from projections import signed_lists
-from projections.runtime import ReadSide
+from projections.audit import signed_lists
+from projections.machinery.read_side import ReadSide
 from registry.settings import Settings
+from registry.signed_notes import Signer, open_checkpoint, open_note, sign_note
 from service.app import create_app
 from tests.clock import Clock
 from tests.integration.lifecycle import ADMIN, CATEGORY, PLATFORM, REGULATOR, World, award_cycle

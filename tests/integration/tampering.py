@@ -11,14 +11,14 @@ from typing import Any
 import psycopg
 from sqlalchemy import Engine
 
-from domain.notes import Signer
-from projections import schema
-from projections.checkpoints import sign_now
-from projections.engines import sync_engine
-from projections.follower import Follower
-from projections.runtime import all_projections
+from projections.audit.signed_checkpoints import sign_now
+from projections.machinery import schema
+from projections.machinery.engines import sync_engine
+from projections.machinery.follower import Follower
+from projections.machinery.read_side import all_projections
 from registry.application import LeaderRegistry
 from registry.settings import Settings
+from registry.signed_notes import Signer
 from tests.clock import Clock
 from tests.conftest import pg_conninfo
 from tests.integration.lifecycle import award_cycle, setup

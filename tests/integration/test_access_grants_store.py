@@ -11,18 +11,18 @@ from uuid import UUID
 import pytest
 from sqlalchemy import Engine, select
 
+from cli.main import main
 from domain import ids
 from domain.access_grant import AccessGrant
 from domain.credential import Credential
 from domain.values import Actor
-from projections import schema
-from projections.engines import sync_engine
-from projections.follower import Follower
-from projections.runtime import all_projections
+from projections.machinery import schema
+from projections.machinery.engines import sync_engine
+from projections.machinery.follower import Follower
+from projections.machinery.read_side import all_projections
 from projections.tables import events, grants
 from registry.application import LeaderRegistry
 from registry.cases.access import new_token
-from registry.cli import main
 from registry.permissions import Forbidden
 from registry.settings import Settings
 from tests.clock import Clock

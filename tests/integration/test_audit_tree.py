@@ -9,16 +9,16 @@ import pytest
 from sqlalchemy import Engine, select
 
 from domain import merkle
-from projections import schema
-from projections.audit import evaluate, tree_size
-from projections.audit_log import log_events
-from projections.engines import sync_engine
-from projections.follower import Follower
-from projections.leaves import leaf_bytes
-from projections.rebuild import rebuild
-from projections.runtime import all_projections
+from projections.audit.export import log_events
+from projections.audit.leaves import leaf_bytes
+from projections.audit.tree import evaluate, tree_size
+from projections.audit.verify_store import verify_store
+from projections.machinery import schema
+from projections.machinery.engines import sync_engine
+from projections.machinery.follower import Follower
+from projections.machinery.read_side import all_projections
+from projections.machinery.rebuild import rebuild
 from projections.tables import audit_leaves, audit_nodes
-from projections.verify import verify_store
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock

@@ -7,17 +7,17 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select, text
 
-from domain.notes import Checkpoint, Signer, sign_note
-from projections import schema
-from projections.checkpoints import sign_now
-from projections.engines import sync_engine
-from projections.follower import Follower
-from projections.rebuild import rebuild
-from projections.runtime import all_projections
+from projections.audit.signed_checkpoints import sign_now
+from projections.audit.verify_store import verify_store
+from projections.machinery import schema
+from projections.machinery.engines import sync_engine
+from projections.machinery.follower import Follower
+from projections.machinery.read_side import all_projections
+from projections.machinery.rebuild import rebuild
 from projections.tables import audit_checkpoints, audit_keys, audit_leaves, audit_nodes, tracking
-from projections.verify import verify_store
 from registry.application import LeaderRegistry
 from registry.settings import Settings
+from registry.signed_notes import Checkpoint, Signer, sign_note
 from tests.clock import Clock
 from tests.integration.lifecycle import award_cycle, setup
 

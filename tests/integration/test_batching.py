@@ -16,7 +16,7 @@ from domain.credit_code import make_credit_code
 from domain.declaration import Declaration
 from domain.values import Enterprise, Product
 from registry.application import LeaderRegistry
-from registry.batching import CommitBatcher, _Request
+from registry.group_commit import CommitBatcher, _Request
 from registry.settings import Settings
 from tests.clock import Clock
 from tests.integration.lifecycle import ADMIN, PLATFORM

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from cli.main import main
 from domain import limits
-from projections import schema
-from projections.engines import sync_engine
-from projections.follower import Follower
-from projections.runtime import all_projections
+from projections.machinery import schema
+from projections.machinery.engines import sync_engine
+from projections.machinery.follower import Follower
+from projections.machinery.read_side import all_projections
 from registry.application import LeaderRegistry
-from registry.cli import main
 from registry.settings import Settings
 from tests.extremes import head_positions, tracked, wide
 

@@ -11,21 +11,21 @@ from uuid import UUID
 import pytest
 from sqlalchemy import Engine, func, select
 
+from cli.main import main
 from domain.credential import Credential, CredentialAlreadyRevoked
 from domain.errors import NotFound
-from projections import schema
 from projections.candidacies import Candidacies
 from projections.credentials import Credentials, LastUsed
-from projections.engines import sync_engine
-from projections.follower import Follower
 from projections.history import History
+from projections.machinery import schema
+from projections.machinery.engines import sync_engine
+from projections.machinery.follower import Follower
+from projections.machinery.read_side import all_projections
+from projections.machinery.rows import Rows
 from projections.records import Records
-from projections.rows import Rows
-from projections.runtime import all_projections
 from projections.tables import credentials, events
 from registry.application import LeaderRegistry
 from registry.cases.access import Unauthenticated
-from registry.cli import main
 from registry.permissions import Forbidden
 from registry.settings import Settings
 from tests.clock import Clock

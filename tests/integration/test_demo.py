@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from eventsourcing.domain import Aggregate
 
+from cli.demo.story import DemoStoreNotEmpty, load_demo
 from domain.candidacy import Candidacy, Status
 from domain.complaint import Complaint, ComplaintStatus
 from domain.declaration import Declaration
 from domain.scheme import Scheme, SchemeStatus
 from registry.application import LeaderRegistry
 from registry.base import utc_now
-from registry.demo import DemoStoreNotEmpty, load_demo
 from registry.settings import Settings
 
 NOW = datetime(2025, 6, 30, 8, 0, tzinfo=UTC)

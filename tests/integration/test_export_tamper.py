@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import Engine, select
 
 from domain import merkle
-from domain.notes import Signer
-from projections.audit import evaluate
-from projections.audit_log import export_line, log_events
-from projections.leaves import canonical_json, leaf_of, private_header
+from projections.audit.export import export_line, log_events
+from projections.audit.leaves import canonical_json, leaf_of, private_header
+from projections.audit.tree import evaluate
+from projections.audit.verify_export import verify_export
 from projections.tables import audit_checkpoints, audit_leaves
-from projections.verify_export import verify_export
 from registry.application import LeaderRegistry
 from registry.settings import Settings
+from registry.signed_notes import Signer
 from tests.integration.tampering import SIGNER, make_world
 
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from projections import schema
-from projections.engines import sync_engine
-from projections.follower import Follower
 from projections.history import History
-from projections.runtime import all_projections
+from projections.machinery import schema
+from projections.machinery.engines import sync_engine
+from projections.machinery.follower import Follower
+from projections.machinery.read_side import all_projections
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock

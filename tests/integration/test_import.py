@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from cli.main import main
 from domain import ids
 from domain.credit_code import make_credit_code
 from domain.declaration import Declaration
 from registry import importer
 from registry.application import LeaderRegistry
-from registry.cli import main
 from registry.importer import Importer, import_actor, import_file, read_lines
 from registry.settings import Settings
 from tests.clock import Clock

@@ -23,10 +23,10 @@ from domain import limits
 from domain.credit_code import make_credit_code
 from domain.declaration import china_date
 from domain.values import Actor, Enterprise, Indicator, Product
-from projections import schema
-from projections.engines import sync_engine
-from projections.follower import Follower
-from projections.runtime import all_projections
+from projections.machinery import schema
+from projections.machinery.engines import sync_engine
+from projections.machinery.follower import Follower
+from projections.machinery.read_side import all_projections
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock

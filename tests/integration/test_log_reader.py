@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from registry.application import LeaderRegistry
-from registry.log import notifications_after
+from registry.event_log import notifications_after
 from registry.settings import Settings
 from tests.clock import Clock
 from tests.integration.lifecycle import award_cycle, setup

@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from projections import schema
-from projections.engines import sync_engine
+from projections.machinery import schema
+from projections.machinery.engines import sync_engine
 from projections.tables import metadata
 from registry.settings import Settings
 

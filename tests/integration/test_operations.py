@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from projections.engines import sync_engine
+from cli.main import main
+from projections.machinery.engines import sync_engine
 from registry.application import LeaderRegistry
-from registry.cli import main
 from registry.settings import Settings
 from tests.clock import Clock
 from tests.integration.lifecycle import award_cycle, setup

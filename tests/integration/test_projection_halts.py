@@ -16,15 +16,15 @@ from sqlalchemy import select
 
 from domain.credit_code import make_credit_code
 from domain.values import Enterprise, Product
-from projections import follower as follower_module
-from projections import schema, worker
-from projections.engines import sync_engine
-from projections.follower import Follower
-from projections.positions import tracked_state
-from projections.readiness import readiness
+from projections.machinery import follower as follower_module
+from projections.machinery import schema, worker
+from projections.machinery.engines import sync_engine
+from projections.machinery.follower import Follower
+from projections.machinery.positions import tracked_state
+from projections.machinery.read_side import all_projections
+from projections.machinery.readiness import readiness
+from projections.machinery.rows import Rows
 from projections.records import Records
-from projections.rows import Rows
-from projections.runtime import all_projections
 from projections.tables import complaints, tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings

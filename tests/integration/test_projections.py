@@ -7,10 +7,11 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select, update
 
-from projections import queries, schema
-from projections.engines import sync_engine
-from projections.follower import Follower, TrackingConflict
-from projections.runtime import ReadSide, all_projections
+from projections import queries
+from projections.machinery import schema
+from projections.machinery.engines import sync_engine
+from projections.machinery.follower import Follower, TrackingConflict
+from projections.machinery.read_side import ReadSide, all_projections
 from projections.tables import candidacies, events, tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings

@@ -14,11 +14,11 @@ import psycopg
 import pytest
 import sqlalchemy.exc
 
-from projections import follower as follower_module
-from projections import runtime
-from projections.runtime import ReadSide
+from projections.machinery import follower as follower_module
+from projections.machinery import read_side as runtime
+from projections.machinery.read_side import ReadSide
 from registry.application import LeaderRegistry
-from registry.log import notifications_after
+from registry.event_log import notifications_after
 from registry.settings import Settings
 from tests.clock import Clock
 

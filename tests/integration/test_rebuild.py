@@ -13,12 +13,12 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from projections import schema, switchover
-from projections.engines import async_engine, sync_engine
-from projections.follower import Follower, TrackingConflict
-from projections.rebuild import Progress, UnknownProjection, find, rebuild
-from projections.runtime import all_projections
-from projections.switchover import SwitchBlocked
+from projections.machinery import schema, switchover
+from projections.machinery.engines import async_engine, sync_engine
+from projections.machinery.follower import Follower, TrackingConflict
+from projections.machinery.read_side import all_projections
+from projections.machinery.rebuild import Progress, UnknownProjection, find, rebuild
+from projections.machinery.switchover import SwitchBlocked
 from projections.tables import candidacies, events, metadata, tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from projections import schema
-from projections.engines import sync_engine
-from projections.follower import Follower
-from projections.rebuild import rebuild
-from projections.rows import Rows
-from projections.runtime import all_projections
+from projections.machinery import schema
+from projections.machinery.engines import sync_engine
+from projections.machinery.follower import Follower
+from projections.machinery.read_side import all_projections
+from projections.machinery.rebuild import rebuild
+from projections.machinery.rows import Rows
 from projections.tables import candidacies, events, schemes
 from registry.application import LeaderRegistry
 from registry.settings import Settings

@@ -13,12 +13,12 @@ import pytest
 from eventsourcing.compressor import ZlibCompressor
 from eventsourcing.persistence import Mapper, Notification
 
-from projections import leaves
-from projections.encoding import ENVELOPE, event_data
-from projections.stored import Stored, content, leaf_bytes
+from cli.demo.story import load_demo
+from projections.audit import leaves
+from projections.machinery.encoding import ENVELOPE, event_data
+from projections.machinery.stored import Stored, content, leaf_bytes
 from registry.application import LeaderRegistry
-from registry.demo import load_demo
-from registry.log import notifications_after
+from registry.event_log import notifications_after
 from registry.settings import Settings
 
 NOW = datetime(2025, 6, 30, 8, 0, tzinfo=UTC)

@@ -10,17 +10,17 @@ import pytest
 import sqlalchemy
 from sqlalchemy import Engine, select, update
 
-from domain.notes import Checkpoint, Signer, sign_note
-from projections import schema
-from projections.checkpoints import register_key
-from projections.engines import sync_engine
-from projections.follower import Follower
-from projections.leaves import LEAF_VERSION
-from projections.runtime import all_projections
+from projections.audit.leaves import LEAF_VERSION
+from projections.audit.signed_checkpoints import register_key
+from projections.audit.verify_store import verify_store
+from projections.machinery import schema
+from projections.machinery.engines import sync_engine
+from projections.machinery.follower import Follower
+from projections.machinery.read_side import all_projections
 from projections.tables import audit_checkpoints, audit_leaves
-from projections.verify import verify_store
 from registry.application import LeaderRegistry
 from registry.settings import Settings
+from registry.signed_notes import Checkpoint, Signer, sign_note
 from tests.clock import Clock
 from tests.integration.lifecycle import award_cycle, setup
 from tests.integration.tampering import (

@@ -9,10 +9,10 @@ from uuid import UUID
 
 import pytest
 
+from cli.main import main
 from domain.credential import Credential
 from registry.application import LeaderRegistry
 from registry.base import utc_now
-from registry.cli import main
 from registry.settings import Settings
 
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from domain.credential import Credential
 from domain.evaluation_body import EvaluationBody
 from domain.values import Actor
-from projections.leaves import (
+from projections.audit.leaves import (
     LEAF_VERSION,
     canonical_json,
     canonical_values,

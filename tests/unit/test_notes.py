@@ -6,7 +6,14 @@ import base64
 
 import pytest
 
-from domain.notes import Checkpoint, NoteError, Signer, Verifier, open_checkpoint, sign_note
+from registry.signed_notes import (
+    Checkpoint,
+    NoteError,
+    Signer,
+    Verifier,
+    open_checkpoint,
+    sign_note,
+)
 
 ROOT = bytes(range(32))
 

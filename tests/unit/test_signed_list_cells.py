@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from projections.signed_lists import neutralise, render
+from projections.audit.signed_lists import neutralise, render
 
 SCHEME = {
     "id": "s",

@@ -9,8 +9,8 @@ from typing import Any, ClassVar
 from eventsourcing.utils import resolve_topic
 from sqlalchemy import Table
 
-from projections.encoding import event_type
-from projections.rows import Rows
+from projections.machinery.encoding import event_type
+from projections.machinery.rows import Rows
 
 Handler = Callable[[Any, Any, Any, int], None]
 
@@ -42,7 +42,7 @@ class Projection:
     name: ClassVar[str]
     tables: ClassVar[tuple[Table, ...]]
     uses_rows: ClassVar[bool] = False
-    # Handlers get a `Stored` (projections/stored.py) instead of the decoded domain event.
+    # Handlers get a `Stored` (projections/machinery/stored.py) instead of the decoded domain event.
     reads_stored: ClassVar[bool] = False
     _handlers: ClassVar[dict[str, Handler]]
 

@@ -20,13 +20,13 @@ from types import FrameType
 import psycopg
 from sqlalchemy.engine import make_url
 
-from projections import schema
-from projections.checkpoints import Checkpointer
-from projections.engines import sync_engine
-from projections.follower import Follower, FollowerObserver, TrackingConflict
-from projections.metrics import serve_counters
-from projections.outages import Pacer, unavailable
-from projections.runtime import all_projections, expire_due
+from projections.audit.signed_checkpoints import Checkpointer
+from projections.machinery import schema
+from projections.machinery.engines import sync_engine
+from projections.machinery.follower import Follower, FollowerObserver, TrackingConflict
+from projections.machinery.metrics import serve_counters
+from projections.machinery.outages import Pacer, unavailable
+from projections.machinery.read_side import all_projections, expire_due
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 

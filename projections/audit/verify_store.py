@@ -22,13 +22,13 @@ from psycopg.sql import SQL, Identifier
 from sqlalchemy import Engine, select
 
 from domain import merkle
-from domain.notes import NoteError, open_checkpoint
-from projections.audit import TreeDamaged, evaluate, tree_size
-from projections.checkpoints import stored_verifier
-from projections.leaves import LEAF_VERSION, leaf_bytes
+from projections.audit.leaves import LEAF_VERSION, leaf_bytes
+from projections.audit.signed_checkpoints import stored_verifier
+from projections.audit.tree import TreeDamaged, evaluate, tree_size
 from projections.tables import audit_checkpoints, audit_keys, audit_leaves
 from registry.base import RegistryBase
-from registry.log import notifications_after
+from registry.event_log import notifications_after
+from registry.signed_notes import NoteError, open_checkpoint
 
 
 @dataclass

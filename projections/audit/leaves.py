@@ -7,7 +7,7 @@ so it is the same on every store. A private event's leaf is its public *header*
 `{position, aggregate_type, type, private: true, content_sha256}`: the export shows it
 whole, so nobody can pass a public event off as a private one. Changing this encoding
 changes every leaf hash: it gets a new LEAF_VERSION, and the tree is rebuilt. The audit
-projection computes the same bytes straight from the stored JSON (projections/stored.py);
+projection computes the same bytes straight from the stored JSON (projections/machinery/stored.py);
 `verify` and the export compute them here, from the decoded event.
 """
 
@@ -26,8 +26,8 @@ from uuid import UUID
 import orjson
 from eventsourcing.utils import get_topic
 
-from domain.notes import b64
-from projections.encoding import PRIVATE_AGGREGATES
+from projections.machinery.encoding import PRIVATE_AGGREGATES
+from registry.signed_notes import b64
 
 LEAF_VERSION = 2  # docs/audit.md "Leaves"; version 1 published private events as bare hashes
 

@@ -21,11 +21,11 @@ from uuid import UUID
 from eventsourcing.persistence import PersistenceError
 from pydantic import ValidationError
 
+from cli import audit as audit_cli
 from domain import ids
 from domain.errors import DomainError, NotFound
 from domain.limits import MAX_EXPIRY_DAYS
 from domain.values import Role
-from registry import audit_cli
 from registry.application import LeaderRegistry
 from registry.base import utc_now
 from registry.settings import Settings
@@ -63,7 +63,7 @@ def _is_empty(registry: LeaderRegistry) -> bool:
 
 # serve --------------------------------------------------------------------------------------
 def _print_demo_tokens(summary: dict[str, Any], base_url: str) -> None:
-    from registry.demo import DEMO_BODY
+    from cli.demo.story import DEMO_BODY
 
     tokens = summary["tokens"]
     body = tokens["bodies"][DEMO_BODY]
@@ -93,7 +93,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         audit_cli.demo_key(settings)  # the app factory reads the key file's path from os.environ
         with _registry(settings) as registry:
             if _is_empty(registry):
-                from registry.demo import load_demo
+                from cli.demo.story import load_demo
 
                 summary = load_demo(registry, now=utc_now())
                 _print_demo_tokens(summary, f"http://{host}:{port}")
@@ -175,10 +175,10 @@ def cmd_credentials_publish_grants(settings: Settings, args: argparse.Namespace)
 def _caught_up_read_models(settings: Settings, registry: LeaderRegistry) -> None:
     """Bring the read models to the end of the log (a running server may be doing the same:
     the tracking compare-and-set keeps each event applied once)."""
-    from projections import schema
-    from projections.engines import sync_engine
-    from projections.follower import Follower, TrackingConflict
-    from projections.runtime import all_projections
+    from projections.machinery import schema
+    from projections.machinery.engines import sync_engine
+    from projections.machinery.follower import Follower, TrackingConflict
+    from projections.machinery.read_side import all_projections
 
     engine = sync_engine(settings)
     try:
@@ -195,7 +195,7 @@ def _caught_up_read_models(settings: Settings, registry: LeaderRegistry) -> None
 
 async def _all_credentials(settings: Settings, **filters: Any) -> list[dict[str, Any]]:
     from projections import queries
-    from projections.engines import async_engine
+    from projections.machinery.engines import async_engine
 
     engine = async_engine(settings)
     items: list[dict[str, Any]] = []
@@ -251,7 +251,7 @@ def cmd_credentials_list(settings: Settings, args: argparse.Namespace) -> int:
 
 # demo, sweep, migrate, project --------------------------------------------------------------------
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
-    from registry.demo import load_demo
+    from cli.demo.story import load_demo
 
     with _registry(settings) as registry:
         summary = load_demo(registry, now=utc_now())
@@ -260,7 +260,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(settings: Settings, args: argparse.Namespace) -> int:
-    from projections.runtime import ReadSide
+    from projections.machinery.read_side import ReadSide
 
     with _registry(settings) as registry:
         read_side = ReadSide(settings, registry)
@@ -274,8 +274,8 @@ def cmd_sweep(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     """Create the event store's tables and bring the read models to head (both idempotent)."""
-    from projections import schema
-    from projections.engines import sync_engine
+    from projections.machinery import schema
+    from projections.machinery.engines import sync_engine
 
     with _registry(settings.model_copy(update={"create_event_tables": True})):
         print("event store tables present")
@@ -289,7 +289,7 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_project(settings: Settings, args: argparse.Namespace) -> int:
-    from projections import worker
+    from projections.machinery import worker
 
     worker.main()
     return 0
@@ -297,8 +297,8 @@ def cmd_project(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_rebuild(settings: Settings, args: argparse.Namespace) -> int:
     """Rebuild one projection from the log while the live tables keep serving reads."""
-    from projections.rebuild import Progress, rebuild
-    from projections.switchover import SwitchBlocked
+    from projections.machinery.rebuild import Progress, rebuild
+    from projections.machinery.switchover import SwitchBlocked
 
     def show(p: Progress) -> None:
         print(

@@ -10,11 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain import merkle
 from domain.errors import InvalidInput, NotFound
-from domain.notes import b64
-from projections.audit import lookup_from, nodes_query
-from projections.checkpoints import checkpoint_record, key_record
-from projections.leaves import LEAF_VERSION
+from projections.audit.leaves import LEAF_VERSION
+from projections.audit.signed_checkpoints import checkpoint_record, key_record
+from projections.audit.tree import lookup_from, nodes_query
 from projections.tables import audit_checkpoints, audit_keys, audit_leaves
+from registry.signed_notes import b64
 
 T = TypeVar("T")
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from eventsourcing.utils import TopicError
 from sqlalchemy import Connection, select, update
 
-from projections.base import Projection, type_name
+from projections.machinery.base import Projection, type_name
 from projections.tables import tracking
 
 MAX_ERROR = 2000  # characters of the error kept: enough to name it, bounded however it reads

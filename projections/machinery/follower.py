@@ -1,6 +1,6 @@
 """Follows the event log and feeds the projections, exactly once and resumably.
 
-A projection whose handler raises on an event halts there alone (projections/halts.py): the
+A projection whose handler raises on an event halts there alone (machinery/halts.py): the
 others go on, and it is retried with a growing pause until it applies the event (a release
 that fixes it needs no manual step). Errors that say a database is unreachable halt nothing:
 they reach the caller, which retries the batch.
@@ -17,15 +17,15 @@ from typing import Protocol
 from eventsourcing.persistence import Notification
 from sqlalchemy import Connection, Engine, and_, case, insert, or_, select, update
 
-from projections import halts
-from projections.base import Projection
-from projections.halts import EventFailed, Halt, event_type_of, wants
-from projections.outages import unavailable
-from projections.rows import Rows
-from projections.stored import Stored, as_read
+from projections.machinery import halts
+from projections.machinery.base import Projection
+from projections.machinery.halts import EventFailed, Halt, event_type_of, wants
+from projections.machinery.outages import unavailable
+from projections.machinery.rows import Rows
+from projections.machinery.stored import Stored, as_read
 from projections.tables import tracking
 from registry.base import RegistryBase
-from registry.log import notifications_after
+from registry.event_log import notifications_after
 
 log = logging.getLogger(__name__)
 RETRY_FIRST = 1.0  # seconds before a halted projection is first retried; doubled each time

@@ -13,10 +13,10 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from domain import merkle
 from domain.errors import Conflict
-from domain.notes import Checkpoint, Signer, Verifier, b64, sign_note
-from projections.audit import evaluate, tree_size
-from projections.leaves import LEAF_VERSION
+from projections.audit.leaves import LEAF_VERSION
+from projections.audit.tree import evaluate, tree_size
 from projections.tables import audit_checkpoints, audit_keys
+from registry.signed_notes import Checkpoint, Signer, Verifier, b64, sign_note
 
 log = logging.getLogger(__name__)
 

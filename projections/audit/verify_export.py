@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 from domain import merkle
-from domain.notes import Checkpoint, NoteError, Verifier, open_checkpoint
-from projections.audit_log import LineError, line_leaf_hash
-from projections.leaves import LEAF_VERSION
-from projections.verify import Report
+from projections.audit.export import LineError, line_leaf_hash
+from projections.audit.leaves import LEAF_VERSION
+from projections.audit.verify_store import Report
+from registry.signed_notes import Checkpoint, NoteError, Verifier, open_checkpoint
 
 REFUSED = b"refused line"  # the hash kept for a refused line: no leaf has it
 

@@ -17,9 +17,9 @@ from prometheus_client.registry import Collector
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from projections import halts
-from projections.audit import tree_size
-from projections.readiness import lag_seconds
+from projections.audit.tree import tree_size
+from projections.machinery import halts
+from projections.machinery.readiness import lag_seconds
 from projections.tables import audit_checkpoints, tracking
 from registry.application import LeaderRegistry
 

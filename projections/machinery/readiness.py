@@ -8,12 +8,12 @@ from typing import Any, cast
 
 from sqlalchemy import Engine, select
 
-from projections import halts, schema
-from projections.outages import unavailable
-from projections.runtime import all_projections
+from projections.machinery import halts, schema
+from projections.machinery.outages import unavailable
+from projections.machinery.read_side import all_projections
 from projections.tables import tracking
 from registry.application import LeaderRegistry
-from registry.log import notifications_after
+from registry.event_log import notifications_after
 from registry.settings import Settings
 
 

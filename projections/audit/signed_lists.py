@@ -19,10 +19,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import Conflict, NotFound
-from domain.notes import Signer, b64, sign_note
 from projections import queries
-from projections.leaves import canonical_json
+from projections.audit.leaves import canonical_json
 from projections.tables import audit_leaves, tracking
+from registry.signed_notes import Signer, b64, sign_note
 
 # v2: the leader list holds only titles in force; CSV cells are neutralised (docs/audit.md).
 FORMAT = "leader-registry signed list v2"

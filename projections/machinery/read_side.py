@@ -12,17 +12,17 @@ import psycopg
 from sqlalchemy import Engine, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from projections import schema
-from projections.audit import Audit
-from projections.base import Projection
+from projections.audit.signed_checkpoints import Checkpointer
+from projections.audit.tree import Audit
 from projections.candidacies import Candidacies
-from projections.checkpoints import Checkpointer
 from projections.credentials import Credentials, LastUsed
-from projections.engines import async_engine, sync_engine
-from projections.follower import Follower, FollowerObserver, TrackingConflict
 from projections.history import History
-from projections.outages import Pacer
-from projections.positions import PositionWatch, tracked_state
+from projections.machinery import schema
+from projections.machinery.base import Projection
+from projections.machinery.engines import async_engine, sync_engine
+from projections.machinery.follower import Follower, FollowerObserver, TrackingConflict
+from projections.machinery.outages import Pacer
+from projections.machinery.positions import PositionWatch, tracked_state
 from projections.records import Records
 from projections.tables import candidacies, tracking
 from registry.application import LeaderRegistry

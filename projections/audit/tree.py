@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Select, func, select, union_all
 
 from domain import merkle
-from projections.base import Projection
-from projections.rows import Rows
-from projections.stored import Stored, leaf_bytes
+from projections.machinery.base import Projection
+from projections.machinery.rows import Rows
+from projections.machinery.stored import Stored, leaf_bytes
 from projections.tables import audit_leaves, audit_nodes
 
 T = TypeVar("T")
@@ -80,7 +80,7 @@ class Audit(Projection):
 
     name = "audit"
     uses_rows = True  # the batch's rows are inserted in bulk when it ends
-    reads_stored = True  # a leaf holds every field: see projections/stored.py
+    reads_stored = True  # a leaf holds every field: see projections/machinery/stored.py
     tables = (audit_leaves, audit_nodes)
 
     def __init__(self) -> None:

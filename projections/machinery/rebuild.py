@@ -19,14 +19,14 @@ from typing import Any
 
 from sqlalchemy import Engine, MetaData, event, text
 
-from projections.base import Projection
-from projections.engines import sync_engine
-from projections.rows import Rows
-from projections.runtime import all_projections
-from projections.stored import Stored, as_read
-from projections.switchover import switch
+from projections.machinery.base import Projection
+from projections.machinery.engines import sync_engine
+from projections.machinery.read_side import all_projections
+from projections.machinery.rows import Rows
+from projections.machinery.stored import Stored, as_read
+from projections.machinery.switchover import switch
 from registry.base import RegistryBase
-from registry.log import notifications_after
+from registry.event_log import notifications_after
 from registry.settings import Settings
 
 SHADOW = "rebuild"

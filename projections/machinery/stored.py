@@ -21,9 +21,9 @@ import orjson
 from eventsourcing.persistence import Mapper, Notification
 from eventsourcing.utils import get_topic, resolve_topic
 
-from projections import leaves
-from projections.base import Projection
-from projections.encoding import plain
+from projections.audit import leaves
+from projections.machinery.base import Projection
+from projections.machinery.encoding import plain
 
 Convert = Callable[[Any], Any]
 

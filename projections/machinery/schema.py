@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
 import migrations
-from projections.engines import prepare_schema
+from projections.machinery.engines import prepare_schema
 from registry.settings import Settings
 
 SCRIPTS = Path(migrations.__file__).parent

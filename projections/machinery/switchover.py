@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, MetaData, delete, insert, select, tex
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import OperationalError
 
-from projections.base import Projection
+from projections.machinery.base import Projection
 from projections.tables import tracking
 
 # Readers and writers of the live tables queue behind the swap's exclusive locks while it

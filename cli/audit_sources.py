@@ -12,7 +12,7 @@ from typing import Any
 
 from domain import merkle
 from domain.errors import InvalidInput
-from domain.notes import Verifier
+from registry.signed_notes import Verifier
 
 
 def is_url(source: str) -> bool:
@@ -97,7 +97,7 @@ def load_keys(source: str) -> list[Verifier]:
 
 
 class ApiLog:
-    """Proofs and leaves from the API (projections.verify_export.LogSource)."""
+    """Proofs and leaves from the API (projections.audit.verify_export.LogSource)."""
 
     def __init__(self, base: str) -> None:
         self.base = base

@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from domain import merkle
-from projections.leaves import LEAF_VERSION, leaf_bytes, private_topic, topic_aggregate
+from projections.audit.leaves import LEAF_VERSION, leaf_bytes, private_topic, topic_aggregate
 from projections.tables import audit_checkpoints, audit_leaves
 from registry.base import RegistryBase
-from registry.log import notifications_after
+from registry.event_log import notifications_after
 
 HEADER_KEYS = frozenset({"position", "aggregate_type", "type", "private", "content_sha256"})
 CHUNK = 100  # events read, and lines sent, at a time: an export's memory stays this size

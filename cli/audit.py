@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from domain.notes import Signer
-from projections.verify import Report
+from projections.audit.verify_store import Report
 from registry.base import utc_now
 from registry.settings import Settings
+from registry.signed_notes import Signer
 
 DEFAULT_ORIGIN = "leader-registry.local/audit"
 
@@ -57,7 +57,7 @@ def cmd_keys_rotate(settings: Settings, args: argparse.Namespace) -> int:
     """A new key, written out first and then published as the current one (a published key
     whose private half was lost would leave nothing able to sign); the old ones stay
     published, retired at the tree's present size."""
-    from projections.checkpoints import register_key
+    from projections.audit.signed_checkpoints import register_key
 
     if problem := _unusable_out(args.out):  # before anything is made or published
         return _refuse(problem)
@@ -80,7 +80,7 @@ def cmd_keys_rotate(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_keys_list(settings: Settings, args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from projections.checkpoints import key_record
+    from projections.audit.signed_checkpoints import key_record
     from projections.tables import audit_keys
 
     engine = _read_models(settings)
@@ -99,8 +99,8 @@ def cmd_keys_list(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_checkpoint(settings: Settings, args: argparse.Namespace) -> int:
     """Bring the tree to the end of the log, then sign it."""
-    from projections.checkpoints import Checkpointer
-    from registry.cli import _caught_up_read_models, _registry
+    from cli.main import _caught_up_read_models, _registry
+    from projections.audit.signed_checkpoints import Checkpointer
 
     with _registry(settings) as registry:
         _caught_up_read_models(settings, registry)
@@ -115,8 +115,8 @@ def cmd_checkpoint(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     """The whole event log as export lines (docs/audit.md)."""
-    from projections.audit_log import export_line, log_events
-    from registry.cli import _registry
+    from cli.main import _registry
+    from projections.audit.export import export_line, log_events
 
     out = open(args.out, "wb") if args.out else sys.stdout.buffer  # noqa: SIM115
     try:
@@ -151,8 +151,8 @@ def cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _verify_online(settings: Settings) -> Report:
-    from projections.verify import verify_store
-    from registry.cli import _registry
+    from cli.main import _registry
+    from projections.audit.verify_store import verify_store
 
     engine = _read_models(settings)
     try:
@@ -163,8 +163,8 @@ def _verify_online(settings: Settings) -> Report:
 
 
 def _verify_offline(args: argparse.Namespace) -> Report:
-    from projections.verify_export import current_notes, verify_export
-    from registry.audit_sources import SourceUnusable, load_checkpoints, load_keys, log_source
+    from cli.audit_sources import SourceUnusable, load_checkpoints, load_keys, log_source
+    from projections.audit.verify_export import current_notes, verify_export
 
     keys = load_keys(args.keys or args.checkpoints)
     older = Report()
@@ -180,8 +180,8 @@ def _verify_offline(args: argparse.Namespace) -> Report:
 
 
 def _read_models(settings: Settings) -> Any:
-    from projections import schema
-    from projections.engines import sync_engine
+    from projections.machinery import schema
+    from projections.machinery.engines import sync_engine
 
     engine = sync_engine(settings)
     schema.upgrade(engine, settings)
@@ -189,7 +189,7 @@ def _read_models(settings: Settings) -> Any:
 
 
 def add_commands(commands: Any) -> None:
-    """The `audit` command group and `verify`, for `registry.cli.build_parser`."""
+    """The `audit` command group and `verify`, for `cli.main.build_parser`."""
     audit = commands.add_parser("audit", help="the verifiable log: keys, checkpoints, export")
     actions = audit.add_subparsers(dest="action", required=True, metavar="ACTION")
     keys = actions.add_parser("keys", help="checkpoint signing keys")

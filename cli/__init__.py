@@ -1,0 +1,1 @@
+"""The command line `leader-registry` and its command groups, above the application."""

@@ -1,0 +1,1 @@
+"""The verifiable audit log: the Merkle tree, signed checkpoints, the export, verifying."""

@@ -1,0 +1,1 @@
+"""The projection machinery: following the log, applying events, halts, rebuilds, workers."""
