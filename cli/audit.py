@@ -8,7 +8,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from projections.audit.verify_store import Report
+from sqlalchemy import select
+
+from cli.audit_sources import SourceUnusable, load_checkpoints, load_keys, log_source
+from cli.common import caught_up_read_models, open_registry, read_models, refuse
+from projections.audit.export import export_line, log_events
+from projections.audit.signed_checkpoints import Checkpointer, key_record, register_key
+from projections.audit.verify_export import current_notes, verify_export
+from projections.audit.verify_store import Report, verify_store
+from projections.tables import audit_keys
 from registry.base import utc_now
 from registry.settings import Settings
 from registry.signed_notes import Signer
@@ -41,14 +49,9 @@ def _write_key(signer: Signer, out: str | None) -> None:
     print("Keep the private key in the server's configuration only.", file=sys.stderr)
 
 
-def _refuse(message: str) -> int:
-    print(f"leader-registry: {message}", file=sys.stderr)
-    return 2
-
-
 def cmd_keys_create(settings: Settings, args: argparse.Namespace) -> int:
     if problem := _unusable_out(args.out):
-        return _refuse(problem)
+        return refuse(problem)
     _write_key(Signer.generate(args.name or DEFAULT_ORIGIN), args.out)
     return 0
 
@@ -57,17 +60,15 @@ def cmd_keys_rotate(settings: Settings, args: argparse.Namespace) -> int:
     """A new key, written out first and then published as the current one (a published key
     whose private half was lost would leave nothing able to sign); the old ones stay
     published, retired at the tree's present size."""
-    from projections.audit.signed_checkpoints import register_key
-
     if problem := _unusable_out(args.out):  # before anything is made or published
-        return _refuse(problem)
+        return refuse(problem)
     current = settings.audit_signer()
     signer = Signer.generate(args.name or (current.name if current else DEFAULT_ORIGIN))
     try:
         _write_key(signer, args.out)
     except OSError as error:  # e.g. the file appeared meanwhile: nothing was published
-        return _refuse(f"the new key could not be written ({error}); nothing was published")
-    engine = _read_models(settings)
+        return refuse(f"the new key could not be written ({error}); nothing was published")
+    engine = read_models(settings)
     try:
         with engine.begin() as conn:
             register_key(conn, signer.verifier, utc_now())
@@ -78,12 +79,7 @@ def cmd_keys_rotate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_keys_list(settings: Settings, args: argparse.Namespace) -> int:
-    from sqlalchemy import select
-
-    from projections.audit.signed_checkpoints import key_record
-    from projections.tables import audit_keys
-
-    engine = _read_models(settings)
+    engine = read_models(settings)
     try:
         with engine.connect() as conn:
             for row in conn.execute(select(audit_keys).order_by(audit_keys.c.created_at)):
@@ -99,12 +95,9 @@ def cmd_keys_list(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_checkpoint(settings: Settings, args: argparse.Namespace) -> int:
     """Bring the tree to the end of the log, then sign it."""
-    from cli.main import _caught_up_read_models, _registry
-    from projections.audit.signed_checkpoints import Checkpointer
-
-    with _registry(settings) as registry:
-        _caught_up_read_models(settings, registry)
-    engine = _read_models(settings)
+    with open_registry(settings) as registry:
+        caught_up_read_models(settings, registry)
+    engine = read_models(settings)
     try:
         checkpoint = Checkpointer(engine, settings.audit_signer(), 0).sign(utc_now())
     finally:
@@ -115,12 +108,9 @@ def cmd_checkpoint(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     """The whole event log as export lines (docs/audit.md)."""
-    from cli.main import _registry
-    from projections.audit.export import export_line, log_events
-
     out = open(args.out, "wb") if args.out else sys.stdout.buffer  # noqa: SIM115
     try:
-        with _registry(settings) as registry:
+        with open_registry(settings) as registry:
             for position, event in log_events(registry):
                 out.write(export_line(event, position) + b"\n")
     finally:
@@ -131,8 +121,7 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
     if args.export and not args.checkpoints:
-        print("leader-registry: --export needs --checkpoints (a file or a URL)", file=sys.stderr)
-        return 2
+        return refuse("--export needs --checkpoints (a file or a URL)")
     report = _verify_offline(args) if args.export else _verify_online(settings)
     for note in report.notes:
         print(note)
@@ -151,21 +140,15 @@ def cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _verify_online(settings: Settings) -> Report:
-    from cli.main import _registry
-    from projections.audit.verify_store import verify_store
-
-    engine = _read_models(settings)
+    engine = read_models(settings)
     try:
-        with _registry(settings) as registry:
+        with open_registry(settings) as registry:
             return verify_store(registry, engine)
     finally:
         engine.dispose()
 
 
 def _verify_offline(args: argparse.Namespace) -> Report:
-    from cli.audit_sources import SourceUnusable, load_checkpoints, load_keys, log_source
-    from projections.audit.verify_export import current_notes, verify_export
-
     keys = load_keys(args.keys or args.checkpoints)
     older = Report()
     notes = current_notes(load_checkpoints(args.checkpoints), older)
@@ -177,15 +160,6 @@ def _verify_offline(args: argparse.Namespace) -> Report:
         report = verify_export(lines, notes, keys, log_source(args.checkpoints))
     report.notes[:0] = older.notes
     return report
-
-
-def _read_models(settings: Settings) -> Any:
-    from projections.machinery import schema
-    from projections.machinery.engines import sync_engine
-
-    engine = sync_engine(settings)
-    schema.upgrade(engine, settings)
-    return engine
 
 
 def add_commands(commands: Any) -> None:
