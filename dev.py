@@ -2,7 +2,7 @@
 """Developer bootstrap: the only thing a fresh machine needs is Python 3.11+.
 
     python3 dev.py serve [ARGS...]   run the service (leader-registry serve ARGS...)
-    python3 dev.py test [ARGS...]    ruff check, ruff format --check, mypy, pytest ARGS (default -q)
+    python3 dev.py test [ARGS...]    ruff, mypy, lint-imports, then pytest ARGS (default -q)
     python3 dev.py run CMD [ARGS...] run .venv/bin/CMD ARGS... (e.g. `run leader-registry demo`)
 
 Every command first makes sure `.venv` exists and holds an editable install of this
@@ -31,7 +31,7 @@ usage: python3 dev.py COMMAND [ARGS...]
 
 commands:
   serve [ARGS...]      run `leader-registry serve ARGS...` from the virtualenv
-  test [ARGS...]       ruff check, ruff format --check, mypy, then pytest ARGS (default: -q)
+  test [ARGS...]       ruff check and format, mypy, lint-imports, then pytest ARGS (default -q)
   run CMD [ARGS...]    run .venv/bin/CMD ARGS... (e.g. `run leader-registry demo`)
 
 The virtualenv (.venv) is created and `pip install -e '.[dev]'` is (re)run as needed.
@@ -100,6 +100,7 @@ def cmd_test(args: Sequence[str]) -> NoReturn:
     check([PYTHON, "-m", "ruff", "check", "."])
     check([PYTHON, "-m", "ruff", "format", "--check", "."])
     check([PYTHON, "-m", "mypy"])
+    check([BIN / "lint-imports"])  # the import contract: pyproject.toml [tool.importlinter]
     code = run([PYTHON, "-m", "pytest", *(args or ["-q"])])
     if code == 5:
         die("pytest collected no tests; that counts as a failure", code)

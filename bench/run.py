@@ -39,7 +39,7 @@ from bench.procs import (
     wait_http,
 )
 from bench.procs import run as run_command
-from projections.machinery.read_side import all_projections
+from projections.running.read_side import all_projections
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 
@@ -440,7 +440,7 @@ class Bench:
         head, events = self.head(), self.event_count()
         log(f"projection worker: catching up with {events:,} events")
         worker = self.procs.start(
-            "projection-worker", python("-m", "projections.machinery.worker"), self.env
+            "projection-worker", python("-m", "projections.running.worker"), self.env
         )
         self.rss.watch("projection_worker", worker)
         t = time.monotonic()

@@ -54,7 +54,7 @@ def caught_up_read_models(settings: Settings, registry: LeaderRegistry) -> None:
     from projections.machinery import schema
     from projections.machinery.engines import sync_engine
     from projections.machinery.follower import Follower, TrackingConflict
-    from projections.machinery.read_side import all_projections
+    from projections.running.read_side import all_projections
 
     engine = sync_engine(settings)
     try:

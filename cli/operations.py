@@ -8,11 +8,12 @@ import sys
 from typing import Any
 
 from cli.common import fail, open_registry, positive
-from projections.machinery import schema, worker
+from projections.machinery import schema
 from projections.machinery.engines import sync_engine
-from projections.machinery.read_side import ReadSide
-from projections.machinery.rebuild import Progress, rebuild
 from projections.machinery.switchover import SwitchBlocked
+from projections.running import worker
+from projections.running.read_side import ReadSide
+from projections.running.rebuild import Progress, rebuild
 from registry.base import utc_now
 from registry.importer import import_file, read_lines
 from registry.settings import Settings

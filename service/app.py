@@ -12,8 +12,8 @@ from fastapi import FastAPI, Response
 from fastapi.openapi.utils import get_openapi
 from fastapi.telemetry import TelemetryConfig
 
-from projections.machinery.read_side import ReadSide
-from projections.machinery.readiness import readiness
+from projections.running.read_side import ReadSide
+from projections.running.readiness import readiness
 from registry.application import LeaderRegistry
 from registry.base import utc_now
 from registry.settings import Settings

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.errors import InvalidInput
 from domain.values import Actor
 from projections.machinery.outages import Unreachable
-from projections.machinery.read_side import ReadSide
+from projections.running.read_side import ReadSide
 from registry.application import LeaderRegistry
 from registry.base import Idempotency, Receipt, WriteConflict
 from registry.settings import Settings

@@ -16,7 +16,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from domain import ids
 from domain.credential import hash_token
 from domain.values import Actor
-from projections.machinery.read_side import ReadSide
+from projections.running.read_side import ReadSide
 from registry.application import LeaderRegistry
 from registry.cases.access import Unauthenticated
 from registry.settings import Settings

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projections.audit import signed_lists
 from projections.audit.signed_checkpoints import NoSigningKey, sign_now
-from projections.machinery.read_side import ReadSide
+from projections.running.read_side import ReadSide
 from registry.signed_notes import Signer, b64
 
 # Schemes x 2 lists x 2 formats; the least recently asked are dropped beyond this.

@@ -18,8 +18,8 @@ from prometheus_client.exposition import choose_encoder
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from projections.machinery.metrics import ProjectionCounters, ReadSideCollector, Sources, registries
-from projections.machinery.read_side import ReadSide, all_projections
+from projections.running.metrics import ProjectionCounters, ReadSideCollector, Sources, registries
+from projections.running.read_side import ReadSide, all_projections
 from registry.application import LeaderRegistry
 from service.deps import in_thread
 from service.middleware import route_path

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from domain import limits
 from projections.machinery.engines import sync_engine
-from projections.machinery.read_side import all_projections
+from projections.running.read_side import all_projections
 from projections.tables import tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings

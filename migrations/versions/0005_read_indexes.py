@@ -6,7 +6,7 @@ with the years of expired titles.
 
 On PostgreSQL, a statement trigger on `tracking` notifies channel `leader_registry_read`
 with "SCHEMA:POSITION" (the lowest tracked position) when a batch commits, so that API
-processes know the read models' position without asking (see `projections.machinery.read_side`).
+processes know the read models' position without asking (see `projections.running.read_side`).
 
 Revision ID: 0005
 Revises: 0004

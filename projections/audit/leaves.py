@@ -7,7 +7,7 @@ so it is the same on every store. A private event's leaf is its public *header*
 `{position, aggregate_type, type, private: true, content_sha256}`: the export shows it
 whole, so nobody can pass a public event off as a private one. Changing this encoding
 changes every leaf hash: it gets a new LEAF_VERSION, and the tree is rebuilt. The audit
-projection computes the same bytes straight from the stored JSON (projections/machinery/stored.py);
+projection computes the same bytes straight from the stored JSON (audit/stored_leaves.py);
 `verify` and the export compute them here, from the decoded event.
 """
 

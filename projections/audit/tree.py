@@ -12,9 +12,10 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Select, func, select, union_all
 
 from domain import merkle
+from projections.audit.stored_leaves import leaf_bytes
 from projections.machinery.base import Projection
 from projections.machinery.rows import Rows
-from projections.machinery.stored import Stored, leaf_bytes
+from projections.machinery.stored import Stored
 from projections.tables import audit_leaves, audit_nodes
 
 T = TypeVar("T")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib.resources import files
 
 from alembic import command
 from alembic.config import Config
@@ -10,11 +10,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
-import migrations
 from projections.machinery.engines import prepare_schema
 from registry.settings import Settings
 
-SCRIPTS = Path(migrations.__file__).parent
+# Alembic reads the migration scripts as files (they import the read side, not the reverse):
+# found as the `migrations` package's resources, not imported.
+SCRIPTS = files("migrations")
 MIGRATION_LOCK = 0x6C72_6D69  # "lrmi"
 
 

@@ -3,16 +3,15 @@
 Those two turn every field of every event into JSON data again: decoding the state into
 domain objects first (the mapper: value objects, ids, decimals, times) and then turning
 them back into strings and dicts was about half of their work. `Stored` parses the state
-once (orjson) and converts the stored JSON straight into the plain or canonical form, with
-each transcoded value handled as decoding it and then converting it would. Any state the
-mapper would treat specially (a cipher, a compressor, an upcast), or that orjson cannot
-parse, goes through the mapper.
+once (orjson) and converts the stored JSON straight into the plain form (or the audit's
+canonical one, projections/audit/stored_leaves.py), with each transcoded value handled as
+decoding it and then converting it would. Any state the mapper would treat specially (a
+cipher, a compressor, an upcast), or that orjson cannot parse, goes through the mapper.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from datetime import datetime
 from functools import lru_cache
 from typing import Any
 from uuid import UUID
@@ -21,7 +20,6 @@ import orjson
 from eventsourcing.persistence import Mapper, Notification
 from eventsourcing.utils import get_topic, resolve_topic
 
-from projections.audit import leaves
 from projections.machinery.base import Projection
 from projections.machinery.encoding import plain
 
@@ -97,15 +95,13 @@ class Stored:
 
     def plain_data(self, skip: Collection[str]) -> dict[str, Any]:
         """`plain` of every field of the event but those in `skip`."""
-        return self._fields(skip, _PLAIN, plain)
+        return self.converted(skip, PLAIN, plain)
 
-    def canonical_data(self, skip: Collection[str]) -> dict[str, Any]:
-        """`leaves.value` of every field of the event but those in `skip`."""
-        return self._fields(skip, _CANONICAL, leaves.value)
-
-    def _fields(
+    def converted(
         self, skip: Collection[str], table: dict[str, Convert], slow: Convert
     ) -> dict[str, Any]:
+        """Every field but those in `skip`, each converted by `table` (for its transcoding)
+        straight from the stored JSON, or by `slow` from the decoded value."""
         state = self.state
         if state is not None:
             # The envelope (id and version) is not in the state: every caller skips it.
@@ -181,37 +177,13 @@ def _same(data: Any) -> Any:
 
 # Transcodings whose stored form converts without decoding: `plain` of the decoded value
 # is its stored string (an ISO time or date, a decimal's str round-trips), and ids get
-# their dashes back. For the canonical form, times are re-written in UTC.
-_PLAIN: dict[str, Convert] = {
+# their dashes back.
+PLAIN: dict[str, Convert] = {
     "uuid_hex": lambda data: str(UUID(data)),
     "decimal_str": _same,
     "datetime_iso": _same,
     "date_iso": _same,
 }
-_CANONICAL: dict[str, Convert] = {
-    **_PLAIN,
-    "datetime_iso": lambda data: leaves.value(datetime.fromisoformat(data)),
-}
-
-
-def content(event: Stored) -> dict[str, Any]:
-    """`leaves.leaf_object` of the decoded event, from the stored one."""
-    fields = event.canonical_data(("originator_id", "originator_version"))
-    actor = fields.pop("actor", None)
-    return {
-        "position": leaves.value(event.position),
-        "aggregate_id": str(event.originator_id),
-        "aggregate_version": leaves.value(event.originator_version),
-        "type": topic_of(event.notification.topic)[1],
-        "timestamp": fields.pop("timestamp"),
-        "actor": actor,
-        "data": fields,
-    }
-
-
-def leaf_bytes(event: Stored) -> bytes:
-    """`leaves.leaf_bytes` of the decoded event, from the stored one."""
-    return leaves.leaf_of(content(event))
 
 
 def as_read(projection: Projection, event: Stored) -> Any:

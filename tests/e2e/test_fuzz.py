@@ -50,7 +50,7 @@ from schemathesis.specs.openapi.checks import (
 from projections.machinery import schema
 from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower
-from projections.machinery.read_side import all_projections
+from projections.running.read_side import all_projections
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from service.app import create_app

@@ -13,8 +13,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from projections.machinery.read_side import ReadSide
-from projections.machinery.worker import follow
+from projections.running.read_side import ReadSide
+from projections.running.worker import follow
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from service.app import create_app

@@ -24,7 +24,7 @@ from pydantic import SecretStr
 from domain.credit_code import make_credit_code
 from domain.values import Enterprise, Product
 from projections.audit import signed_lists
-from projections.machinery.read_side import ReadSide
+from projections.running.read_side import ReadSide
 from registry.settings import Settings
 from registry.signed_notes import Signer, open_checkpoint, open_note, sign_note
 from service.app import create_app

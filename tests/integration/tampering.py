@@ -15,7 +15,7 @@ from projections.audit.signed_checkpoints import sign_now
 from projections.machinery import schema
 from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower
-from projections.machinery.read_side import all_projections
+from projections.running.read_side import all_projections
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from registry.signed_notes import Signer

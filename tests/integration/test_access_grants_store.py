@@ -19,7 +19,7 @@ from domain.values import Actor
 from projections.machinery import schema
 from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower
-from projections.machinery.read_side import all_projections
+from projections.running.read_side import all_projections
 from projections.tables import events, grants
 from registry.application import LeaderRegistry
 from registry.cases.access import new_token

@@ -57,7 +57,7 @@ def server(postgres_store: Settings) -> Iterator[tuple[str, list[subprocess.Pope
         stderr=subprocess.PIPE,
     )
     worker = subprocess.Popen(
-        [sys.executable, "-m", "projections.machinery.worker"], env=env, stderr=subprocess.DEVNULL
+        [sys.executable, "-m", "projections.running.worker"], env=env, stderr=subprocess.DEVNULL
     )
     procs = [api, worker]
     base = f"http://127.0.0.1:{port}"

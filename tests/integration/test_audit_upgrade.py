@@ -12,8 +12,8 @@ from projections.audit.verify_store import verify_store
 from projections.machinery import schema
 from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower
-from projections.machinery.read_side import all_projections
-from projections.machinery.rebuild import rebuild
+from projections.running.read_side import all_projections
+from projections.running.rebuild import rebuild
 from projections.tables import audit_checkpoints, audit_keys, audit_leaves, audit_nodes, tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings

@@ -9,7 +9,7 @@ from domain import limits
 from projections.machinery import schema
 from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower
-from projections.machinery.read_side import all_projections
+from projections.running.read_side import all_projections
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.extremes import head_positions, tracked, wide

@@ -20,9 +20,9 @@ from projections.history import History
 from projections.machinery import schema
 from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower
-from projections.machinery.read_side import all_projections
 from projections.machinery.rows import Rows
 from projections.records import Records
+from projections.running.read_side import all_projections
 from projections.tables import credentials, events
 from registry.application import LeaderRegistry
 from registry.cases.access import Unauthenticated

@@ -12,7 +12,7 @@ from projections.history import History
 from projections.machinery import schema
 from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower
-from projections.machinery.read_side import all_projections
+from projections.running.read_side import all_projections
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock

@@ -109,9 +109,7 @@ def test_a_database_restart_under_write_load_is_survived(cluster: Cluster) -> No
         settings,
         str(cluster.root / "api.log"),
     )
-    worker = start(
-        ["-m", "projections.machinery.worker"], settings, str(cluster.root / "worker.log")
-    )
+    worker = start(["-m", "projections.running.worker"], settings, str(cluster.root / "worker.log"))
     procs = [api, worker]
     base = f"http://127.0.0.1:{port}"
     load = Load(base, token)

@@ -17,14 +17,15 @@ from sqlalchemy import select
 from domain.credit_code import make_credit_code
 from domain.values import Enterprise, Product
 from projections.machinery import follower as follower_module
-from projections.machinery import schema, worker
+from projections.machinery import schema
 from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower
 from projections.machinery.positions import tracked_state
-from projections.machinery.read_side import all_projections
-from projections.machinery.readiness import readiness
 from projections.machinery.rows import Rows
 from projections.records import Records
+from projections.running import worker
+from projections.running.read_side import all_projections
+from projections.running.readiness import readiness
 from projections.tables import complaints, tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings

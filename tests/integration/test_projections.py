@@ -11,7 +11,7 @@ from projections import queries
 from projections.machinery import schema
 from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower, TrackingConflict
-from projections.machinery.read_side import ReadSide, all_projections
+from projections.running.read_side import ReadSide, all_projections
 from projections.tables import candidacies, events, tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings

@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy.exc
 
 from projections.machinery import follower as follower_module
-from projections.machinery import read_side as runtime
-from projections.machinery.read_side import ReadSide
+from projections.running import read_side as read_side_module
+from projections.running.read_side import ReadSide
 from registry.application import LeaderRegistry
 from registry.event_log import notifications_after
 from registry.settings import Settings
@@ -61,7 +61,7 @@ def test_the_follower_and_the_sweeper_ride_out_every_kind_of_outage(
         return 0
 
     monkeypatch.setattr(follower_module, "notifications_after", reading)
-    monkeypatch.setattr(runtime, "expire_due", sweeping)
+    monkeypatch.setattr(read_side_module, "expire_due", sweeping)
     read_side.start()
     try:
         registry.bootstrap_credential(role="admin", subject="ops", label="")

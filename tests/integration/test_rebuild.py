@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from projections.machinery import schema, switchover
 from projections.machinery.engines import async_engine, sync_engine
 from projections.machinery.follower import Follower, TrackingConflict
-from projections.machinery.read_side import all_projections
-from projections.machinery.rebuild import Progress, UnknownProjection, find, rebuild
 from projections.machinery.switchover import SwitchBlocked
+from projections.running.read_side import all_projections
+from projections.running.rebuild import Progress, UnknownProjection, find, rebuild
 from projections.tables import candidacies, events, metadata, tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings

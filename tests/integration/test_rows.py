@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from projections.machinery import schema
 from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower
-from projections.machinery.read_side import all_projections
-from projections.machinery.rebuild import rebuild
 from projections.machinery.rows import Rows
+from projections.running.read_side import all_projections
+from projections.running.rebuild import rebuild
 from projections.tables import candidacies, events, schemes
 from registry.application import LeaderRegistry
 from registry.settings import Settings

@@ -15,8 +15,9 @@ from eventsourcing.persistence import Mapper, Notification
 
 from cli.demo.story import load_demo
 from projections.audit import leaves
+from projections.audit.stored_leaves import content, leaf_bytes
 from projections.machinery.encoding import ENVELOPE, event_data
-from projections.machinery.stored import Stored, content, leaf_bytes
+from projections.machinery.stored import Stored
 from registry.application import LeaderRegistry
 from registry.event_log import notifications_after
 from registry.settings import Settings

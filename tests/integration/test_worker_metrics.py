@@ -53,7 +53,7 @@ def test_the_worker_counts_what_each_projection_applied(store: Settings) -> None
     )
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     worker = subprocess.Popen(
-        [sys.executable, "-m", "projections.machinery.worker"], env=env, stderr=subprocess.PIPE
+        [sys.executable, "-m", "projections.running.worker"], env=env, stderr=subprocess.PIPE
     )
     try:
         deadline = time.monotonic() + 60

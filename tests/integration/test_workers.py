@@ -16,8 +16,8 @@ import pytest
 import sqlalchemy.exc
 from sqlalchemy import func, select
 
-from projections.machinery import worker
 from projections.machinery.engines import sync_engine
+from projections.running import worker
 from projections.tables import events, tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings
@@ -30,7 +30,7 @@ def start_worker(settings: Settings) -> subprocess.Popen[bytes]:
         os.environ, REGISTRY_DATABASE_URL=settings.database_url, REGISTRY_POLL_INTERVAL="0.2"
     )
     return subprocess.Popen(
-        [sys.executable, "-m", "projections.machinery.worker"],
+        [sys.executable, "-m", "projections.running.worker"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -10,7 +10,7 @@ from eventsourcing.persistence import OperationalError
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from projections.machinery.metrics import ReadSideCollector, Sources
+from projections.running.metrics import ReadSideCollector, Sources
 from tests.clock import Clock
 
 

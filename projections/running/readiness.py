@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 
 from projections.machinery import halts, schema
 from projections.machinery.outages import unavailable
-from projections.machinery.read_side import all_projections
+from projections.running.read_side import all_projections
 from projections.tables import tracking
 from registry.application import LeaderRegistry
 from registry.event_log import notifications_after

@@ -21,10 +21,10 @@ from sqlalchemy import Engine, MetaData, event, text
 
 from projections.machinery.base import Projection
 from projections.machinery.engines import sync_engine
-from projections.machinery.read_side import all_projections
 from projections.machinery.rows import Rows
 from projections.machinery.stored import Stored, as_read
 from projections.machinery.switchover import switch
+from projections.running.read_side import all_projections
 from registry.base import RegistryBase
 from registry.event_log import notifications_after
 from registry.settings import Settings

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from projections.audit.tree import tree_size
 from projections.machinery import halts
-from projections.machinery.readiness import lag_seconds
+from projections.running.readiness import lag_seconds
 from projections.tables import audit_checkpoints, tracking
 from registry.application import LeaderRegistry
 

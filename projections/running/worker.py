@@ -24,9 +24,9 @@ from projections.audit.signed_checkpoints import Checkpointer
 from projections.machinery import schema
 from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower, FollowerObserver, TrackingConflict
-from projections.machinery.metrics import serve_counters
 from projections.machinery.outages import Pacer, unavailable
-from projections.machinery.read_side import all_projections, expire_due
+from projections.running.metrics import serve_counters
+from projections.running.read_side import all_projections, expire_due
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 
