@@ -16,11 +16,11 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from bench import data
+from bench.context import Bench, log
 
 if TYPE_CHECKING:
     from bench.populate import Population
     from bench.procs import Proc
-    from bench.run import Bench
 
 READS = ("leaders", "candidacy")
 # A p99 at 64 clients on two shared cores moves by 2x and more between runs of the same
@@ -30,8 +30,6 @@ CHUNK = 1_000_000  # declarations per generated file (about 400 MB of JSON Lines
 
 
 def step_growth(bench: Bench, pop: Population, worker: Proc) -> None:
-    from bench.run import log
-
     small = measure(bench, pop, "small")
     grown_by = grow(bench, worker)
     grown = measure(bench, pop, "grown")
@@ -48,8 +46,6 @@ def step_growth(bench: Bench, pop: Population, worker: Proc) -> None:
 def measure(bench: Bench, pop: Population, label: str) -> dict[str, Any]:
     """The growth reads at 8 and 64 clients (medians of `ROUNDS` runs), and the API workers'
     largest RSS after them."""
-    from bench.run import log
-
     events = bench.event_count()
     log(f"growth reads at {events:,} events ({label})")
     proc, url = bench.start_api(f"api-growth-{label}")
@@ -85,8 +81,6 @@ def http_plan(bench: Bench, url: str, clients: int, items: list[dict[str, Any]])
 
 def grow(bench: Bench, worker: Proc) -> dict[str, Any]:
     """Import declarations of new enterprises until the log holds the target number of events."""
-    from bench.run import log
-
     target = bench.args.growth_events
     first = max(1, bench.args.declarations // 3)  # enterprises the first data set used
     path = bench.work / "growth.jsonl"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench import report
-from bench.run import cpu_per_request
+from bench.context import cpu_per_request
 
 
 def test_cpu_per_request_divides_each_roles_cores_by_the_request_rate() -> None:
