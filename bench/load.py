@@ -19,7 +19,7 @@ Without wrk (or with "tool": "httpx", and always for open-loop phases with `rate
 the lag phase) the requests are sent with httpx and asyncio: one shared client, keep-alive
 connections up to the concurrency, uvloop when installed. Its client CPU is much higher
 (one Python process near 100% means the client, not the server, set the pace), so
-`bench.run` warns that the figures are then client-bound. With `rate`, it is open-loop
+`bench.machine` warns that the figures are then client-bound. With `rate`, it is open-loop
 (requests start at that rate, at most `concurrency` at once).
 
 With `lag`, each acknowledged write's `position` is watched in the read models' tracking

@@ -16,10 +16,14 @@ from importlinter.domain import fields
 from importlinter.domain.contract import Contract, ContractCheck
 
 
-def imported_name(line: str) -> str:
-    """The module an import line names: `from a.b import c` -> `a.b`, `import a.b as c` -> `a.b`."""
-    words = line.split()
-    return words[1].rstrip(",") if words and words[0] in {"from", "import"} else line
+def imported_name(line: str, root: str) -> str:
+    """The module of package `root` an import line names: `from a.b import c` -> `a.b`,
+    `import x, a.b as c` -> `a.b`."""
+    line = line.strip()
+    if line.startswith("from "):
+        return line.split()[1]
+    names = [part.split(" as ")[0].strip() for part in line.removeprefix("import ").split(",")]
+    return next((name for name in names if name.split(".")[0] == root), names[0])
 
 
 def allowed(module: str, allowed_modules: set[str], own: set[str]) -> bool:
@@ -50,7 +54,7 @@ class StandardLibraryOnlyContract(Contract):
                     if not graph.is_module_squashed(imported):
                         continue  # first-party: the layers contract judges those
                     for detail in graph.get_import_details(importer=importer, imported=imported):
-                        name = imported_name(str(detail["line_contents"]))
+                        name = imported_name(str(detail["line_contents"]), imported)
                         if not allowed(name, permitted, own):
                             broken.append({**detail, "imported": name})
         return ContractCheck(kept=not broken, metadata={"broken": broken})

@@ -3,7 +3,7 @@ goes through the application's use cases only)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -164,6 +164,22 @@ class Demo:
 
     def award(self, key: str, body: str) -> None:
         self.registry.award(self.bodies[body], self.schemes[key])
+
+    def through_award(
+        self, key: str, body: str, line: Line, days: tuple[int, int, int, int, int]
+    ) -> None:
+        """A drafted scheme on to its award: approve, enter all of `line`, evaluate, rank and
+        award, each so many `days` ago."""
+        steps: tuple[Callable[[], None], ...] = (
+            lambda: self.approve(key),
+            lambda: self.enter(key, body, [m.key for m in line.makers]),
+            lambda: self.evaluate(key, body),
+            lambda: self.rank(key, body),
+            lambda: self.award(key, body),
+        )
+        for days_ago, step in zip(days, steps, strict=True):
+            self.clock.days_ago(days_ago)
+            step()
 
     def candidacy(self, candidacy_id: str) -> Candidacy:
         return self.registry.load(Candidacy, candidacy_id, "candidacy")

@@ -102,16 +102,7 @@ def _previous_refrigerators(demo: Demo, previous: int) -> None:
         publicity_days=10,
         validity_days=730,
     )
-    clock.days_ago(565)
-    demo.approve("refrigerators_previous")
-    clock.days_ago(560)
-    demo.enter("refrigerators_previous", "cnis", [m.key for m in FRIDGES.makers])
-    clock.days_ago(545)
-    demo.evaluate("refrigerators_previous", "cnis")
-    clock.days_ago(515)
-    demo.rank("refrigerators_previous", "cnis")
-    clock.days_ago(500)
-    demo.award("refrigerators_previous", "cnis")
+    demo.through_award("refrigerators_previous", "cnis", FRIDGES, (565, 560, 545, 515, 500))
 
 
 def _tianjin_property_services(demo: Demo) -> None:
@@ -133,16 +124,8 @@ def _tianjin_property_services(demo: Demo) -> None:
         validity_days=200,
         region=TIANJIN,
     )
-    clock.days_ago(345)
-    demo.approve("property_services_tianjin")
-    clock.days_ago(340)
-    demo.enter("property_services_tianjin", "tjis", [m.key for m in PROPERTY_FIRMS.makers])
-    clock.days_ago(330)
-    demo.evaluate("property_services_tianjin", "tjis")
-    clock.days_ago(315)
-    demo.rank("property_services_tianjin", "tjis")
-    clock.days_ago(300)
-    demo.award("property_services_tianjin", "tjis")
+    days = (345, 340, 330, 315, 300)
+    demo.through_award("property_services_tianjin", "tjis", PROPERTY_FIRMS, days)
 
 
 def _current_cycle(demo: Demo, current: int) -> None:

@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, event, text
+import psycopg
+from sqlalchemy import URL, Engine, create_engine, event, make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from registry.settings import Settings
@@ -66,3 +67,16 @@ def prepare_schema(engine: Engine, settings: Settings) -> None:
     if settings.is_postgres:
         with engine.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{settings.read_schema}"'))
+
+
+def libpq_conninfo(url: str | URL) -> str:
+    """libpq's conninfo for a (possibly `postgresql+driver://`) SQLAlchemy URL."""
+    url = make_url(url)
+    parts = {
+        "host": url.host,
+        "port": url.port,
+        "user": url.username,
+        "password": url.password,
+        "dbname": url.database,
+    }
+    return psycopg.conninfo.make_conninfo("", **{k: v for k, v in parts.items() if v is not None})

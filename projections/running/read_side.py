@@ -19,7 +19,7 @@ from projections.credentials import Credentials, LastUsed
 from projections.history import History
 from projections.machinery import schema
 from projections.machinery.base import Projection
-from projections.machinery.engines import async_engine, sync_engine
+from projections.machinery.engines import async_engine, libpq_conninfo, sync_engine
 from projections.machinery.follower import Follower, FollowerObserver, TrackingConflict
 from projections.machinery.outages import Pacer
 from projections.machinery.positions import PositionWatch, tracked_state
@@ -161,17 +161,7 @@ class ReadSide:
         self.positions.live = False
 
     def _listen(self, pacer: Pacer) -> None:
-        url = self.writer.url
-        parts = {
-            "host": url.host,
-            "port": url.port,
-            "user": url.username,
-            "password": url.password,
-            "dbname": url.database,
-        }
-        info = psycopg.conninfo.make_conninfo(
-            "", **{k: v for k, v in parts.items() if v is not None}
-        )
+        info = libpq_conninfo(self.writer.url)
         prefix = f"{self.settings.read_schema}:"
         with psycopg.connect(info, autocommit=True) as conn:
             conn.execute(f'LISTEN "{POSITION_CHANNEL}"')

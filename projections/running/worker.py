@@ -18,11 +18,10 @@ from contextlib import contextmanager
 from types import FrameType
 
 import psycopg
-from sqlalchemy.engine import make_url
 
 from projections.audit.signed_checkpoints import Checkpointer
 from projections.machinery import schema
-from projections.machinery.engines import sync_engine
+from projections.machinery.engines import libpq_conninfo, sync_engine
 from projections.machinery.follower import Follower, FollowerObserver, TrackingConflict
 from projections.machinery.outages import Pacer, unavailable
 from projections.running.metrics import serve_counters
@@ -34,18 +33,6 @@ log = logging.getLogger(__name__)
 LOCK_KEY = 0x6C72_7072  # "lrpr": one lock for the registry's projections
 
 
-def conninfo(settings: Settings) -> str:
-    url = make_url(settings.database_url)
-    parts = {
-        "host": url.host,
-        "port": url.port,
-        "user": url.username,
-        "password": url.password,
-        "dbname": url.database,
-    }
-    return psycopg.conninfo.make_conninfo("", **{k: v for k, v in parts.items() if v is not None})
-
-
 @contextmanager
 def leadership(settings: Settings, stop: threading.Event) -> Iterator[psycopg.Connection | None]:
     """Block until this process is the active worker; yield the lock-holding connection."""
@@ -54,7 +41,9 @@ def leadership(settings: Settings, stop: threading.Event) -> Iterator[psycopg.Co
         return
     # The application name lets operators (and tests) see which process is active.
     name = f"leader-registry-worker-{os.getpid()}"
-    conn = psycopg.connect(conninfo(settings), autocommit=True, application_name=name)
+    conn = psycopg.connect(
+        libpq_conninfo(settings.database_url), autocommit=True, application_name=name
+    )
     try:
         while not stop.is_set():
             if conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone() == (True,):
