@@ -12,6 +12,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain import ids
+from domain.complaint import Complaint, ComplaintStatus
 from domain.declaration import Declaration
 from domain.errors import Conflict, InvalidInput
 from domain.ranking import IndicatorScore
@@ -49,6 +50,20 @@ class CategoryMismatch(CandidacyError, Conflict):
 
 class InvalidEvaluation(CandidacyError, InvalidInput):
     """The evaluation's values do not fit the scheme's indicators."""
+
+
+def check_outcome(values: Mapping[str, Decimal] | None, exclusion_reason: str | None) -> None:
+    """Rule 3: an evaluation records the verified values, or excludes the entry with a reason
+    (`exclusion_reason` not None), never both."""
+    if exclusion_reason is not None:
+        if values is not None:
+            raise InvalidEvaluation("an excluded candidate has no values", field="values")
+        if not exclusion_reason.strip():
+            raise InvalidEvaluation("an exclusion needs a reason", field="reason")
+    elif values is None:
+        raise InvalidEvaluation(
+            "give the verified values, or exclude with a reason", field="values"
+        )
 
 
 class Candidacy(Aggregate):
@@ -179,8 +194,7 @@ class Candidacy(Aggregate):
 
     def exclude(self, *, reason: str, actor: Actor, at: datetime) -> None:
         self._require(*EVALUABLE)
-        if not reason.strip():
-            raise InvalidEvaluation("an exclusion needs a reason", field="exclusion_reason")
+        check_outcome(None, reason)
         self._excluded(reason=reason, actor=actor, timestamp=at)
 
     @event("Excluded")
@@ -274,6 +288,23 @@ class Candidacy(Aggregate):
         self, complaint_id: UUID, outcome: str, actor: Actor, timestamp: datetime
     ) -> None:
         self.open_complaints.remove(complaint_id)
+
+    def complaint_decided(self, *, complaint: Complaint, actor: Actor, at: datetime) -> None:
+        """Close a decided complaint. During publicity an upheld objection blocks the award
+        (rule 6); an upheld finding of nonconformity or fraud revokes the title (rule 8), even
+        one that has since lapsed, expired or been superseded."""
+        self.complaint_closed(
+            complaint_id=complaint.id, outcome=complaint.status, actor=actor, at=at
+        )
+        upheld = complaint.status == ComplaintStatus.UPHELD
+        in_publicity = self.status == Status.PUBLICISED
+        if (in_publicity and upheld) or (complaint.revokes and self.status != Status.REVOKED):
+            self.revoke(
+                reason=f"complaint upheld ({complaint.grounds}): {complaint.findings}",
+                complaint_id=complaint.id,
+                actor=actor,
+                at=at,
+            )
 
     def revoke(
         self, *, reason: str, actor: Actor, at: datetime, complaint_id: UUID | None = None

@@ -31,7 +31,6 @@ class ComplainantKind(StrEnum):
 
 class ComplaintStatus(StrEnum):
     FILED = "filed"
-    UNDER_INVESTIGATION = "under_investigation"
     UPHELD = "upheld"
     DISMISSED = "dismissed"
 
@@ -49,7 +48,7 @@ class ComplaintAlreadyDecided(ComplaintError, Conflict):
 
 
 class Complaint(Aggregate):
-    """A complaint about one candidacy: filed, investigated, upheld or dismissed."""
+    """A complaint about one candidacy: filed, then upheld or dismissed."""
 
     @classmethod
     def file(
@@ -102,21 +101,12 @@ class Complaint(Aggregate):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (ComplaintStatus.FILED, ComplaintStatus.UNDER_INVESTIGATION)
+        return self.status == ComplaintStatus.FILED
 
     @property
     def revokes(self) -> bool:
         """Whether this complaint, upheld, revokes the title."""
         return self.status == ComplaintStatus.UPHELD and self.grounds in REVOKING_GROUNDS
-
-    def investigate(self, *, actor: Actor, at: datetime) -> None:
-        if self.status != ComplaintStatus.FILED:
-            raise ComplaintAlreadyDecided(f"complaint is {self.status}, not filed")
-        self._investigation_started(actor=actor, timestamp=at)
-
-    @event("InvestigationStarted")
-    def _investigation_started(self, actor: Actor, timestamp: datetime) -> None:
-        self.status = ComplaintStatus.UNDER_INVESTIGATION.value
 
     def decide(self, *, upheld: bool, findings: str, actor: Actor, at: datetime) -> None:
         if not self.is_open:

@@ -92,12 +92,3 @@ class EvaluationBody(Aggregate):
     @event("Suspended")
     def _suspended(self, reason: str, actor: Actor, timestamp: datetime) -> None:
         self.suspended = True
-
-    def reinstate(self, *, actor: Actor, at: datetime) -> None:
-        if not self.suspended:
-            raise BodyStatusConflict("evaluation body is not suspended")
-        self._reinstated(actor=actor, timestamp=at)
-
-    @event("Reinstated")
-    def _reinstated(self, actor: Actor, timestamp: datetime) -> None:
-        self.suspended = False

@@ -171,10 +171,11 @@ class Scheme(Aggregate):
             self.body_id, self.category, self.level, self.region, self.cycle - cycles_back
         )
 
-    def check_body(self, body: EvaluationBody) -> None:
-        """Raise unless `body` is this scheme's own body, active and accredited."""
-        if body.id != self.body_id:
-            raise NotSchemeBody("only the scheme's own evaluation body may act on it")
+    def check_body(self, actor: Actor, body: EvaluationBody) -> None:
+        """Rule 2: raise unless `actor` speaks for `body`, and `body` is this scheme's own
+        body, active and accredited for the scheme's category."""
+        if actor.subject != str(self.body_id) or body.id != self.body_id:
+            raise NotSchemeBody("this credential may not act on another body's scheme")
         body.check_may_act(self.category)
 
     def _require(self, *statuses: SchemeStatus) -> None:

@@ -51,10 +51,9 @@ class Records(Projection):
             ),
         )
 
-    @on("EvaluationBody.Suspended", "EvaluationBody.Reinstated")
-    def body_status(self, rows: Rows, e: Any, position: int) -> None:
-        status = "suspended" if type(e).__name__ == "Suspended" else "registered"
-        _set(rows, bodies, e, status=status)
+    @on("EvaluationBody.Suspended")
+    def body_suspended(self, rows: Rows, e: Any, position: int) -> None:
+        _set(rows, bodies, e, status="suspended")
 
     @on("Declaration.Declared")
     def declared(self, rows: Rows, e: Any, position: int) -> None:
@@ -155,10 +154,6 @@ class Records(Projection):
                 version=e.originator_version,
             ),
         )
-
-    @on("Complaint.InvestigationStarted")
-    def investigating(self, rows: Rows, e: Any, position: int) -> None:
-        _set(rows, complaints, e, status="under_investigation")
 
     @on("Complaint.Upheld", "Complaint.Dismissed")
     def decided(self, rows: Rows, e: Any, position: int) -> None:

@@ -14,10 +14,9 @@ from domain.complaint import ComplaintAlreadyDecided
 from domain.declaration import DeclarationWithdrawn
 from domain.evaluation_body import BodySuspended, NotAccredited
 from domain.ranking import IndicatorScore
-from domain.scheme import SchemeStateConflict
+from domain.scheme import NotSchemeBody, SchemeStateConflict
 from registry.base import AlreadyExists
 from registry.cases.access import Unauthenticated
-from registry.permissions import Forbidden
 from tests.unit.worlds import (
     ADMIN,
     CATEGORY,
@@ -69,17 +68,17 @@ def test_standard_withdrawn_after_evaluation_is_excluded_at_ranking(world: World
 def test_another_body_may_not_act_on_the_scheme(world: World) -> None:
     c = enter_and_evaluate(world, world.scheme_id, [120])
     other, _ = register_body(world.app, "Another Institute", [CATEGORY])
-    with refused(world, Forbidden):
+    with refused(world, NotSchemeBody):
         world.app.enter_candidate(other, world.scheme_id, declaration_id=world.declarations[1])
-    with refused(world, Forbidden):
+    with refused(world, NotSchemeBody):
         world.app.evaluate(other, c[0], values=None, exclusion_reason="spite")
-    with refused(world, Forbidden):
+    with refused(world, NotSchemeBody):
         world.app.publish_ranking(other, world.scheme_id)
     world.app.publish_ranking(world.body, world.scheme_id)
     world.clock.advance(days=10)
-    with refused(world, Forbidden):
+    with refused(world, NotSchemeBody):
         world.app.award(other, world.scheme_id)
-    with refused(world, Forbidden):
+    with refused(world, NotSchemeBody):
         world.app.revoke_title(other, c[0], reason="spite")
 
 

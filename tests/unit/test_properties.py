@@ -615,7 +615,7 @@ class RegistryHistory(RuleBasedStateMachine):
             self.app.evaluate,
             self.body,
             candidacy,
-            values={k: v for k, v in values.items() if v is not None},
+            values=None if exclude else {k: v for k, v in values.items() if v is not None},
             exclusion_reason="invalid normative references" if exclude else None,
         )
 
