@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -14,7 +13,7 @@ from eventsourcing.domain import Aggregate, event
 from domain import ids
 from domain.errors import Conflict, InvalidInput, NotPermitted
 from domain.evaluation_body import EvaluationBody
-from domain.values import Actor, Direction, Indicator, IndicatorKind
+from domain.values import Actor, Direction, Indicator, IndicatorKind, is_region
 
 
 class Level(StrEnum):
@@ -32,7 +31,6 @@ class SchemeStatus(StrEnum):
 
 
 NATIONAL_REGION = "000000"
-_REGION = re.compile(r"[0-9]{6}")  # ASCII digits only, unlike \d
 
 
 class SchemeError(Exception):
@@ -107,7 +105,7 @@ class Scheme(Aggregate):
             raise InvalidScheme(f"unknown level {level!r}", field="level")
         if level == Level.NATIONAL:
             region = region or NATIONAL_REGION
-        if not _REGION.fullmatch(region) or (level != Level.NATIONAL and region == NATIONAL_REGION):
+        if not is_region(region) or (level != Level.NATIONAL and region == NATIONAL_REGION):
             raise InvalidScheme("region must be a 6-digit division code", field="region")
         if not 1900 <= cycle <= 9999:
             raise InvalidScheme("cycle must be a year", field="cycle")
