@@ -12,6 +12,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import ids
 from domain.errors import Conflict, InvalidInput
+from domain.limits import MAX_LABEL, MAX_NAME, moment_problem, text_problem
 from domain.values import Actor, Role
 
 ISSUABLE_ROLES = frozenset(r.value for r in Role if r is not Role.SYSTEM)
@@ -66,6 +67,11 @@ class Credential(Aggregate):
             raise InvalidCredential(f"unknown role {role!r}", field="role")
         if not subject.strip():
             raise InvalidCredential("a credential needs a subject", field="subject")
+        for name, value, maximum in (("subject", subject, MAX_NAME), ("label", label, MAX_LABEL)):
+            if problem := text_problem(value, maximum):
+                raise InvalidCredential(f"{name} {problem}", field=name)
+        if expires_at is not None and (problem := moment_problem(expires_at)):
+            raise InvalidCredential(f"expiry {problem}", field="expires_at")
         if expires_at is not None and expires_at <= at:
             raise InvalidCredential("expiry must be in the future", field="expires_at")
         return cls(

@@ -23,6 +23,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from domain.limits import MAX_CATEGORY_CODE
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out; stored as naive UTC on every backend."""
@@ -42,7 +44,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 metadata = MetaData()
+# Widths are given only where a rule fixes them (ids, codes, enumerations); every text that
+# people write or the registry derives from it (names, numbers, scores) is `Text`: the
+# limits are in `domain.limits`, enforced before anything is recorded.
 ID = String(36)
+CATEGORY = String(MAX_CATEGORY_CODE)
 TS = UTCDateTime()
 
 tracking = Table(
@@ -62,7 +68,7 @@ events = Table(
     Column("event_type", String(128), nullable=False),
     Column("timestamp", TS, nullable=False),
     Column("actor_role", String(32), nullable=False),
-    Column("actor_subject", String(200), nullable=False),
+    Column("actor_subject", Text, nullable=False),
     Column("actor_credential_id", String(36), nullable=False, server_default=""),
     Column("request_id", String(64), nullable=False, server_default=""),
     Column("credit_code", String(18)),
@@ -85,7 +91,7 @@ bodies = Table(
     "bodies",
     metadata,
     Column("id", ID, primary_key=True),
-    Column("name", String(200), nullable=False),
+    Column("name", Text, nullable=False),
     Column("kind", String(64), nullable=False),
     Column("categories", JSON, nullable=False),
     Column("status", String(16), nullable=False),
@@ -98,13 +104,13 @@ declarations = Table(
     metadata,
     Column("id", ID, primary_key=True),
     Column("credit_code", String(18), nullable=False, index=True),
-    Column("enterprise_name", String(200), nullable=False),
+    Column("enterprise_name", Text, nullable=False),
     Column("region", String(6), nullable=False),
-    Column("standard_number", String(100), nullable=False),
-    Column("title", String(200), nullable=False),
-    Column("product_name", String(200), nullable=False),
-    Column("product_model", String(200), nullable=False),
-    Column("category", String(32), nullable=False, index=True),
+    Column("standard_number", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("product_name", Text, nullable=False),
+    Column("product_model", Text, nullable=False),
+    Column("category", CATEGORY, nullable=False, index=True),
     Column("indicators", JSON, nullable=False),
     Column("disclosed_on", String(10), nullable=False),
     Column("revision", Integer, nullable=False),
@@ -119,8 +125,8 @@ schemes = Table(
     metadata,
     Column("id", ID, primary_key=True),
     Column("body_id", ID, nullable=False, index=True),
-    Column("title", String(200), nullable=False),
-    Column("category", String(32), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("category", CATEGORY, nullable=False),
     Column("cycle", Integer, nullable=False),
     Column("level", String(16), nullable=False),
     Column("region", String(6), nullable=False),
@@ -148,12 +154,12 @@ candidacies = Table(
     Column("declaration_id", ID, nullable=False),
     Column("body_id", ID, nullable=False),
     Column("credit_code", String(18), nullable=False, index=True),
-    Column("enterprise_name", String(200), nullable=False),
+    Column("enterprise_name", Text, nullable=False),
     Column("enterprise_region", String(6), nullable=False),
-    Column("standard_number", String(100), nullable=False),
-    Column("product_name", String(200), nullable=False),
-    Column("product_model", String(200), nullable=False),
-    Column("category", String(32), nullable=False),
+    Column("standard_number", Text, nullable=False),
+    Column("product_name", Text, nullable=False),
+    Column("product_model", Text, nullable=False),
+    Column("category", CATEGORY, nullable=False),
     Column("cycle", Integer, nullable=False),
     Column("level", String(16), nullable=False),
     Column("scheme_region", String(6), nullable=False),
@@ -162,7 +168,7 @@ candidacies = Table(
     Column("values", JSON, nullable=False),
     Column("exclusion_reason", Text, nullable=False),
     Column("rank", Integer),
-    Column("score", String(40)),
+    Column("score", Text),
     Column("qualified", Boolean, nullable=False),
     Column("breakdown", JSON, nullable=False),
     Column("publicity_ends_at", TS),
@@ -171,7 +177,7 @@ candidacies = Table(
     Column("ended_at", TS),
     Column("end_reason", Text, nullable=False),
     Column("ended_by_role", String(32)),
-    Column("ended_by_subject", String(200)),
+    Column("ended_by_subject", Text),
     Column("open_complaints", Integer, nullable=False),
     Column("entered_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
@@ -196,10 +202,10 @@ complaints = Table(
     Column("status", String(32), nullable=False),
     Column("findings", Text, nullable=False),
     Column("filed_by_role", String(32), nullable=False),
-    Column("filed_by_subject", String(200), nullable=False),
+    Column("filed_by_subject", Text, nullable=False),
     Column("filed_at", TS, nullable=False),
     Column("decided_by_role", String(32)),
-    Column("decided_by_subject", String(200)),
+    Column("decided_by_subject", Text),
     Column("decided_at", TS),
     Column("version", Integer, nullable=False),
 )
@@ -212,7 +218,7 @@ credentials = Table(
     metadata,
     Column("id", ID, primary_key=True),
     Column("role", String(32), nullable=False),
-    Column("subject", Text, nullable=False),  # Text: the CLI does not bound its length
+    Column("subject", Text, nullable=False),
     Column("label", Text, nullable=False),
     Column("created_at", TS, nullable=False),
     Column("created_by_role", String(32), nullable=False),

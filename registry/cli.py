@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from domain import ids
 from domain.errors import DomainError, NotFound
+from domain.limits import MAX_EXPIRY_DAYS
 from domain.values import Role
 from registry import audit_cli
 from registry.application import LeaderRegistry
@@ -358,9 +359,6 @@ def _whole(text: str) -> int:
     if not (text.isascii() and text.isdigit()):
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
     return int(text)
-
-
-MAX_EXPIRY_DAYS = 36_500
 
 
 def _expiry_days(text: str) -> int:

@@ -46,7 +46,9 @@ def retrying(case: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
     return case(*args, **kwargs)
 
 
-_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+# Declared in the document and checked here, the same pattern: 1 to 255 visible ASCII characters.
+KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
+_KEY = re.compile(KEY_PATTERN)
 
 
 def _number(value: Decimal) -> str:
@@ -90,6 +92,7 @@ async def idempotency(
         Header(
             alias="Idempotency-Key",
             description="Send a retry with the same key and body: it answers as the first did.",
+            json_schema_extra={"pattern": KEY_PATTERN, "minLength": 1, "maxLength": 255},
         ),
     ] = None,
 ) -> Idempotency | None:

@@ -10,6 +10,8 @@ from fastapi import Depends, Header, Response
 from registry.base import PreconditionFailed
 
 _TAG = re.compile(r'^(?:W/)?"([0-9]{1,12})"$')
+# What the document declares: an entity tag as above, or `*` (anything else gets 412).
+IF_MATCH_PATTERN = r'^(\*|(W/)?"[0-9]{1,12}")$'
 
 
 def etag(version: int) -> str:
@@ -29,6 +31,7 @@ async def if_match(
         Header(
             alias="If-Match",
             description='The ETag of the record as last read (e.g. "3"); stale gets 412.',
+            json_schema_extra={"pattern": IF_MATCH_PATTERN, "minLength": 1},
         ),
     ] = None,
 ) -> int | None:

@@ -14,7 +14,7 @@ from service.deps import ActorDep, RegistryDep
 from service.preconditions import IfMatch
 from service.problems import WRITE_ERRORS
 from service.schemas.access import CredentialPage, IssuableRole, IssueCredential, RegisterBody
-from service.schemas.common import MAX_POSITION, CredentialReceiptOut, Reason, ReceiptOut
+from service.schemas.common import MAX_POSITION, CredentialReceiptOut, Name, Reason, ReceiptOut
 
 router = APIRouter(prefix="/v1", tags=["access"], responses=WRITE_ERRORS)
 
@@ -132,7 +132,7 @@ async def list_credentials(
     registry: RegistryDep,
     response: Response,
     role: IssuableRole | None = None,
-    subject: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    subject: Annotated[Name | None, Query()] = None,
     include_revoked: Annotated[
         bool, Query(description="Also list revoked (and rotated) credentials.")
     ] = False,

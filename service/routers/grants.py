@@ -14,7 +14,7 @@ from service.deps import RegistryDep
 from service.problems import READ_ERRORS
 from service.routers.reads import answer
 from service.schemas.access import IssuableRole
-from service.schemas.common import MAX_POSITION
+from service.schemas.common import MAX_POSITION, Name
 from service.schemas.reads import Record
 
 router = APIRouter(prefix="/v1", tags=["reads"], responses=READ_ERRORS)
@@ -34,7 +34,7 @@ async def list_access_grants(
     conn: ReadConn,
     registry: RegistryDep,
     role: IssuableRole | None = None,
-    subject: Annotated[str | None, Query(min_length=1, max_length=1000)] = None,
+    subject: Annotated[Name | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_POSITION)] = 0,
     *,

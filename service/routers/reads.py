@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import AwareDatetime
 
+from domain import limits
 from domain.errors import NotFound
 from domain.scheme import Level
 from projections import queries
@@ -16,7 +16,7 @@ from service.consistency import ReadConn
 from service.deps import RegistryDep
 from service.preconditions import etag
 from service.problems import NOT_FOUND, READ_ERRORS
-from service.schemas.common import MAX_POSITION, CategoryCode, CreditCode, Region
+from service.schemas.common import MAX_POSITION, CategoryCode, CreditCode, Moment, Region
 from service.schemas.reads import LeaderPage, Record
 
 router = APIRouter(prefix="/v1", tags=["reads"], responses=READ_ERRORS)
@@ -56,12 +56,17 @@ async def list_leaders(
     conn: ReadConn,
     registry: RegistryDep,
     category: CategoryCode | None = None,
-    cycle: Annotated[int | None, Query(ge=1900, le=9999)] = None,
+    cycle: Annotated[int | None, Query(ge=limits.MIN_CYCLE, le=limits.MAX_CYCLE)] = None,
     level: Level | None = None,
     region: Region | None = None,
     credit_code: CreditCode | None = None,
     as_of: Annotated[
-        AwareDatetime | None, Query(description="The list as it stood at this moment.")
+        Moment | None,
+        Query(
+            description="The list as it stood at this moment: an RFC 3339 date-time with its "
+            f"offset (e.g. 2026-01-01T08:00:00+08:00), between {limits.EARLIEST_MOMENT.date()} "
+            f"and {limits.LATEST_MOMENT.date()} in UTC."
+        ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_POSITION)] = 0,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from domain.evaluation_body import BodyKind
-from service.schemas.common import CategoryCode, Label, Name, Request
+from domain.limits import MAX_CATEGORIES
+from service.schemas.common import CategoryCode, Label, Moment, Name, Request
 
 IssuableRole = Literal["admin", "evaluation_body", "regulator", "enterprise", "platform"]
 
@@ -17,7 +18,7 @@ class RegisterBody(Request):
 
     name: Name
     kind: BodyKind
-    categories: Annotated[list[CategoryCode], Field(min_length=1, max_length=200)]
+    categories: Annotated[list[CategoryCode], Field(min_length=1, max_length=MAX_CATEGORIES)]
 
 
 class IssueCredential(Request):
@@ -26,7 +27,7 @@ class IssueCredential(Request):
     role: IssuableRole
     subject: Name
     label: Label = ""
-    expires_at: AwareDatetime | None = None
+    expires_at: Moment | None = None
 
 
 # Times as the read models give them: ISO 8601 in UTC, like every other read.

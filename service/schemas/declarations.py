@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from pydantic import Field
 
+from domain.limits import EARLIEST_DISCLOSURE
 from domain.values import Enterprise, Product
 from service.schemas.common import (
     CategoryCode,
     CreditCode,
+    Day,
     IndicatorValues,
     Label,
     Name,
     Region,
     Request,
 )
-
-EARLIEST = date(1949, 10, 1)
 
 
 class EnterpriseIn(Request):
@@ -46,7 +45,7 @@ class Content(Request):
     product: ProductIn
     indicators: IndicatorValues
     disclosed_on: Annotated[
-        date, Field(ge=EARLIEST, description="Not after today in China (UTC+8).")
+        Day, Field(ge=EARLIEST_DISCLOSURE, description="Not after today in China (UTC+8).")
     ]
     commitment: bool = Field(description="The enterprise commits that the data are true.")
 

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import Field
 
+from domain import limits
 from domain.scheme import Level
 from domain.values import Direction, Indicator, IndicatorKind
 from service.schemas.common import (
@@ -14,17 +15,17 @@ from service.schemas.common import (
     Dec,
     IndicatorCode,
     IndicatorValues,
-    Label,
     Name,
     Request,
     Text,
+    Unit,
 )
 
 
 class IndicatorIn(Request):
     code: IndicatorCode
     name: Name
-    unit: Label = ""
+    unit: Unit = ""
     kind: IndicatorKind
     direction: Direction
     baseline: Dec
@@ -47,15 +48,15 @@ class DraftScheme(Request):
 
     title: Name
     category: CategoryCode
-    cycle: Annotated[int, Field(ge=1900, le=9999)]
+    cycle: Annotated[int, Field(ge=limits.MIN_CYCLE, le=limits.MAX_CYCLE)]
     level: Level
     region: Annotated[
         str, Field(pattern=r"^([0-9]{6})?$", description="Division code; empty for national.")
     ] = ""
-    indicators: Annotated[list[IndicatorIn], Field(min_length=1, max_length=100)]
-    top_n: Annotated[int, Field(ge=1, le=100_000)]
-    publicity_days: Annotated[int, Field(ge=0, le=3650)]
-    validity_days: Annotated[int, Field(ge=1, le=36_500)]
+    indicators: Annotated[list[IndicatorIn], Field(min_length=1, max_length=limits.MAX_INDICATORS)]
+    top_n: Annotated[int, Field(ge=1, le=limits.MAX_TOP_N)]
+    publicity_days: Annotated[int, Field(ge=0, le=limits.MAX_PUBLICITY_DAYS)]
+    validity_days: Annotated[int, Field(ge=1, le=limits.MAX_VALIDITY_DAYS)]
 
 
 class ReviewScheme(Request):
@@ -74,9 +75,9 @@ class Evaluate(Request):
 
     values: IndicatorValues | None = None
     units: Annotated[
-        dict[IndicatorCode, Annotated[str, Field(max_length=32)]],
+        dict[IndicatorCode, Unit],
         Field(
-            max_length=100,
+            max_length=limits.MAX_INDICATORS,
             description="The unit each value was measured in, if stated: "
             "it must be the unit the scheme declares for that indicator.",
         ),

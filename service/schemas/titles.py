@@ -8,9 +8,10 @@ from uuid import UUID
 from pydantic import Field
 
 from domain.complaint import ComplainantKind, Grounds
+from domain.limits import MAX_EVIDENCE
 from service.schemas.common import Name, Request, RequiredText
 
-Evidence = Annotated[list[Name], Field(max_length=100)]
+Evidence = Annotated[list[Name], Field(max_length=MAX_EVIDENCE)]
 
 
 class FileComplaint(Request):

@@ -110,6 +110,12 @@ async def test_anyone_sees_who_may_act_as_a_body_and_never_its_token(admin: Admi
 
 
 async def test_bad_grant_filters_name_the_field(admin: Admin) -> None:
-    for params, field in (({"role": "system"}, "role"), ({"limit": 0}, "limit")):
+    cases: tuple[tuple[dict[str, str | int], str], ...] = (
+        ({"role": "system"}, "role"),
+        ({"limit": 0}, "limit"),
+        ({"subject": "a\x00b"}, "subject"),  # PostgreSQL text cannot hold NUL
+        ({"subject": "x" * 201}, "subject"),
+    )
+    for params, field in cases:
         response = await admin.client.get("/v1/access-grants", params=params)
         assert response.status_code == 422 and field in response.text

@@ -1,0 +1,286 @@
+"""Every write endpoint at its limits, on both stores, with the real projections.
+
+Each request has every field at its maximum (the longest texts of 4-byte characters, the
+most digits, the most items, the ends of the range of moments with the most distant
+offsets, the longest Idempotency-Key). Each is accepted or refused with 422 naming the
+field; afterwards every projection is at the head of the log, and the records read back
+whole. The limits are `domain.limits`; the requests are built from them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from domain import limits
+from domain.credit_code import make_credit_code
+from registry.application import LeaderRegistry
+from registry.settings import Settings
+from service.app import create_app
+from tests.clock import Clock
+from tests.extremes import (
+    CODES,
+    EARLIEST,
+    LABEL,
+    LATEST,
+    LEAST,
+    MOST,
+    NAME,
+    TEXT,
+    TINY,
+    UNIT,
+    category,
+    head_positions,
+    tracked,
+    wide,
+)
+
+CODE = make_credit_code("91", "120000", 77)
+CATEGORIES = [category(n) for n in range(limits.MAX_CATEGORIES)]
+KEYS = itertools.count()
+
+
+@dataclass
+class Api:
+    app: FastAPI
+    client: httpx.AsyncClient
+    settings: Settings
+    admin: str
+
+    @property
+    def registry(self) -> LeaderRegistry:
+        registry: LeaderRegistry = self.app.state.registry
+        return registry
+
+    async def send(
+        self, path: str, body: Any, token: str, *, if_match: str | None = None
+    ) -> httpx.Response:
+        # The longest Idempotency-Key, a new one each time.
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "Idempotency-Key": str(next(KEYS)).rjust(255, "~"),
+        }
+        if if_match:
+            headers["If-Match"] = if_match
+        return await self.client.post(path, json=body, headers=headers)
+
+    async def write(self, path: str, body: Any, token: str, **kwargs: Any) -> dict[str, Any]:
+        response = await self.send(path, body, token, **kwargs)
+        assert response.status_code in (200, 201), response.text
+        assert response.headers.get("registry-consistency") != "pending", response.headers
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def read(self, path: str, **params: Any) -> Any:
+        response = await self.client.get(path, params=params)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def at_head(self) -> None:
+        """Wait (a few seconds at most) until every projection is at the head of the log."""
+        expected = head_positions(self.registry)
+        for _ in range(100):
+            if tracked(self.settings) == expected:
+                return
+            await asyncio.sleep(0.1)
+        assert tracked(self.settings) == expected
+
+
+@pytest.fixture
+async def api(store: Settings) -> AsyncIterator[Api]:
+    settings = store.model_copy(update={"poll_interval": 0.05, "write_burst": 10**6})
+    app = create_app(settings, clock=Clock())
+    async with app.router.lifespan_context(app):
+        admin = app.state.registry.bootstrap_credential(role="admin", subject="ops", label="")
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield Api(app, client, settings, admin["token"])
+
+
+def credential(role: str, subject: str) -> dict[str, Any]:
+    return {"role": role, "subject": subject, "label": LABEL, "expires_at": LATEST}
+
+
+def declaration(tail: str, value: str) -> dict[str, Any]:
+    return {
+        "enterprise": {"credit_code": CODE, "name": NAME, "region": "120000"},
+        "standard_number": wide(limits.MAX_NAME, tail),
+        **content(value),
+    }
+
+
+def content(value: str) -> dict[str, Any]:
+    return {
+        "title": NAME,
+        "product": {"name": NAME, "model": LABEL, "category": CATEGORIES[-1]},
+        "indicators": dict.fromkeys(CODES, value),
+        "disclosed_on": limits.EARLIEST_DISCLOSURE.isoformat(),
+        "commitment": True,
+    }
+
+
+def scheme(cycle: int) -> dict[str, Any]:
+    # Core indicators whose baseline is the smallest positive value and weight the largest:
+    # a candidate at MOST improves on it by about 10**79, a score far wider than its inputs.
+    indicators = [
+        {
+            "code": code,
+            "name": NAME,
+            "unit": UNIT,
+            "kind": "core",
+            "direction": "higher_is_better",
+            "baseline": TINY,
+            "weight": MOST,
+        }
+        for code in CODES
+    ]
+    return {
+        "title": NAME,
+        "category": CATEGORIES[-1],
+        "cycle": cycle,
+        "level": "national",
+        "region": "",
+        "indicators": indicators,
+        "top_n": limits.MAX_TOP_N,
+        "publicity_days": 0,
+        "validity_days": limits.MAX_VALIDITY_DAYS,
+    }
+
+
+def evaluation(value: str) -> dict[str, Any]:
+    return {
+        "values": dict.fromkeys(CODES, value),
+        "units": dict.fromkeys(CODES, UNIT),
+        "excluded": False,
+        "reason": "",
+    }
+
+
+async def test_every_write_at_its_limits_is_projected(api: Api) -> None:
+    admin = api.admin
+    regulator = (await api.write("/v1/credentials", credential("regulator", NAME), admin))["token"]
+    # The earliest moment is long past: refused as an expiry, naming the field.
+    past = await api.send(
+        "/v1/credentials", {**credential("platform", NAME), "expires_at": EARLIEST}, admin
+    )
+    assert past.status_code == 422 and past.json()["field"] == "expires_at", past.text
+
+    body = {"name": NAME, "kind": "testing_institute", "categories": CATEGORIES}
+    body_id = (await api.write("/v1/evaluation-bodies", body, admin))["id"]
+    assessor = await api.write("/v1/credentials", credential("evaluation_body", body_id), admin)
+    enterprise = await api.write("/v1/credentials", credential("enterprise", CODE), admin)
+    owner = enterprise["token"]
+
+    good, bad, excluded = [
+        (await api.write("/v1/declarations", declaration(tail, MOST), owner))["id"]
+        for tail in ("1", "2", "3")
+    ]
+    await api.write(f"/v1/declarations/{good}/revisions", content(MOST), owner, if_match='"1"')
+
+    scheme_id = (await api.write("/v1/schemes", scheme(limits.MAX_CYCLE), assessor["token"]))["id"]
+    rejected = (await api.write("/v1/schemes", scheme(limits.MIN_CYCLE), assessor["token"]))["id"]
+    await api.write(f"/v1/schemes/{rejected}/approval", {"approved": False, "reason": TEXT}, admin)
+    await api.write(f"/v1/schemes/{scheme_id}/approval", {"approved": True, "reason": TEXT}, admin)
+
+    candidacies = []
+    for declaration_id in (good, bad, excluded):
+        entered = await api.write(
+            f"/v1/schemes/{scheme_id}/candidates",
+            {"declaration_id": declaration_id},
+            assessor["token"],
+        )
+        candidacies.append(entered["id"])
+    first, worse, left_out = candidacies
+    await api.write(f"/v1/candidacies/{first}/evaluations", evaluation(MOST), assessor["token"])
+    # Worse than every baseline: the reason it is not ranked names all of them.
+    await api.write(f"/v1/candidacies/{worse}/evaluations", evaluation(LEAST), assessor["token"])
+    exclusion: dict[str, Any] = {"values": None, "units": {}, "excluded": True, "reason": TEXT}
+    await api.write(f"/v1/candidacies/{left_out}/evaluations", exclusion, assessor["token"])
+    await api.write(f"/v1/schemes/{scheme_id}/ranking", None, assessor["token"])
+    await api.write(f"/v1/schemes/{scheme_id}/awards", None, assessor["token"])
+
+    evidence = [wide(limits.MAX_NAME, str(n)) for n in range(limits.MAX_EVIDENCE)]
+    complaint = {
+        "candidacy_id": first,
+        "complainant_kind": "consumer",
+        "grounds": "other",
+        "description": TEXT,
+        "evidence": evidence,
+    }
+    complaint_id = (await api.write("/v1/complaints", complaint, regulator))["id"]
+    decision = {"upheld": False, "findings": TEXT}
+    await api.write(f"/v1/complaints/{complaint_id}/decision", decision, regulator)
+    await api.write(f"/v1/candidacies/{first}/revocation", {"reason": TEXT}, regulator)
+    await api.write(f"/v1/declarations/{excluded}/withdrawal", {"reason": TEXT}, owner)
+    await api.write(f"/v1/evaluation-bodies/{body_id}/suspension", {"reason": TEXT}, admin)
+    rotated = await api.write(f"/v1/credentials/{enterprise['id']}/rotation", None, admin)
+    await api.write(f"/v1/credentials/{rotated['id']}/revocation", None, admin)
+    signed = await api.send("/v1/audit/checkpoints", None, admin)
+    assert signed.status_code in (201, 409), signed.text  # 409: no signing key configured
+
+    await api.at_head()
+    record = await api.read(f"/v1/declarations/{good}")
+    assert (record["standard_number"], record["title"]) == (wide(limits.MAX_NAME, "1"), NAME)
+    ranking = await api.read(f"/v1/schemes/{scheme_id}/ranking")
+    assert len(ranking["entries"][0]["score"]) > 80, ranking["entries"][0]["score"]
+    assert len(ranking["not_ranked"]) == 2
+    assert (await api.read(f"/v1/complaints/{complaint_id}"))["evidence"] == evidence
+    for moment in (EARLIEST, LATEST):
+        await api.read("/v1/leaders", as_of=moment)
+    feed = await api.read("/v1/events", limit=1000)
+    assert NAME in {event["actor"]["subject"] for event in feed}  # the regulator's
+
+
+async def test_a_157_character_standard_number_and_a_score_of_39_nines_are_projected(
+    api: Api,
+) -> None:
+    # Reproduction: PostgreSQL refused both (varchar(100), varchar(40)) and every
+    # projection stopped there, every later write answering `pending`.
+    admin, number = api.admin, "Q/12JA " + "1" * 150
+    body = {"name": "CHEARI", "kind": "testing_institute", "categories": ["C3852"]}
+    body_id = (await api.write("/v1/evaluation-bodies", body, admin))["id"]
+    assessor = (
+        await api.write("/v1/credentials", {"role": "evaluation_body", "subject": body_id}, admin)
+    )["token"]
+    platform = (await api.write("/v1/credentials", {"role": "platform", "subject": "feed"}, admin))[
+        "token"
+    ]
+    declared = {
+        "enterprise": {"credit_code": CODE, "name": "Tianjin AC Co.", "region": "120000"},
+        "standard_number": number,
+        "title": "Room air conditioner",
+        "product": {"name": "Room air conditioner", "model": "KFR-35", "category": "C3852"},
+        "indicators": {"apf": "5.2"},
+        "disclosed_on": "2025-01-15",
+        "commitment": True,
+    }
+    declaration_id = (await api.write("/v1/declarations", declared, platform))["id"]
+    apf = {
+        "code": "apf",
+        "name": "Annual performance factor",
+        "unit": "W/W",
+        "kind": "core",
+        "direction": "higher_is_better",
+        "baseline": "4.50",
+        "weight": "1",
+    }
+    drafted = {**scheme(2025), "indicators": [apf], "category": "C3852", "title": "AC 2025"}
+    scheme_id = (await api.write("/v1/schemes", drafted, assessor))["id"]
+    await api.write(f"/v1/schemes/{scheme_id}/approval", {"approved": True, "reason": ""}, admin)
+    entered = {"declaration_id": declaration_id}
+    candidacy = (await api.write(f"/v1/schemes/{scheme_id}/candidates", entered, assessor))["id"]
+    values = {"values": {"apf": "9" * 39}}
+    await api.write(f"/v1/candidacies/{candidacy}/evaluations", values, assessor)
+    await api.write(f"/v1/schemes/{scheme_id}/ranking", None, assessor)
+
+    await api.at_head()
+    assert (await api.read(f"/v1/declarations/{declaration_id}"))["standard_number"] == number
+    score = (await api.read(f"/v1/candidacies/{candidacy}"))["score"]
+    assert len(score) > 40 and score.startswith("2222222222"), score
