@@ -37,9 +37,11 @@ def china_date(at: datetime) -> date:
     return at.astimezone(CHINA_STANDARD_TIME).date()
 
 
-def _check_content(
+def check_content(
     indicators: Mapping[str, Decimal], disclosed_on: date, committed: bool, at: datetime
 ) -> None:
+    """What a declaration and each revision must state: the enterprise's commitment, a
+    disclosure date not after today in China, finite indicator values."""
     if not committed:
         raise InvalidDeclaration(
             "the enterprise must commit that the declared data are true", field="commitment"
@@ -49,6 +51,11 @@ def _check_content(
     for code, value in indicators.items():
         if not value.is_finite():
             raise InvalidDeclaration(f"indicator {code!r} is not finite", field="indicators")
+
+
+def standard_number_of(text: str) -> str:
+    """The standard number as recorded: runs of whitespace made one space."""
+    return " ".join(text.split())
 
 
 class Declaration(Aggregate):
@@ -72,10 +79,10 @@ class Declaration(Aggregate):
         actor: Actor,
         at: datetime,
     ) -> Declaration:
-        _check_content(indicators, disclosed_on, committed, at)
+        check_content(indicators, disclosed_on, committed, at)
         return cls(
             enterprise=enterprise,
-            standard_number=" ".join(standard_number.split()),
+            standard_number=standard_number_of(standard_number),
             title=title,
             product=product,
             indicators=dict(indicators),
@@ -126,7 +133,7 @@ class Declaration(Aggregate):
         at: datetime,
     ) -> None:
         self.check_active()
-        _check_content(indicators, disclosed_on, committed, at)
+        check_content(indicators, disclosed_on, committed, at)
         self._revised(
             title=title,
             product=product,

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from domain import limits
 from domain.credit_code import credit_code_problem
 from domain.errors import InvalidInput
 
-_REGION = re.compile(r"[0-9]{6}")  # ASCII digits only, unlike \d
+_REGION = re.compile(limits.REGION_CODE)
 
 
 class InvalidEnterprise(InvalidInput):

@@ -11,7 +11,7 @@ import pytest
 from domain.credit_code import credit_code_problem
 from domain.declaration import Declaration, InvalidDeclaration
 from domain.scheme import InvalidScheme, Scheme
-from domain.values import Actor, Enterprise, Product
+from domain.values import Actor, Enterprise, InvalidEnterprise, Product
 from tests.unit.worlds import BODY_ACTOR, CATEGORY, INDICATORS, T0, credit_code, new_body
 
 FULLWIDTH, ARABIC_INDIC = "１２００００", "١٢٠٠٠٠"  # "120000" in other scripts' digits
@@ -116,3 +116,21 @@ def test_a_revision_uses_the_same_day_in_china() -> None:
         )
     declaration.revise(disclosed_on=date(2025, 3, 2), at=CHINA_MIDNIGHT, **content)
     assert (declaration.revision, declaration.disclosed_on) == (2, date(2025, 3, 2))
+
+
+# The enterprise's codes: checked by the value object itself ----------------------------------
+@pytest.mark.parametrize(
+    ("code", "region", "field"),
+    [
+        ("91110000802100433C", "120000", "enterprise.credit_code"),  # wrong check character
+        ("9111000080210043", "120000", "enterprise.credit_code"),
+        (credit_code(1), FULLWIDTH, "enterprise.region"),
+        (credit_code(1), "12000", "enterprise.region"),
+    ],
+)
+def test_an_enterprise_refuses_an_invalid_credit_code_or_region(
+    code: str, region: str, field: str
+) -> None:
+    with pytest.raises(InvalidEnterprise) as refused:
+        Enterprise(code, "Maker", region)
+    assert refused.value.field == field
