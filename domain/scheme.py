@@ -13,7 +13,8 @@ from eventsourcing.domain import Aggregate, event
 from domain import ids
 from domain.errors import Conflict, InvalidInput, NotPermitted
 from domain.evaluation_body import EvaluationBody
-from domain.values import Actor, Direction, Indicator, IndicatorKind, is_region
+from domain.ranking import check_indicators
+from domain.values import Actor, Indicator, is_region
 
 
 class Level(StrEnum):
@@ -47,31 +48,6 @@ class SchemeStateConflict(SchemeError, Conflict):
 
 class NotSchemeBody(SchemeError, NotPermitted):
     """Only the scheme's own evaluation body may act on it."""
-
-
-def _check_indicators(indicators: Sequence[Indicator]) -> None:
-    codes = [i.code for i in indicators]
-    if len(set(codes)) != len(codes):
-        raise InvalidScheme("indicator codes must be unique", field="indicators")
-    if not any(i.kind == IndicatorKind.CORE for i in indicators):
-        raise InvalidScheme("a scheme needs at least one core indicator", field="indicators")
-    for i in indicators:
-        if i.kind not in set(IndicatorKind):
-            raise InvalidScheme(
-                f"indicator {i.code!r}: unknown kind {i.kind!r}", field="indicators"
-            )
-        if i.direction not in set(Direction):
-            raise InvalidScheme(
-                f"indicator {i.code!r}: unknown direction {i.direction!r}", field="indicators"
-            )
-        if not (i.baseline.is_finite() and i.weight.is_finite()):
-            raise InvalidScheme(f"indicator {i.code!r}: values must be finite", field="indicators")
-        if i.kind == IndicatorKind.CORE and i.weight <= 0:
-            raise InvalidScheme(
-                f"core indicator {i.code!r} needs a positive weight", field="indicators"
-            )
-        if i.weight < 0:
-            raise InvalidScheme(f"indicator {i.code!r}: negative weight", field="indicators")
 
 
 class Scheme(Aggregate):
@@ -115,7 +91,7 @@ class Scheme(Aggregate):
             raise InvalidScheme("publicity_days cannot be negative", field="publicity_days")
         if validity_days < 1:
             raise InvalidScheme("validity_days must be at least 1", field="validity_days")
-        _check_indicators(indicators)
+        check_indicators(indicators)
         return cls(
             body_id=body.id,
             title=title,
