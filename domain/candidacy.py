@@ -34,6 +34,7 @@ class Status(StrEnum):
 
 
 EVALUABLE = (Status.ENTERED, Status.EVALUATED, Status.EXCLUDED)
+STANDARD_WITHDRAWN = "the declared standard was withdrawn"
 
 
 class CandidacyError(Exception):
@@ -77,7 +78,7 @@ class Candidacy(Aggregate):
     def enter(
         cls, *, scheme: Scheme, declaration: Declaration, actor: Actor, at: datetime
     ) -> Candidacy:
-        declaration.check_active()
+        declaration.check_active()  # rule 1: a withdrawn standard cannot compete
         if declaration.product.category != scheme.category:
             raise CategoryMismatch(
                 f"product category {declaration.product.category!r} is not the scheme's "
@@ -201,6 +202,17 @@ class Candidacy(Aggregate):
     def _excluded(self, reason: str, actor: Actor, timestamp: datetime) -> None:
         self.status = Status.EXCLUDED.value
         self.exclusion_reason = reason
+
+    def drop_if_withdrawn(self, *, declaration: Declaration, actor: Actor, at: datetime) -> bool:
+        """Rule 1: once its standard is withdrawn a candidacy no longer competes: excluded
+        before the ranking, its qualification revoked during publicity. Whether it was."""
+        if not declaration.withdrawn:
+            return False
+        if self.status == Status.PUBLICISED:
+            self.revoke(reason=STANDARD_WITHDRAWN, actor=actor, at=at)
+        else:
+            self.exclude(reason=STANDARD_WITHDRAWN, actor=actor, at=at)
+        return True
 
     # Ranking --------------------------------------------------------------------
     def place(

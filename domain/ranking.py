@@ -110,8 +110,9 @@ def check_indicators(indicators: Sequence[Indicator]) -> list[Indicator]:
     return core
 
 
-def _problems(indicators: Sequence[Indicator], entry: Entry) -> list[str]:
-    """Reasons why an entry cannot be ranked, in scheme order (empty when rankable)."""
+def entry_problems(indicators: Sequence[Indicator], entry: Entry) -> list[str]:
+    """Rule 4: reasons why an entry cannot be ranked, in scheme order (empty when rankable):
+    a missing core indicator, a value that is not finite or less strict than its baseline."""
     problems: list[str] = []
     for indicator in indicators:
         if indicator.kind == IndicatorKind.INNOVATION:
@@ -159,7 +160,9 @@ def _score(core: Sequence[Indicator], entry: Entry) -> tuple[Fraction, tuple[Ind
 def rank_entries(
     indicators: Sequence[Indicator], entries: Sequence[Entry], top_n: int
 ) -> RankingResult:
-    """Rank entries by exact score (competition ranking); the top N ranks qualify."""
+    """Rule 5 and the cut-off of rule 6: rank entries by exact score (competition ranking:
+    equal scores share a rank), each with its breakdown; the top N ranks, ties included,
+    qualify."""
     if top_n < 1:
         raise ValueError("top_n must be at least 1")
     core = check_indicators(indicators)
@@ -169,7 +172,7 @@ def rank_entries(
     scored: list[tuple[Fraction, str, tuple[IndicatorScore, ...]]] = []
     rejections: list[Rejection] = []
     for entry in sorted(entries, key=lambda e: e.key):
-        problems = _problems(indicators, entry)
+        problems = entry_problems(indicators, entry)
         if problems:
             rejections.append(Rejection(key=entry.key, reason="; ".join(problems)))
             continue

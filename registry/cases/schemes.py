@@ -146,8 +146,8 @@ class SchemeCases(RegistryBase):
             )
         evaluated = {str(c.id): c for c in candidacies if c.status == Status.EVALUATED}
         for key, c in list(evaluated.items()):
-            if self.load(Declaration, c.declaration_id, "declaration").withdrawn:
-                c.exclude(reason="the declared standard was withdrawn", actor=actor, at=now)
+            declaration = self.load(Declaration, c.declaration_id, "declaration")
+            if c.drop_if_withdrawn(declaration=declaration, actor=actor, at=now):
                 del evaluated[key]
         result = rank_entries(
             scheme.indicators,
@@ -180,9 +180,9 @@ class SchemeCases(RegistryBase):
         now = self.now()
         qualified = [self.load(Candidacy, c, "candidacy") for c in scheme.qualified_ids]
         winners = [c for c in qualified if c.status == Status.PUBLICISED]
-        for c in list(winners):  # rule 1: a standard withdrawn during publicity cannot win
-            if self.load(Declaration, c.declaration_id, "declaration").withdrawn:
-                c.revoke(reason="the declared standard was withdrawn", actor=actor, at=now)
+        for c in list(winners):
+            declaration = self.load(Declaration, c.declaration_id, "declaration")
+            if c.drop_if_withdrawn(declaration=declaration, actor=actor, at=now):
                 winners.remove(c)
         pending = [c for c in winners if c.open_complaints]
         if pending:
