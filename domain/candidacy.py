@@ -147,6 +147,7 @@ class Candidacy(Aggregate):
             raise CandidacyStateConflict(f"candidacy is {self.status}; this needs it {allowed}")
 
     def is_active_leader(self, at: datetime) -> bool:
+        """Rule 7: awarded, and its validity not over (expiry and supersession end it)."""
         return (
             self.status == Status.AWARDED and self.valid_until is not None and at < self.valid_until
         )

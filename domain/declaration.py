@@ -40,7 +40,7 @@ def china_date(at: datetime) -> date:
 def check_content(
     indicators: Mapping[str, Decimal], disclosed_on: date, committed: bool, at: datetime
 ) -> None:
-    """What a declaration and each revision must state: the enterprise's commitment, a
+    """Rule 12: what a declaration and each revision state: the enterprise's commitment, a
     disclosure date not after today in China, finite indicator values."""
     if not committed:
         raise InvalidDeclaration(

@@ -82,7 +82,7 @@ class InvalidIndicators(InvalidInput, ValueError):
 
 
 def check_indicators(indicators: Sequence[Indicator]) -> list[Indicator]:
-    """Rule 5: unique codes, known kinds and directions, finite baselines and weights,
+    """Rule 13: unique codes, known kinds and directions, finite baselines and weights,
     no negative weight, at least one core indicator, each with a positive weight. Returns the
     core indicators in scheme order."""
 

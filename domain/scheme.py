@@ -213,7 +213,8 @@ class Scheme(Aggregate):
         self.publicity_ends_at = publicity_ends_at
 
     def award(self, *, awarded_ids: Sequence[UUID], actor: Actor, at: datetime) -> datetime:
-        """Record the award of the list; returns until when the titles are valid."""
+        """Rule 6: record the award of the list once its publicity window has closed;
+        returns until when the titles are valid."""
         self._require(SchemeStatus.RANKED)
         if self.publicity_ends_at is not None and at < self.publicity_ends_at:
             raise SchemeStateConflict(

@@ -82,7 +82,7 @@ class Enterprise:
     region: str
 
     def __post_init__(self) -> None:
-        # The one check of both codes: a Declaration (and so a candidacy) only ever holds
+        # Rule 11, the one check of both codes: a Declaration (and so a candidacy) only ever holds
         # an enterprise with a valid credit code (GB 32100-2015) and region.
         if problem := credit_code_problem(self.credit_code):
             raise InvalidEnterprise(f"credit code {problem}", field="enterprise.credit_code")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 
 from domain.credit_code import credit_code_problem
 from domain.declaration import Declaration, InvalidDeclaration
+from domain.ranking import InvalidIndicators
 from domain.scheme import InvalidScheme, Scheme
 from domain.values import Actor, Enterprise, InvalidEnterprise, Product
 from tests.unit.worlds import BODY_ACTOR, CATEGORY, INDICATORS, T0, credit_code, new_body
@@ -18,7 +20,7 @@ FULLWIDTH, ARABIC_INDIC = "１２００００", "١٢٠٠٠٠"  # "120000" in ot
 CST = timezone(timedelta(hours=8))
 
 
-# Region codes -------------------------------------------------------------------------------
+# Region codes (rule 11) ------------------------------------------------------------------
 def draft(region: str) -> Scheme:
     return Scheme.draft(
         body=new_body(),
@@ -54,7 +56,7 @@ def test_a_credit_code_region_is_ascii_digits(region: str) -> None:
     assert credit_code_problem(valid[:2] + region + valid[8:]) is not None
 
 
-# The disclosure date, against today in China (UTC+8) -----------------------------------------
+# The disclosure date, against today in China, UTC+8 (rule 12) -----------------------------
 CHINA_MIDNIGHT = datetime(2025, 3, 1, 16, 0, tzinfo=UTC)  # 2025-03-02 00:00 in China
 
 
@@ -118,7 +120,7 @@ def test_a_revision_uses_the_same_day_in_china() -> None:
     assert (declaration.revision, declaration.disclosed_on) == (2, date(2025, 3, 2))
 
 
-# The enterprise's codes: checked by the value object itself ----------------------------------
+# The enterprise's codes, checked by the value object itself (rule 11) ---------------------
 @pytest.mark.parametrize(
     ("code", "region", "field"),
     [
@@ -134,3 +136,24 @@ def test_an_enterprise_refuses_an_invalid_credit_code_or_region(
     with pytest.raises(InvalidEnterprise) as refused:
         Enterprise(code, "Maker", region)
     assert refused.value.field == field
+
+
+# A scheme's indicators (rule 13) --------------------------------------------------------
+def test_a_scheme_without_a_core_indicator_is_refused_naming_the_indicators() -> None:
+    basic = [replace(i, kind="basic") for i in INDICATORS]
+    with pytest.raises(InvalidIndicators) as refused:
+        Scheme.draft(
+            body=new_body(),
+            title="Fridges",
+            category=CATEGORY,
+            cycle=2025,
+            level="national",
+            region="",
+            indicators=basic,
+            top_n=1,
+            publicity_days=10,
+            validity_days=365,
+            actor=BODY_ACTOR,
+            at=T0,
+        )
+    assert refused.value.field == "indicators"

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import pytest
 
-from domain.candidacy import CandidacyStateConflict, CategoryMismatch
+from domain.candidacy import CandidacyStateConflict, CategoryMismatch, InvalidEvaluation
 from domain.complaint import ComplaintAlreadyDecided
 from domain.declaration import DeclarationWithdrawn
 from domain.evaluation_body import BodySuspended, NotAccredited
@@ -126,6 +126,22 @@ def test_excluded_and_below_baseline_entries_keep_their_reason_and_are_not_ranke
     assert world.get(c[1]).exclusion_reason == "invalid normative reference"
     assert "worse than baseline" in world.get(c[2]).exclusion_reason
     assert events(world, world.scheme_id, "RankingPublished")[0].ranked == 2
+
+
+@pytest.mark.parametrize(
+    ("values", "reason", "field"),
+    [(None, None, "values"), (None, "  ", "reason"), ({"eff": Decimal(1)}, "spite", "values")],
+)
+def test_an_evaluation_is_values_or_an_exclusion_with_a_reason(
+    world: World, values: dict[str, Decimal] | None, reason: str | None, field: str
+) -> None:
+    entry = world.app.enter_candidate(
+        world.body, world.scheme_id, declaration_id=world.declarations[0]
+    )["id"]
+    before = world.position()
+    with pytest.raises(InvalidEvaluation) as refusal:
+        world.app.evaluate(world.body, entry, values=values, exclusion_reason=reason)
+    assert (refusal.value.field, world.position()) == (field, before)
 
 
 def test_entries_cannot_change_once_the_ranking_is_published(world: World) -> None:

@@ -776,7 +776,7 @@ class RegistryHistory(RuleBasedStateMachine):
             seen = [v["status"] for _, v in sorted(versions.items()) if "scheme_id" in v]
             for earlier, later in pairwise(seen):
                 # An ended title is still revoked when a nonconformity or fraud finding
-                # about it is upheld (DOMAIN rule 8); nothing else leaves a terminal state.
+                # about it is upheld (rule 8); nothing else leaves a terminal state.
                 ended_then_revoked = earlier in ENDED and later == Status.REVOKED
                 assert earlier not in TERMINAL or later == earlier or ended_then_revoked, seen
 
