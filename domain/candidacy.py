@@ -70,6 +70,68 @@ def check_outcome(values: Mapping[str, Decimal] | None, exclusion_reason: str | 
 class Candidacy(Aggregate):
     """Declared → evaluated → ranked → publicised → awarded → revoked / expired / superseded."""
 
+    # The events, declared so that their readers (the projections) are typed.
+    class Entered(Aggregate.Created):
+        scheme_id: UUID
+        body_id: UUID
+        category: str
+        cycle: int
+        level: str
+        scheme_region: str
+        declaration_id: UUID
+        declaration_revision: int
+        enterprise: Enterprise
+        standard_number: str
+        product: Product
+        declared: dict[str, Decimal]
+        actor: Actor
+
+    class Evaluated(Aggregate.Event):
+        values: dict[str, Decimal]
+        actor: Actor
+
+    class Excluded(Aggregate.Event):
+        reason: str
+        actor: Actor
+
+    class Ranked(Aggregate.Event):
+        rank: int
+        score: Decimal
+        qualified: bool
+        breakdown: list[IndicatorScore]
+        publicity_ends_at: datetime
+        actor: Actor
+
+    class NotRanked(Aggregate.Event):
+        reason: str
+        actor: Actor
+
+    class Awarded(Aggregate.Event):
+        valid_until: datetime
+        actor: Actor
+
+    class ComplaintFiled(Aggregate.Event):
+        complaint_id: UUID
+        actor: Actor
+
+    class ComplaintClosed(Aggregate.Event):
+        complaint_id: UUID
+        outcome: str
+        actor: Actor
+
+    class Revoked(Aggregate.Event):
+        reason: str
+        complaint_id: UUID | None
+        actor: Actor
+
+    class Expired(Aggregate.Event):
+        valid_until: datetime
+        actor: Actor
+
+    class Superseded(Aggregate.Event):
+        by_scheme_id: UUID
+        actor: Actor
+
     @staticmethod
     def create_id(scheme_id: UUID, declaration_id: UUID, **_: Any) -> UUID:
         return ids.candidacy_id(scheme_id, declaration_id)
@@ -104,7 +166,7 @@ class Candidacy(Aggregate):
         scheme.enter_candidate(candidacy_id=candidacy.id, actor=actor, at=at)
         return candidacy
 
-    @event("Entered")
+    @event(Entered)
     def __init__(
         self,
         scheme_id: UUID,
@@ -188,7 +250,7 @@ class Candidacy(Aggregate):
                 raise InvalidEvaluation(f"indicator {code!r} is not finite", field="values")
         self._evaluated(values=dict(values), actor=actor, timestamp=at)
 
-    @event("Evaluated")
+    @event(Evaluated)
     def _evaluated(self, values: dict[str, Decimal], actor: Actor, timestamp: datetime) -> None:
         self.status = Status.EVALUATED.value
         self.values = dict(values)
@@ -199,7 +261,7 @@ class Candidacy(Aggregate):
         check_outcome(None, reason)
         self._excluded(reason=reason, actor=actor, timestamp=at)
 
-    @event("Excluded")
+    @event(Excluded)
     def _excluded(self, reason: str, actor: Actor, timestamp: datetime) -> None:
         self.status = Status.EXCLUDED.value
         self.exclusion_reason = reason
@@ -238,7 +300,7 @@ class Candidacy(Aggregate):
             timestamp=at,
         )
 
-    @event("Ranked")
+    @event(Ranked)
     def _ranked(
         self,
         rank: int,
@@ -257,7 +319,7 @@ class Candidacy(Aggregate):
         self._require(Status.EVALUATED)
         self._not_ranked(reason=reason, actor=actor, timestamp=at)
 
-    @event("NotRanked")
+    @event(NotRanked)
     def _not_ranked(self, reason: str, actor: Actor, timestamp: datetime) -> None:
         self.status = Status.NOT_RANKED.value
         self.exclusion_reason = reason
@@ -268,7 +330,7 @@ class Candidacy(Aggregate):
             raise CandidacyStateConflict("an open complaint must be decided before the award")
         self._awarded(valid_until=valid_until, actor=actor, timestamp=at)
 
-    @event("Awarded")
+    @event(Awarded)
     def _awarded(self, valid_until: datetime, actor: Actor, timestamp: datetime) -> None:
         self.status = Status.AWARDED.value
         self.valid_until = valid_until
@@ -283,7 +345,7 @@ class Candidacy(Aggregate):
         self._require_title(at)
         self._complaint_filed(complaint_id=complaint_id, actor=actor, timestamp=at)
 
-    @event("ComplaintFiled")
+    @event(ComplaintFiled)
     def _complaint_filed(self, complaint_id: UUID, actor: Actor, timestamp: datetime) -> None:
         self.open_complaints.append(complaint_id)
 
@@ -296,7 +358,7 @@ class Candidacy(Aggregate):
             complaint_id=complaint_id, outcome=outcome, actor=actor, timestamp=at
         )
 
-    @event("ComplaintClosed")
+    @event(ComplaintClosed)
     def _complaint_closed(
         self, complaint_id: UUID, outcome: str, actor: Actor, timestamp: datetime
     ) -> None:
@@ -332,7 +394,7 @@ class Candidacy(Aggregate):
             raise InvalidEvaluation("a revocation needs a reason", field="reason")
         self._revoked(reason=reason, complaint_id=complaint_id, actor=actor, timestamp=at)
 
-    @event("Revoked")
+    @event(Revoked)
     def _revoked(
         self, reason: str, complaint_id: UUID | None, actor: Actor, timestamp: datetime
     ) -> None:
@@ -345,7 +407,7 @@ class Candidacy(Aggregate):
             raise CandidacyStateConflict("the title is still valid")
         self._expired(valid_until=self.valid_until, actor=actor, timestamp=at)
 
-    @event("Expired")
+    @event(Expired)
     def _expired(self, valid_until: datetime, actor: Actor, timestamp: datetime) -> None:
         self.status = Status.EXPIRED.value
         self.end_reason = f"validity ended {valid_until.isoformat()}"
@@ -355,7 +417,7 @@ class Candidacy(Aggregate):
             raise CandidacyStateConflict("only an active title can be superseded")
         self._superseded(by_scheme_id=by_scheme_id, actor=actor, timestamp=at)
 
-    @event("Superseded")
+    @event(Superseded)
     def _superseded(self, by_scheme_id: UUID, actor: Actor, timestamp: datetime) -> None:
         self.status = Status.SUPERSEDED.value
         self.end_reason = f"superseded by the list of scheme {by_scheme_id}"

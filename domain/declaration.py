@@ -61,6 +61,28 @@ def standard_number_of(text: str) -> str:
 class Declaration(Aggregate):
     """One enterprise standard, declared for one product; revisions make new versions."""
 
+    # The events, declared so that their readers (the projections) are typed.
+    class Declared(Aggregate.Created):
+        enterprise: Enterprise
+        standard_number: str
+        title: str
+        product: Product
+        indicators: dict[str, Decimal]
+        disclosed_on: date
+        actor: Actor
+
+    class Revised(Aggregate.Event):
+        title: str
+        product: Product
+        indicators: dict[str, Decimal]
+        disclosed_on: date
+        revision: int
+        actor: Actor
+
+    class Withdrawn(Aggregate.Event):
+        reason: str
+        actor: Actor
+
     @staticmethod
     def create_id(enterprise: Enterprise, standard_number: str, **_: Any) -> UUID:
         return ids.declaration_id(enterprise.credit_code, standard_number)
@@ -91,7 +113,7 @@ class Declaration(Aggregate):
             timestamp=at,
         )
 
-    @event("Declared")
+    @event(Declared)
     def __init__(
         self,
         enterprise: Enterprise,
@@ -144,7 +166,7 @@ class Declaration(Aggregate):
             timestamp=at,
         )
 
-    @event("Revised")
+    @event(Revised)
     def _revised(
         self,
         title: str,
@@ -165,7 +187,7 @@ class Declaration(Aggregate):
         self.check_active()
         self._withdrawn(reason=reason, actor=actor, timestamp=at)
 
-    @event("Withdrawn")
+    @event(Withdrawn)
     def _withdrawn(self, reason: str, actor: Actor, timestamp: datetime) -> None:
         self.withdrawn = True
         self.withdrawal_reason = reason

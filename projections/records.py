@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Table
 
+from domain.declaration import Declaration
 from projections.base import Projection, on
 from projections.encoding import plain
 from projections.rows import Rows
@@ -18,7 +19,7 @@ def _set(rows: Rows, table: Table, event: Any, **values: Any) -> None:
     rows.update(table, str(event.originator_id), **values)
 
 
-def _declaration_content(e: Any) -> dict[str, Any]:
+def _declaration_content(e: Declaration.Declared | Declaration.Revised) -> dict[str, Any]:
     return {
         "title": e.title,
         "product_name": e.product.name,
@@ -55,8 +56,8 @@ class Records(Projection):
     def body_suspended(self, rows: Rows, e: Any, position: int) -> None:
         _set(rows, bodies, e, status="suspended")
 
-    @on("Declaration.Declared")
-    def declared(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Declaration.Declared)
+    def declared(self, rows: Rows, e: Declaration.Declared, position: int) -> None:
         rows.insert(
             declarations,
             dict(
@@ -74,12 +75,12 @@ class Records(Projection):
             ),
         )
 
-    @on("Declaration.Revised")
-    def revised(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Declaration.Revised)
+    def revised(self, rows: Rows, e: Declaration.Revised, position: int) -> None:
         _set(rows, declarations, e, revision=e.revision, **_declaration_content(e))
 
-    @on("Declaration.Withdrawn")
-    def withdrawn(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Declaration.Withdrawn)
+    def withdrawn(self, rows: Rows, e: Declaration.Withdrawn, position: int) -> None:
         _set(rows, declarations, e, status="withdrawn", withdrawal_reason=e.reason)
 
     @on("Scheme.Drafted")

@@ -214,8 +214,7 @@ def explain(error: ValidationError) -> str:
 
 
 # The fast path ----------------------------------------------------------------------------
-# The class is made by the `@event("Declared")` decorator, which mypy cannot see.
-DECLARED_TOPIC = get_topic(Declaration.Declared)  # type: ignore[attr-defined]
+DECLARED_TOPIC = get_topic(Declaration.Declared)
 
 
 def _hole(name: str) -> str:
