@@ -50,6 +50,23 @@ class ComplaintAlreadyDecided(ComplaintError, Conflict):
 class Complaint(Aggregate):
     """A complaint about one candidacy: filed, then upheld or dismissed."""
 
+    # The events, declared so that their readers (the projections) are typed.
+    class Filed(Aggregate.Created):
+        candidacy_id: UUID
+        complainant_kind: str
+        grounds: str
+        description: str
+        evidence: list[str]
+        actor: Actor
+
+    class Upheld(Aggregate.Event):
+        findings: str
+        actor: Actor
+
+    class Dismissed(Aggregate.Event):
+        findings: str
+        actor: Actor
+
     @classmethod
     def file(
         cls,
@@ -80,7 +97,7 @@ class Complaint(Aggregate):
             timestamp=at,
         )
 
-    @event("Filed")
+    @event(Filed)
     def __init__(
         self,
         candidacy_id: UUID,
@@ -118,12 +135,12 @@ class Complaint(Aggregate):
         else:
             self._dismissed(findings=findings, actor=actor, timestamp=at)
 
-    @event("Upheld")
+    @event(Upheld)
     def _upheld(self, findings: str, actor: Actor, timestamp: datetime) -> None:
         self.status = ComplaintStatus.UPHELD.value
         self.findings = findings
 
-    @event("Dismissed")
+    @event(Dismissed)
     def _dismissed(self, findings: str, actor: Actor, timestamp: datetime) -> None:
         self.status = ComplaintStatus.DISMISSED.value
         self.findings = findings

@@ -53,6 +53,42 @@ class NotSchemeBody(SchemeError, NotPermitted):
 class Scheme(Aggregate):
     """A body's evaluation scheme for one category, level and cycle."""
 
+    # The events, declared so that their readers (the projections) are typed.
+    class Drafted(Aggregate.Created):
+        body_id: UUID
+        title: str
+        category: str
+        cycle: int
+        level: str
+        region: str
+        indicators: list[Indicator]
+        top_n: int
+        publicity_days: int
+        validity_days: int
+        actor: Actor
+
+    class Approved(Aggregate.Event):
+        actor: Actor
+
+    class Rejected(Aggregate.Event):
+        reason: str
+        actor: Actor
+
+    class CandidateEntered(Aggregate.Event):
+        candidacy_id: UUID
+        actor: Actor
+
+    class RankingPublished(Aggregate.Event):
+        ranked: int
+        qualified_ids: list[UUID]
+        publicity_ends_at: datetime
+        actor: Actor
+
+    class Awarded(Aggregate.Event):
+        awarded_ids: list[UUID]
+        valid_until: datetime
+        actor: Actor
+
     @staticmethod
     def create_id(
         body_id: UUID, category: str, level: str, region: str, cycle: int, **_: Any
@@ -107,7 +143,7 @@ class Scheme(Aggregate):
             timestamp=at,
         )
 
-    @event("Drafted")
+    @event(Drafted)
     def __init__(
         self,
         body_id: UUID,
@@ -166,11 +202,11 @@ class Scheme(Aggregate):
                 raise InvalidScheme("a rejection needs a reason", field="reason")
             self._rejected(reason=reason, actor=actor, timestamp=at)
 
-    @event("Approved")
+    @event(Approved)
     def _approved(self, actor: Actor, timestamp: datetime) -> None:
         self.status = SchemeStatus.APPROVED.value
 
-    @event("Rejected")
+    @event(Rejected)
     def _rejected(self, reason: str, actor: Actor, timestamp: datetime) -> None:
         self.status = SchemeStatus.REJECTED.value
 
@@ -178,7 +214,7 @@ class Scheme(Aggregate):
         self._require(SchemeStatus.APPROVED)
         self._candidate_entered(candidacy_id=candidacy_id, actor=actor, timestamp=at)
 
-    @event("CandidateEntered")
+    @event(CandidateEntered)
     def _candidate_entered(self, candidacy_id: UUID, actor: Actor, timestamp: datetime) -> None:
         self.candidacy_ids.append(candidacy_id)
 
@@ -199,7 +235,7 @@ class Scheme(Aggregate):
         )
         return ends
 
-    @event("RankingPublished")
+    @event(RankingPublished)
     def _ranking_published(
         self,
         ranked: int,
@@ -226,7 +262,7 @@ class Scheme(Aggregate):
         )
         return valid_until
 
-    @event("Awarded")
+    @event(Awarded)
     def _awarded(
         self, awarded_ids: list[UUID], valid_until: datetime, actor: Actor, timestamp: datetime
     ) -> None:

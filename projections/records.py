@@ -6,7 +6,10 @@ from typing import Any
 
 from sqlalchemy import Table
 
+from domain.complaint import Complaint
 from domain.declaration import Declaration
+from domain.evaluation_body import EvaluationBody
+from domain.scheme import Scheme
 from projections.base import Projection, on
 from projections.encoding import plain
 from projections.rows import Rows
@@ -37,8 +40,8 @@ class Records(Projection):
     uses_rows = True
     tables = (bodies, declarations, schemes, complaints, grants)
 
-    @on("EvaluationBody.Registered")
-    def registered(self, rows: Rows, e: Any, position: int) -> None:
+    @on(EvaluationBody.Registered)
+    def registered(self, rows: Rows, e: EvaluationBody.Registered, position: int) -> None:
         rows.insert(
             bodies,
             dict(
@@ -52,8 +55,8 @@ class Records(Projection):
             ),
         )
 
-    @on("EvaluationBody.Suspended")
-    def body_suspended(self, rows: Rows, e: Any, position: int) -> None:
+    @on(EvaluationBody.Suspended)
+    def body_suspended(self, rows: Rows, e: EvaluationBody.Suspended, position: int) -> None:
         _set(rows, bodies, e, status="suspended")
 
     @on(Declaration.Declared)
@@ -83,8 +86,8 @@ class Records(Projection):
     def withdrawn(self, rows: Rows, e: Declaration.Withdrawn, position: int) -> None:
         _set(rows, declarations, e, status="withdrawn", withdrawal_reason=e.reason)
 
-    @on("Scheme.Drafted")
-    def drafted(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Scheme.Drafted)
+    def drafted(self, rows: Rows, e: Scheme.Drafted, position: int) -> None:
         rows.insert(
             schemes,
             dict(
@@ -107,22 +110,22 @@ class Records(Projection):
             ),
         )
 
-    @on("Scheme.Approved")
-    def approved(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Scheme.Approved)
+    def approved(self, rows: Rows, e: Scheme.Approved, position: int) -> None:
         _set(rows, schemes, e, status="approved", reviewed_at=e.timestamp)
 
-    @on("Scheme.Rejected")
-    def rejected(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Scheme.Rejected)
+    def rejected(self, rows: Rows, e: Scheme.Rejected, position: int) -> None:
         _set(
             rows, schemes, e, status="rejected", reviewed_at=e.timestamp, rejection_reason=e.reason
         )
 
-    @on("Scheme.CandidateEntered")
-    def candidate_entered(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Scheme.CandidateEntered)
+    def candidate_entered(self, rows: Rows, e: Scheme.CandidateEntered, position: int) -> None:
         _set(rows, schemes, e, candidates=lambda row: row["candidates"] + 1)
 
-    @on("Scheme.RankingPublished")
-    def ranking_published(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Scheme.RankingPublished)
+    def ranking_published(self, rows: Rows, e: Scheme.RankingPublished, position: int) -> None:
         _set(
             rows,
             schemes,
@@ -132,12 +135,12 @@ class Records(Projection):
             publicity_ends_at=e.publicity_ends_at,
         )
 
-    @on("Scheme.Awarded")
-    def awarded(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Scheme.Awarded)
+    def awarded(self, rows: Rows, e: Scheme.Awarded, position: int) -> None:
         _set(rows, schemes, e, status="awarded", awarded_at=e.timestamp, valid_until=e.valid_until)
 
-    @on("Complaint.Filed")
-    def filed(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Complaint.Filed)
+    def filed(self, rows: Rows, e: Complaint.Filed, position: int) -> None:
         rows.insert(
             complaints,
             dict(
@@ -156,13 +159,13 @@ class Records(Projection):
             ),
         )
 
-    @on("Complaint.Upheld", "Complaint.Dismissed")
-    def decided(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Complaint.Upheld, Complaint.Dismissed)
+    def decided(self, rows: Rows, e: Complaint.Upheld | Complaint.Dismissed, position: int) -> None:
         _set(
             rows,
             complaints,
             e,
-            status="upheld" if type(e).__name__ == "Upheld" else "dismissed",
+            status="upheld" if isinstance(e, Complaint.Upheld) else "dismissed",
             findings=e.findings,
             decided_by_role=e.actor.role,
             decided_by_subject=e.actor.subject,
