@@ -5,8 +5,9 @@ accept, `registry.inputs.Declare`: credit code per GB 32100-2015, region and cat
 names without control characters, finite indicator values...) and by the domain's public
 checks that `Declaration.declare` applies (`Enterprise`: credit code and region, rule 11;
 `check_content`: the commitment, no disclosure date in the future, rule 12). Records already
-in the store (declaration ids are deterministic: credit code + standard number) are skipped, checked in bulk, one query per batch. Each batch of new declarations is
-appended in one transaction; if that fails on an integrity error (a duplicate inside the
+in the store (declaration ids are deterministic: credit code + standard number) are skipped,
+checked in bulk, one query per batch. Each batch of new declarations is appended in one
+transaction; if that fails on an integrity error (a duplicate inside the
 batch, or a concurrent writer that declared the same standard first), the batch is appended
 again one declaration at a time, so a duplicate never costs the others their place.
 
