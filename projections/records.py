@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Table
 
+from domain.access_grant import AccessGrant
 from domain.complaint import Complaint
 from domain.declaration import Declaration
 from domain.evaluation_body import EvaluationBody
@@ -172,8 +173,8 @@ class Records(Projection):
             decided_at=e.timestamp,
         )
 
-    @on("AccessGrant.Granted")
-    def granted(self, rows: Rows, e: Any, position: int) -> None:
+    @on(AccessGrant.Granted)
+    def granted(self, rows: Rows, e: AccessGrant.Granted, position: int) -> None:
         rows.insert(
             grants,
             dict(
@@ -190,8 +191,8 @@ class Records(Projection):
             ),
         )
 
-    @on("AccessGrant.Revoked")
-    def grant_revoked(self, rows: Rows, e: Any, position: int) -> None:
+    @on(AccessGrant.Revoked)
+    def grant_revoked(self, rows: Rows, e: AccessGrant.Revoked, position: int) -> None:
         _set(
             rows,
             grants,
