@@ -32,6 +32,8 @@ class FakeReadSide:
     """Stands in for the read side: always caught up (or never, if `caught_up` is False)."""
 
     caught_up = True
+    halted: frozenset[str] = frozenset()  # no projection is halted
+    unreachable = False  # nor the database
 
     def __init__(self, settings: Settings, registry: LeaderRegistry) -> None:
         self.waited: list[int] = []
