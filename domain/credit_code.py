@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -32,7 +33,7 @@ def check_character(first17: str) -> str:
 def credit_code_problem(code: str) -> str | None:
     """Return None if the code is valid, else a short human-readable problem."""
     if _SHAPE.fullmatch(code):
-        total = sum(_VALUE[char] * weight for char, weight in zip(code[:17], _WEIGHTS, strict=True))
+        total = sum(map(operator.mul, map(_VALUE.__getitem__, code[:17]), _WEIGHTS))
         expected = ALPHABET[-total % _MODULUS]
         if code[17] == expected:
             return None
