@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from cli import audit, credentials, operations, serve
 from cli.common import PROG, USER_ERROR, ConfigurationError, fail
+from cli.importing import command as importing
 from domain.errors import DomainError
 from registry.settings import Settings
 
@@ -32,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_demo(commands)
     operations.add_store_commands(commands)
     audit.add_commands(commands)
-    operations.add_import(commands)
+    importing.add_import(commands)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""The operator's commands on the store: sweep, migrate, project, rebuild, import."""
+"""The operator's commands on the store: sweep, migrate, project, rebuild."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import asyncio
 import sys
 from typing import Any
 
-from cli.common import fail, open_registry, positive
+from cli.common import fail, open_registry
 from projections.machinery import schema
 from projections.machinery.engines import sync_engine
 from projections.machinery.switchover import SwitchBlocked
@@ -15,7 +15,6 @@ from projections.running import worker
 from projections.running.read_side import ReadSide
 from projections.running.rebuild import Progress, rebuild
 from registry.base import utc_now
-from registry.importer import import_file, read_lines
 from registry.settings import Settings
 
 
@@ -71,29 +70,6 @@ def cmd_rebuild(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
-    """Bulk-import the national platform's declarations; rejects go to FILE.rejects."""
-    read_lines(args.file, args.format)  # a missing file or bad format fails before connecting
-    with open_registry(settings) as registry:
-        summary = import_file(
-            registry,
-            args.file,
-            fmt=args.format,
-            batch=args.batch,
-            workers=args.workers,
-            show_progress=True,
-        )
-    rejected = len(summary.rejected)
-    print(
-        f"imported {summary.imported:,}, skipped {summary.skipped:,} existing, "
-        f"rejected {rejected:,} of {summary.records:,} records "
-        f"in {summary.seconds:,.1f} s ({summary.rate:,.0f} records/s)"
-    )
-    if rejected:
-        print(f"rejected lines and reasons: {args.file}.rejects", file=sys.stderr)
-    return 1 if rejected else 0
-
-
 def add_store_commands(commands: Any) -> None:
     """`sweep`, `migrate`, `project` and `rebuild`, for `cli.main.build_parser`."""
     sweep = commands.add_parser("sweep", help="record the expiry of titles whose validity ended")
@@ -107,25 +83,3 @@ def add_store_commands(commands: Any) -> None:
         "name", choices=["records", "candidacies", "history", "credentials", "audit"]
     )
     rebuild_.set_defaults(handler=cmd_rebuild)
-
-
-def add_import(commands: Any) -> None:
-    """The `import` command, for `cli.main.build_parser`."""
-    importing = commands.add_parser(
-        "import", help="bulk-import the national platform's declarations (CSV or JSON Lines)"
-    )
-    importing.add_argument("file", help="the file to import; rejects go to FILE.rejects")
-    importing.add_argument(
-        "--format", choices=["csv", "jsonl"], help="default: csv for *.csv, else jsonl"
-    )
-    importing.add_argument(
-        "--batch", type=positive, default=1000, help="declarations per transaction"
-    )
-    importing.add_argument(
-        "--workers",
-        type=int,
-        default=0,
-        help="processes that validate records besides this one, which appends them "
-        "(default 0: validate here, overlapping with the appends)",
-    )
-    importing.set_defaults(handler=cmd_import)

@@ -10,13 +10,16 @@ from typing import Any
 
 import pytest
 
+from cli.importing import encoder
+from cli.importing import importer as importer_module
+from cli.importing.command import import_actor, import_file
+from cli.importing.formats import read_lines
+from cli.importing.importer import Importer
 from cli.main import main
 from domain import ids
 from domain.credit_code import make_credit_code
 from domain.declaration import Declaration
-from registry import importer
 from registry.application import LeaderRegistry
-from registry.importer import Importer, import_actor, import_file, read_lines
 from registry.settings import Settings
 from tests.clock import Clock
 
@@ -144,7 +147,7 @@ def test_a_concurrent_writer_costs_the_batch_only_its_own_duplicate(
     path = write_jsonl(tmp_path / "race.jsonl", list(records))
     import_file(registry, write_jsonl(tmp_path / "one.jsonl", [records[1]]), show_progress=False)
     # Someone declared records[1] after the existence check looked: the append conflicts.
-    monkeypatch.setattr(importer, "existing_ids", lambda *_: set())
+    monkeypatch.setattr(importer_module, "existing_ids", lambda *_: set())
 
     summary = Importer(registry, import_actor(path)).run(read_lines(path))
     assert summary.fallbacks == 1
@@ -328,12 +331,12 @@ def test_an_encoding_the_fast_path_does_not_match_falls_back_to_declare(
     expected: dict[Any, Any] = {}
     for item in items:
         expected.update(as_declared(registry, item))
-    original = importer.DeclaredEncoder.state
+    original = encoder.DeclaredEncoder.state
 
-    def drifted(self: importer.DeclaredEncoder, **values: Any) -> bytes:
+    def drifted(self: encoder.DeclaredEncoder, **values: Any) -> bytes:
         return original(self, **values).replace(b'"title"', b'"Title"')
 
-    monkeypatch.setattr(importer.DeclaredEncoder, "state", drifted)
+    monkeypatch.setattr(encoder.DeclaredEncoder, "state", drifted)
     path = write_jsonl(tmp_path / "feed.jsonl", list(items))
     with pytest.warns(RuntimeWarning, match="fast import path"):
         slow = Importer(registry, import_actor(path))
@@ -354,7 +357,7 @@ def test_a_failed_append_stops_the_import(
             raise RuntimeError("the database went away")
         return set()
 
-    monkeypatch.setattr(importer, "existing_ids", failing)
+    monkeypatch.setattr(importer_module, "existing_ids", failing)
     with pytest.raises(RuntimeError, match="went away"):
         Importer(registry, import_actor(path), batch=10).run(read_lines(path))
     assert events(registry) == 10  # the first batch, acknowledged before the failure

@@ -1,0 +1,1 @@
+"""The bulk importer of the national platform's declarations (`leader-registry import`)."""
