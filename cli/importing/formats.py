@@ -25,8 +25,6 @@ from typing import Any
 from domain.errors import InvalidInput
 
 FORMATS = ("csv", "jsonl")
-
-
 CSV_COLUMNS = (
     "credit_code",
     "enterprise_name",
@@ -40,8 +38,6 @@ CSV_COLUMNS = (
     "disclosed_on",
     "commitment",
 )
-
-
 CSV_REQUIRED = frozenset(CSV_COLUMNS) - {"product_model", "commitment"}
 
 
