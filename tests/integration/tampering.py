@@ -5,23 +5,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import psycopg
-from sqlalchemy import Engine
 
 from domain.notes import Signer
-from projections import schema
-from projections.checkpoints import sign_now
-from projections.engines import sync_engine
-from projections.follower import Follower
-from projections.runtime import all_projections
 from registry.application import LeaderRegistry
 from registry.settings import Settings
-from tests.clock import Clock
 from tests.conftest import pg_conninfo
-from tests.integration.lifecycle import award_cycle, setup
 
 SIGNER = Signer.generate("registry.test/audit")
 
@@ -104,22 +95,3 @@ def forge_next_version(raw: Store, record: Any, position: int) -> None:
         "VALUES (?, ?, ?, ?, ?)"
     )
     raw.run(sql, position, record, version + 1, topic, state)
-
-
-def make_world(store: Settings) -> Iterator[tuple[LeaderRegistry, Engine]]:
-    """Two award cycles and a revoked title, projected, each cycle under a checkpoint."""
-    clock = Clock()
-    registry = LeaderRegistry(env=store.event_store_env(), clock=clock)
-    world = setup(registry, clock)
-    award_cycle(world, 2024, [40, 45, 45, 50])
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
-    Follower(registry, engine, all_projections()).catch_up()
-    sign_now(engine, SIGNER, clock())
-    award_cycle(world, 2025, [41, 44, 46, 52])
-    registry.revoke_title(world.body, world.candidacies[-4], reason="false declaration")
-    Follower(registry, engine, all_projections()).catch_up()
-    sign_now(engine, SIGNER, clock())
-    yield registry, engine
-    engine.dispose()
-    registry.close()

@@ -3,7 +3,6 @@ credentials get theirs from `credentials publish-grants`, with their own times."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -15,8 +14,6 @@ from domain import ids
 from domain.access_grant import AccessGrant
 from domain.credential import Credential
 from domain.values import Actor
-from projections import schema
-from projections.engines import sync_engine
 from projections.follower import Follower
 from projections.runtime import all_projections
 from projections.tables import events, grants
@@ -27,26 +24,6 @@ from registry.permissions import Forbidden
 from registry.settings import Settings
 from tests.clock import Clock
 from tests.integration.lifecycle import ADMIN, REGULATOR
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def registry(store: Settings, clock: Clock) -> Iterator[LeaderRegistry]:
-    app = LeaderRegistry(env=store.event_store_env(), clock=clock)
-    yield app
-    app.close()
-
-
-@pytest.fixture
-def engine(store: Settings) -> Iterator[Engine]:
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
-    yield engine
-    engine.dispose()
 
 
 def projected(registry: LeaderRegistry, engine: Engine) -> dict[str, dict[str, Any]]:

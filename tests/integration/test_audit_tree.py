@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import partial
 
 import pytest
 from sqlalchemy import Engine, select
 
 from domain import merkle
-from projections import schema
 from projections.audit import evaluate, tree_size
 from projections.audit_log import log_events
-from projections.engines import sync_engine
 from projections.follower import Follower
 from projections.leaves import leaf_bytes
 from projections.rebuild import rebuild
@@ -26,17 +23,12 @@ from tests.integration.lifecycle import award_cycle, setup
 
 
 @pytest.fixture
-def world(store: Settings) -> Iterator[tuple[LeaderRegistry, Engine]]:
-    clock = Clock()
-    registry = LeaderRegistry(env=store.event_store_env(), clock=clock)
+def world(registry: LeaderRegistry, clock: Clock, engine: Engine) -> tuple[LeaderRegistry, Engine]:
+    """Two award cycles, not yet projected."""
     world = setup(registry, clock)
     award_cycle(world, 2024, [40, 45, 45, 50])
     award_cycle(world, 2025, [41, 44, 46, 52])
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
-    yield registry, engine
-    engine.dispose()
-    registry.close()
+    return registry, engine
 
 
 def all_rows(engine: Engine) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:

@@ -3,7 +3,6 @@ the projection to a store with history, and the `leader-registry credentials` co
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -13,10 +12,8 @@ from sqlalchemy import Engine, func, select
 
 from domain.credential import Credential, CredentialAlreadyRevoked
 from domain.errors import NotFound
-from projections import schema
 from projections.candidacies import Candidacies
 from projections.credentials import Credentials, LastUsed
-from projections.engines import sync_engine
 from projections.follower import Follower
 from projections.history import History
 from projections.records import Records
@@ -30,26 +27,6 @@ from registry.permissions import Forbidden
 from registry.settings import Settings
 from tests.clock import Clock
 from tests.integration.lifecycle import ADMIN, REGULATOR, award_cycle, setup
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def registry(store: Settings, clock: Clock) -> Iterator[LeaderRegistry]:
-    app = LeaderRegistry(env=store.event_store_env(), clock=clock)
-    yield app
-    app.close()
-
-
-@pytest.fixture
-def engine(store: Settings) -> Iterator[Engine]:
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
-    yield engine
-    engine.dispose()
 
 
 def rows(engine: Engine) -> dict[str, dict[str, Any]]:

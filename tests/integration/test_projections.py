@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import func, select, update
 
@@ -16,18 +14,6 @@ from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
 from tests.integration.lifecycle import REGULATOR, award_cycle, setup
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def registry(store: Settings, clock: Clock) -> Iterator[LeaderRegistry]:
-    app = LeaderRegistry(env=store.event_store_env(), clock=clock)
-    yield app
-    app.close()
 
 
 def follower(store: Settings, registry: LeaderRegistry, batch_size: int = 500) -> Follower:

@@ -4,7 +4,7 @@ event table is a leaf or a finding."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 import sqlalchemy
@@ -30,21 +30,17 @@ from tests.integration.tampering import (
     delete,
     forge_next_version,
     insert,
-    make_world,
     reorder,
 )
 
 
-@pytest.fixture
-def world(store: Settings) -> Iterator[tuple[LeaderRegistry, Engine]]:
-    yield from make_world(store)
-
-
 @pytest.mark.parametrize("tamper", [change, delete, reorder, insert])
 def test_tampering_with_a_stored_event_is_found_at_its_position(
-    store: Settings, world: tuple[LeaderRegistry, Engine], tamper: Callable[[Store, int], int]
+    store: Settings,
+    signed_world: tuple[LeaderRegistry, Engine],
+    tamper: Callable[[Store, int], int],
 ) -> None:
-    registry, engine = world
+    registry, engine = signed_world
     assert verify_store(registry, engine).ok
     raw = Store(store, registry)
     position = tamper(raw, 12)
@@ -56,8 +52,10 @@ def test_tampering_with_a_stored_event_is_found_at_its_position(
     assert any("checkpoint" in p for p in report.problems)  # the signed roots differ too
 
 
-def test_a_changed_leaf_in_the_audit_tree_is_found(world: tuple[LeaderRegistry, Engine]) -> None:
-    registry, engine = world
+def test_a_changed_leaf_in_the_audit_tree_is_found(
+    signed_world: tuple[LeaderRegistry, Engine],
+) -> None:
+    registry, engine = signed_world
     leaf = audit_leaves.c.leaf_index == 20
     with engine.begin() as conn:
         conn.execute(update(audit_leaves).where(leaf).values(hash=bytes(32)))
@@ -67,11 +65,11 @@ def test_a_changed_leaf_in_the_audit_tree_is_found(world: tuple[LeaderRegistry, 
 
 
 def test_an_event_row_outside_the_log_is_reported(
-    store: Settings, world: tuple[LeaderRegistry, Engine]
+    store: Settings, signed_world: tuple[LeaderRegistry, Engine]
 ) -> None:
     """Position 0 (and, on PostgreSQL, a negative one) as the next version of an awarded
     candidacy: the application would load it, so verify reports it by its position."""
-    registry, engine = world
+    registry, engine = signed_world
     raw = Store(store, registry)
     sql = "SELECT originator_id FROM {t} WHERE topic LIKE ? LIMIT 1"
     candidacy = raw.run(sql, "%Candidacy.Awarded")[0][0]  # as stored
@@ -133,10 +131,10 @@ def test_a_row_beyond_the_postgres_sequence_is_reported(
 
 
 def test_a_checkpoint_forged_with_a_retired_key_is_refused(
-    world: tuple[LeaderRegistry, Engine],
+    signed_world: tuple[LeaderRegistry, Engine],
 ) -> None:
     """Whoever keeps a retired key could sign any tree: it vouches only up to its retirement."""
-    registry, engine = world
+    registry, engine = signed_world
     with engine.begin() as conn:
         register_key(conn, Signer.generate(SIGNER.name).verifier, Clock()())
         forged = Checkpoint(SIGNER.name, 99_999, bytes(32))
