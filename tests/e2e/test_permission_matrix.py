@@ -16,10 +16,8 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from pydantic import SecretStr
 
-import service.app
 from domain.notes import Signer, open_checkpoint
 from domain.values import Role
 from projections import schema
@@ -30,7 +28,7 @@ from registry.permissions import PERMISSIONS, READ_PERMISSIONS, SCOPED_ROLES
 from registry.settings import Settings
 from service.app import create_app
 from tests.clock import Clock
-from tests.e2e.test_errors import FakeReadSide, assert_problem
+from tests.e2e.api import Api, FakeReadSide, assert_problem, serve
 from tests.unit.worlds import (
     ADMIN,
     CATEGORY,
@@ -208,18 +206,10 @@ ENDPOINTS: dict[str, tuple[str, Setup]] = {
 
 # The application over HTTP -----------------------------------------------------------------
 @dataclass
-class Api:
-    app: FastAPI
-    client: httpx.AsyncClient
+class Matrix(Api):
+    """The service and a world in it, for trying one action as one role."""
+
     world: World
-
-    @property
-    def registry(self) -> LeaderRegistry:
-        registry: LeaderRegistry = self.app.state.registry
-        return registry
-
-    def recorded(self) -> int:
-        return int(self.registry.recorder.max_notification_id() or 0)
 
     def token(self, role: str, *, owner: bool = True) -> str:
         """A token for the role: the world's own subject, or (owner=False) another one."""
@@ -238,7 +228,7 @@ class Api:
         template, setup = ENDPOINTS[action]
         params, body = setup(self.world)
         headers = {"Authorization": f"Bearer {self.token(role, owner=owner)}"} if role else {}
-        before = self.recorded()
+        before = self.head()
         response = await self.client.post(template.format(**params), json=body, headers=headers)
         return response, before
 
@@ -264,19 +254,19 @@ class SigningReadSide(FakeReadSide):
 
 
 @pytest.fixture
-async def api(store: Settings, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Api]:
-    monkeypatch.setattr(service.app, "ReadSide", SigningReadSide)
-    clock = Clock()
+def settings(store: Settings) -> Settings:
     signing = {"audit_signing_key": SecretStr(KEY.skey), "audit_checkpoint_interval": 0}
-    app = create_app(store.model_copy(update=signing), clock=clock)
-    async with app.router.lifespan_context(app):
-        registry: LeaderRegistry = app.state.registry
+    return store.model_copy(update=signing)
+
+
+@pytest.fixture
+async def api(settings: Settings, clock: Clock) -> AsyncIterator[Matrix]:
+    async with serve(settings, clock, read_side=SigningReadSide, admin=False) as served:
+        registry = served.registry
         body, body_id = register_body(registry, "Tianjin Quality Institute", [CATEGORY])
         world = World(registry, clock, body, body_id, body.credential_id, "", "")
         world.declarations = [declare(registry, n) for n in range(2)]
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield Api(app, client, world)
+        yield Matrix.of(served, world=world)
 
 
 # The matrix --------------------------------------------------------------------------------
@@ -301,32 +291,32 @@ def test_every_action_and_write_endpoint_is_covered(sqlite_store: Settings) -> N
 
 
 @pytest.mark.parametrize("action", list(ACTIONS))
-async def test_no_token_is_unauthenticated(api: Api, action: str) -> None:
+async def test_no_token_is_unauthenticated(api: Matrix, action: str) -> None:
     response, before = await api.attempt(action, None)
     assert_problem(response, 401)
     assert response.headers["www-authenticate"] == "Bearer"
-    assert api.recorded() == before
+    assert api.head() == before
 
 
 @pytest.mark.parametrize(("action", "role"), REFUSED)
-async def test_a_role_outside_the_row_is_forbidden(api: Api, action: str, role: str) -> None:
+async def test_a_role_outside_the_row_is_forbidden(api: Matrix, action: str, role: str) -> None:
     response, before = await api.attempt(action, role)
     problem = assert_problem(response, 403)
     assert role in problem["detail"], "refused for its role, not its subject"
-    assert api.recorded() == before
+    assert api.head() == before
 
 
 @pytest.mark.parametrize(("action", "role"), SCOPED)
 async def test_a_scoped_role_may_not_act_for_another_subject(
-    api: Api, action: str, role: str
+    api: Matrix, action: str, role: str
 ) -> None:
     response, before = await api.attempt(action, role, owner=False)
     assert_problem(response, 403)
-    assert api.recorded() == before
+    assert api.head() == before
 
 
 @pytest.mark.parametrize(("action", "role"), ALLOWED)
-async def test_the_right_role_and_subject_may_act(api: Api, action: str, role: str) -> None:
+async def test_the_right_role_and_subject_may_act(api: Matrix, action: str, role: str) -> None:
     response, before = await api.attempt(action, role)
     assert response.status_code in (200, 201), response.text
     if action == SIGN_CHECKPOINT:  # a checkpoint signed by the configured key; no event
@@ -334,6 +324,6 @@ async def test_the_right_role_and_subject_may_act(api: Api, action: str, role: s
         checkpoint, signed_by = open_checkpoint(response.json()["note"], [KEY.verifier])
         assert signed_by == [KEY.verifier]
         assert checkpoint.size == response.json()["tree_size"]
-        assert api.recorded() == before
+        assert api.head() == before
     else:
-        assert response.json()["position"] == api.recorded() > before
+        assert response.json()["position"] == api.head() > before

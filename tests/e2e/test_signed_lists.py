@@ -25,10 +25,9 @@ from domain.credit_code import make_credit_code
 from domain.notes import Signer, open_checkpoint, open_note, sign_note
 from domain.values import Enterprise, Product
 from projections import signed_lists
-from projections.runtime import ReadSide
 from registry.settings import Settings
-from service.app import create_app
 from tests.clock import Clock
+from tests.e2e.api import Api, serve
 from tests.integration.lifecycle import ADMIN, CATEGORY, PLATFORM, REGULATOR, World, award_cycle
 
 KEY = Signer.generate("registry.test/audit")
@@ -43,22 +42,22 @@ HOSTILE = [
 
 
 @dataclass
-class Api:
-    client: httpx.AsyncClient
+class Listed(Api):
+    """The service after one award cycle of `world`, whose names a spreadsheet would run."""
+
     world: World
-    read_side: ReadSide
-
-    async def settle(self) -> None:
-        """Wait until the read models include every write so far (generously: CI is slow)."""
-        head = self.world.registry.recorder.max_notification_id() or 0
-        assert await self.read_side.wait_for(head, 60)
 
 
-async def start(settings: Settings) -> AsyncIterator[Api]:
-    clock = Clock()
-    app = create_app(settings.model_copy(update={"poll_interval": 0.05}), clock=clock)
-    async with app.router.lifespan_context(app):
-        registry = app.state.registry
+@pytest.fixture
+def settings(store: Settings) -> Settings:
+    update = {"audit_signing_key": SecretStr(KEY.skey), "audit_checkpoint_interval": 0}
+    return store.model_copy(update={"poll_interval": 0.05, **update})
+
+
+@pytest.fixture
+async def api(settings: Settings, clock: Clock) -> AsyncIterator[Listed]:
+    async with serve(settings, clock, admin=False) as served:
+        registry = served.registry
         body_id = registry.register_body(
             ADMIN, name="Tianjin Institute", kind="standardisation_institute", categories=[CATEGORY]
         )["id"]
@@ -79,19 +78,9 @@ async def start(settings: Settings) -> AsyncIterator[Api]:
                 )["id"]
             )
         award_cycle(world, 2024, [40, 45, 45, 50])  # three leaders: ranks 1, 2, 2
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://registry.test"
-        ) as client:
-            started = Api(client, world, app.state.read_side)
-            await started.settle()
-            yield started
-
-
-@pytest.fixture
-async def api(store: Settings) -> AsyncIterator[Api]:
-    update = {"audit_signing_key": SecretStr(KEY.skey), "audit_checkpoint_interval": 0}
-    async for started in start(store.model_copy(update=update)):
-        yield started
+        api = Listed.of(served, world=world)
+        await api.settle()
+        yield api
 
 
 async def download(client: httpx.AsyncClient, scheme: str, kind: str = "leaders") -> httpx.Response:
@@ -107,7 +96,7 @@ def rows(response: httpx.Response) -> list[dict[str, str]]:
 
 
 async def test_csv_is_a_download_with_formula_cells_neutralised(
-    api: Api,
+    api: Listed,
 ) -> None:
     """Regression: `format=csv` was a JSON envelope, its cells written as given."""
     client, world = api.client, api.world
@@ -127,7 +116,9 @@ async def test_csv_is_a_download_with_formula_cells_neutralised(
         assert row["score"] == "" or Decimal(row["score"]) >= 0
 
 
-async def test_the_csv_verifies_offline_against_the_published_key(api: Api, tmp_path: Path) -> None:
+async def test_the_csv_verifies_offline_against_the_published_key(
+    api: Listed, tmp_path: Path
+) -> None:
     client, world = api.client, api.world
     scheme = world.schemes[0]
     response = await download(client, scheme)
@@ -172,7 +163,7 @@ async def test_the_csv_verifies_offline_against_the_published_key(api: Api, tmp_
 
 
 async def test_the_leaders_list_holds_only_titles_in_force(
-    api: Api,
+    api: Listed,
 ) -> None:
     """Regression: the leader list included revoked titles (and superseded, expired ones)."""
     client, world = api.client, api.world
@@ -199,7 +190,7 @@ async def test_the_leaders_list_holds_only_titles_in_force(
 
 
 async def test_each_version_of_a_list_is_signed_once(
-    api: Api, monkeypatch: pytest.MonkeyPatch
+    api: Listed, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client, world = api.client, api.world
     scheme = world.schemes[0]
@@ -244,7 +235,7 @@ async def test_each_version_of_a_list_is_signed_once(
     ],
 )
 async def test_bad_signature_requests_name_the_field(
-    api: Api, params: dict[str, Any], field: str
+    api: Listed, params: dict[str, Any], field: str
 ) -> None:
     client, world = api.client, api.world
     response = await client.get(f"/v1/schemes/{world.schemes[0]}/signed-list.sig", params=params)
@@ -253,7 +244,7 @@ async def test_bad_signature_requests_name_the_field(
 
 
 async def test_a_list_that_changes_back_is_signed_at_its_new_moment(
-    api: Api,
+    api: Listed,
 ) -> None:
     client, world = api.client, api.world
     scheme, leader = world.schemes[0], world.candidacies[1]
