@@ -31,7 +31,7 @@ from registry.log import notifications_after
 from registry.settings import Settings
 from tests.clock import Clock
 from tests.e2e.api import Api, serve
-from tests.integration.lifecycle import ADMIN, World, award_cycle, setup
+from tests.worlds import ADMIN, ENERGY, World, award_cycle, build_world
 
 KEY = Signer.generate("registry.test/audit")
 
@@ -51,7 +51,7 @@ class Audited(Api):
 @asynccontextmanager
 async def start(settings: Settings, clock: Clock) -> AsyncIterator[Audited]:
     async with serve(settings, clock, signed_in=True) as served:
-        world = setup(served.registry, clock)
+        world = build_world(served.registry, clock, line=ENERGY)
         award_cycle(world, 2024, [40, 45, 45, 50])
         api = Audited.of(served, world=world)
         await api.settle()

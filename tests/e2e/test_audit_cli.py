@@ -23,7 +23,7 @@ from registry.cli import main
 from registry.settings import Settings
 from service.app import create_app
 from tests.clock import Clock
-from tests.integration.lifecycle import award_cycle, setup
+from tests.worlds import ENERGY, award_cycle, build_world
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "verify_checkpoint.py"
 
@@ -39,7 +39,7 @@ def configured(sqlite_store: Settings, tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("REGISTRY_AUDIT_SIGNING_KEY_FILE", str(key))
     clock = Clock()
     registry = LeaderRegistry(env=sqlite_store.event_store_env(), clock=clock)
-    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
+    award_cycle(build_world(registry, clock, line=ENERGY), 2024, [40, 45, 45, 50])
     registry.close()
     return tmp_path
 

@@ -18,7 +18,7 @@ from registry.cli import main
 from registry.settings import Settings
 from tests.clock import Clock
 from tests.e2e.api import Api, serve
-from tests.integration.lifecycle import ADMIN
+from tests.worlds import ADMIN
 
 PROJECTIONS = {"records", "candidacies", "history", "credentials", "audit"}
 BODY = {"name": "CHEARI", "kind": "testing_institute", "categories": ["C3852"]}

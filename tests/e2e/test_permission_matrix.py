@@ -29,9 +29,10 @@ from registry.settings import Settings
 from service.app import create_app
 from tests.clock import Clock
 from tests.e2e.api import Api, FakeReadSide, assert_problem, serve
-from tests.unit.worlds import (
+from tests.worlds import (
     ADMIN,
     CATEGORY,
+    EFFICIENCY,
     REGION,
     World,
     complain,
@@ -103,7 +104,7 @@ COMPLAINT = {
 
 # Worlds: each setup puts a record in the right state and returns (path params, body) -------
 def issue(world: World, role: str, subject: str) -> dict[str, Any]:
-    return dict(world.app.issue_credential(ADMIN, role=role, subject=subject))
+    return dict(world.registry.issue_credential(ADMIN, role=role, subject=subject))
 
 
 def publicised(world: World) -> str:
@@ -113,7 +114,9 @@ def publicised(world: World) -> str:
 
 def entered(world: World) -> str:
     scheme_id = draft(world, 2024)
-    cid = world.app.enter_candidate(world.body, scheme_id, declaration_id=world.declarations[0])
+    cid = world.registry.enter_candidate(
+        world.body, scheme_id, declaration_id=world.declarations[0]
+    )
     return cid["id"]
 
 
@@ -264,8 +267,10 @@ async def api(settings: Settings, clock: Clock) -> AsyncIterator[Matrix]:
     async with serve(settings, clock, read_side=SigningReadSide, admin=False) as served:
         registry = served.registry
         body, body_id = register_body(registry, "Tianjin Quality Institute", [CATEGORY])
-        world = World(registry, clock, body, body_id, body.credential_id, "", "")
-        world.declarations = [declare(registry, n) for n in range(2)]
+        world = World(
+            registry, clock, body, EFFICIENCY, body_id=body_id, credential_id=body.credential_id
+        )
+        world.declarations = [declare(world, n) for n in range(2)]
         yield Matrix.of(served, world=world)
 
 

@@ -15,7 +15,7 @@ from registry.settings import Settings
 from service.cache import Entry, Label, Store, cache_key, wanted_position
 from tests.clock import Clock
 from tests.e2e.api import Api, serve
-from tests.integration.lifecycle import CATEGORY, REGULATOR, World, award_cycle, setup
+from tests.worlds import CATEGORY, ENERGY, REGULATOR, World, award_cycle, build_world
 
 
 class Cached(Api):
@@ -38,8 +38,8 @@ async def api(settings: Settings, clock: Clock) -> AsyncIterator[Cached]:
 
 def awarded(api: Cached) -> tuple[World, str]:
     """One scheme awarded to its best candidate (the first declaration)."""
-    world = setup(api.registry, api.clock)
-    scheme = award_cycle(world, 2024, [40, 45, 45, 50], top_n=1)
+    world = build_world(api.registry, api.clock, line=ENERGY)
+    scheme, _ = award_cycle(world, 2024, [40, 45, 45, 50], top_n=1)
     return world, scheme
 
 

@@ -28,7 +28,7 @@ from projections import signed_lists
 from registry.settings import Settings
 from tests.clock import Clock
 from tests.e2e.api import Api, serve
-from tests.integration.lifecycle import ADMIN, CATEGORY, PLATFORM, REGULATOR, World, award_cycle
+from tests.worlds import ADMIN, CATEGORY, ENERGY, PLATFORM, REGULATOR, World, award_cycle
 
 KEY = Signer.generate("registry.test/audit")
 EXAMPLE = Path(__file__).parents[2] / "examples" / "verify_signed_list.py"
@@ -62,7 +62,7 @@ async def api(settings: Settings, clock: Clock) -> AsyncIterator[Listed]:
             ADMIN, name="Tianjin Institute", kind="standardisation_institute", categories=[CATEGORY]
         )["id"]
         token = registry.issue_credential(ADMIN, role="evaluation_body", subject=body_id)["token"]
-        world = World(registry, clock, registry.authenticate(token))
+        world = World(registry, clock, registry.authenticate(token), ENERGY)
         for n, (name, model) in enumerate(HOSTILE):
             world.declarations.append(
                 registry.declare(
@@ -181,7 +181,7 @@ async def test_the_leaders_list_holds_only_titles_in_force(
     assert {e["status"] for e in entries} == {"awarded"}
     ranking = {r["candidacy_id"]: r for r in rows(await download(client, scheme, "ranking"))}
     assert ranking[revoked]["status"] == "revoked"  # the ranking says what became of it
-    following = award_cycle(world, 2025, [41, 44, 46, 52])  # supersedes the 2024 titles
+    following, _ = award_cycle(world, 2025, [41, 44, 46, 52])  # supersedes the 2024 titles
     await api.settle()
     assert rows(await download(client, scheme)) == []
     assert len(rows(await download(client, following))) == 2  # top 2, no tie

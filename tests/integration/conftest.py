@@ -23,8 +23,8 @@ from projections.runtime import all_projections
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import award_cycle, setup
 from tests.integration.tampering import SIGNER
+from tests.worlds import ENERGY, award_cycle, build_world
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def signed_world(
     registry: LeaderRegistry, clock: Clock, engine: Engine
 ) -> tuple[LeaderRegistry, Engine]:
     """Two award cycles and a revoked title, projected, each cycle under a checkpoint."""
-    world = setup(registry, clock)
+    world = build_world(registry, clock, line=ENERGY)
     award_cycle(world, 2024, [40, 45, 45, 50])
     Follower(registry, engine, all_projections()).catch_up()
     sign_now(engine, SIGNER, clock())

@@ -23,7 +23,7 @@ from registry.cli import main
 from registry.permissions import Forbidden
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import ADMIN, REGULATOR
+from tests.worlds import ADMIN, REGULATOR
 
 
 def projected(registry: LeaderRegistry, engine: Engine) -> dict[str, dict[str, Any]]:

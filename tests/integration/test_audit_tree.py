@@ -19,13 +19,13 @@ from projections.verify import verify_store
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import award_cycle, setup
+from tests.worlds import ENERGY, award_cycle, build_world
 
 
 @pytest.fixture
 def world(registry: LeaderRegistry, clock: Clock, engine: Engine) -> tuple[LeaderRegistry, Engine]:
     """Two award cycles, not yet projected."""
-    world = setup(registry, clock)
+    world = build_world(registry, clock, line=ENERGY)
     award_cycle(world, 2024, [40, 45, 45, 50])
     award_cycle(world, 2025, [41, 44, 46, 52])
     return registry, engine

@@ -19,7 +19,7 @@ from registry.application import LeaderRegistry
 from registry.batching import CommitBatcher, _Request
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import ADMIN, PLATFORM
+from tests.worlds import ADMIN, PLATFORM
 
 AT = Clock().now
 

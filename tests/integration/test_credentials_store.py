@@ -26,7 +26,7 @@ from registry.cli import main
 from registry.permissions import Forbidden
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import ADMIN, REGULATOR, award_cycle, setup
+from tests.worlds import ADMIN, ENERGY, REGULATOR, award_cycle, build_world
 
 
 def rows(engine: Engine) -> dict[str, dict[str, Any]]:
@@ -94,7 +94,7 @@ def test_a_projection_added_later_catches_up_alone(
 ) -> None:
     """An existing store upgraded to the credentials projection: it starts at 0 while the
     others are far ahead, and none of them may go back or apply an event twice."""
-    world = setup(registry, clock)
+    world = build_world(registry, clock, line=ENERGY)
     award_cycle(world, 2024, [40, 45, 45, 50])
     for n in range(3):
         registry.issue_credential(ADMIN, role="regulator", subject=f"bureau {n}")

@@ -13,7 +13,7 @@ from projections.history import History
 from projections.runtime import all_projections
 from registry.application import LeaderRegistry
 from tests.clock import Clock
-from tests.integration.lifecycle import award_cycle, setup
+from tests.worlds import ENERGY, award_cycle, build_world
 
 
 class Seen:
@@ -40,7 +40,7 @@ class Broken(History):
 @pytest.fixture(autouse=True)
 def awarded(registry: LeaderRegistry, clock: Clock) -> None:
     """Every test here follows a log with one award cycle in it."""
-    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
+    award_cycle(build_world(registry, clock, line=ENERGY), 2024, [40, 45, 45, 50])
 
 
 def test_the_observer_counts_each_projections_events(

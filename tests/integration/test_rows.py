@@ -19,7 +19,7 @@ from projections.tables import candidacies, events, schemes
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import ADMIN, REGULATOR, award_cycle, setup
+from tests.worlds import ADMIN, ENERGY, REGULATOR, award_cycle, build_world
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
@@ -34,7 +34,7 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 def history_of_a_busy_registry(registry: LeaderRegistry, clock: Clock) -> None:
     """Two cycles (supersession), a dismissed and an upheld complaint, a rotated credential."""
-    world = setup(registry, clock)
+    world = build_world(registry, clock, line=ENERGY)
     award_cycle(world, 2024, [40, 45, 45, 50])
     for upheld in (False, True):
         complaint = registry.file_complaint(

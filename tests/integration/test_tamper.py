@@ -22,7 +22,6 @@ from projections.verify import verify_store
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import award_cycle, setup
 from tests.integration.tampering import (
     SIGNER,
     Store,
@@ -32,6 +31,7 @@ from tests.integration.tampering import (
     insert,
     reorder,
 )
+from tests.worlds import ENERGY, award_cycle, build_world
 
 
 @pytest.mark.parametrize("tamper", [change, delete, reorder, insert])
@@ -92,7 +92,7 @@ def test_a_hole_in_sqlite_positions_is_reported_even_with_a_rebuilt_tree(
     even when the tree was rebuilt over the remaining rows and nothing was signed."""
     clock = Clock()
     registry = LeaderRegistry(env=sqlite_store.event_store_env(), clock=clock)
-    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
+    award_cycle(build_world(registry, clock, line=ENERGY), 2024, [40, 45, 45, 50])
     raw = Store(sqlite_store, registry)
     delete(raw, 7)
     delete(raw, 8)
@@ -113,7 +113,7 @@ def test_a_row_beyond_the_postgres_sequence_is_reported(
     """PostgreSQL's positions may skip numbers, but none is above the sequence's last."""
     clock = Clock()
     registry = LeaderRegistry(env=postgres_store.event_store_env(), clock=clock)
-    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
+    award_cycle(build_world(registry, clock, line=ENERGY), 2024, [40, 45, 45, 50])
     engine = sync_engine(postgres_store)
     schema.upgrade(engine, postgres_store)
     raw = Store(postgres_store, registry)

@@ -12,7 +12,8 @@ from domain.credit_code import credit_code_problem
 from domain.declaration import Declaration, InvalidDeclaration
 from domain.scheme import InvalidScheme, Scheme
 from domain.values import Actor, Enterprise, Product
-from tests.unit.worlds import BODY_ACTOR, CATEGORY, INDICATORS, T0, credit_code, new_body
+from tests.unit.aggregates import BODY_ACTOR, T0, new_body
+from tests.worlds import CATEGORY, INDICATORS, credit_code
 
 FULLWIDTH, ARABIC_INDIC = "１２００００", "١٢٠٠٠٠"  # "120000" in other scripts' digits
 CST = timezone(timedelta(hours=8))
