@@ -17,9 +17,11 @@ from typing import Any, Self
 import httpx
 import pytest
 from fastapi import FastAPI
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import service.app
+from domain.notes import Signer
 from projections.runtime import ReadSide
 from registry.application import LeaderRegistry
 from registry.settings import Settings
@@ -28,6 +30,7 @@ from tests.clock import Clock
 
 BASE_URL = "http://registry.test"
 PROBLEM = "application/problem+json"
+KEY = Signer.generate("registry.test/audit")
 
 
 @dataclass
@@ -148,6 +151,12 @@ async def serve(
                 if signed_in:
                     api.sign_in(token)
                 yield api
+
+
+def signing(settings: Settings) -> Settings:
+    """`settings` with `KEY` as the audit signing key, checkpoints signed on demand only."""
+    update = {"audit_signing_key": SecretStr(KEY.skey), "audit_checkpoint_interval": 0}
+    return settings.model_copy(update=update)
 
 
 def assert_problem(response: httpx.Response, status: int, field: str | None = None) -> Any:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
 from domain import merkle
 from domain.notes import (
@@ -30,10 +29,8 @@ from registry.audit_sources import published_key
 from registry.log import notifications_after
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.e2e.api import Api, serve
+from tests.e2e.api import KEY, Api, serve, signing
 from tests.worlds import ADMIN, ENERGY, World, award_cycle, build_world
-
-KEY = Signer.generate("registry.test/audit")
 
 
 @dataclass
@@ -59,9 +56,8 @@ async def start(settings: Settings, clock: Clock) -> AsyncIterator[Audited]:
 
 
 @pytest.fixture
-def settings(store: Settings) -> Settings:
-    update = {"audit_signing_key": SecretStr(KEY.skey), "audit_checkpoint_interval": 0}
-    return store.model_copy(update={"poll_interval": 0.05, **update})
+def settings(settings: Settings) -> Settings:
+    return signing(settings)
 
 
 @pytest.fixture

@@ -40,8 +40,8 @@ def hardened(store: Settings, **changes: Any) -> Settings:
 
 
 @pytest.fixture
-def settings(store: Settings) -> Settings:
-    return hardened(store)
+def settings(settings: Settings) -> Settings:
+    return hardened(settings)
 
 
 @pytest.fixture

@@ -16,9 +16,8 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
-from domain.notes import Signer, open_checkpoint
+from domain.notes import open_checkpoint
 from domain.values import Role
 from projections import schema
 from projections.checkpoints import Checkpointer
@@ -28,7 +27,7 @@ from registry.permissions import PERMISSIONS, READ_PERMISSIONS, SCOPED_ROLES
 from registry.settings import Settings
 from service.app import create_app
 from tests.clock import Clock
-from tests.e2e.api import Api, FakeReadSide, assert_problem, serve
+from tests.e2e.api import KEY, Api, FakeReadSide, assert_problem, serve, signing
 from tests.worlds import (
     ADMIN,
     CATEGORY,
@@ -49,7 +48,6 @@ ROLES = sorted(role.value for role in Role if role is not Role.SYSTEM)
 # event; it signs the audit tree of the read models).
 SIGN_CHECKPOINT = "sign_checkpoint"
 ACTIONS = {**PERMISSIONS, SIGN_CHECKPOINT: READ_PERMISSIONS[SIGN_CHECKPOINT]}
-KEY = Signer.generate("registry.test/audit")
 BODY, ENTERPRISE = Role.EVALUATION_BODY.value, Role.ENTERPRISE.value
 SUBJECTS = {
     Role.ADMIN.value: "ops",
@@ -257,9 +255,8 @@ class SigningReadSide(FakeReadSide):
 
 
 @pytest.fixture
-def settings(store: Settings) -> Settings:
-    signing = {"audit_signing_key": SecretStr(KEY.skey), "audit_checkpoint_interval": 0}
-    return store.model_copy(update=signing)
+def settings(settings: Settings) -> Settings:
+    return signing(settings)
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
 from domain.credit_code import make_credit_code
 from domain.notes import Signer, open_checkpoint, open_note, sign_note
@@ -27,10 +26,9 @@ from domain.values import Enterprise, Product
 from projections import signed_lists
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.e2e.api import Api, serve
+from tests.e2e.api import KEY, Api, serve, signing
 from tests.worlds import ADMIN, CATEGORY, ENERGY, PLATFORM, REGULATOR, World, award_cycle
 
-KEY = Signer.generate("registry.test/audit")
 EXAMPLE = Path(__file__).parents[2] / "examples" / "verify_signed_list.py"
 # Enterprise names and models a spreadsheet would run, and what the CSV must show instead.
 HOSTILE = [
@@ -49,9 +47,8 @@ class Listed(Api):
 
 
 @pytest.fixture
-def settings(store: Settings) -> Settings:
-    update = {"audit_signing_key": SecretStr(KEY.skey), "audit_checkpoint_interval": 0}
-    return store.model_copy(update={"poll_interval": 0.05, **update})
+def settings(settings: Settings) -> Settings:
+    return signing(settings)
 
 
 @pytest.fixture

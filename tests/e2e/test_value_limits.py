@@ -80,8 +80,8 @@ class Limits(Api):
 
 
 @pytest.fixture
-def settings(store: Settings) -> Settings:
-    return store.model_copy(update={"poll_interval": 0.05, "write_burst": 10**6})
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"write_burst": 10**6})
 
 
 @pytest.fixture

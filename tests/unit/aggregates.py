@@ -23,17 +23,20 @@ def new_body() -> EvaluationBody:
     )
 
 
-def new_declaration(category: str = CATEGORY) -> Declaration:
+def new_declaration(
+    category: str = CATEGORY, *, disclosed_on: date = date(2024, 12, 1), at: datetime = T0
+) -> Declaration:
+    """A declaration by the platform, disclosed on the given day and declared `at`."""
     return Declaration.declare(
         enterprise=Enterprise(credit_code(1), "Maker", "120000"),
         standard_number="Q/TJ 0001-2024",
         title="Fridges",
         product=Product("Fridge", "X", category),
         indicators={"eff": Decimal(120)},
-        disclosed_on=date(2024, 12, 1),
+        disclosed_on=disclosed_on,
         committed=True,
         actor=Actor("platform", "feed"),
-        at=T0,
+        at=at,
     )
 
 

@@ -11,8 +11,8 @@ import pytest
 from domain.credit_code import credit_code_problem
 from domain.declaration import Declaration, InvalidDeclaration
 from domain.scheme import InvalidScheme, Scheme
-from domain.values import Actor, Enterprise, Product
-from tests.unit.aggregates import BODY_ACTOR, T0, new_body
+from domain.values import Actor, Product
+from tests.unit.aggregates import BODY_ACTOR, T0, new_body, new_declaration
 from tests.worlds import CATEGORY, INDICATORS, credit_code
 
 FULLWIDTH, ARABIC_INDIC = "１２００００", "١٢٠٠٠٠"  # "120000" in other scripts' digits
@@ -60,17 +60,7 @@ CHINA_MIDNIGHT = datetime(2025, 3, 1, 16, 0, tzinfo=UTC)  # 2025-03-02 00:00 in 
 
 
 def declare(disclosed_on: date, at: datetime) -> Declaration:
-    return Declaration.declare(
-        enterprise=Enterprise(credit_code(1), "Maker", "120000"),
-        standard_number="Q/TJ 0001-2025",
-        title="Fridges",
-        product=Product("Fridge", "X", CATEGORY),
-        indicators={"eff": Decimal(120)},
-        disclosed_on=disclosed_on,
-        committed=True,
-        actor=Actor("platform", "feed"),
-        at=at,
-    )
+    return new_declaration(disclosed_on=disclosed_on, at=at)
 
 
 @pytest.mark.parametrize(
