@@ -18,11 +18,13 @@ import pytest
 import uvicorn
 
 from domain.notes import Signer
+from projections.engines import sync_engine
 from registry.application import LeaderRegistry
 from registry.cli import main
 from registry.settings import Settings
 from service.app import create_app
 from tests.clock import Clock
+from tests.integration.tampering import forge_with_retired_key
 from tests.worlds import ENERGY, award_cycle, build_world
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "verify_checkpoint.py"
@@ -217,31 +219,11 @@ def test_the_example_answers_every_mistake_in_one_line(
 def test_the_example_refuses_a_checkpoint_by_a_retired_key_for_a_larger_tree(
     server: str, configured: Path
 ) -> None:
-    from sqlalchemy import insert
-
-    from domain.notes import Checkpoint, sign_note
-    from projections.checkpoints import register_key
-    from projections.engines import sync_engine
-    from projections.leaves import LEAF_VERSION
-    from projections.tables import audit_checkpoints
-
     assert main(["audit", "checkpoint"]) == 0
     old = Signer.from_skey((configured / "audit.key").read_text())
     assert _example(server, "3").returncode == 0
     engine = sync_engine(Settings())
-    with engine.begin() as conn:  # a rotation, then a checkpoint forged with the old key
-        register_key(conn, Signer.generate(old.name).verifier, Clock()())
-        forged = Checkpoint(old.name, 99_999, bytes(32))
-        conn.execute(
-            insert(audit_checkpoints).values(
-                tree_size=forged.size,
-                root_hash=forged.root,
-                key_id=old.verifier.key_id,
-                note=sign_note(forged.body, old),
-                created_at=Clock()(),
-                leaf_version=LEAF_VERSION,
-            )
-        )
+    forge_with_retired_key(engine, old)
     engine.dispose()
     done = _example(server, "3")
     assert done.returncode == 1

@@ -8,10 +8,16 @@ import uuid
 from typing import Any
 
 import psycopg
+import sqlalchemy
+from sqlalchemy import Engine
 
-from domain.notes import Signer
+from domain.notes import Checkpoint, Signer, sign_note
+from projections.checkpoints import register_key
+from projections.leaves import LEAF_VERSION
+from projections.tables import audit_checkpoints
 from registry.application import LeaderRegistry
 from registry.settings import Settings
+from tests.clock import Clock
 from tests.conftest import pg_conninfo
 
 SIGNER = Signer.generate("registry.test/audit")
@@ -95,3 +101,21 @@ def forge_next_version(raw: Store, record: Any, position: int) -> None:
         "VALUES (?, ?, ?, ?, ?)"
     )
     raw.run(sql, position, record, version + 1, topic, state)
+
+
+def forge_with_retired_key(engine: Engine, old: Signer) -> None:
+    """Retire `old` (a new key of its name is registered), then store a checkpoint of a
+    larger tree signed with it, as whoever kept the retired key could."""
+    with engine.begin() as conn:
+        register_key(conn, Signer.generate(old.name).verifier, Clock()())
+        forged = Checkpoint(old.name, 99_999, bytes(32))
+        conn.execute(
+            sqlalchemy.insert(audit_checkpoints).values(
+                tree_size=forged.size,
+                root_hash=forged.root,
+                key_id=old.verifier.key_id,
+                note=sign_note(forged.body, old),
+                created_at=Clock()(),
+                leaf_version=LEAF_VERSION,
+            )
+        )

@@ -7,17 +7,13 @@ import uuid
 from collections.abc import Callable
 
 import pytest
-import sqlalchemy
 from sqlalchemy import Engine, select, update
 
-from domain.notes import Checkpoint, Signer, sign_note
 from projections import schema
-from projections.checkpoints import register_key
 from projections.engines import sync_engine
 from projections.follower import Follower
-from projections.leaves import LEAF_VERSION
 from projections.runtime import all_projections
-from projections.tables import audit_checkpoints, audit_leaves
+from projections.tables import audit_leaves
 from projections.verify import verify_store
 from registry.application import LeaderRegistry
 from registry.settings import Settings
@@ -28,6 +24,7 @@ from tests.integration.tampering import (
     change,
     delete,
     forge_next_version,
+    forge_with_retired_key,
     insert,
     reorder,
 )
@@ -135,19 +132,7 @@ def test_a_checkpoint_forged_with_a_retired_key_is_refused(
 ) -> None:
     """Whoever keeps a retired key could sign any tree: it vouches only up to its retirement."""
     registry, engine = signed_world
-    with engine.begin() as conn:
-        register_key(conn, Signer.generate(SIGNER.name).verifier, Clock()())
-        forged = Checkpoint(SIGNER.name, 99_999, bytes(32))
-        conn.execute(
-            sqlalchemy.insert(audit_checkpoints).values(
-                tree_size=forged.size,
-                root_hash=forged.root,
-                key_id=SIGNER.verifier.key_id,
-                note=sign_note(forged.body, SIGNER),
-                created_at=Clock()(),
-                leaf_version=LEAF_VERSION,
-            )
-        )
+    forge_with_retired_key(engine, SIGNER)
     report = verify_store(registry, engine)
     assert report.checkpoints == 2  # the two it signed before its retirement still verify
     assert report.problems == [

@@ -40,15 +40,15 @@ def new_declaration(
     )
 
 
-def new_scheme(status: str = "draft") -> Scheme:
+def new_scheme(status: str = "draft", *, level: str = "national", region: str = "") -> Scheme:
     """A scheme in the given status (from "approved" on, it has one candidate)."""
     scheme = Scheme.draft(
         body=new_body(),
         title="Fridges",
         category=CATEGORY,
         cycle=2025,
-        level="national",
-        region="",
+        level=level,
+        region=region,
         indicators=INDICATORS,
         top_n=1,
         publicity_days=10,

@@ -12,8 +12,8 @@ from domain.credit_code import credit_code_problem
 from domain.declaration import Declaration, InvalidDeclaration
 from domain.scheme import InvalidScheme, Scheme
 from domain.values import Actor, Product
-from tests.unit.aggregates import BODY_ACTOR, T0, new_body, new_declaration
-from tests.worlds import CATEGORY, INDICATORS, credit_code
+from tests.unit.aggregates import new_declaration, new_scheme
+from tests.worlds import CATEGORY, credit_code
 
 FULLWIDTH, ARABIC_INDIC = "１２００００", "١٢٠٠٠٠"  # "120000" in other scripts' digits
 CST = timezone(timedelta(hours=8))
@@ -21,20 +21,7 @@ CST = timezone(timedelta(hours=8))
 
 # Region codes -------------------------------------------------------------------------------
 def draft(region: str) -> Scheme:
-    return Scheme.draft(
-        body=new_body(),
-        title="Fridges",
-        category=CATEGORY,
-        cycle=2025,
-        level="provincial",
-        region=region,
-        indicators=INDICATORS,
-        top_n=1,
-        publicity_days=10,
-        validity_days=365,
-        actor=BODY_ACTOR,
-        at=T0,
-    )
+    return new_scheme(level="provincial", region=region)
 
 
 @pytest.mark.parametrize("region", [FULLWIDTH, ARABIC_INDIC, "12000", "1200000", "12000a"])
