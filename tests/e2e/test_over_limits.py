@@ -1,6 +1,6 @@
 """Just past the limits: 422 naming the field, and nothing recorded, on both stores.
 
-Each case is a request of `test_value_limits` (every field at its maximum) with one field
+Each case is a request of `tests.extremes` (every field at its maximum) with one field
 one step past its limit (`domain.limits`). The application runs with the fake read side
 of `tests.e2e.api`: a refusal never reaches it.
 """
@@ -19,7 +19,6 @@ from domain import limits
 from registry.settings import Settings
 from tests.clock import Clock
 from tests.e2e.api import Api, FakeReadSide, assert_problem, serve
-from tests.e2e.test_value_limits import content, credential, declaration, evaluation, scheme
 from tests.extremes import (
     AFTER_LATEST,
     BEFORE_EARLIEST,
@@ -28,6 +27,11 @@ from tests.extremes import (
     MOST,
     NAME,
     category,
+    content,
+    credential,
+    declaration,
+    evaluation,
+    scheme,
     wide,
 )
 

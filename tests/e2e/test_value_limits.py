@@ -18,29 +18,28 @@ import httpx
 import pytest
 
 from domain import limits
-from domain.credit_code import make_credit_code
 from registry.settings import Settings
 from tests.clock import Clock
 from tests.e2e.api import Api, serve
 from tests.extremes import (
-    CODES,
+    CATEGORIES,
+    CODE,
     EARLIEST,
-    LABEL,
     LATEST,
     LEAST,
     MOST,
     NAME,
     TEXT,
-    TINY,
-    UNIT,
-    category,
+    content,
+    credential,
+    declaration,
+    evaluation,
     head_positions,
+    scheme,
     tracked,
     wide,
 )
 
-CODE = make_credit_code("91", "120000", 77)
-CATEGORIES = [category(n) for n in range(limits.MAX_CATEGORIES)]
 KEYS = itertools.count()
 
 
@@ -88,65 +87,6 @@ def settings(settings: Settings) -> Settings:
 async def api(settings: Settings, clock: Clock) -> AsyncIterator[Limits]:
     async with serve(settings, clock) as api:
         yield Limits.of(api)
-
-
-def credential(role: str, subject: str) -> dict[str, Any]:
-    return {"role": role, "subject": subject, "label": LABEL, "expires_at": LATEST}
-
-
-def declaration(tail: str, value: str) -> dict[str, Any]:
-    return {
-        "enterprise": {"credit_code": CODE, "name": NAME, "region": "120000"},
-        "standard_number": wide(limits.MAX_NAME, tail),
-        **content(value),
-    }
-
-
-def content(value: str) -> dict[str, Any]:
-    return {
-        "title": NAME,
-        "product": {"name": NAME, "model": LABEL, "category": CATEGORIES[-1]},
-        "indicators": dict.fromkeys(CODES, value),
-        "disclosed_on": limits.EARLIEST_DISCLOSURE.isoformat(),
-        "commitment": True,
-    }
-
-
-def scheme(cycle: int) -> dict[str, Any]:
-    # Core indicators whose baseline is the smallest positive value and weight the largest:
-    # a candidate at MOST improves on it by about 10**79, a score far wider than its inputs.
-    indicators = [
-        {
-            "code": code,
-            "name": NAME,
-            "unit": UNIT,
-            "kind": "core",
-            "direction": "higher_is_better",
-            "baseline": TINY,
-            "weight": MOST,
-        }
-        for code in CODES
-    ]
-    return {
-        "title": NAME,
-        "category": CATEGORIES[-1],
-        "cycle": cycle,
-        "level": "national",
-        "region": "",
-        "indicators": indicators,
-        "top_n": limits.MAX_TOP_N,
-        "publicity_days": 0,
-        "validity_days": limits.MAX_VALIDITY_DAYS,
-    }
-
-
-def evaluation(value: str) -> dict[str, Any]:
-    return {
-        "values": dict.fromkeys(CODES, value),
-        "units": dict.fromkeys(CODES, UNIT),
-        "excluded": False,
-        "reason": "",
-    }
 
 
 async def test_every_write_at_its_limits_is_projected(api: Limits) -> None:
