@@ -14,9 +14,10 @@ from prometheus_client import CollectorRegistry, Counter, start_http_server
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from projections import halts
 from projections.audit import tree_size
 from projections.readiness import lag_seconds
 from projections.tables import audit_checkpoints, tracking
@@ -24,14 +25,6 @@ from registry.application import LeaderRegistry
 
 log = logging.getLogger(__name__)
 MULTIPROCESS = "PROMETHEUS_MULTIPROC_DIR"
-
-Halted = Callable[[Connection], Iterable[str]]
-
-
-def no_halted(conn: Connection) -> frozenset[str]:
-    """The projections stopped on an event they cannot apply: none, until the follower
-    records such a state (then this reads it from the tracking data)."""
-    return frozenset()
 
 
 def registries() -> tuple[CollectorRegistry, CollectorRegistry | None]:
@@ -87,9 +80,8 @@ class ReadSideCollector(Collector):
     """Gauges read from the databases at every scrape (no state kept in this process, so
     every process answers the same)."""
 
-    def __init__(self, sources: Callable[[], Sources | None], halted: Halted = no_halted) -> None:
+    def __init__(self, sources: Callable[[], Sources | None]) -> None:
         self.sources = sources
-        self.halted = halted
 
     def collect(self) -> Iterable[Metric]:
         found = self.sources()
@@ -114,7 +106,7 @@ class ReadSideCollector(Collector):
         c = audit_checkpoints.c
         with found.engine.connect() as conn:
             positions = dict(conn.execute(select(tracking.c.projection, tracking.c.position)).all())
-            halted = set(self.halted(conn))
+            halted = set(halts.load(conn))
             size = tree_size(conn)
             signed = conn.execute(select(func.max(c.created_at), func.max(c.tree_size))).one()
         log_head = GaugeMetricFamily("registry_log_position", "Position of the log's last event")
@@ -141,11 +133,15 @@ class ReadSideCollector(Collector):
         waited: dict[int, float] = {}  # projections at one position share one look-up
         for name in found.names:
             at = int(positions.get(name, 0))
-            if at not in waited:
-                waited[at] = lag_seconds(registry, at, now)
+            if name in halted:
+                wait = float("nan")  # its next event may be the one nothing can decode
+            elif at not in waited:
+                wait = waited[at] = lag_seconds(registry, at, now)
+            else:
+                wait = waited[at]
             position.add_metric([name], at)
             lag.add_metric([name], max(head - at, 0))
-            seconds.add_metric([name], waited[at])
+            seconds.add_metric([name], wait)
             stopped.add_metric([name], 1 if name in halted else 0)
         tree = GaugeMetricFamily("registry_audit_tree_size", "Leaves in the audit tree")
         tree.add_metric([], size)

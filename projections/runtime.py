@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import threading
 import time
 from datetime import datetime
 
 import psycopg
-from eventsourcing.persistence import PersistenceError
-from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from projections import schema
@@ -24,6 +21,8 @@ from projections.credentials import Credentials, LastUsed
 from projections.engines import async_engine, sync_engine
 from projections.follower import Follower, FollowerObserver, TrackingConflict
 from projections.history import History
+from projections.outages import Pacer
+from projections.positions import PositionWatch, tracked_state
 from projections.records import Records
 from projections.tables import candidacies, tracking
 from registry.application import LeaderRegistry
@@ -31,76 +30,9 @@ from registry.settings import Settings
 
 log = logging.getLogger(__name__)
 # The projection worker's commits reach API processes on this channel (PostgreSQL only):
-# a trigger on `tracking` (migration 0005) notifies "SCHEMA:POSITION", the lowest position.
+# a trigger on `tracking` (migrations 0005, 0007) notifies "SCHEMA:POSITION", the lowest
+# position of the running projections, or "SCHEMA:POSITION:NAME,NAME" naming halted ones.
 POSITION_CHANNEL = "leader_registry_read"
-
-
-class PositionWatch:
-    """The read models' position as this process knows it, with no database round trip.
-
-    Advanced from any thread (the in-process follower, the LISTEN thread, a poll) and
-    awaited from event loops. The value is a lower bound of what the read models hold:
-    it is set only after the batch that reached it committed. `generation` changes
-    whenever the position goes backwards (a rebuild switched a projection in), so that
-    anything derived from the read models before can tell it is stale. `live` is False
-    while the value may not follow the read models (the LISTEN connection is down).
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.value = 0
-        self.generation = 0
-        self.live = False
-        self.mark = (0, 0)  # (generation, value), read in one go
-        self._waiters: list[tuple[int, asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
-
-    def set(self, position: int) -> None:
-        with self._lock:
-            if position == self.value:
-                return
-            if position < self.value:
-                self.generation += 1
-            self.value = position
-            self.mark = (self.generation, position)
-            ready = [w for w in self._waiters if w[0] <= position]
-            if not ready:
-                return
-            self._waiters = [w for w in self._waiters if w[0] > position]
-        for _, loop, future in ready:
-            with contextlib.suppress(RuntimeError):  # that loop has closed
-                loop.call_soon_threadsafe(_resolve, future)
-
-    async def wait(self, position: int, timeout: float) -> bool:
-        """Wait until the value reaches `position`; False on timeout."""
-        if self.value >= position:
-            return True
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
-        waiter = (position, loop, future)
-        with self._lock:
-            if self.value >= position:
-                return True
-            self._waiters.append(waiter)
-        try:
-            await asyncio.wait_for(future, timeout)
-        except TimeoutError:
-            pass
-        finally:
-            with self._lock:
-                if waiter in self._waiters:
-                    self._waiters.remove(waiter)
-        return self.value >= position
-
-
-def _resolve(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
-
-
-def tracked_position(engine: Engine) -> int:
-    """The lowest position all projections have processed, as the database says."""
-    with engine.connect() as conn:
-        return int(conn.scalar(select(func.min(tracking.c.position))) or 0)
 
 
 def all_projections() -> list[Projection]:
@@ -134,6 +66,10 @@ class ReadSide:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.positions = PositionWatch()
+        # Whichever thread this process runs notices an outage first (the server drops its
+        # connection), and that it is over.
+        self._follow_pacer = Pacer("projection follower", log)
+        self._watch_pacer = Pacer("following the read models' position", log, 0.5, 2.0)
         interval = settings.audit_checkpoint_interval
         self.checkpoints = Checkpointer(self.writer, settings.audit_signer(), interval)
 
@@ -150,7 +86,7 @@ class ReadSide:
             if self.settings.audit_checkpoint_interval > 0:
                 self._spawn(self._checkpoint_loop, "audit-checkpoints")
         else:
-            self.positions.set(tracked_position(self.writer))
+            self._track(*tracked_state(self.writer))
             self._spawn(self._watch_positions, "read-position-watch")
 
     def _spawn(self, target: object, name: str) -> None:
@@ -158,12 +94,34 @@ class ReadSide:
         thread.start()
         self._threads.append(thread)
 
+    def _track(self, position: int, halted: frozenset[str]) -> None:
+        self.positions.halted = halted
+        self.positions.set(position)
+
+    @property
+    def unreachable(self) -> bool:
+        """Whether the database was found unreachable by the last try of this process's
+        follower or position watch (each tries again within seconds)."""
+        return self._follow_pacer.down or self._watch_pacer.down
+
+    @property
+    def halted(self) -> frozenset[str]:
+        """The names of the halted projections, as this process last heard."""
+        if self.settings.run_projections and self.follower is not None:
+            return frozenset(self.follower.halts)
+        return self.positions.halted
+
     def _follow(self) -> None:
+        # A handler's error halts only its projection (inside the follower); whatever else
+        # fails here (an outage, a bug) is logged once and retried: this thread never ends.
+        pacer = self._follow_pacer
         while not self._stop.is_set():
-            follower = self.follower or self._new_follower()
+            pause = self.settings.poll_interval
             try:
+                follower = self.follower or self._new_follower()
                 read = follower.run_once()
-                self.positions.set(follower.position)  # also after a catch-up elsewhere
+                self._track(follower.position, frozenset(follower.halts))
+                pacer.succeeded()
                 if read:
                     continue
                 if self._rewound(follower):
@@ -172,39 +130,37 @@ class ReadSide:
             except TrackingConflict:
                 log.warning("another follower advanced the projections; reloading positions")
                 self.follower = None
-            except (SQLAlchemyError, PersistenceError):
-                # The database is unreachable or failed: nothing was applied; try again.
-                log.exception("projection batch failed; retrying")
+            except Exception as error:  # noqa: BLE001 - logged by the pacer; retried
+                pause = max(pacer.failed(error), pause)
                 self.follower = None
-            self._wake.wait(self.settings.poll_interval)
+            self._wake.wait(pause)
             self._wake.clear()
 
     def _rewound(self, follower: Follower) -> bool:
-        names = [p.name for p in follower.projections]
+        """Whether a projection's tracked position went back (a rebuild switched it in)."""
         with self.writer.connect() as conn:
-            lowest = conn.scalar(
-                select(func.min(tracking.c.position)).where(tracking.c.projection.in_(names))
-            )
-        return int(lowest or 0) < follower.position
+            rows = dict(conn.execute(select(tracking.c.projection, tracking.c.position)).all())
+        return any(int(rows.get(name, 0)) < at for name, at in follower.positions.items())
 
     def _watch_positions(self) -> None:
         """Projections run in another process: follow its commits (LISTEN on PostgreSQL,
         re-reading `tracking` every poll interval as a backstop; a poll alone on SQLite)."""
+        pacer = self._watch_pacer
         while not self._stop.is_set():
             try:
                 if self.settings.is_postgres:
-                    self._listen()
+                    self._listen(pacer)
                 else:
+                    self._track(*tracked_state(self.writer))
                     self.positions.live = True
-                    self.positions.set(tracked_position(self.writer))
+                    pacer.succeeded()
                     self._stop.wait(self.settings.poll_interval)
-            except (SQLAlchemyError, psycopg.Error):
-                log.exception("lost track of the read models' position; retrying")
+            except Exception as error:  # noqa: BLE001 - logged by the pacer; retried
                 self.positions.live = False
-                self._stop.wait(1.0)
+                self._stop.wait(pacer.failed(error))
         self.positions.live = False
 
-    def _listen(self) -> None:
+    def _listen(self, pacer: Pacer) -> None:
         url = self.writer.url
         parts = {
             "host": url.host,
@@ -222,11 +178,13 @@ class ReadSide:
             try:
                 while not self._stop.is_set():
                     # Listening first, then reading: no commit can fall in between.
-                    self.positions.set(tracked_position(self.writer))
+                    self._track(*tracked_state(self.writer))
                     self.positions.live = True
+                    pacer.succeeded()
                     for note in conn.notifies(timeout=self.settings.poll_interval):
                         if note.payload.startswith(prefix):
-                            self.positions.set(int(note.payload[len(prefix) :]))
+                            position, _, halted = note.payload[len(prefix) :].partition(":")
+                            self._track(int(position), frozenset(filter(None, halted.split(","))))
                         if self._stop.is_set():
                             break
             finally:
@@ -238,21 +196,36 @@ class ReadSide:
         return self.follower
 
     def _sweep_loop(self) -> None:
-        while not self._stop.wait(self.settings.sweep_interval):
-            expired = self.sweep(self.registry.now())
+        pause = self.settings.sweep_interval
+        pacer = Pacer("expiry sweep", log, first=min(1.0, pause), most=pause)
+        while not self._stop.wait(pause):
+            pause = self.settings.sweep_interval
+            try:
+                expired = self.sweep(self.registry.now())
+                pacer.succeeded()
+            except Exception as error:  # noqa: BLE001 - logged by the pacer; retried
+                pause = pacer.failed(error)
+                continue
             if expired:
                 log.info("expiry sweep recorded %d expired title(s)", expired)
 
     def _checkpoint_loop(self) -> None:
-        while not self._stop.wait(min(self.settings.audit_checkpoint_interval, 1.0)):
-            self.checkpoints.when_due(self.registry.now())
+        pacer = Pacer("audit checkpoint", log, first=1.0)
+        pause = min(self.settings.audit_checkpoint_interval, 1.0)
+        while not self._stop.wait(pause):
+            pause = min(self.settings.audit_checkpoint_interval, 1.0)
+            try:
+                self.checkpoints.when_due(self.registry.now())
+                pacer.succeeded()
+            except Exception as error:  # noqa: BLE001 - logged by the pacer; retried
+                pause = pacer.failed(error)
 
     def poke(self) -> None:
         """Tell the follower there is something new to read."""
         self._wake.set()
 
     async def wait_for(self, position: int, timeout: float) -> bool:
-        """Wait until every projection has processed `position`; False on timeout.
+        """Wait until every running projection has processed `position`; False on timeout.
 
         Woken by the in-process follower or by the worker's notifications when this
         process has them (`positions.live`), else polling the tracking table."""
@@ -273,10 +246,12 @@ class ReadSide:
             await asyncio.sleep(0.005)
 
     def position(self) -> int:
-        """The lowest position all projections have processed."""
+        """The lowest position the running projections have processed."""
         if self.settings.run_projections and self.follower is not None:
             return self.follower.position
-        return tracked_position(self.writer)  # projections run in another process
+        position, halted = tracked_state(self.writer)  # projections run in another process
+        self.positions.halted = halted
+        return position
 
     def sweep(self, now: datetime) -> int:
         """Record the expiry of every title whose validity ended before `now`."""

@@ -56,6 +56,11 @@ tracking = Table(
     metadata,
     Column("projection", String(64), primary_key=True),
     Column("position", BigInteger, nullable=False),
+    # Set while the projection is halted (projections/halts.py): the event it cannot apply.
+    Column("halted_at", BigInteger),
+    Column("halted_event", Text),
+    Column("halted_error", Text),
+    Column("halted_since", TS),
 )
 
 events = Table(

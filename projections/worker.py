@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from types import FrameType
 
 import psycopg
-import sqlalchemy.exc
 from sqlalchemy.engine import make_url
 
 from projections import schema
@@ -26,6 +25,7 @@ from projections.checkpoints import Checkpointer
 from projections.engines import sync_engine
 from projections.follower import Follower, FollowerObserver, TrackingConflict
 from projections.metrics import serve_counters
+from projections.outages import Pacer, unavailable
 from projections.runtime import all_projections, expire_due
 from registry.application import LeaderRegistry
 from registry.settings import Settings
@@ -71,12 +71,13 @@ def follow(
     settings: Settings,
     registry: LeaderRegistry,
     stop: threading.Event,
+    pacer: Pacer | None = None,
     observer: FollowerObserver | None = None,
 ) -> None:
-    """Run as the active worker until stopped (or until the lock connection fails)."""
+    """Run as the active worker until stopped (or until the database fails: raised)."""
     engine = sync_engine(settings)
-    schema.upgrade(engine, settings)
     try:
+        schema.upgrade(engine, settings)
         with leadership(settings, stop) as conn:
             if stop.is_set():
                 return
@@ -99,6 +100,8 @@ def follow(
                     follower = Follower(registry, engine, all_projections())
                     follower.observer = observer
                     continue
+                if pacer is not None:
+                    pacer.succeeded()  # caught up: whatever failed before works again
                 if conn is not None:
                     for _ in conn.notifies(timeout=settings.poll_interval, stop_after=1):
                         pass
@@ -119,22 +122,31 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    # A projection's own errors halt only it, inside the follower. Anything else (a
+    # restarted or unreachable database, whichever library says so, a deadlock victim, a
+    # bug outside the handlers) is logged once and the worker starts over, standing by
+    # again: it never exits but when asked to.
     observer = None
     if settings.worker_metrics_port:
         names = [p.name for p in all_projections()]
         observer = serve_counters(settings.worker_metrics_port, settings.host, names)
-    registry = LeaderRegistry(env=settings.event_store_env())
+    pacer = Pacer("projection worker", log, first=1.0, most=10.0)
+    registry: LeaderRegistry | None = None
     try:
         while not stop.is_set():
             try:
-                follow(settings, registry, stop, observer)
-            except (psycopg.OperationalError, sqlalchemy.exc.OperationalError):
-                # The lock connection's errors come from psycopg, a batch's through SQLAlchemy
-                # (a restarted server, a deadlock victim): either way, start over.
-                log.exception("lost the database connection; standing by again")
-                stop.wait(1.0)
+                registry = registry or LeaderRegistry(env=settings.event_store_env())
+                follow(settings, registry, stop, pacer, observer)
+            except Exception as error:  # noqa: BLE001 - logged by the pacer; started over
+                if unavailable(error) and registry is not None:
+                    # The event store's pool may hold a connection per worker thread that
+                    # the server dropped, each failing once: start with a fresh pool.
+                    registry.close()
+                    registry = None
+                stop.wait(pacer.failed(error))
     finally:
-        registry.close()
+        if registry is not None:
+            registry.close()
 
 
 if __name__ == "__main__":

@@ -36,8 +36,10 @@ VERSION = "0.1.0"
 DESCRIPTION = (
     "Public registry of the enterprise standard leader programme (企业标准领跑者). "
     "Writes need a bearer token and answer `{id, position}` once the read models include "
-    "that position (header `Registry-Consistency: pending` if they did not in time). "
-    "Reads are public. Errors are RFC 9457 `application/problem+json`."
+    "that position (header `Registry-Consistency: pending` if they did not in time, `halted` "
+    "if a read model is halted and will not show it yet; reads drawing on a halted read model "
+    "say `halted` too). Reads are public. Errors are RFC 9457 `application/problem+json`; "
+    "503 with `Retry-After` while a database cannot be reached."
 )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.errors import InvalidInput
 from domain.values import Actor
+from projections.outages import Unreachable
 from projections.runtime import ReadSide
 from registry.application import LeaderRegistry
 from registry.base import Idempotency, Receipt, WriteConflict
@@ -27,6 +28,9 @@ from service.deps import Caller, CallerDep, ReadSideDep, RegistryDep, SettingsDe
 from service.schemas.common import MAX_POSITION
 
 HEADER = "Registry-Consistency"
+# Its values (absent when the answer includes everything up to the position asked for):
+PENDING = "pending"  # the read models did not reach the position in time
+HALTED = "halted"  # a projection the answer draws on is halted (see /readyz): it may be stale
 P = ParamSpec("P")
 R = TypeVar("R", bound=Receipt)
 
@@ -135,9 +139,15 @@ class Commands:
         self, case: Callable[Concatenate[Actor, P], R], /, *args: P.args, **kwargs: P.kwargs
     ) -> R:
         """`case(actor, *args, **kwargs)`, the actor being the caller's, authenticated first."""
+        if self.read_side.unreachable:  # a 503 now, not after the event store's retries
+            raise Unreachable("the database was found unreachable moments ago")
         receipt = await in_thread(self.threads, self._as_caller, case, *args, **kwargs)
+        # The running projections are waited for; a halted one is not (it would only time
+        # out), but the answer says that some reads will not show the write yet.
         if not await self.read_side.wait_for(receipt["position"], self.timeout):
-            self.response.headers[HEADER] = "pending"
+            self.response.headers[HEADER] = PENDING
+        elif self.read_side.halted:
+            self.response.headers[HEADER] = HALTED
         return receipt
 
     def _as_caller(
@@ -185,10 +195,37 @@ async def read_connection(
 ) -> AsyncIterator[AsyncConnection]:
     """A read-model connection, once the read side has reached `min_position` if given."""
     if min_position and not await read_side.wait_for(min_position, settings.consistency_timeout):
-        response.headers[HEADER] = "pending"
+        response.headers[HEADER] = PENDING
+    elif read_side.halted and read_side.halted & sources(request):
+        response.headers[HEADER] = HALTED
     cache.label(request)  # before reading: the answer holds at least this position
     async with read_side.engine.connect() as conn:
         yield conn
 
 
 ReadConn = Annotated[AsyncConnection, Depends(read_connection)]
+
+ALL = frozenset({"records", "candidacies", "history", "credentials", "audit"})
+RECORDS = frozenset({"records"})
+TITLES = frozenset({"records", "candidacies"})
+
+
+def sources(request: Request) -> frozenset[str]:
+    """The projections a read draws on, by its route (all of them for a route not named)."""
+    route = request.scope.get("route")
+    path = str(getattr(route, "path", request.url.path))
+    if path.startswith("/v1/audit/"):
+        return frozenset({"audit"})
+    if path == "/v1/events" or path.endswith("/history"):
+        return frozenset({"history"})
+    if path == "/v1/credentials":
+        return frozenset({"credentials"})
+    if path.endswith("/signed-list"):
+        return TITLES | {"audit"}
+    if path == "/v1/leaders" or path.startswith("/v1/candidacies/") or path.endswith("/ranking"):
+        return TITLES
+    if path.startswith(("/v1/schemes/", "/v1/complaints/", "/v1/declarations/")):
+        return RECORDS
+    if path.startswith("/v1/evaluation-bodies/"):
+        return RECORDS
+    return ALL

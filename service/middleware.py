@@ -157,12 +157,10 @@ class SecurityHeaders:
 
         try:
             await self.app(scope, receive, send_hardened)
-        except Exception:
+        except Exception as error:
             if not started:
                 # Same answer as `problems.unexpected_error`, which logs the error later.
-                detail = "the registry could not complete the request"
-                response = problems.problem(500, detail, slug="internal")
-                await response(scope, receive, send_hardened)
+                await problems.last_resort(error)(scope, receive, send_hardened)
             raise
 
 

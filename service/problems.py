@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
+from projections.outages import DATABASE_ERRORS, UNAVAILABLE, unavailable
 from registry.base import PreconditionFailed
 from registry.cases.access import Unauthenticated
 
@@ -115,15 +116,57 @@ async def http_error(_: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, str(exc.detail), headers=headers)
 
 
-async def unexpected_error(_: Request, exc: Exception) -> JSONResponse:
-    log.error("unhandled error", exc_info=exc)
+RETRY_AFTER = 2  # seconds: a restarting database is usually back within a few
+
+
+def unavailable_problem() -> JSONResponse:
+    """503 with Retry-After: a database cannot be reached for now (a restart, an outage)."""
+    return problem(
+        503,
+        "the registry's database cannot be reached for now; nothing was changed unless a "
+        "retry with the same Idempotency-Key says so",
+        slug="unavailable",
+        title="Service unavailable",
+        headers={"Retry-After": str(RETRY_AFTER)},
+    )
+
+
+async def database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A database error of any kind: 503 if it comes from an unreachable database (a broken
+    connection shows as many kinds), else on to `unexpected_error` (a 500)."""
+    if not unavailable(exc):
+        raise exc
+    return await store_unavailable(request, exc)
+
+
+async def store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("%s %s: a database is unreachable: %s", request.method, request.url.path, exc)
+    return unavailable_problem()
+
+
+def last_resort(exc: Exception) -> JSONResponse:
+    """The answer to an error no handler took: 503 if it comes from an unreachable
+    database, else 500 (logged by `unexpected_error`)."""
+    if unavailable(exc):
+        return unavailable_problem()
     return problem(500, "the registry could not complete the request", slug="internal")
+
+
+async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    if unavailable(exc):  # raised from a driver's error, or outside the routes
+        return await store_unavailable(request, exc)
+    log.error("unhandled error", exc_info=exc)
+    return last_resort(exc)
 
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    for error in UNAVAILABLE:
+        app.add_exception_handler(error, store_unavailable)
+    for error in DATABASE_ERRORS:  # answered here, not left to the server's error middleware
+        app.add_exception_handler(error, database_error)
     app.add_exception_handler(Exception, unexpected_error)
 
 
@@ -134,8 +177,10 @@ def _doc(description: str) -> dict[str, Any]:
     }
 
 
+UNAVAILABLE_DOC = _doc("A database cannot be reached for now: retry after `Retry-After` seconds")
 READ_ERRORS: dict[int | str, dict[str, Any]] = {
     422: _doc("A query or path parameter is invalid"),
+    503: UNAVAILABLE_DOC,
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: _doc("No such record")}
 NO_SIGNING_KEY: dict[int | str, dict[str, Any]] = {
@@ -148,4 +193,5 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     409: _doc("The command does not fit the record's current state, or duplicates it"),
     412: _doc("If-Match names a version that is no longer current"),
     422: _doc("The request is malformed or breaks a rule"),
+    503: UNAVAILABLE_DOC,
 }

@@ -1,7 +1,7 @@
 """audit leaf format 2: checkpoints name their leaf format, retired keys their last tree
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-06 11:40:00.000000
 
 Leaf format 2 (docs/audit.md) publishes a private event's header instead of a bare leaf
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

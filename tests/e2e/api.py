@@ -104,6 +104,8 @@ class FakeReadSide:
     For tests that need only the application: its `wait_for` answers at once."""
 
     caught_up = True
+    halted: frozenset[str] = frozenset()  # no projection is halted
+    unreachable = False  # nor the database
 
     def __init__(self, settings: Settings, registry: LeaderRegistry) -> None:
         self.waited: list[int] = []

@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 
+import eventsourcing.persistence
 import psycopg
 import pytest
 import sqlalchemy.exc
@@ -111,8 +112,13 @@ def test_standby_takes_over_after_sigkill_with_nothing_lost_or_doubled(
     [
         psycopg.OperationalError("the lock connection is gone"),
         sqlalchemy.exc.OperationalError("UPDATE tracking", None, Exception("deadlock detected")),
+        eventsourcing.persistence.OperationalError(
+            "terminating connection due to administrator command"
+        ),
+        eventsourcing.persistence.InterfaceError("the connection is closed"),
+        RuntimeError("a bug outside the projections' handlers"),
     ],
-    ids=["psycopg", "sqlalchemy"],
+    ids=["psycopg", "sqlalchemy", "eventsourcing", "eventsourcing-interface", "any"],
 )
 def test_the_worker_starts_over_after_a_database_error(
     sqlite_store: Settings, monkeypatch: pytest.MonkeyPatch, error: Exception
@@ -120,7 +126,7 @@ def test_the_worker_starts_over_after_a_database_error(
     monkeypatch.setenv("REGISTRY_DATABASE_URL", sqlite_store.database_url)
     calls: list[int] = []
 
-    def follow(settings: Settings, registry: object, stop: threading.Event, _: object) -> None:
+    def follow(settings: Settings, registry: object, stop: threading.Event, *_: object) -> None:
         calls.append(len(calls))
         if len(calls) == 1:
             raise error  # a batch or the leadership connection failed
