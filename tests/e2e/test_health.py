@@ -21,14 +21,15 @@ async def test_ready_when_caught_up_and_not_when_a_projection_lags(
         projections = {"records", "candidacies", "history", "credentials", "audit"}
         assert set(report["projections"]) == projections
 
-        # Events the (stopped) projections have not seen: two behind > limit of one.
+        # Events the (stopped) projections have not seen: four (each credential and its
+        # public grant) behind > limit of one.
         registry.bootstrap_credential(role="admin", subject="a", label="")
         registry.bootstrap_credential(role="admin", subject="b", label="")
         clock.advance(seconds=5)
         lagging = await client.get("/readyz")
         assert lagging.status_code == 503
         lag = lagging.json()["projections"]["records"]
-        assert lag["lag_events"] == 2 and lag["lag_seconds"] == 5.0 and not lag["ok"]
+        assert lag["lag_events"] == 4 and lag["lag_seconds"] == 5.0 and not lag["ok"]
 
         app.state.read_side.follower.catch_up()
         assert (await client.get("/readyz")).status_code == 200
