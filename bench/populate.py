@@ -195,7 +195,7 @@ class Populator:
         """Candidates entered as `enter_candidate` does, one transaction for the scheme."""
         r = self.registry
         scheme = r.load(Scheme, scheme_id, "scheme")
-        scheme.check_body(r.load(EvaluationBody, scheme.body_id, "evaluation body"))
+        scheme.check_body(body.actor, r.load(EvaluationBody, scheme.body_id, "evaluation body"))
         now = r.now()
         entered = [
             Candidacy.enter(

@@ -27,6 +27,23 @@ class GrantAlreadyRevoked(Conflict):
 class AccessGrant(Aggregate):
     """That a credential lets its holder act with a role for a subject, since and until when."""
 
+    # The events, declared so that their readers (the projections) are typed.
+    class Granted(Aggregate.Created):
+        credential_id: str
+        role: str
+        subject: str
+        expires_at: datetime | None
+        replaces: str
+        actor: Actor
+        issued_at: datetime | None = None
+        issued_by: Actor | None = None
+
+    class Revoked(Aggregate.Event):
+        reason: str
+        actor: Actor
+        revoked_at: datetime | None = None
+        revoked_by: Actor | None = None
+
     @staticmethod
     def create_id(credential_id: str, **_: Any) -> UUID:
         return ids.grant_id(credential_id)
@@ -59,7 +76,7 @@ class AccessGrant(Aggregate):
             issued_by=issued_by,
         )
 
-    @event("Granted")
+    @event(Granted)
     def __init__(
         self,
         credential_id: str,
@@ -96,7 +113,7 @@ class AccessGrant(Aggregate):
             reason=reason, actor=actor, timestamp=at, revoked_at=revoked_at, revoked_by=revoked_by
         )
 
-    @event("Revoked")
+    @event(Revoked)
     def _revoked(
         self,
         reason: str,

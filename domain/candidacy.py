@@ -12,6 +12,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain import ids
+from domain.complaint import Complaint, ComplaintStatus
 from domain.declaration import Declaration
 from domain.errors import Conflict, InvalidInput
 from domain.ranking import IndicatorScore
@@ -33,6 +34,7 @@ class Status(StrEnum):
 
 
 EVALUABLE = (Status.ENTERED, Status.EVALUATED, Status.EXCLUDED)
+STANDARD_WITHDRAWN = "the declared standard was withdrawn"
 
 
 class CandidacyError(Exception):
@@ -51,8 +53,84 @@ class InvalidEvaluation(CandidacyError, InvalidInput):
     """The evaluation's values do not fit the scheme's indicators."""
 
 
+def check_outcome(values: Mapping[str, Decimal] | None, exclusion_reason: str | None) -> None:
+    """Rule 3: an evaluation records the verified values, or excludes the entry with a reason
+    (`exclusion_reason` not None), never both."""
+    if exclusion_reason is not None:
+        if values is not None:
+            raise InvalidEvaluation("an excluded candidate has no values", field="values")
+        if not exclusion_reason.strip():
+            raise InvalidEvaluation("an exclusion needs a reason", field="reason")
+    elif values is None:
+        raise InvalidEvaluation(
+            "give the verified values, or exclude with a reason", field="values"
+        )
+
+
 class Candidacy(Aggregate):
     """Declared → evaluated → ranked → publicised → awarded → revoked / expired / superseded."""
+
+    # The events, declared so that their readers (the projections) are typed.
+    class Entered(Aggregate.Created):
+        scheme_id: UUID
+        body_id: UUID
+        category: str
+        cycle: int
+        level: str
+        scheme_region: str
+        declaration_id: UUID
+        declaration_revision: int
+        enterprise: Enterprise
+        standard_number: str
+        product: Product
+        declared: dict[str, Decimal]
+        actor: Actor
+
+    class Evaluated(Aggregate.Event):
+        values: dict[str, Decimal]
+        actor: Actor
+
+    class Excluded(Aggregate.Event):
+        reason: str
+        actor: Actor
+
+    class Ranked(Aggregate.Event):
+        rank: int
+        score: Decimal
+        qualified: bool
+        breakdown: list[IndicatorScore]
+        publicity_ends_at: datetime
+        actor: Actor
+
+    class NotRanked(Aggregate.Event):
+        reason: str
+        actor: Actor
+
+    class Awarded(Aggregate.Event):
+        valid_until: datetime
+        actor: Actor
+
+    class ComplaintFiled(Aggregate.Event):
+        complaint_id: UUID
+        actor: Actor
+
+    class ComplaintClosed(Aggregate.Event):
+        complaint_id: UUID
+        outcome: str
+        actor: Actor
+
+    class Revoked(Aggregate.Event):
+        reason: str
+        complaint_id: UUID | None
+        actor: Actor
+
+    class Expired(Aggregate.Event):
+        valid_until: datetime
+        actor: Actor
+
+    class Superseded(Aggregate.Event):
+        by_scheme_id: UUID
+        actor: Actor
 
     @staticmethod
     def create_id(scheme_id: UUID, declaration_id: UUID, **_: Any) -> UUID:
@@ -62,7 +140,7 @@ class Candidacy(Aggregate):
     def enter(
         cls, *, scheme: Scheme, declaration: Declaration, actor: Actor, at: datetime
     ) -> Candidacy:
-        declaration.check_active()
+        declaration.check_active()  # rule 1: a withdrawn standard cannot compete
         if declaration.product.category != scheme.category:
             raise CategoryMismatch(
                 f"product category {declaration.product.category!r} is not the scheme's "
@@ -88,7 +166,7 @@ class Candidacy(Aggregate):
         scheme.enter_candidate(candidacy_id=candidacy.id, actor=actor, at=at)
         return candidacy
 
-    @event("Entered")
+    @event(Entered)
     def __init__(
         self,
         scheme_id: UUID,
@@ -131,6 +209,7 @@ class Candidacy(Aggregate):
             raise CandidacyStateConflict(f"candidacy is {self.status}; this needs it {allowed}")
 
     def is_active_leader(self, at: datetime) -> bool:
+        """Rule 7: awarded, and its validity not over (expiry and supersession end it)."""
         return (
             self.status == Status.AWARDED and self.valid_until is not None and at < self.valid_until
         )
@@ -171,7 +250,7 @@ class Candidacy(Aggregate):
                 raise InvalidEvaluation(f"indicator {code!r} is not finite", field="values")
         self._evaluated(values=dict(values), actor=actor, timestamp=at)
 
-    @event("Evaluated")
+    @event(Evaluated)
     def _evaluated(self, values: dict[str, Decimal], actor: Actor, timestamp: datetime) -> None:
         self.status = Status.EVALUATED.value
         self.values = dict(values)
@@ -179,14 +258,24 @@ class Candidacy(Aggregate):
 
     def exclude(self, *, reason: str, actor: Actor, at: datetime) -> None:
         self._require(*EVALUABLE)
-        if not reason.strip():
-            raise InvalidEvaluation("an exclusion needs a reason", field="exclusion_reason")
+        check_outcome(None, reason)
         self._excluded(reason=reason, actor=actor, timestamp=at)
 
-    @event("Excluded")
+    @event(Excluded)
     def _excluded(self, reason: str, actor: Actor, timestamp: datetime) -> None:
         self.status = Status.EXCLUDED.value
         self.exclusion_reason = reason
+
+    def drop_if_withdrawn(self, *, declaration: Declaration, actor: Actor, at: datetime) -> bool:
+        """Rule 1: once its standard is withdrawn a candidacy no longer competes: excluded
+        before the ranking, its qualification revoked during publicity. Whether it was."""
+        if not declaration.withdrawn:
+            return False
+        if self.status == Status.PUBLICISED:
+            self.revoke(reason=STANDARD_WITHDRAWN, actor=actor, at=at)
+        else:
+            self.exclude(reason=STANDARD_WITHDRAWN, actor=actor, at=at)
+        return True
 
     # Ranking --------------------------------------------------------------------
     def place(
@@ -211,7 +300,7 @@ class Candidacy(Aggregate):
             timestamp=at,
         )
 
-    @event("Ranked")
+    @event(Ranked)
     def _ranked(
         self,
         rank: int,
@@ -230,7 +319,7 @@ class Candidacy(Aggregate):
         self._require(Status.EVALUATED)
         self._not_ranked(reason=reason, actor=actor, timestamp=at)
 
-    @event("NotRanked")
+    @event(NotRanked)
     def _not_ranked(self, reason: str, actor: Actor, timestamp: datetime) -> None:
         self.status = Status.NOT_RANKED.value
         self.exclusion_reason = reason
@@ -241,7 +330,7 @@ class Candidacy(Aggregate):
             raise CandidacyStateConflict("an open complaint must be decided before the award")
         self._awarded(valid_until=valid_until, actor=actor, timestamp=at)
 
-    @event("Awarded")
+    @event(Awarded)
     def _awarded(self, valid_until: datetime, actor: Actor, timestamp: datetime) -> None:
         self.status = Status.AWARDED.value
         self.valid_until = valid_until
@@ -256,7 +345,7 @@ class Candidacy(Aggregate):
         self._require_title(at)
         self._complaint_filed(complaint_id=complaint_id, actor=actor, timestamp=at)
 
-    @event("ComplaintFiled")
+    @event(ComplaintFiled)
     def _complaint_filed(self, complaint_id: UUID, actor: Actor, timestamp: datetime) -> None:
         self.open_complaints.append(complaint_id)
 
@@ -269,11 +358,28 @@ class Candidacy(Aggregate):
             complaint_id=complaint_id, outcome=outcome, actor=actor, timestamp=at
         )
 
-    @event("ComplaintClosed")
+    @event(ComplaintClosed)
     def _complaint_closed(
         self, complaint_id: UUID, outcome: str, actor: Actor, timestamp: datetime
     ) -> None:
         self.open_complaints.remove(complaint_id)
+
+    def complaint_decided(self, *, complaint: Complaint, actor: Actor, at: datetime) -> None:
+        """Close a decided complaint. During publicity an upheld objection blocks the award
+        (rule 6); an upheld finding of nonconformity or fraud revokes the title (rule 8), even
+        one that has since lapsed, expired or been superseded."""
+        self.complaint_closed(
+            complaint_id=complaint.id, outcome=complaint.status, actor=actor, at=at
+        )
+        upheld = complaint.status == ComplaintStatus.UPHELD
+        in_publicity = self.status == Status.PUBLICISED
+        if (in_publicity and upheld) or (complaint.revokes and self.status != Status.REVOKED):
+            self.revoke(
+                reason=f"complaint upheld ({complaint.grounds}): {complaint.findings}",
+                complaint_id=complaint.id,
+                actor=actor,
+                at=at,
+            )
 
     def revoke(
         self, *, reason: str, actor: Actor, at: datetime, complaint_id: UUID | None = None
@@ -288,7 +394,7 @@ class Candidacy(Aggregate):
             raise InvalidEvaluation("a revocation needs a reason", field="reason")
         self._revoked(reason=reason, complaint_id=complaint_id, actor=actor, timestamp=at)
 
-    @event("Revoked")
+    @event(Revoked)
     def _revoked(
         self, reason: str, complaint_id: UUID | None, actor: Actor, timestamp: datetime
     ) -> None:
@@ -301,7 +407,7 @@ class Candidacy(Aggregate):
             raise CandidacyStateConflict("the title is still valid")
         self._expired(valid_until=self.valid_until, actor=actor, timestamp=at)
 
-    @event("Expired")
+    @event(Expired)
     def _expired(self, valid_until: datetime, actor: Actor, timestamp: datetime) -> None:
         self.status = Status.EXPIRED.value
         self.end_reason = f"validity ended {valid_until.isoformat()}"
@@ -311,7 +417,7 @@ class Candidacy(Aggregate):
             raise CandidacyStateConflict("only an active title can be superseded")
         self._superseded(by_scheme_id=by_scheme_id, actor=actor, timestamp=at)
 
-    @event("Superseded")
+    @event(Superseded)
     def _superseded(self, by_scheme_id: UUID, actor: Actor, timestamp: datetime) -> None:
         self.status = Status.SUPERSEDED.value
         self.end_reason = f"superseded by the list of scheme {by_scheme_id}"

@@ -31,7 +31,6 @@ class ComplainantKind(StrEnum):
 
 class ComplaintStatus(StrEnum):
     FILED = "filed"
-    UNDER_INVESTIGATION = "under_investigation"
     UPHELD = "upheld"
     DISMISSED = "dismissed"
 
@@ -49,7 +48,24 @@ class ComplaintAlreadyDecided(ComplaintError, Conflict):
 
 
 class Complaint(Aggregate):
-    """A complaint about one candidacy: filed, investigated, upheld or dismissed."""
+    """A complaint about one candidacy: filed, then upheld or dismissed."""
+
+    # The events, declared so that their readers (the projections) are typed.
+    class Filed(Aggregate.Created):
+        candidacy_id: UUID
+        complainant_kind: str
+        grounds: str
+        description: str
+        evidence: list[str]
+        actor: Actor
+
+    class Upheld(Aggregate.Event):
+        findings: str
+        actor: Actor
+
+    class Dismissed(Aggregate.Event):
+        findings: str
+        actor: Actor
 
     @classmethod
     def file(
@@ -81,7 +97,7 @@ class Complaint(Aggregate):
             timestamp=at,
         )
 
-    @event("Filed")
+    @event(Filed)
     def __init__(
         self,
         candidacy_id: UUID,
@@ -102,21 +118,12 @@ class Complaint(Aggregate):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (ComplaintStatus.FILED, ComplaintStatus.UNDER_INVESTIGATION)
+        return self.status == ComplaintStatus.FILED
 
     @property
     def revokes(self) -> bool:
         """Whether this complaint, upheld, revokes the title."""
         return self.status == ComplaintStatus.UPHELD and self.grounds in REVOKING_GROUNDS
-
-    def investigate(self, *, actor: Actor, at: datetime) -> None:
-        if self.status != ComplaintStatus.FILED:
-            raise ComplaintAlreadyDecided(f"complaint is {self.status}, not filed")
-        self._investigation_started(actor=actor, timestamp=at)
-
-    @event("InvestigationStarted")
-    def _investigation_started(self, actor: Actor, timestamp: datetime) -> None:
-        self.status = ComplaintStatus.UNDER_INVESTIGATION.value
 
     def decide(self, *, upheld: bool, findings: str, actor: Actor, at: datetime) -> None:
         if not self.is_open:
@@ -128,12 +135,12 @@ class Complaint(Aggregate):
         else:
             self._dismissed(findings=findings, actor=actor, timestamp=at)
 
-    @event("Upheld")
+    @event(Upheld)
     def _upheld(self, findings: str, actor: Actor, timestamp: datetime) -> None:
         self.status = ComplaintStatus.UPHELD.value
         self.findings = findings
 
-    @event("Dismissed")
+    @event(Dismissed)
     def _dismissed(self, findings: str, actor: Actor, timestamp: datetime) -> None:
         self.status = ComplaintStatus.DISMISSED.value
         self.findings = findings

@@ -45,6 +45,21 @@ ROTATED = "rotated"
 class Credential(Aggregate):
     """An issued bearer token's hash, role, subject and lifetime."""
 
+    # The events, declared so that their readers (the projections) are typed. Defaults stand
+    # for fields that older events lack.
+    class Issued(Aggregate.Created):
+        token_hash: str
+        role: str
+        subject: str
+        label: str
+        expires_at: datetime | None
+        actor: Actor
+        replaces: str = ""
+
+    class Revoked(Aggregate.Event):
+        actor: Actor
+        reason: str = ""
+
     @staticmethod
     def create_id(token_hash: str, **_: Any) -> UUID:
         # The id follows from the token's hash, so authentication is a lookup by id.
@@ -85,7 +100,7 @@ class Credential(Aggregate):
             replaces=replaces,
         )
 
-    @event("Issued")
+    @event(Issued)
     def __init__(
         self,
         token_hash: str,
@@ -144,7 +159,7 @@ class Credential(Aggregate):
         self._revoked(actor=actor, timestamp=at, reason=ROTATED)
         return successor
 
-    @event("Revoked")
+    @event(Revoked)
     def _revoked(self, actor: Actor, timestamp: datetime, reason: str = "") -> None:
         self.revoked = True
         self.revocation_reason = reason

@@ -37,9 +37,11 @@ def china_date(at: datetime) -> date:
     return at.astimezone(CHINA_STANDARD_TIME).date()
 
 
-def _check_content(
+def check_content(
     indicators: Mapping[str, Decimal], disclosed_on: date, committed: bool, at: datetime
 ) -> None:
+    """Rule 12: what a declaration and each revision state: the enterprise's commitment, a
+    disclosure date not after today in China, finite indicator values."""
     if not committed:
         raise InvalidDeclaration(
             "the enterprise must commit that the declared data are true", field="commitment"
@@ -51,8 +53,35 @@ def _check_content(
             raise InvalidDeclaration(f"indicator {code!r} is not finite", field="indicators")
 
 
+def standard_number_of(text: str) -> str:
+    """The standard number as recorded: runs of whitespace made one space."""
+    return " ".join(text.split())
+
+
 class Declaration(Aggregate):
     """One enterprise standard, declared for one product; revisions make new versions."""
+
+    # The events, declared so that their readers (the projections) are typed.
+    class Declared(Aggregate.Created):
+        enterprise: Enterprise
+        standard_number: str
+        title: str
+        product: Product
+        indicators: dict[str, Decimal]
+        disclosed_on: date
+        actor: Actor
+
+    class Revised(Aggregate.Event):
+        title: str
+        product: Product
+        indicators: dict[str, Decimal]
+        disclosed_on: date
+        revision: int
+        actor: Actor
+
+    class Withdrawn(Aggregate.Event):
+        reason: str
+        actor: Actor
 
     @staticmethod
     def create_id(enterprise: Enterprise, standard_number: str, **_: Any) -> UUID:
@@ -72,10 +101,10 @@ class Declaration(Aggregate):
         actor: Actor,
         at: datetime,
     ) -> Declaration:
-        _check_content(indicators, disclosed_on, committed, at)
+        check_content(indicators, disclosed_on, committed, at)
         return cls(
             enterprise=enterprise,
-            standard_number=" ".join(standard_number.split()),
+            standard_number=standard_number_of(standard_number),
             title=title,
             product=product,
             indicators=dict(indicators),
@@ -84,7 +113,7 @@ class Declaration(Aggregate):
             timestamp=at,
         )
 
-    @event("Declared")
+    @event(Declared)
     def __init__(
         self,
         enterprise: Enterprise,
@@ -126,7 +155,7 @@ class Declaration(Aggregate):
         at: datetime,
     ) -> None:
         self.check_active()
-        _check_content(indicators, disclosed_on, committed, at)
+        check_content(indicators, disclosed_on, committed, at)
         self._revised(
             title=title,
             product=product,
@@ -137,7 +166,7 @@ class Declaration(Aggregate):
             timestamp=at,
         )
 
-    @event("Revised")
+    @event(Revised)
     def _revised(
         self,
         title: str,
@@ -158,7 +187,7 @@ class Declaration(Aggregate):
         self.check_active()
         self._withdrawn(reason=reason, actor=actor, timestamp=at)
 
-    @event("Withdrawn")
+    @event(Withdrawn)
     def _withdrawn(self, reason: str, actor: Actor, timestamp: datetime) -> None:
         self.withdrawn = True
         self.withdrawal_reason = reason

@@ -41,6 +41,17 @@ class BodyStatusConflict(EvaluationBodyError, Conflict):
 class EvaluationBody(Aggregate):
     """A registered evaluation body and the categories it is accredited for."""
 
+    # The events, declared so that their readers (the projections) are typed.
+    class Registered(Aggregate.Created):
+        name: str
+        kind: str
+        categories: list[str]
+        actor: Actor
+
+    class Suspended(Aggregate.Event):
+        reason: str
+        actor: Actor
+
     @staticmethod
     def create_id(name: str, **_: Any) -> UUID:
         return ids.body_id(name)
@@ -61,7 +72,7 @@ class EvaluationBody(Aggregate):
             timestamp=at,
         )
 
-    @event("Registered")
+    @event(Registered)
     def __init__(
         self, name: str, kind: str, categories: list[str], actor: Actor, timestamp: datetime
     ) -> None:
@@ -89,15 +100,6 @@ class EvaluationBody(Aggregate):
             raise BodyStatusConflict("evaluation body is already suspended")
         self._suspended(reason=reason, actor=actor, timestamp=at)
 
-    @event("Suspended")
+    @event(Suspended)
     def _suspended(self, reason: str, actor: Actor, timestamp: datetime) -> None:
         self.suspended = True
-
-    def reinstate(self, *, actor: Actor, at: datetime) -> None:
-        if not self.suspended:
-            raise BodyStatusConflict("evaluation body is not suspended")
-        self._reinstated(actor=actor, timestamp=at)
-
-    @event("Reinstated")
-    def _reinstated(self, actor: Actor, timestamp: datetime) -> None:
-        self.suspended = False

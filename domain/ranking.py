@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from domain.errors import InvalidInput
 from domain.values import Direction, Indicator, IndicatorKind
 
 _DISPLAY_PLACES = 9
@@ -76,35 +77,42 @@ def _improvement(value: Fraction, baseline: Fraction, direction: str) -> Fractio
     return gain if baseline == 0 else gain / abs(baseline)
 
 
-def _validate_scheme(indicators: Sequence[Indicator], top_n: int) -> list[Indicator]:
-    """Check the scheme and return its core indicators in scheme order."""
-    if top_n < 1:
-        raise ValueError("top_n must be at least 1")
+class InvalidIndicators(InvalidInput, ValueError):
+    """A scheme's indicators cannot rank: the one check of them (a scheme's, and a ranking's)."""
+
+
+def check_indicators(indicators: Sequence[Indicator]) -> list[Indicator]:
+    """Rule 13: unique codes, known kinds and directions, finite baselines and weights,
+    no negative weight, at least one core indicator, each with a positive weight. Returns the
+    core indicators in scheme order."""
+
+    def refuse(message: str) -> InvalidIndicators:
+        return InvalidIndicators(message, field="indicators")
+
     codes = [indicator.code for indicator in indicators]
     if len(set(codes)) != len(codes):
-        raise ValueError("indicator codes must be unique")
-    for indicator in indicators:
-        if indicator.kind not in tuple(IndicatorKind):
-            raise ValueError(f"indicator {indicator.code!r} has unknown kind {indicator.kind!r}")
-        if indicator.kind == IndicatorKind.INNOVATION:
-            continue
-        if indicator.direction not in tuple(Direction):
-            raise ValueError(
-                f"indicator {indicator.code!r} has unknown direction {indicator.direction!r}"
-            )
-        if not indicator.baseline.is_finite():
-            raise ValueError(f"indicator {indicator.code!r} baseline must be a finite number")
+        raise refuse("indicator codes must be unique")
+    for i in indicators:
+        if i.kind not in set(IndicatorKind):
+            raise refuse(f"indicator {i.code!r}: unknown kind {i.kind!r}")
+        if i.direction not in set(Direction):
+            raise refuse(f"indicator {i.code!r}: unknown direction {i.direction!r}")
+        if not (i.baseline.is_finite() and i.weight.is_finite()):
+            raise refuse(f"indicator {i.code!r}: baseline and weight must be finite")
+        if i.weight < 0:
+            raise refuse(f"indicator {i.code!r}: negative weight")
     core = [i for i in indicators if i.kind == IndicatorKind.CORE]
     if not core:
-        raise ValueError("the scheme has no core indicators")
-    for indicator in core:
-        if not indicator.weight.is_finite() or indicator.weight <= 0:
-            raise ValueError(f"core indicator {indicator.code!r} must have a weight > 0")
+        raise refuse("a scheme needs at least one core indicator (it has no core indicator)")
+    for i in core:
+        if i.weight <= 0:
+            raise refuse(f"core indicator {i.code!r} needs a positive weight")
     return core
 
 
-def _problems(indicators: Sequence[Indicator], entry: Entry) -> list[str]:
-    """Reasons why an entry cannot be ranked, in scheme order (empty when rankable)."""
+def entry_problems(indicators: Sequence[Indicator], entry: Entry) -> list[str]:
+    """Rule 4: reasons why an entry cannot be ranked, in scheme order (empty when rankable):
+    a missing core indicator, a value that is not finite or less strict than its baseline."""
     problems: list[str] = []
     for indicator in indicators:
         if indicator.kind == IndicatorKind.INNOVATION:
@@ -152,15 +160,19 @@ def _score(core: Sequence[Indicator], entry: Entry) -> tuple[Fraction, tuple[Ind
 def rank_entries(
     indicators: Sequence[Indicator], entries: Sequence[Entry], top_n: int
 ) -> RankingResult:
-    """Rank entries by exact score (competition ranking); the top N ranks qualify."""
-    core = _validate_scheme(indicators, top_n)
+    """Rule 5 and the cut-off of rule 6: rank entries by exact score (competition ranking:
+    equal scores share a rank), each with its breakdown; the top N ranks, ties included,
+    qualify."""
+    if top_n < 1:
+        raise ValueError("top_n must be at least 1")
+    core = check_indicators(indicators)
     keys = [entry.key for entry in entries]
     if len(set(keys)) != len(keys):
         raise ValueError("entry keys must be unique")
     scored: list[tuple[Fraction, str, tuple[IndicatorScore, ...]]] = []
     rejections: list[Rejection] = []
     for entry in sorted(entries, key=lambda e: e.key):
-        problems = _problems(indicators, entry)
+        problems = entry_problems(indicators, entry)
         if problems:
             rejections.append(Rejection(key=entry.key, reason="; ".join(problems)))
             continue

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -14,7 +13,8 @@ from eventsourcing.domain import Aggregate, event
 from domain import ids
 from domain.errors import Conflict, InvalidInput, NotPermitted
 from domain.evaluation_body import EvaluationBody
-from domain.values import Actor, Direction, Indicator, IndicatorKind
+from domain.ranking import check_indicators
+from domain.values import Actor, Indicator, is_region
 
 
 class Level(StrEnum):
@@ -32,7 +32,6 @@ class SchemeStatus(StrEnum):
 
 
 NATIONAL_REGION = "000000"
-_REGION = re.compile(r"[0-9]{6}")  # ASCII digits only, unlike \d
 
 
 class SchemeError(Exception):
@@ -51,33 +50,44 @@ class NotSchemeBody(SchemeError, NotPermitted):
     """Only the scheme's own evaluation body may act on it."""
 
 
-def _check_indicators(indicators: Sequence[Indicator]) -> None:
-    codes = [i.code for i in indicators]
-    if len(set(codes)) != len(codes):
-        raise InvalidScheme("indicator codes must be unique", field="indicators")
-    if not any(i.kind == IndicatorKind.CORE for i in indicators):
-        raise InvalidScheme("a scheme needs at least one core indicator", field="indicators")
-    for i in indicators:
-        if i.kind not in set(IndicatorKind):
-            raise InvalidScheme(
-                f"indicator {i.code!r}: unknown kind {i.kind!r}", field="indicators"
-            )
-        if i.direction not in set(Direction):
-            raise InvalidScheme(
-                f"indicator {i.code!r}: unknown direction {i.direction!r}", field="indicators"
-            )
-        if not (i.baseline.is_finite() and i.weight.is_finite()):
-            raise InvalidScheme(f"indicator {i.code!r}: values must be finite", field="indicators")
-        if i.kind == IndicatorKind.CORE and i.weight <= 0:
-            raise InvalidScheme(
-                f"core indicator {i.code!r} needs a positive weight", field="indicators"
-            )
-        if i.weight < 0:
-            raise InvalidScheme(f"indicator {i.code!r}: negative weight", field="indicators")
-
-
 class Scheme(Aggregate):
     """A body's evaluation scheme for one category, level and cycle."""
+
+    # The events, declared so that their readers (the projections) are typed.
+    class Drafted(Aggregate.Created):
+        body_id: UUID
+        title: str
+        category: str
+        cycle: int
+        level: str
+        region: str
+        indicators: list[Indicator]
+        top_n: int
+        publicity_days: int
+        validity_days: int
+        actor: Actor
+
+    class Approved(Aggregate.Event):
+        actor: Actor
+
+    class Rejected(Aggregate.Event):
+        reason: str
+        actor: Actor
+
+    class CandidateEntered(Aggregate.Event):
+        candidacy_id: UUID
+        actor: Actor
+
+    class RankingPublished(Aggregate.Event):
+        ranked: int
+        qualified_ids: list[UUID]
+        publicity_ends_at: datetime
+        actor: Actor
+
+    class Awarded(Aggregate.Event):
+        awarded_ids: list[UUID]
+        valid_until: datetime
+        actor: Actor
 
     @staticmethod
     def create_id(
@@ -107,7 +117,7 @@ class Scheme(Aggregate):
             raise InvalidScheme(f"unknown level {level!r}", field="level")
         if level == Level.NATIONAL:
             region = region or NATIONAL_REGION
-        if not _REGION.fullmatch(region) or (level != Level.NATIONAL and region == NATIONAL_REGION):
+        if not is_region(region) or (level != Level.NATIONAL and region == NATIONAL_REGION):
             raise InvalidScheme("region must be a 6-digit division code", field="region")
         if not 1900 <= cycle <= 9999:
             raise InvalidScheme("cycle must be a year", field="cycle")
@@ -117,7 +127,7 @@ class Scheme(Aggregate):
             raise InvalidScheme("publicity_days cannot be negative", field="publicity_days")
         if validity_days < 1:
             raise InvalidScheme("validity_days must be at least 1", field="validity_days")
-        _check_indicators(indicators)
+        check_indicators(indicators)
         return cls(
             body_id=body.id,
             title=title,
@@ -133,7 +143,7 @@ class Scheme(Aggregate):
             timestamp=at,
         )
 
-    @event("Drafted")
+    @event(Drafted)
     def __init__(
         self,
         body_id: UUID,
@@ -171,10 +181,11 @@ class Scheme(Aggregate):
             self.body_id, self.category, self.level, self.region, self.cycle - cycles_back
         )
 
-    def check_body(self, body: EvaluationBody) -> None:
-        """Raise unless `body` is this scheme's own body, active and accredited."""
-        if body.id != self.body_id:
-            raise NotSchemeBody("only the scheme's own evaluation body may act on it")
+    def check_body(self, actor: Actor, body: EvaluationBody) -> None:
+        """Rule 2: raise unless `actor` speaks for `body`, and `body` is this scheme's own
+        body, active and accredited for the scheme's category."""
+        if actor.subject != str(self.body_id) or body.id != self.body_id:
+            raise NotSchemeBody("this credential may not act on another body's scheme")
         body.check_may_act(self.category)
 
     def _require(self, *statuses: SchemeStatus) -> None:
@@ -191,11 +202,11 @@ class Scheme(Aggregate):
                 raise InvalidScheme("a rejection needs a reason", field="reason")
             self._rejected(reason=reason, actor=actor, timestamp=at)
 
-    @event("Approved")
+    @event(Approved)
     def _approved(self, actor: Actor, timestamp: datetime) -> None:
         self.status = SchemeStatus.APPROVED.value
 
-    @event("Rejected")
+    @event(Rejected)
     def _rejected(self, reason: str, actor: Actor, timestamp: datetime) -> None:
         self.status = SchemeStatus.REJECTED.value
 
@@ -203,7 +214,7 @@ class Scheme(Aggregate):
         self._require(SchemeStatus.APPROVED)
         self._candidate_entered(candidacy_id=candidacy_id, actor=actor, timestamp=at)
 
-    @event("CandidateEntered")
+    @event(CandidateEntered)
     def _candidate_entered(self, candidacy_id: UUID, actor: Actor, timestamp: datetime) -> None:
         self.candidacy_ids.append(candidacy_id)
 
@@ -224,7 +235,7 @@ class Scheme(Aggregate):
         )
         return ends
 
-    @event("RankingPublished")
+    @event(RankingPublished)
     def _ranking_published(
         self,
         ranked: int,
@@ -238,7 +249,8 @@ class Scheme(Aggregate):
         self.publicity_ends_at = publicity_ends_at
 
     def award(self, *, awarded_ids: Sequence[UUID], actor: Actor, at: datetime) -> datetime:
-        """Record the award of the list; returns until when the titles are valid."""
+        """Rule 6: record the award of the list once its publicity window has closed;
+        returns until when the titles are valid."""
         self._require(SchemeStatus.RANKED)
         if self.publicity_ends_at is not None and at < self.publicity_ends_at:
             raise SchemeStateConflict(
@@ -250,7 +262,7 @@ class Scheme(Aggregate):
         )
         return valid_until
 
-    @event("Awarded")
+    @event(Awarded)
     def _awarded(
         self, awarded_ids: list[UUID], valid_until: datetime, actor: Actor, timestamp: datetime
     ) -> None:

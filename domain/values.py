@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+
+from domain import limits
+from domain.credit_code import credit_code_problem
+from domain.errors import InvalidInput
+
+_REGION = re.compile(limits.REGION_CODE)
+
+
+class InvalidEnterprise(InvalidInput):
+    """The enterprise's credit code or region code is not valid."""
+
+
+def is_region(code: str) -> bool:
+    """Whether `code` is an administrative division code: six ASCII digits."""
+    return _REGION.fullmatch(code) is not None
 
 
 class Role(StrEnum):
@@ -64,6 +80,16 @@ class Enterprise:
     credit_code: str
     name: str
     region: str
+
+    def __post_init__(self) -> None:
+        # Rule 11, the one check of both codes: a Declaration (and so a candidacy) only ever holds
+        # an enterprise with a valid credit code (GB 32100-2015) and region.
+        if problem := credit_code_problem(self.credit_code):
+            raise InvalidEnterprise(f"credit code {problem}", field="enterprise.credit_code")
+        if not is_region(self.region):
+            raise InvalidEnterprise(
+                "region must be a 6-digit division code", field="enterprise.region"
+            )
 
 
 @dataclass(frozen=True)

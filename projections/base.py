@@ -21,11 +21,13 @@ def type_name(topic: str) -> str:
     return str(resolve_topic(topic).__qualname__)
 
 
-def on(*event_types: str) -> Callable[[Handler], Handler]:
-    """Mark a method as the handler of the named event types ('Candidacy.Awarded')."""
+def on(*event_types: str | type) -> Callable[[Handler], Handler]:
+    """Mark a method as the handler of these event classes (`Candidacy.Awarded`), or of the
+    named event types ('Candidacy.Awarded')."""
+    names = tuple(t if isinstance(t, str) else t.__qualname__ for t in event_types)
 
     def mark(fn: Handler) -> Handler:
-        fn.__dict__["handles"] = event_types
+        fn.__dict__["handles"] = names
         return fn
 
     return mark

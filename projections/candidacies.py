@@ -5,18 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from eventsourcing.domain import AggregateEvent
+
+from domain.candidacy import Candidacy
 from projections.base import Projection, on
 from projections.encoding import event_type, plain
 from projections.rows import Rows
 from projections.tables import candidacies
 
 
-def _set(rows: Rows, e: Any, **values: Any) -> None:
+def _set(rows: Rows, e: AggregateEvent, **values: Any) -> None:
     values.update(version=e.originator_version, updated_at=e.timestamp)
     rows.update(candidacies, str(e.originator_id), **values)
 
 
-def _ended(e: Any, status: str, reason: str) -> dict[str, Any]:
+def _ended(
+    e: Candidacy.Revoked | Candidacy.Expired | Candidacy.Superseded, status: str, reason: str
+) -> dict[str, Any]:
     return {
         "status": status,
         "ended_at": e.timestamp,
@@ -27,7 +32,8 @@ def _ended(e: Any, status: str, reason: str) -> dict[str, Any]:
 
 
 READS_ROW = frozenset(
-    {"Candidacy.ComplaintFiled", "Candidacy.ComplaintClosed", "Candidacy.Revoked"}
+    cls.__qualname__
+    for cls in (Candidacy.ComplaintFiled, Candidacy.ComplaintClosed, Candidacy.Revoked)
 )
 
 
@@ -43,8 +49,8 @@ class Candidacies(Projection):
         keys = [str(e.originator_id) for e in events if event_type(e) in READS_ROW]
         rows.prefetch(candidacies, keys)
 
-    @on("Candidacy.Entered")
-    def entered(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Candidacy.Entered)
+    def entered(self, rows: Rows, e: Candidacy.Entered, position: int) -> None:
         rows.insert(
             candidacies,
             dict(
@@ -76,17 +82,19 @@ class Candidacies(Projection):
             ),
         )
 
-    @on("Candidacy.Evaluated")
-    def evaluated(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Candidacy.Evaluated)
+    def evaluated(self, rows: Rows, e: Candidacy.Evaluated, position: int) -> None:
         _set(rows, e, status="evaluated", values=plain(e.values), exclusion_reason="")
 
-    @on("Candidacy.Excluded", "Candidacy.NotRanked")
-    def excluded(self, rows: Rows, e: Any, position: int) -> None:
-        status = "excluded" if type(e).__name__ == "Excluded" else "not_ranked"
+    @on(Candidacy.Excluded, Candidacy.NotRanked)
+    def excluded(
+        self, rows: Rows, e: Candidacy.Excluded | Candidacy.NotRanked, position: int
+    ) -> None:
+        status = "excluded" if isinstance(e, Candidacy.Excluded) else "not_ranked"
         _set(rows, e, status=status, exclusion_reason=e.reason)
 
-    @on("Candidacy.Ranked")
-    def ranked(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Candidacy.Ranked)
+    def ranked(self, rows: Rows, e: Candidacy.Ranked, position: int) -> None:
         _set(
             rows,
             e,
@@ -98,32 +106,32 @@ class Candidacies(Projection):
             publicity_ends_at=e.publicity_ends_at,
         )
 
-    @on("Candidacy.Awarded")
-    def awarded(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Candidacy.Awarded)
+    def awarded(self, rows: Rows, e: Candidacy.Awarded, position: int) -> None:
         _set(rows, e, status="awarded", awarded_at=e.timestamp, valid_until=e.valid_until)
 
-    @on("Candidacy.ComplaintFiled")
-    def complaint_filed(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Candidacy.ComplaintFiled)
+    def complaint_filed(self, rows: Rows, e: Candidacy.ComplaintFiled, position: int) -> None:
         _set(rows, e, open_complaints=lambda row: row["open_complaints"] + 1)
 
-    @on("Candidacy.ComplaintClosed")
-    def complaint_closed(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Candidacy.ComplaintClosed)
+    def complaint_closed(self, rows: Rows, e: Candidacy.ComplaintClosed, position: int) -> None:
         _set(rows, e, open_complaints=lambda row: row["open_complaints"] - 1)
 
-    @on("Candidacy.Revoked")
-    def revoked(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Candidacy.Revoked)
+    def revoked(self, rows: Rows, e: Candidacy.Revoked, position: int) -> None:
         values = _ended(e, "revoked", e.reason)
         # A title that had already expired or been superseded keeps the moment it ended.
         values["ended_at"] = lambda row: row["ended_at"] or e.timestamp
         _set(rows, e, **values)
 
-    @on("Candidacy.Expired")
-    def expired(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Candidacy.Expired)
+    def expired(self, rows: Rows, e: Candidacy.Expired, position: int) -> None:
         # The title ended when its validity did, not when the sweeper noticed.
         values = _ended(e, "expired", f"validity ended {e.valid_until.isoformat()}")
         values["ended_at"] = e.valid_until
         _set(rows, e, **values)
 
-    @on("Candidacy.Superseded")
-    def superseded(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Candidacy.Superseded)
+    def superseded(self, rows: Rows, e: Candidacy.Superseded, position: int) -> None:
         _set(rows, e, **_ended(e, "superseded", f"superseded by scheme {e.by_scheme_id}"))

@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from domain.credential import Credential
 from projections.base import Projection, on
 from projections.rows import Rows
 from projections.tables import credentials
@@ -30,9 +30,9 @@ class Credentials(Projection):
     uses_rows = True
     tables = (credentials,)
 
-    @on("Credential.Issued")
-    def issued(self, rows: Rows, e: Any, position: int) -> None:
-        replaces = getattr(e, "replaces", "") or None  # absent from events before rotation
+    @on(Credential.Issued)
+    def issued(self, rows: Rows, e: Credential.Issued, position: int) -> None:
+        replaces = e.replaces or None  # "" in events before rotation (the class's default)
         rows.insert(
             credentials,
             dict(
@@ -52,13 +52,13 @@ class Credentials(Projection):
         if replaces is not None:
             rows.update(credentials, replaces, replaced_by=str(e.originator_id))
 
-    @on("Credential.Revoked")
-    def revoked(self, rows: Rows, e: Any, position: int) -> None:
+    @on(Credential.Revoked)
+    def revoked(self, rows: Rows, e: Credential.Revoked, position: int) -> None:
         rows.update(
             credentials,
             str(e.originator_id),
             revoked_at=e.timestamp,
-            revocation_reason=getattr(e, "reason", ""),
+            revocation_reason=e.reason,  # "" in older events (the class's default)
             version=e.originator_version,
         )
 

@@ -166,7 +166,8 @@ class RegistryBase(Application[UUID]):
 
     def commit(self, result: Aggregate, *others: Aggregate | None, **extra: Any) -> Receipt:
         """Save all pending events of the given aggregates atomically (and, for a request
-        with an Idempotency-Key, its record last, so its position is the receipt's)."""
+        with an Idempotency-Key, its record last, so its position is the receipt's). The one
+        way the registry writes: events are only ever appended (rule 9)."""
         request = IDEMPOTENCY.get()
         record = None
         if request is not None:

@@ -1,12 +1,13 @@
 """Bulk import of the national platform's declarations: `leader-registry import FILE`.
 
-Each record is checked by the same rules as `POST /v1/declarations` (the API's own request
-model `service.schemas.declarations.Declare`: credit code per GB 32100-2015, region and
-category codes, names without control characters, finite indicator values...) and by the
-domain (`Declaration.declare`: the commitment, no disclosure date in the future). Records
-already in the store (declaration ids are deterministic: credit code + standard number)
-are skipped, checked in bulk, one query per batch. Each batch of new declarations is
-appended in one transaction; if that fails on an integrity error (a duplicate inside the
+Each record is checked by the same rules as `POST /v1/declarations` (the request model both
+accept, `registry.inputs.Declare`: credit code per GB 32100-2015, region and category codes,
+names without control characters, finite indicator values...) and by the domain's public
+checks that `Declaration.declare` applies (`Enterprise`: credit code and region, rule 11;
+`check_content`: the commitment, no disclosure date in the future, rule 12). Records already
+in the store (declaration ids are deterministic: credit code + standard number) are skipped,
+checked in bulk, one query per batch. Each batch of new declarations is appended in one
+transaction; if that fails on an integrity error (a duplicate inside the
 batch, or a concurrent writer that declared the same standard first), the batch is appended
 again one declaration at a time, so a duplicate never costs the others their place.
 
@@ -61,12 +62,12 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, St
 from eventsourcing.utils import get_topic
 from pydantic import ValidationError
 
-from domain.declaration import Declaration, _check_content
+from domain.declaration import Declaration, check_content, standard_number_of
 from domain.errors import DomainError, InvalidInput
 from domain.values import Actor, Enterprise, Product, Role
 from registry.base import RegistryBase
+from registry.inputs import Declare
 from registry.permissions import check_role, check_subject
-from service.schemas.declarations import Declare
 
 FORMATS = ("csv", "jsonl")
 CSV_COLUMNS = (
@@ -214,8 +215,7 @@ def explain(error: ValidationError) -> str:
 
 
 # The fast path ----------------------------------------------------------------------------
-# The class is made by the `@event("Declared")` decorator, which mypy cannot see.
-DECLARED_TOPIC = get_topic(Declaration.Declared)  # type: ignore[attr-defined]
+DECLARED_TOPIC = get_topic(Declaration.Declared)
 
 
 def _hole(name: str) -> str:
@@ -375,14 +375,15 @@ class Checker:
 
     def record(self, record: dict[str, Any]) -> tuple[UUID, bytes]:
         """What `Importer._declaration` + the mapper give, the same checks in the same order
-        (`Declaration.declare` checks `_check_content`, then creates the event)."""
+        (`Declaration.declare` checks `check_content`, then creates the event): the same
+        public checks, the domain's (`Enterprise` checks its codes when built)."""
         payload = Declare.model_validate(record)
         enterprise = payload.enterprise.to_domain()
         check_subject(self.actor, enterprise.credit_code, f"enterprise {enterprise.credit_code}")
         product = payload.product.to_domain()
         at = self.clock()
-        _check_content(payload.indicators, payload.disclosed_on, payload.commitment, at)
-        standard_number = " ".join(payload.standard_number.split())
+        check_content(payload.indicators, payload.disclosed_on, payload.commitment, at)
+        standard_number = standard_number_of(payload.standard_number)
         originator_id = Declaration.create_id(enterprise, standard_number)
         state = self.encoder.state(
             at=at,

@@ -8,8 +8,9 @@ from domain.values import Actor, Role
 ADMIN, BODY, REGULATOR = Role.ADMIN.value, Role.EVALUATION_BODY.value, Role.REGULATOR.value
 ENTERPRISE, PLATFORM = Role.ENTERPRISE.value, Role.PLATFORM.value
 
-# action -> roles allowed to attempt it. Scope (whose declaration, whose scheme) is
-# checked by the use case against the record it touches, through `check_subject`.
+# action -> roles allowed to attempt it. Scope is checked against the record touched: an
+# enterprise's own declarations by `check_subject`, a body's own schemes by the domain
+# (`Scheme.check_body`, rule 2).
 PERMISSIONS: dict[str, frozenset[str]] = {
     "register_body": frozenset({ADMIN}),
     "suspend_body": frozenset({ADMIN}),
@@ -36,8 +37,9 @@ READ_PERMISSIONS: dict[str, frozenset[str]] = {
     "sign_checkpoint": frozenset({ADMIN}),
 }
 
-# Roles whose subject must match the record's owner (enterprise: credit code;
-# evaluation body: body id). Other roles act for the registry as a whole.
+# Roles whose subject must match the record's owner (enterprise: credit code, checked by
+# `check_subject`; evaluation body: body id, the domain's rule 2). Other roles act for the
+# registry as a whole.
 SCOPED_ROLES = frozenset({ENTERPRISE, BODY})
 
 
@@ -53,13 +55,13 @@ def check_role(actor: Actor, action: str) -> None:
 
 
 def check_subject(actor: Actor, owner: str, what: str) -> None:
-    """Scoped roles may act only on what they own."""
+    """Scoped roles may act only on what they own (the use cases call it for enterprises)."""
     if actor.role in SCOPED_ROLES and actor.subject != owner:
         raise Forbidden(f"this credential may not act on {what}")
 
 
 # What a scoped role's subject must own for each action it may take (documentation and
-# the README table; the checks themselves are the `check_subject` calls in the use cases).
+# the README table; the checks are `check_subject` for enterprises, `Scheme.check_body`).
 SCOPES: dict[str, str] = {
     "declare": "enterprise: its own credit code",
     "revise_declaration": "enterprise: its own declarations",

@@ -6,8 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain import ids
-from domain.credit_code import credit_code_problem
-from domain.declaration import Declaration, InvalidDeclaration
+from domain.declaration import Declaration
 from domain.values import Actor, Enterprise, Product
 from registry.base import AlreadyExists, Receipt, RegistryBase
 from registry.permissions import check_role, check_subject
@@ -30,9 +29,6 @@ class DeclarationCases(RegistryBase):
     ) -> Receipt:
         check_role(actor, "declare")
         check_subject(actor, enterprise.credit_code, f"enterprise {enterprise.credit_code}")
-        problem = credit_code_problem(enterprise.credit_code)
-        if problem:
-            raise InvalidDeclaration(f"credit code {problem}", field="enterprise.credit_code")
         if self.exists(ids.declaration_id(enterprise.credit_code, standard_number)):
             raise AlreadyExists(
                 f"{enterprise.credit_code} has already declared {standard_number}",

@@ -6,14 +6,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from domain import ids
-from domain.candidacy import Candidacy, CandidacyStateConflict, Status
+from domain.candidacy import Candidacy, CandidacyStateConflict, Status, check_outcome
 from domain.declaration import Declaration
 from domain.evaluation_body import EvaluationBody
 from domain.ranking import Entry, rank_entries
 from domain.scheme import Scheme, SchemeStateConflict, SchemeStatus
 from domain.values import Actor, Indicator
 from registry.base import AlreadyExists, Receipt, RegistryBase
-from registry.permissions import check_role, check_subject
+from registry.permissions import check_role
 
 # How many earlier cycles an award looks back through for titles to supersede.
 SUPERSEDE_LOOKBACK = 10
@@ -82,9 +82,8 @@ class SchemeCases(RegistryBase):
         """The scheme, once the actor is shown to be its own active, accredited body."""
         check_role(actor, action)
         scheme = self.load(Scheme, scheme_id, "scheme", expected_version, to_change=to_change)
-        check_subject(actor, str(scheme.body_id), "another body's scheme")
         body = self.load(EvaluationBody, scheme.body_id, "evaluation body", to_change=False)
-        scheme.check_body(body)
+        scheme.check_body(actor, body)
         return scheme
 
     def enter_candidate(
@@ -115,6 +114,7 @@ class SchemeCases(RegistryBase):
         units: dict[str, str] | None = None,
     ) -> Receipt:
         """Record verified values, or exclude the entry with a reason (exactly one of them)."""
+        check_outcome(values, exclusion_reason)  # the request's shape: it reveals nothing
         check_role(actor, "evaluate")  # before loading: a wrong role learns nothing about ids
         candidacy = self.load(Candidacy, candidacy_id, "candidacy", expected_version)
         # The scheme is only read: an evaluation changes the candidacy alone.
@@ -125,7 +125,7 @@ class SchemeCases(RegistryBase):
             candidacy.exclude(reason=exclusion_reason, actor=actor, at=self.now())
         else:
             candidacy.evaluate(
-                values=values or {},
+                values=values or {},  # not None: `check_outcome` refused that
                 units=units,
                 indicators=scheme.indicators,
                 actor=actor,
@@ -146,8 +146,8 @@ class SchemeCases(RegistryBase):
             )
         evaluated = {str(c.id): c for c in candidacies if c.status == Status.EVALUATED}
         for key, c in list(evaluated.items()):
-            if self.load(Declaration, c.declaration_id, "declaration").withdrawn:
-                c.exclude(reason="the declared standard was withdrawn", actor=actor, at=now)
+            declaration = self.load(Declaration, c.declaration_id, "declaration")
+            if c.drop_if_withdrawn(declaration=declaration, actor=actor, at=now):
                 del evaluated[key]
         result = rank_entries(
             scheme.indicators,
@@ -180,9 +180,9 @@ class SchemeCases(RegistryBase):
         now = self.now()
         qualified = [self.load(Candidacy, c, "candidacy") for c in scheme.qualified_ids]
         winners = [c for c in qualified if c.status == Status.PUBLICISED]
-        for c in list(winners):  # rule 1: a standard withdrawn during publicity cannot win
-            if self.load(Declaration, c.declaration_id, "declaration").withdrawn:
-                c.revoke(reason="the declared standard was withdrawn", actor=actor, at=now)
+        for c in list(winners):
+            declaration = self.load(Declaration, c.declaration_id, "declaration")
+            if c.drop_if_withdrawn(declaration=declaration, actor=actor, at=now):
                 winners.remove(c)
         pending = [c for c in winners if c.open_complaints]
         if pending:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from domain.candidacy import Candidacy, Status
-from domain.complaint import Complaint, ComplaintStatus
+from domain.complaint import Complaint
 from domain.evaluation_body import EvaluationBody
 from domain.scheme import Scheme
 from domain.values import Actor, Role
 from registry.base import Receipt, RegistryBase
-from registry.permissions import check_role, check_subject
+from registry.permissions import check_role
 
 
 class TitleCases(RegistryBase):
@@ -50,26 +50,13 @@ class TitleCases(RegistryBase):
         findings: str,
         expected_version: int | None = None,
     ) -> Receipt:
-        """Decide; an upheld complaint of nonconformity or fraud revokes the title at once."""
+        """Decide; the candidacy then applies the decision (rules 6 and 8)."""
         check_role(actor, "decide_complaint")
         complaint = self.load(Complaint, complaint_id, "complaint", expected_version)
         candidacy = self.load(Candidacy, complaint.candidacy_id, "candidacy")
         now = self.now()
         complaint.decide(upheld=upheld, findings=findings, actor=actor, at=now)
-        candidacy.complaint_closed(
-            complaint_id=complaint.id, outcome=complaint.status, actor=actor, at=now
-        )
-        # During publicity any upheld objection blocks the award (rule 6); an upheld finding
-        # of nonconformity or fraud revokes the title (rule 8), even one that has since ended.
-        in_publicity = candidacy.status == Status.PUBLICISED
-        upheld = complaint.status == ComplaintStatus.UPHELD
-        if (in_publicity and upheld) or (complaint.revokes and candidacy.status != Status.REVOKED):
-            candidacy.revoke(
-                reason=f"complaint upheld ({complaint.grounds}): {findings}",
-                complaint_id=complaint.id,
-                actor=actor,
-                at=now,
-            )
+        candidacy.complaint_decided(complaint=complaint, actor=actor, at=now)
         return self.commit(complaint, candidacy)
 
     def revoke_title(
@@ -83,9 +70,8 @@ class TitleCases(RegistryBase):
         check_role(actor, "revoke_title")
         candidacy = self.load(Candidacy, candidacy_id, "candidacy", expected_version)
         scheme = self.load(Scheme, candidacy.scheme_id, "scheme")
-        check_subject(actor, str(scheme.body_id), "another body's titles")
-        if actor.role == Role.EVALUATION_BODY:  # a suspended body may do nothing
-            scheme.check_body(self.load(EvaluationBody, scheme.body_id, "evaluation body"))
+        if actor.role == Role.EVALUATION_BODY:  # a regulator revokes for the registry
+            scheme.check_body(actor, self.load(EvaluationBody, scheme.body_id, "evaluation body"))
         candidacy.revoke(reason=reason, actor=actor, at=self.now())
         return self.commit(candidacy)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from domain.errors import InvalidInput
 from service.consistency import CommandsDep
 from service.preconditions import IfMatch
 from service.problems import WRITE_ERRORS
@@ -91,13 +90,6 @@ async def evaluate_candidacy(
     version: IfMatch,
 ) -> ReceiptOut:
     """Record a candidate's verified indicator values, or exclude it with a reason."""
-    if payload.excluded:
-        if payload.values is not None:
-            raise InvalidInput("an excluded candidate has no values", field="values")
-        if not payload.reason.strip():
-            raise InvalidInput("an exclusion needs a reason", field="reason")
-    elif payload.values is None:
-        raise InvalidInput("give the verified values, or exclude with a reason", field="values")
     receipt = await commands.run(
         commands.registry.evaluate,
         candidacy_id,

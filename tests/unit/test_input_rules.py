@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -10,16 +11,17 @@ import pytest
 
 from domain.credit_code import credit_code_problem
 from domain.declaration import Declaration, InvalidDeclaration
+from domain.ranking import InvalidIndicators
 from domain.scheme import InvalidScheme, Scheme
-from domain.values import Actor, Product
-from tests.unit.aggregates import new_declaration, new_scheme
-from tests.worlds import CATEGORY, credit_code
+from domain.values import Actor, Enterprise, InvalidEnterprise, Product
+from tests.unit.aggregates import BODY_ACTOR, T0, new_body, new_declaration, new_scheme
+from tests.worlds import CATEGORY, INDICATORS, credit_code
 
 FULLWIDTH, ARABIC_INDIC = "１２００００", "١٢٠٠٠٠"  # "120000" in other scripts' digits
 CST = timezone(timedelta(hours=8))
 
 
-# Region codes -------------------------------------------------------------------------------
+# Region codes (rule 11) ------------------------------------------------------------------
 def draft(region: str) -> Scheme:
     return new_scheme(level="provincial", region=region)
 
@@ -42,7 +44,7 @@ def test_a_credit_code_region_is_ascii_digits(region: str) -> None:
     assert credit_code_problem(valid[:2] + region + valid[8:]) is not None
 
 
-# The disclosure date, against today in China (UTC+8) -----------------------------------------
+# The disclosure date, against today in China, UTC+8 (rule 12) -----------------------------
 CHINA_MIDNIGHT = datetime(2025, 3, 1, 16, 0, tzinfo=UTC)  # 2025-03-02 00:00 in China
 
 
@@ -94,3 +96,42 @@ def test_a_revision_uses_the_same_day_in_china() -> None:
         )
     declaration.revise(disclosed_on=date(2025, 3, 2), at=CHINA_MIDNIGHT, **content)
     assert (declaration.revision, declaration.disclosed_on) == (2, date(2025, 3, 2))
+
+
+# The enterprise's codes, checked by the value object itself (rule 11) ---------------------
+@pytest.mark.parametrize(
+    ("code", "region", "field"),
+    [
+        ("91110000802100433C", "120000", "enterprise.credit_code"),  # wrong check character
+        ("9111000080210043", "120000", "enterprise.credit_code"),
+        (credit_code(1), FULLWIDTH, "enterprise.region"),
+        (credit_code(1), "12000", "enterprise.region"),
+    ],
+)
+def test_an_enterprise_refuses_an_invalid_credit_code_or_region(
+    code: str, region: str, field: str
+) -> None:
+    with pytest.raises(InvalidEnterprise) as refused:
+        Enterprise(code, "Maker", region)
+    assert refused.value.field == field
+
+
+# A scheme's indicators (rule 13) --------------------------------------------------------
+def test_a_scheme_without_a_core_indicator_is_refused_naming_the_indicators() -> None:
+    basic = [replace(i, kind="basic") for i in INDICATORS]
+    with pytest.raises(InvalidIndicators) as refused:
+        Scheme.draft(
+            body=new_body(),
+            title="Fridges",
+            category=CATEGORY,
+            cycle=2025,
+            level="national",
+            region="",
+            indicators=basic,
+            top_n=1,
+            publicity_days=10,
+            validity_days=365,
+            actor=BODY_ACTOR,
+            at=T0,
+        )
+    assert refused.value.field == "indicators"

@@ -9,15 +9,14 @@ from uuid import UUID
 
 import pytest
 
-from domain.candidacy import CandidacyStateConflict, CategoryMismatch
+from domain.candidacy import CandidacyStateConflict, CategoryMismatch, InvalidEvaluation
 from domain.complaint import ComplaintAlreadyDecided
 from domain.declaration import DeclarationWithdrawn
 from domain.evaluation_body import BodySuspended, NotAccredited
 from domain.ranking import IndicatorScore
-from domain.scheme import SchemeStateConflict
+from domain.scheme import NotSchemeBody, SchemeStateConflict
 from registry.base import AlreadyExists
 from registry.cases.access import Unauthenticated
-from registry.permissions import Forbidden
 from tests.worlds import (
     ADMIN,
     CATEGORY,
@@ -67,17 +66,17 @@ def test_standard_withdrawn_after_evaluation_is_excluded_at_ranking(world: World
 def test_another_body_may_not_act_on_the_scheme(world: World) -> None:
     c = enter_and_evaluate(world, world.scheme_id, [120])
     other, _ = register_body(world.registry, "Another Institute", [CATEGORY])
-    with refused(world, Forbidden):
+    with refused(world, NotSchemeBody):
         world.registry.enter_candidate(other, world.scheme_id, declaration_id=world.declarations[1])
-    with refused(world, Forbidden):
+    with refused(world, NotSchemeBody):
         world.registry.evaluate(other, c[0], values=None, exclusion_reason="spite")
-    with refused(world, Forbidden):
+    with refused(world, NotSchemeBody):
         world.registry.publish_ranking(other, world.scheme_id)
     world.registry.publish_ranking(world.body, world.scheme_id)
     world.clock.advance(days=10)
-    with refused(world, Forbidden):
+    with refused(world, NotSchemeBody):
         world.registry.award(other, world.scheme_id)
-    with refused(world, Forbidden):
+    with refused(world, NotSchemeBody):
         world.registry.revoke_title(other, c[0], reason="spite")
 
 
@@ -127,6 +126,22 @@ def test_excluded_and_below_baseline_entries_keep_their_reason_and_are_not_ranke
     assert world.get(c[1]).exclusion_reason == "invalid normative reference"
     assert "worse than baseline" in world.get(c[2]).exclusion_reason
     assert events(world, world.scheme_id, "RankingPublished")[0].ranked == 2
+
+
+@pytest.mark.parametrize(
+    ("values", "reason", "field"),
+    [(None, None, "values"), (None, "  ", "reason"), ({"eff": Decimal(1)}, "spite", "values")],
+)
+def test_an_evaluation_is_values_or_an_exclusion_with_a_reason(
+    world: World, values: dict[str, Decimal] | None, reason: str | None, field: str
+) -> None:
+    entry = world.registry.enter_candidate(
+        world.body, world.scheme_id, declaration_id=world.declarations[0]
+    )["id"]
+    before = world.position()
+    with pytest.raises(InvalidEvaluation) as refusal:
+        world.registry.evaluate(world.body, entry, values=values, exclusion_reason=reason)
+    assert (refusal.value.field, world.position()) == (field, before)
 
 
 def test_entries_cannot_change_once_the_ranking_is_published(world: World) -> None:

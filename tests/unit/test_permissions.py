@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from domain.scheme import NotSchemeBody
 from domain.values import Actor, Enterprise, Product, Role
 from registry.base import Receipt
 from registry.permissions import PERMISSIONS, Forbidden
@@ -193,7 +194,7 @@ def test_enterprise_may_not_act_for_another_credit_code(action: str) -> None:
 def test_body_may_not_act_on_another_bodys_scheme(action: str) -> None:
     targets = build_targets()
     other, _ = register_body(targets.world.registry, "Rival Institute", [CATEGORY])
-    with refused(targets.world, Forbidden):
+    with refused(targets.world, NotSchemeBody):
         CALLS[action](targets, other)
 
 

@@ -615,7 +615,7 @@ class RegistryHistory(RuleBasedStateMachine):
             self.app.evaluate,
             self.body,
             candidacy,
-            values={k: v for k, v in values.items() if v is not None},
+            values=None if exclude else {k: v for k, v in values.items() if v is not None},
             exclusion_reason="invalid normative references" if exclude else None,
         )
 
@@ -776,7 +776,7 @@ class RegistryHistory(RuleBasedStateMachine):
             seen = [v["status"] for _, v in sorted(versions.items()) if "scheme_id" in v]
             for earlier, later in pairwise(seen):
                 # An ended title is still revoked when a nonconformity or fraud finding
-                # about it is upheld (DOMAIN rule 8); nothing else leaves a terminal state.
+                # about it is upheld (rule 8); nothing else leaves a terminal state.
                 ended_then_revoked = earlier in ENDED and later == Status.REVOKED
                 assert earlier not in TERMINAL or later == earlier or ended_then_revoked, seen
 

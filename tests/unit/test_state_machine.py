@@ -253,9 +253,7 @@ def complaint_in(status: str) -> Complaint:
         actor=REGULATOR,
         at=T0,
     )
-    if status == "under_investigation":
-        complaint.investigate(actor=REGULATOR, at=T0)
-    elif status in ("upheld", "dismissed"):
+    if status in ("upheld", "dismissed"):
         complaint.decide(upheld=status == "upheld", findings="done", actor=REGULATOR, at=T0)
     assert complaint.status == status
     settled(complaint)
@@ -264,13 +262,11 @@ def complaint_in(status: str) -> Complaint:
 
 @pytest.mark.parametrize(
     ("status", "command"),
-    [("under_investigation", "investigate")]
-    + [(s, c) for s in ("upheld", "dismissed") for c in ("investigate", "decide")],
+    [(s, "decide") for s in ("upheld", "dismissed")],
 )
 def test_illegal_complaint_transition_records_nothing(status: str, command: str) -> None:
     complaint = complaint_in(status)
     calls: dict[str, Callable[[], None]] = {
-        "investigate": lambda: complaint.investigate(actor=REGULATOR, at=DURING),
         "decide": lambda: complaint.decide(
             upheld=False, findings="again", actor=REGULATOR, at=DURING
         ),
@@ -278,7 +274,7 @@ def test_illegal_complaint_transition_records_nothing(status: str, command: str)
     refused(ComplaintAlreadyDecided, complaint, calls[command])
 
 
-@pytest.mark.parametrize("status", ["filed", "under_investigation"])
+@pytest.mark.parametrize("status", ["filed"])
 def test_open_complaint_can_be_decided(status: str) -> None:
     complaint = complaint_in(status)
     complaint.decide(upheld=True, findings="confirmed", actor=REGULATOR, at=DURING)
@@ -305,7 +301,6 @@ def test_withdrawn_declaration_can_be_neither_revised_nor_withdrawn() -> None:
 
 def test_body_status_and_credential_revocation_are_not_repeated() -> None:
     body = new_body()
-    refused(BodyStatusConflict, body, lambda: body.reinstate(actor=ADMIN, at=T0))
     body.suspend(reason="audit", actor=ADMIN, at=T0)
     refused(BodyStatusConflict, body, lambda: body.suspend(reason="again", actor=ADMIN, at=T0))
     credential = Credential.issue(
