@@ -22,9 +22,9 @@ from pathlib import Path
 import psycopg
 import pytest
 from psycopg import sql
-from psycopg.conninfo import make_conninfo
 from sqlalchemy.engine import URL, make_url
 
+from projections.machinery.engines import libpq_conninfo
 from registry.settings import Settings
 
 POSTGRES_URL_ENV = "REGISTRY_TEST_POSTGRES_URL"
@@ -32,15 +32,7 @@ POSTGRES_URL_ENV = "REGISTRY_TEST_POSTGRES_URL"
 
 def pg_conninfo(url: str | URL) -> str:
     """libpq conninfo for a (possibly ``postgresql+driver://``) SQLAlchemy URL."""
-    url = make_url(url)
-    parts = {
-        "host": url.host,
-        "port": url.port,
-        "user": url.username,
-        "password": url.password,
-        "dbname": url.database,
-    }
-    return make_conninfo("", **{key: value for key, value in parts.items() if value is not None})
+    return libpq_conninfo(url)
 
 
 def _sqlite_settings(tmp_path: Path) -> Settings:

@@ -1,4 +1,5 @@
-"""Values at the registry's limits (`domain.limits`), and a check that projections keep up.
+"""Values at the registry's limits (`domain.limits`), request bodies with every field at its
+maximum, and a check that projections keep up.
 
 Strings are made of a 4-byte character (U+20000 is four bytes in UTF-8 and two UTF-16
 units), so that a limit counted in bytes or units instead of characters shows.
@@ -7,10 +8,12 @@ units), so that a limit counted in bytes or units instead of characters shows.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
 from domain import limits
+from domain.credit_code import make_credit_code
 from projections.machinery.engines import sync_engine
 from projections.running.read_side import all_projections
 from projections.tables import tracking
@@ -54,6 +57,68 @@ def indicator(n: int) -> str:
 
 
 CODES = [indicator(n) for n in range(limits.MAX_INDICATORS)]
+CATEGORIES = [category(n) for n in range(limits.MAX_CATEGORIES)]
+CODE = make_credit_code("91", "120000", 77)
+
+
+# Request bodies with every field at its maximum ----------------------------------------------
+def credential(role: str, subject: str) -> dict[str, Any]:
+    return {"role": role, "subject": subject, "label": LABEL, "expires_at": LATEST}
+
+
+def declaration(tail: str, value: str) -> dict[str, Any]:
+    return {
+        "enterprise": {"credit_code": CODE, "name": NAME, "region": "120000"},
+        "standard_number": wide(limits.MAX_NAME, tail),
+        **content(value),
+    }
+
+
+def content(value: str) -> dict[str, Any]:
+    return {
+        "title": NAME,
+        "product": {"name": NAME, "model": LABEL, "category": CATEGORIES[-1]},
+        "indicators": dict.fromkeys(CODES, value),
+        "disclosed_on": limits.EARLIEST_DISCLOSURE.isoformat(),
+        "commitment": True,
+    }
+
+
+def scheme(cycle: int) -> dict[str, Any]:
+    # Core indicators whose baseline is the smallest positive value and weight the largest:
+    # a candidate at MOST improves on it by about 10**79, a score far wider than its inputs.
+    indicators = [
+        {
+            "code": code,
+            "name": NAME,
+            "unit": UNIT,
+            "kind": "core",
+            "direction": "higher_is_better",
+            "baseline": TINY,
+            "weight": MOST,
+        }
+        for code in CODES
+    ]
+    return {
+        "title": NAME,
+        "category": CATEGORIES[-1],
+        "cycle": cycle,
+        "level": "national",
+        "region": "",
+        "indicators": indicators,
+        "top_n": limits.MAX_TOP_N,
+        "publicity_days": 0,
+        "validity_days": limits.MAX_VALIDITY_DAYS,
+    }
+
+
+def evaluation(value: str) -> dict[str, Any]:
+    return {
+        "values": dict.fromkeys(CODES, value),
+        "units": dict.fromkeys(CODES, UNIT),
+        "excluded": False,
+        "reason": "",
+    }
 
 
 def tracked(settings: Settings) -> dict[str, int]:

@@ -3,71 +3,63 @@ anyone to read, and never a token or its hash."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from domain.credit_code import make_credit_code
 from registry.settings import Settings
-from service.app import create_app
 from tests.clock import Clock
+from tests.e2e.api import Api, serve
 
 CODE = make_credit_code("91", "120000", 4242)
 
 
-class Admin:
-    """An administrator over HTTP, and an anonymous reader beside it."""
+@dataclasses.dataclass
+class Admin(Api):
+    """An administrator over HTTP, keeping every token it was shown, and an anonymous
+    reader beside it."""
 
-    def __init__(self, app: FastAPI, client: httpx.AsyncClient, token: str) -> None:
-        self.app, self.client, self.token = app, client, token
-        self.tokens = [token]
+    tokens: list[str] = dataclasses.field(default_factory=list)
 
-    async def post(self, path: str, body: dict[str, Any] | None = None) -> Any:
-        headers = {"Authorization": f"Bearer {self.token}"}
-        response = await self.client.post(path, json=body, headers=headers)
+    async def write(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        response = await self.post(path, body, self.admin)
         assert response.status_code in (200, 201), response.text
         if "token" in response.json():
             self.tokens.append(response.json()["token"])
         return response.json()
 
-    async def read(self, path: str, **params: Any) -> httpx.Response:
+    async def settled(self, path: str, **params: Any) -> httpx.Response:
         """An anonymous read, once the read models include every write so far."""
-        head = self.app.state.registry.recorder.max_notification_id()
-        assert await self.app.state.read_side.wait_for(head, 60)  # generously: CI is slow
-        response = await self.client.get(path, params=params)
-        assert response.status_code == 200, response.text
-        return response
+        await self.settle()
+        return await self.read(path, **params)
 
 
 @pytest.fixture
-async def admin(store: Settings) -> AsyncIterator[Admin]:
-    app = create_app(store.model_copy(update={"poll_interval": 0.05}), clock=Clock())
-    async with app.router.lifespan_context(app):
-        token = app.state.registry.bootstrap_credential(role="admin", subject="ops", label="")
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://registry.test") as c:
-            yield Admin(app, c, token["token"])
+async def admin(settings: Settings, clock: Clock) -> AsyncIterator[Admin]:
+    async with serve(settings, clock) as api:
+        yield Admin.of(api, tokens=[api.admin])
 
 
 async def test_anyone_sees_who_may_act_as_a_body_and_never_its_token(admin: Admin) -> None:
     """Regression: an admin could mint a body's token and nobody outside could see it."""
-    body = await admin.post(
+    body = await admin.write(
         "/v1/evaluation-bodies",
         {"name": "Tianjin Institute", "kind": "testing_institute", "categories": ["C3851"]},
     )
-    issued = await admin.post(
+    issued = await admin.write(
         "/v1/credentials", {"role": "evaluation_body", "subject": body["id"], "label": "lab"}
     )
-    rotated = await admin.post(f"/v1/credentials/{issued['id']}/rotation")
-    regulator = await admin.post("/v1/credentials", {"role": "regulator", "subject": "AMR"})
-    await admin.post(f"/v1/credentials/{regulator['id']}/revocation")
-    await admin.post("/v1/credentials", {"role": "enterprise", "subject": CODE})
+    rotated = await admin.write(f"/v1/credentials/{issued['id']}/rotation")
+    regulator = await admin.write("/v1/credentials", {"role": "regulator", "subject": "AMR"})
+    await admin.write(f"/v1/credentials/{regulator['id']}/revocation")
+    await admin.write("/v1/credentials", {"role": "enterprise", "subject": CODE})
 
-    feed = await admin.read("/v1/events", limit=1000)
+    feed = await admin.settled("/v1/events", limit=1000)
     granted = [e for e in feed.json() if e["type"] == "AccessGrant.Granted"]
     first = next(e for e in granted if e["data"]["credential_id"] == issued["id"])
     assert first["data"]["role"] == "evaluation_body"
@@ -79,7 +71,7 @@ async def test_anyone_sees_who_may_act_as_a_body_and_never_its_token(admin: Admi
     assert sorted(e["data"]["reason"] for e in revoked) == ["", "rotated"]
 
     page = (
-        await admin.read("/v1/access-grants", role="evaluation_body", subject=body["id"])
+        await admin.settled("/v1/access-grants", role="evaluation_body", subject=body["id"])
     ).json()
     assert page["total"] == 2
     by_id = {g["credential_id"]: g for g in page["items"]}
@@ -89,18 +81,18 @@ async def test_anyone_sees_who_may_act_as_a_body_and_never_its_token(admin: Admi
     assert old["issued_by"] == {"role": "admin", "subject": "ops"}
     assert new["status"] == "active" and new["replaces"] == issued["id"]
     assert new["issued_at"] == old["revoked_at"] == first["timestamp"]
-    grants = (await admin.read("/v1/access-grants", role="regulator")).json()["items"]
+    grants = (await admin.settled("/v1/access-grants", role="regulator")).json()["items"]
     assert [(g["subject"], g["status"]) for g in grants] == [("AMR", "revoked")]
-    history = (await admin.read(f"/v1/enterprises/{CODE}/history")).json()
+    history = (await admin.settled(f"/v1/enterprises/{CODE}/history")).json()
     assert [(e["type"], e["data"]["role"]) for e in history] == [
         ("AccessGrant.Granted", "enterprise")
     ]
 
     # No token and no token hash in any public read (the admin's own token included).
-    export = await admin.read("/v1/audit/export", limit=1000)
+    export = await admin.settled("/v1/audit/export", limit=1000)
     assert b"AccessGrant.Granted" in export.content  # public leaves, in full
-    public = [feed, export, await admin.read("/v1/access-grants", limit=200)]
-    public.append(await admin.read(f"/v1/enterprises/{CODE}/history"))
+    public = [feed, export, await admin.settled("/v1/access-grants", limit=200)]
+    public.append(await admin.settled(f"/v1/enterprises/{CODE}/history"))
     assert len(admin.tokens) == 5
     for token in admin.tokens:
         for secret in (token, hashlib.sha256(token.encode()).hexdigest()):

@@ -7,13 +7,11 @@ import base64
 import hashlib
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
-from fastapi import FastAPI
-from pydantic import SecretStr
 
 from cli.audit_sources import published_key
 from domain import merkle
@@ -30,61 +28,51 @@ from registry.signed_notes import (
     open_note,
     sign_note,
 )
-from service.app import create_app
 from tests.clock import Clock
-from tests.integration.lifecycle import ADMIN, World, award_cycle, setup
-
-KEY = Signer.generate("registry.test/audit")
+from tests.e2e.api import KEY, Api, serve, signing
+from tests.worlds import ADMIN, ENERGY, World, award_cycle, build_world
 
 
 @dataclass
-class Api:
-    app: FastAPI
-    client: httpx.AsyncClient
+class Audited(Api):
+    """The service, signed in as the admin, after one award cycle of `world`."""
+
     world: World
 
-    async def settle(self) -> None:
-        head = self.app.state.registry.recorder.max_notification_id()
-        assert await self.app.state.read_side.wait_for(head, 10)
-
     async def get(self, path: str, status: int = 200, **params: Any) -> Any:
-        response = await self.client.get(path, params=params)
-        assert response.status_code == status, response.text
+        """The JSON answer, or the response itself for JSON lines."""
+        response = await self.read(path, status, **params)
         return response if "jsonl" in response.headers["content-type"] else response.json()
 
 
-async def start(settings: Settings) -> AsyncIterator[Api]:
-    clock = Clock()
-    app = create_app(settings.model_copy(update={"poll_interval": 0.05}), clock=clock)
-    async with app.router.lifespan_context(app):
-        registry = app.state.registry
-        admin = registry.bootstrap_credential(role="admin", subject="ops", label="e2e")
-        world = setup(registry, clock)
+@asynccontextmanager
+async def start(settings: Settings, clock: Clock) -> AsyncIterator[Audited]:
+    async with serve(settings, clock, signed_in=True) as served:
+        world = build_world(served.registry, clock, line=ENERGY)
         award_cycle(world, 2024, [40, 45, 45, 50])
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="http://registry.test",
-            headers={"Authorization": f"Bearer {admin['token']}"},
-        ) as client:
-            api = Api(app, client, world)
-            await api.settle()
-            yield api
-
-
-@pytest.fixture
-async def api(store: Settings) -> AsyncIterator[Api]:
-    update = {"audit_signing_key": SecretStr(KEY.skey), "audit_checkpoint_interval": 0}
-    async for api in start(store.model_copy(update=update)):
+        api = Audited.of(served, world=world)
+        await api.settle()
         yield api
 
 
 @pytest.fixture
-async def unsigned(sqlite_store: Settings) -> AsyncIterator[Api]:
-    async for api in start(sqlite_store):
+def settings(settings: Settings) -> Settings:
+    return signing(settings)
+
+
+@pytest.fixture
+async def api(settings: Settings, clock: Clock) -> AsyncIterator[Audited]:
+    async with start(settings, clock) as api:
         yield api
 
 
-async def sign(api: Api) -> tuple[Checkpoint, dict[str, Any]]:
+@pytest.fixture
+async def unsigned(sqlite_store: Settings, clock: Clock) -> AsyncIterator[Audited]:
+    async with start(sqlite_store.model_copy(update={"poll_interval": 0.05}), clock) as api:
+        yield api
+
+
+async def sign(api: Audited) -> tuple[Checkpoint, dict[str, Any]]:
     response = await api.client.post("/v1/audit/checkpoints")
     assert response.status_code == 201, response.text
     keys = [Verifier.from_vkey(k["vkey"]) for k in await api.get("/v1/audit/keys")]
@@ -93,7 +81,7 @@ async def sign(api: Api) -> tuple[Checkpoint, dict[str, Any]]:
     return checkpoint, response.json()
 
 
-async def test_checkpoints_and_inclusion_proofs_of_every_event(api: Api) -> None:
+async def test_checkpoints_and_inclusion_proofs_of_every_event(api: Audited) -> None:
     checkpoint, record = await sign(api)
     assert record == await api.get("/v1/audit/checkpoints/latest")
     assert (await api.get("/v1/audit/checkpoints"))["items"] == [record]
@@ -111,7 +99,7 @@ async def test_checkpoints_and_inclusion_proofs_of_every_event(api: Api) -> None
         assert merkle.verify_inclusion(leaf, index, checkpoint.size, path, checkpoint.root)
 
 
-async def test_the_export_pages_are_bounded_and_signed_ones_are_immutable(api: Api) -> None:
+async def test_the_export_pages_are_bounded_and_signed_ones_are_immutable(api: Audited) -> None:
     problem = await api.get("/v1/audit/export", 422, limit=1001)
     assert problem["field"] == "limit"
     unsigned = await api.get("/v1/audit/export", limit=5)
@@ -136,7 +124,7 @@ async def test_the_export_pages_are_bounded_and_signed_ones_are_immutable(api: A
 
 
 async def test_the_export_reads_and_sends_a_few_events_at_a_time(
-    api: Api, monkeypatch: pytest.MonkeyPatch
+    api: Audited, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A page of up to 1000 lines never holds more than CHUNK events in memory at once."""
     asked: list[int] = []
@@ -158,7 +146,7 @@ async def test_the_export_reads_and_sends_a_few_events_at_a_time(
     assert max(len(c.splitlines()) for c in sent) == 7
 
 
-async def test_consistency_between_two_checkpoints(api: Api) -> None:
+async def test_consistency_between_two_checkpoints(api: Audited) -> None:
     first, _ = await sign(api)
     award_cycle(api.world, 2025, [41, 44, 46, 52])
     await api.settle()
@@ -184,13 +172,13 @@ async def test_consistency_between_two_checkpoints(api: Api) -> None:
     ],
 )
 async def test_bad_proof_requests_are_problems_naming_the_field(
-    api: Api, path: str, params: dict[str, int], status: int, field: str
+    api: Audited, path: str, params: dict[str, int], status: int, field: str
 ) -> None:
     problem = await api.get(path, status, **params)
     assert problem["field"] == field
 
 
-async def test_without_a_key_nothing_is_signed(unsigned: Api) -> None:
+async def test_without_a_key_nothing_is_signed(unsigned: Audited) -> None:
     assert (await unsigned.client.post("/v1/audit/checkpoints")).status_code == 409
     assert (await unsigned.get("/v1/audit/checkpoints/latest", 404))["status"] == 404
     scheme = unsigned.world.schemes[0]
@@ -200,7 +188,7 @@ async def test_without_a_key_nothing_is_signed(unsigned: Api) -> None:
     assert len(proof["proof"]) == 1  # proofs need no key: clients check them against a checkpoint
 
 
-async def test_only_administrators_sign_on_demand(api: Api) -> None:
+async def test_only_administrators_sign_on_demand(api: Audited) -> None:
     response = await api.client.post("/v1/audit/checkpoints", headers={"Authorization": ""})
     assert response.status_code == 401
     regulator = api.world.registry.bootstrap_credential(role="regulator", subject="x", label="")
@@ -211,7 +199,7 @@ async def test_only_administrators_sign_on_demand(api: Api) -> None:
 
 
 @pytest.mark.parametrize("kind", ["leaders", "ranking"])
-async def test_signed_lists_bind_the_exact_bytes_to_a_checkpoint(api: Api, kind: str) -> None:
+async def test_signed_lists_bind_the_exact_bytes_to_a_checkpoint(api: Audited, kind: str) -> None:
     scheme = api.world.schemes[0]
     signed = await api.get(f"/v1/schemes/{scheme}/signed-list", list=kind, format="json")
     content = signed["content"].encode()
@@ -244,7 +232,7 @@ async def test_signed_lists_bind_the_exact_bytes_to_a_checkpoint(api: Api, kind:
     await api.get("/v1/schemes/nope/signed-list", 404)
 
 
-async def test_rotated_keys_stay_published_and_old_checkpoints_still_verify(api: Api) -> None:
+async def test_rotated_keys_stay_published_and_old_checkpoints_still_verify(api: Audited) -> None:
     old, record = await sign(api)
     new_key = Signer.generate(KEY.name)
     with api.app.state.read_side.writer.begin() as conn:
@@ -267,7 +255,7 @@ async def test_rotated_keys_stay_published_and_old_checkpoints_still_verify(api:
 
 
 async def test_a_retry_with_the_same_idempotency_key_answers_with_the_first_checkpoint(
-    api: Api,
+    api: Audited,
 ) -> None:
     key = {"Idempotency-Key": "nightly-2025-01-01"}
     first = await api.client.post("/v1/audit/checkpoints", headers=key)

@@ -18,12 +18,14 @@ import pytest
 import uvicorn
 
 from cli.main import main
+from projections.machinery.engines import sync_engine
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from registry.signed_notes import Signer
 from service.app import create_app
 from tests.clock import Clock
-from tests.integration.lifecycle import award_cycle, setup
+from tests.integration.tampering import forge_with_retired_key
+from tests.worlds import ENERGY, award_cycle, build_world
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "verify_checkpoint.py"
 
@@ -39,7 +41,7 @@ def configured(sqlite_store: Settings, tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("REGISTRY_AUDIT_SIGNING_KEY_FILE", str(key))
     clock = Clock()
     registry = LeaderRegistry(env=sqlite_store.event_store_env(), clock=clock)
-    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
+    award_cycle(build_world(registry, clock, line=ENERGY), 2024, [40, 45, 45, 50])
     registry.close()
     return tmp_path
 
@@ -217,31 +219,11 @@ def test_the_example_answers_every_mistake_in_one_line(
 def test_the_example_refuses_a_checkpoint_by_a_retired_key_for_a_larger_tree(
     server: str, configured: Path
 ) -> None:
-    from sqlalchemy import insert
-
-    from projections.audit.leaves import LEAF_VERSION
-    from projections.audit.signed_checkpoints import register_key
-    from projections.machinery.engines import sync_engine
-    from projections.tables import audit_checkpoints
-    from registry.signed_notes import Checkpoint, sign_note
-
     assert main(["audit", "checkpoint"]) == 0
     old = Signer.from_skey((configured / "audit.key").read_text())
     assert _example(server, "3").returncode == 0
     engine = sync_engine(Settings())
-    with engine.begin() as conn:  # a rotation, then a checkpoint forged with the old key
-        register_key(conn, Signer.generate(old.name).verifier, Clock()())
-        forged = Checkpoint(old.name, 99_999, bytes(32))
-        conn.execute(
-            insert(audit_checkpoints).values(
-                tree_size=forged.size,
-                root_hash=forged.root,
-                key_id=old.verifier.key_id,
-                note=sign_note(forged.body, old),
-                created_at=Clock()(),
-                leaf_version=LEAF_VERSION,
-            )
-        )
+    forge_with_retired_key(engine, old)
     engine.dispose()
     done = _example(server, "3")
     assert done.returncode == 1

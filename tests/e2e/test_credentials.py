@@ -12,32 +12,22 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from domain.credential import hash_token
 from domain.credit_code import make_credit_code
-from registry.application import LeaderRegistry
 from registry.settings import Settings
-from service.app import create_app
 from tests.clock import Clock
-from tests.e2e.test_errors import assert_problem
+from tests.e2e.api import Api, assert_problem, serve
 
 # Answers that may carry a token: the token is shown there once.
 TOKEN_ANSWERS = ("/v1/credentials", "/rotation")
 
 
 @dataclass
-class Api:
-    app: FastAPI
-    client: httpx.AsyncClient
-    clock: Clock
-    admin: str
-    answers: list[tuple[str, httpx.Response]] = field(default_factory=list)
+class Credentials(Api):
+    """The service, keeping every answer it gave (to look for tokens where none belong)."""
 
-    @property
-    def registry(self) -> LeaderRegistry:
-        registry: LeaderRegistry = self.app.state.registry
-        return registry
+    answers: list[tuple[str, httpx.Response]] = field(default_factory=list)
 
     async def request(
         self, method: str, path: str, token: str | None, **kwargs: Any
@@ -76,23 +66,12 @@ class Api:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+async def api(settings: Settings, clock: Clock) -> AsyncIterator[Credentials]:
+    async with serve(settings, clock) as api:
+        yield Credentials.of(api)
 
 
-@pytest.fixture
-async def api(store: Settings, clock: Clock) -> AsyncIterator[Api]:
-    app = create_app(store.model_copy(update={"poll_interval": 0.05}), clock=clock)
-    async with app.router.lifespan_context(app):
-        admin = app.state.registry.bootstrap_credential(role="admin", subject="ops", label="e2e")
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://registry.test"
-        ) as client:
-            yield Api(app, client, clock, admin["token"])
-
-
-async def test_a_created_credential_is_listed_without_its_token_or_hash(api: Api) -> None:
+async def test_a_created_credential_is_listed_without_its_token_or_hash(api: Credentials) -> None:
     issued = await api.issue("regulator", "Tianjin AMR", expires_at="2026-03-01T09:00:00+00:00")
     assert set(issued) == {"id", "position", "token"} and issued["token"].startswith("lr_")
     assert len(issued["token"]) >= 40
@@ -124,7 +103,7 @@ async def test_a_created_credential_is_listed_without_its_token_or_hash(api: Api
     assert "hash" not in response.text
 
 
-async def test_the_list_filters_and_pages(api: Api) -> None:
+async def test_the_list_filters_and_pages(api: Credentials) -> None:
     await api.issue("regulator", "Tianjin AMR")
     await api.issue("regulator", "Beijing AMR")
     platform = await api.issue("platform", "national-platform")
@@ -151,7 +130,7 @@ async def test_the_list_filters_and_pages(api: Api) -> None:
         assert_problem(response, 422, name)
 
 
-async def test_rotation_replaces_the_token_at_once(api: Api) -> None:
+async def test_rotation_replaces_the_token_at_once(api: Credentials) -> None:
     old = await api.issue(expires_at="2025-09-01T00:00:00+00:00")
     assert await api.works(old["token"])
     api.clock.advance(minutes=5)
@@ -189,7 +168,7 @@ async def test_rotation_replaces_the_token_at_once(api: Api) -> None:
 
 
 async def test_the_listed_version_is_the_if_match_for_rotation_and_revocation(
-    api: Api,
+    api: Credentials,
 ) -> None:
     old, other = await api.issue(), await api.issue("regulator", "Beijing AMR")
     listed = await api.row(old["id"])
@@ -216,7 +195,7 @@ async def test_the_listed_version_is_the_if_match_for_rotation_and_revocation(
     assert (await api.row(other["id"]))["status"] == "revoked"
 
 
-async def test_concurrent_rotations_of_one_credential_give_one_successor(api: Api) -> None:
+async def test_concurrent_rotations_of_one_credential_give_one_successor(api: Credentials) -> None:
     old = await api.issue()
     path = f"/v1/credentials/{old['id']}/rotation"
     answers = await asyncio.gather(*(api.request("POST", path, api.admin) for _ in range(3)))
@@ -226,7 +205,7 @@ async def test_concurrent_rotations_of_one_credential_give_one_successor(api: Ap
     assert await api.works(winner["token"])
 
 
-async def test_a_revoked_token_is_refused_at_once(api: Api) -> None:
+async def test_a_revoked_token_is_refused_at_once(api: Credentials) -> None:
     issued = await api.issue()
     assert await api.works(issued["token"])
     response = await api.request("POST", f"/v1/credentials/{issued['id']}/revocation", api.admin)
@@ -239,7 +218,7 @@ async def test_a_revoked_token_is_refused_at_once(api: Api) -> None:
     assert_problem(rotated, 409)
 
 
-async def test_an_expired_token_is_refused_at_once(api: Api) -> None:
+async def test_an_expired_token_is_refused_at_once(api: Credentials) -> None:
     expires = api.clock.now + timedelta(hours=1)
     issued = await api.issue(expires_at=expires.isoformat())
     assert await api.works(issued["token"])
@@ -251,7 +230,7 @@ async def test_an_expired_token_is_refused_at_once(api: Api) -> None:
     assert "expired" in assert_problem(rotated, 409)["detail"]
 
 
-async def test_last_use_is_noted_at_most_once_a_minute(api: Api) -> None:
+async def test_last_use_is_noted_at_most_once_a_minute(api: Credentials) -> None:
     issued = await api.issue()
     api.noted()
     assert (await api.row(issued["id"]))["last_used_at"] is None
@@ -275,7 +254,7 @@ async def test_last_use_is_noted_at_most_once_a_minute(api: Api) -> None:
     assert api.registry.recorder.max_notification_id() == before
 
 
-async def test_only_administrators_may_list_credentials(api: Api) -> None:
+async def test_only_administrators_may_list_credentials(api: Credentials) -> None:
     body = await api.request(
         "POST",
         "/v1/evaluation-bodies",
@@ -300,7 +279,7 @@ async def test_only_administrators_may_list_credentials(api: Api) -> None:
 
 
 async def test_no_token_is_in_the_log_the_feed_the_answers_or_the_log_lines(
-    api: Api, caplog: pytest.LogCaptureFixture
+    api: Credentials, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     tokens = [api.admin]

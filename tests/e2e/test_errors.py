@@ -9,83 +9,24 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import create_async_engine
 
-import service.app
 from domain.credit_code import make_credit_code
-from registry.application import LeaderRegistry
 from registry.settings import Settings
-from service.app import create_app
 from tests.clock import Clock
+from tests.e2e.api import PROBLEM, Api, FakeReadSide, assert_problem, serve
 
 CODE = make_credit_code("91", "120000", 42)
-PROBLEM = "application/problem+json"
-
-
-class FakeReadSide:
-    """Stands in for the read side: always caught up (or never, if `caught_up` is False)."""
-
-    caught_up = True
-    halted: frozenset[str] = frozenset()  # no projection is halted
-    unreachable = False  # nor the database
-
-    def __init__(self, settings: Settings, registry: LeaderRegistry) -> None:
-        self.waited: list[int] = []
-        self.engine = create_async_engine("sqlite+aiosqlite://")  # empty: no read models
-
-    def start(self) -> None:
-        pass
-
-    async def wait_for(self, position: int, timeout: float) -> bool:
-        self.waited.append(position)
-        return self.caught_up
-
-    async def close(self) -> None:
-        await self.engine.dispose()
-
-
-@dataclass
-class Api:
-    app: FastAPI
-    client: httpx.AsyncClient
-    admin: str
-
-    @property
-    def registry(self) -> LeaderRegistry:
-        registry: LeaderRegistry = self.app.state.registry
-        return registry
-
-    def recorded(self) -> int:
-        return int(self.registry.recorder.max_notification_id() or 0)
-
-    async def post(self, path: str, body: Any = None, token: str | None = None) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return await self.client.post(path, json=body, headers=headers)
-
-    async def credential(self, role: str, subject: str) -> str:
-        body = {"role": role, "subject": subject, "label": "test"}
-        response = await self.post("/v1/credentials", body, self.admin)
-        assert response.status_code == 201, response.text
-        token: str = response.json()["token"]
-        return token
 
 
 @pytest.fixture
-async def api(store: Settings, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Api]:
-    monkeypatch.setattr(service.app, "ReadSide", FakeReadSide)
-    app = create_app(store, clock=Clock())
-    async with app.router.lifespan_context(app):
-        registry: LeaderRegistry = app.state.registry
-        admin = registry.bootstrap_credential(role="admin", subject="ops", label="test")
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield Api(app, client, admin["token"])
+async def api(settings: Settings, clock: Clock) -> AsyncIterator[Api]:
+    """The service with the fake read side: these tests need only the application."""
+    async with serve(settings, clock, read_side=FakeReadSide) as api:
+        yield api
 
 
 def declaration(**changes: Any) -> dict[str, Any]:
@@ -102,20 +43,9 @@ def declaration(**changes: Any) -> dict[str, Any]:
     return body
 
 
-def assert_problem(response: httpx.Response, status: int, field: str | None = None) -> Any:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM)
-    problem = response.json()
-    assert problem["status"] == status
-    assert problem["title"] and problem["detail"] and problem["type"]
-    if field is not None:
-        assert problem["field"] == field, problem
-    return problem
-
-
 async def test_a_write_answers_its_receipt_after_the_read_side(api: Api) -> None:
-    platform = await api.credential("platform", "national-platform")
-    before = api.recorded()
+    platform = (await api.issue("platform", "national-platform"))["token"]
+    before = api.head()
     response = await api.post("/v1/declarations", declaration(), platform)
     assert response.status_code == 201, response.text
     receipt = response.json()
@@ -140,19 +70,19 @@ async def test_a_write_the_read_side_misses_is_marked_pending(
     [None, "Bearer lr_not-a-token", "Bearer nonsense", "Basic b3BzOnNlY3JldA==", "Bearer"],
 )
 async def test_unauthenticated_writes_are_refused(api: Api, authorization: str | None) -> None:
-    before = api.recorded()
+    before = api.head()
     headers = {"Authorization": authorization} if authorization else {}
     body = {"name": "CHEARI", "kind": "testing_institute", "categories": ["C3852"]}
     response = await api.client.post("/v1/evaluation-bodies", json=body, headers=headers)
     assert_problem(response, 401)
     assert response.headers["www-authenticate"] == "Bearer"
-    assert api.recorded() == before
+    assert api.head() == before
 
 
 async def test_a_missing_token_is_refused_before_the_body_is_read(api: Api) -> None:
     # A present token is checked with the command, in its worker thread (one hop per
     # write): a body that fails validation is refused first, naming the field.
-    before = api.recorded()
+    before = api.head()
     body = {"name": "", "kind": "testing_institute", "categories": ["C3852"]}
     assert_problem(await api.client.post("/v1/evaluation-bodies", json=body), 401)
     unknown = {"Authorization": "Bearer lr_unknown-token"}
@@ -161,7 +91,7 @@ async def test_a_missing_token_is_refused_before_the_body_is_read(api: Api) -> N
     good = {**body, "name": "CHEARI"}
     response = await api.client.post("/v1/evaluation-bodies", json=good, headers=unknown)
     assert_problem(response, 401)
-    assert api.recorded() == before
+    assert api.head() == before
 
 
 async def test_a_revoked_credential_no_longer_works(api: Api) -> None:
@@ -176,19 +106,19 @@ async def test_a_revoked_credential_no_longer_works(api: Api) -> None:
 
 
 async def test_a_role_may_not_act_outside_its_permissions(api: Api) -> None:
-    regulator = await api.credential("regulator", "Tianjin AMR")
-    before = api.recorded()
+    regulator = (await api.issue("regulator", "Tianjin AMR"))["token"]
+    before = api.head()
     body = {"name": "CHEARI", "kind": "testing_institute", "categories": ["C3852"]}
     problem = assert_problem(await api.post("/v1/evaluation-bodies", body, regulator), 403)
     assert "regulator" in problem["detail"]
-    assert api.recorded() == before
+    assert api.head() == before
 
 
 async def test_an_enterprise_may_declare_only_for_itself(api: Api) -> None:
-    other = await api.credential("enterprise", make_credit_code("91", "120000", 43))
-    before = api.recorded()
+    other = (await api.issue("enterprise", make_credit_code("91", "120000", 43)))["token"]
+    before = api.head()
     assert_problem(await api.post("/v1/declarations", declaration(), other), 403)
-    assert api.recorded() == before
+    assert api.head() == before
 
 
 @pytest.mark.parametrize(
@@ -234,11 +164,11 @@ async def test_an_enterprise_may_declare_only_for_itself(api: Api) -> None:
 async def test_invalid_declarations_are_refused_naming_the_field(
     api: Api, changes: dict[str, Any], field: str
 ) -> None:
-    platform = await api.credential("platform", "national-platform")
-    before = api.recorded()
+    platform = (await api.issue("platform", "national-platform"))["token"]
+    before = api.head()
     response = await api.post("/v1/declarations", declaration(**changes), platform)
     problem = assert_problem(response, 422, field)
-    assert api.recorded() == before
+    assert api.head() == before
     if "errors" in problem:
         assert problem["errors"][0]["field"] == field
 
@@ -257,16 +187,16 @@ async def test_a_scheme_region_in_non_ascii_digits_is_refused(api: Api, region: 
         "publicity_days": 10,
         "validity_days": 365,
     }
-    before = api.recorded()
+    before = api.head()
     assert_problem(await api.post("/v1/schemes", scheme, api.admin), 422, "region")
     leaders = await api.client.get("/v1/leaders", params={"region": region})
     assert_problem(leaders, 422, "region")
-    assert api.recorded() == before
+    assert api.head() == before
 
 
 async def test_a_nan_literal_in_the_json_is_refused(api: Api) -> None:
-    platform = await api.credential("platform", "national-platform")
-    before = api.recorded()
+    platform = (await api.issue("platform", "national-platform"))["token"]
+    before = api.head()
     raw = httpx.Request("POST", "/", json=declaration()).content.decode()
     raw = raw.replace('"5.2"', "NaN")
     response = await api.client.post(
@@ -275,14 +205,14 @@ async def test_a_nan_literal_in_the_json_is_refused(api: Api) -> None:
         headers={"Authorization": f"Bearer {platform}", "Content-Type": "application/json"},
     )
     assert_problem(response, 422, "indicators.apf")
-    assert api.recorded() == before
+    assert api.head() == before
 
 
 async def test_invisible_format_characters_are_refused_naming_field_and_character(
     api: Api,
 ) -> None:
-    platform = await api.credential("platform", "national-platform")
-    before = api.recorded()
+    platform = (await api.issue("platform", "national-platform"))["token"]
+    before = api.head()
     response = await api.post(
         "/v1/declarations", declaration(title="Room air \u202econditioner"), platform
     )
@@ -294,7 +224,7 @@ async def test_invisible_format_characters_are_refused_naming_field_and_characte
         await api.post(path, {"reason": "replaced\nby\u200b a new one"}, platform), 422, "reason"
     )
     assert "U+200B" in problem["detail"], problem
-    assert api.recorded() == before
+    assert api.head() == before
 
 
 async def test_malformed_json_is_a_problem_not_a_crash(api: Api) -> None:
@@ -307,27 +237,27 @@ async def test_malformed_json_is_a_problem_not_a_crash(api: Api) -> None:
 
 
 async def test_a_duplicate_declaration_conflicts(api: Api) -> None:
-    platform = await api.credential("platform", "national-platform")
+    platform = (await api.issue("platform", "national-platform"))["token"]
     assert (await api.post("/v1/declarations", declaration(), platform)).status_code == 201
-    before = api.recorded()
+    before = api.head()
     response = await api.post("/v1/declarations", declaration(title="Again"), platform)
     assert_problem(response, 409, "standard_number")
-    assert api.recorded() == before
+    assert api.head() == before
 
 
 @pytest.mark.parametrize("scheme_id", ["6b0f4f1e-2d43-5c59-9a3c-6c1d2f1e7a10", "no-such-id"])
 async def test_an_unknown_scheme_is_not_found(api: Api, scheme_id: str) -> None:
-    before = api.recorded()
+    before = api.head()
     body = {"approved": True, "reason": ""}
     problem = assert_problem(
         await api.post(f"/v1/schemes/{scheme_id}/approval", body, api.admin), 404
     )
     assert scheme_id in problem["detail"]
-    assert api.recorded() == before
+    assert api.head() == before
 
 
 async def test_an_evaluation_needs_values_or_an_exclusion_reason(api: Api) -> None:
-    body = await api.credential("admin", "second-admin")
+    body = (await api.issue("admin", "second-admin"))["token"]
     path = "/v1/candidacies/6b0f4f1e-2d43-5c59-9a3c-6c1d2f1e7a10/evaluations"
     assert_problem(await api.post(path, {}, body), 422, "values")
     assert_problem(await api.post(path, {"excluded": True}, body), 422, "reason")
@@ -369,7 +299,7 @@ async def test_junk_bodies_are_refused_without_a_server_error(api: Api, junk: An
     """Every write, given junk, answers a 4xx problem and records nothing."""
     writes = [path for path, ops in api.app.openapi()["paths"].items() if "post" in ops]
     assert len(writes) == 18  # POST /v1/audit/checkpoints: 409 here, no signing key
-    before = api.recorded()
+    before = api.head()
     for template in writes:
         path = re.sub(r"\{[^}]+\}", UNKNOWN_ID, template)
         response = await api.client.post(
@@ -377,4 +307,4 @@ async def test_junk_bodies_are_refused_without_a_server_error(api: Api, junk: An
         )
         assert 400 <= response.status_code < 500, (path, response.text)
         assert response.headers["content-type"].startswith(PROBLEM)
-    assert api.recorded() == before
+    assert api.head() == before

@@ -1,6 +1,6 @@
 """HTTP hardening: request ids, security headers, CORS, body limits and the write rate limit.
 
-Tests that touch the store run the application with the fake read side of `test_errors`
+Tests that touch the store run the application with the fake read side of `tests.e2e.api`
 (always caught up); the others need no lifespan at all.
 """
 
@@ -18,41 +18,17 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-import service.app
-from registry.application import LeaderRegistry
 from registry.settings import Settings
 from service.app import create_app
 from service.ratelimit import TokenBucket
 from tests.clock import Clock
-from tests.e2e.test_errors import FakeReadSide, assert_problem, declaration
+from tests.e2e.api import BASE_URL, Api, FakeReadSide, assert_problem, serve
+from tests.e2e.test_errors import declaration
 
 FRIEND = "https://admin.example.org"
 STRANGER = "https://evil.example.com"
 LIMIT = 4096
 BODY = {"name": "CHEARI", "kind": "testing_institute", "categories": ["C3852"]}
-
-
-class Api:
-    def __init__(self, app: FastAPI, client: httpx.AsyncClient, admin: str) -> None:
-        self.app, self.client, self.admin = app, client, admin
-
-    @property
-    def registry(self) -> LeaderRegistry:
-        registry: LeaderRegistry = self.app.state.registry
-        return registry
-
-    def recorded(self) -> int:
-        return int(self.registry.recorder.max_notification_id() or 0)
-
-    def auth(self, token: str | None = None, **headers: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {token or self.admin}", **headers}
-
-    async def credential(self, role: str, subject: str) -> dict[str, Any]:
-        body = {"role": role, "subject": subject, "label": "test"}
-        response = await self.client.post("/v1/credentials", json=body, headers=self.auth())
-        assert response.status_code == 201, response.text
-        issued: dict[str, Any] = response.json()
-        return issued
 
 
 def hardened(store: Settings, **changes: Any) -> Settings:
@@ -64,15 +40,15 @@ def hardened(store: Settings, **changes: Any) -> Settings:
 
 
 @pytest.fixture
-async def api(store: Settings, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Api]:
-    monkeypatch.setattr(service.app, "ReadSide", FakeReadSide)
-    app = create_app(hardened(store), clock=Clock())
-    async with app.router.lifespan_context(app):
-        registry: LeaderRegistry = app.state.registry
-        admin = registry.bootstrap_credential(role="admin", subject="ops", label="test")
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield Api(app, client, admin["token"])
+def settings(settings: Settings) -> Settings:
+    return hardened(settings)
+
+
+@pytest.fixture
+async def api(settings: Settings, clock: Clock) -> AsyncIterator[Api]:
+    """The hardened service with the fake read side of `tests.e2e.api`."""
+    async with serve(settings, clock, read_side=FakeReadSide) as api:
+        yield api
 
 
 @asynccontextmanager
@@ -80,7 +56,7 @@ async def bare(app: FastAPI | None = None, **settings: Any) -> AsyncIterator[htt
     """A client of an application whose lifespan never ran: no store, no read side."""
     app = app or create_app(hardened(Settings(), **settings))
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
         yield client
 
 
@@ -186,7 +162,7 @@ async def test_a_sane_request_id_is_echoed(sent: str) -> None:
 
 
 async def test_a_write_records_who_did_it_and_the_request_id(api: Api) -> None:
-    before = api.recorded()
+    before = api.head()
     response = await api.client.post(
         "/v1/evaluation-bodies", json=BODY, headers=api.auth(**{"X-Request-ID": "req-42"})
     )
@@ -298,19 +274,19 @@ def test_write_origins_are_read_comma_separated(monkeypatch: pytest.MonkeyPatch)
 
 
 async def test_a_declared_oversize_body_is_refused(api: Api) -> None:
-    platform = (await api.credential("platform", "national-platform"))["token"]
-    before = api.recorded()
+    platform = (await api.issue("platform", "national-platform"))["token"]
+    before = api.head()
     body = declaration(title="x" * LIMIT)
     response = await api.client.post("/v1/declarations", json=body, headers=api.auth(platform))
     problem = assert_problem(response, 413)
     assert str(LIMIT) in problem["detail"]
     assert_hardened(response, no_store=True)
-    assert api.recorded() == before
+    assert api.head() == before
 
 
 async def test_a_streamed_oversize_body_is_refused(api: Api) -> None:
-    platform = (await api.credential("platform", "national-platform"))["token"]
-    before = api.recorded()
+    platform = (await api.issue("platform", "national-platform"))["token"]
+    before = api.head()
     raw = json.dumps(declaration(title="x" * LIMIT)).encode()
 
     async def chunks() -> AsyncIterator[bytes]:
@@ -326,7 +302,7 @@ async def test_a_streamed_oversize_body_is_refused(api: Api) -> None:
     assert response.request.headers["transfer-encoding"] == "chunked"
     assert_problem(response, 413)
     assert_hardened(response, no_store=True)
-    assert api.recorded() == before
+    assert api.head() == before
 
 
 async def test_a_streamed_body_within_the_limit_is_accepted(api: Api) -> None:
@@ -348,14 +324,14 @@ async def test_a_streamed_body_within_the_limit_is_accepted(api: Api) -> None:
     "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data", None]
 )
 async def test_a_body_that_is_not_json_is_refused(api: Api, content_type: str | None) -> None:
-    before = api.recorded()
+    before = api.head()
     headers = api.auth(**({"Content-Type": content_type} if content_type else {}))
     response = await api.client.post(
         "/v1/evaluation-bodies", content=json.dumps(BODY), headers=headers
     )
     assert_problem(response, 415)
     assert_hardened(response, no_store=True)
-    assert api.recorded() == before
+    assert api.head() == before
 
 
 @pytest.mark.parametrize(
@@ -371,7 +347,7 @@ async def test_json_media_types_are_accepted(api: Api, content_type: str) -> Non
 
 
 async def test_a_write_without_a_body_still_works(api: Api) -> None:
-    issued = await api.credential("regulator", "Tianjin AMR")
+    issued = await api.issue("regulator", "Tianjin AMR")
     response = await api.client.post(
         f"/v1/credentials/{issued['id']}/revocation", headers=api.auth()
     )
@@ -383,7 +359,7 @@ async def test_a_write_without_a_body_still_works(api: Api) -> None:
 
 
 async def test_writes_beyond_the_burst_wait(api: Api) -> None:
-    other = (await api.credential("admin", "second-admin"))["token"]
+    other = (await api.issue("admin", "second-admin"))["token"]
     now = [0.0]
     api.app.state.write_limiter = TokenBucket(rate=0.5, burst=3, clock=lambda: now[0])
 
@@ -394,13 +370,13 @@ async def test_writes_beyond_the_burst_wait(api: Api) -> None:
     for name in ("A", "B", "C"):
         response = await register(name)
         assert response.status_code == 201, response.text
-    before = api.recorded()
+    before = api.head()
     limited = await register("D")
     problem = assert_problem(limited, 429)
     assert limited.headers["retry-after"] == "2"
     assert "retry in 2 s" in problem["detail"]
     assert_hardened(limited, no_store=True)
-    assert api.recorded() == before
+    assert api.head() == before
 
     # Another credential has its own bucket; reads and token-less requests are not limited.
     response = await register("D", other)

@@ -2,38 +2,34 @@
 
 from __future__ import annotations
 
-import httpx
-
 from registry.settings import Settings
-from service.app import create_app
 from tests.clock import Clock
+from tests.e2e.api import serve
 
 
-async def test_ready_when_caught_up_and_not_when_a_projection_lags(store: Settings) -> None:
-    clock = Clock()
+async def test_ready_when_caught_up_and_not_when_a_projection_lags(
+    store: Settings, clock: Clock
+) -> None:
     settings = store.model_copy(update={"run_projections": False, "ready_max_lag_events": 1})
-    app = create_app(settings, clock=clock)
-    async with app.router.lifespan_context(app):
-        registry = app.state.registry
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            assert (await client.get("/healthz")).json() == {"status": "ok"}
-            ready = await client.get("/readyz")
-            assert ready.status_code == 200, ready.text
-            report = ready.json()
-            assert report["schema_revision"] == report["schema_head"]
-            projections = {"records", "candidacies", "history", "credentials", "audit"}
-            assert set(report["projections"]) == projections
+    async with serve(settings, clock, admin=False) as api:
+        app, registry, client = api.app, api.registry, api.client
+        assert (await client.get("/healthz")).json() == {"status": "ok"}
+        ready = await client.get("/readyz")
+        assert ready.status_code == 200, ready.text
+        report = ready.json()
+        assert report["schema_revision"] == report["schema_head"]
+        projections = {"records", "candidacies", "history", "credentials", "audit"}
+        assert set(report["projections"]) == projections
 
-            # Events the (stopped) projections have not seen: four (each credential and its
-            # public grant) behind > limit of one.
-            registry.bootstrap_credential(role="admin", subject="a", label="")
-            registry.bootstrap_credential(role="admin", subject="b", label="")
-            clock.advance(seconds=5)
-            lagging = await client.get("/readyz")
-            assert lagging.status_code == 503
-            lag = lagging.json()["projections"]["records"]
-            assert lag["lag_events"] == 4 and lag["lag_seconds"] == 5.0 and not lag["ok"]
+        # Events the (stopped) projections have not seen: four (each credential and its
+        # public grant) behind > limit of one.
+        registry.bootstrap_credential(role="admin", subject="a", label="")
+        registry.bootstrap_credential(role="admin", subject="b", label="")
+        clock.advance(seconds=5)
+        lagging = await client.get("/readyz")
+        assert lagging.status_code == 503
+        lag = lagging.json()["projections"]["records"]
+        assert lag["lag_events"] == 4 and lag["lag_seconds"] == 5.0 and not lag["ok"]
 
-            app.state.read_side.follower.catch_up()
-            assert (await client.get("/readyz")).status_code == 200
+        app.state.read_side.follower.catch_up()
+        assert (await client.get("/readyz")).status_code == 200

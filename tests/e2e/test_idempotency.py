@@ -5,17 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack
 from typing import Any
 
-import httpx
 import pytest
 from fastapi import FastAPI
 
 from domain.credit_code import make_credit_code
 from registry.settings import Settings
-from service.app import create_app
 from tests.clock import Clock
+from tests.e2e.api import Api, serve
 
 
 def declaration(n: int = 1) -> dict[str, Any]:
@@ -34,38 +32,18 @@ def declaration(n: int = 1) -> dict[str, Any]:
     }
 
 
-class Api:
-    """Opens the service (again, for a restart) on one store, with one platform token."""
-
-    def __init__(self, settings: Settings, stack: AsyncExitStack) -> None:
-        self.settings = settings.model_copy(update={"poll_interval": 0.05})
-        self.stack = stack
-        self.token = ""
-
-    async def open(self) -> tuple[FastAPI, httpx.AsyncClient]:
-        app = create_app(self.settings, clock=Clock())
-        await self.stack.enter_async_context(app.router.lifespan_context(app))
-        if not self.token:
-            issued = app.state.registry.bootstrap_credential(role="admin", subject="o", label="")
-            platform = app.state.registry.issue_credential(
-                app.state.registry.authenticate(issued["token"]), role="platform", subject="feed"
-            )
-            self.token, self.admin = platform["token"], issued["token"]
-        client = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="http://t",
-            headers={"Authorization": f"Bearer {self.token}"},
-        )
-        await self.stack.enter_async_context(client)
-        return app, client
+def platform(api: Api) -> str:
+    """A platform token, issued by the service's admin."""
+    admin = api.registry.authenticate(api.admin)
+    return api.registry.issue_credential(admin, role="platform", subject="feed")["token"]
 
 
 @pytest.fixture
-async def api(store: Settings) -> AsyncIterator[tuple[Api, FastAPI, httpx.AsyncClient]]:
-    async with AsyncExitStack() as stack:
-        holder = Api(store, stack)
-        app, client = await holder.open()
-        yield holder, app, client
+async def api(settings: Settings, clock: Clock) -> AsyncIterator[Api]:
+    """The service, its client sending as the platform."""
+    async with serve(settings, clock) as api:
+        api.sign_in(platform(api))
+        yield api
 
 
 def declarations(app: FastAPI) -> int:
@@ -74,9 +52,9 @@ def declarations(app: FastAPI) -> int:
 
 
 async def test_a_retry_answers_as_the_first_time(
-    api: tuple[Api, FastAPI, httpx.AsyncClient],
+    api: Api,
 ) -> None:
-    _, app, client = api
+    app, client = api.app, api.client
     headers = {"Idempotency-Key": "order-17"}
     first = await client.post("/v1/declarations", json=declaration(), headers=headers)
     assert first.status_code == 201, first.text
@@ -96,9 +74,9 @@ async def test_a_retry_answers_as_the_first_time(
 
 
 async def test_twenty_concurrent_retries_record_one_event(
-    api: tuple[Api, FastAPI, httpx.AsyncClient],
+    api: Api,
 ) -> None:
-    _, app, client = api
+    app, client = api.app, api.client
     headers = {"Idempotency-Key": "burst"}
     responses = await asyncio.gather(
         *(client.post("/v1/declarations", json=declaration(), headers=headers) for _ in range(20))
@@ -108,25 +86,27 @@ async def test_twenty_concurrent_retries_record_one_event(
     assert declarations(app) == 1
 
 
-async def test_keys_survive_a_restart(api: tuple[Api, FastAPI, httpx.AsyncClient]) -> None:
-    holder, _, client = api
+async def test_keys_survive_a_restart(settings: Settings, clock: Clock) -> None:
     key = {"Idempotency-Key": "k"}
-    first = await client.post("/v1/declarations", json=declaration(), headers=key)
-    await holder.stack.aclose()  # the service stops; a new one starts on the same store
-    async with AsyncExitStack() as stack:
-        holder.stack = stack
-        app2, client2 = await holder.open()
+    async with serve(settings, clock) as api:
+        token = platform(api)
+        api.sign_in(token)
+        first = await api.client.post("/v1/declarations", json=declaration(), headers=key)
+    # The service stopped; a new one starts on the same store.
+    async with serve(settings, clock, admin=False) as restarted:
+        restarted.sign_in(token)
+        app2, client2 = restarted.app, restarted.client
         again = await client2.post("/v1/declarations", json=declaration(), headers=key)
         assert again.json() == first.json()
         assert declarations(app2) == 1
 
 
 async def test_the_fingerprint_tells_numbers_apart_exactly(
-    api: tuple[Api, FastAPI, httpx.AsyncClient],
+    api: Api,
 ) -> None:
     """Numbers are compared as decimals, not floats: 50.5 and 50.50 are one value, but
     50.50000000000000000001 (the same float) is another request."""
-    _, app, client = api
+    app, client = api.app, api.client
     headers = {"Idempotency-Key": "exact", "Content-Type": "application/json"}
 
     def body(number: str) -> str:

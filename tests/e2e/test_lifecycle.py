@@ -10,29 +10,17 @@ import pytest
 
 from domain.credit_code import make_credit_code
 from registry.settings import Settings
-from service.app import create_app
 from tests.clock import Clock
+from tests.e2e.api import serve
 
 CATEGORY = "C3852"
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def api(store: Settings, clock: Clock) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(store.model_copy(update={"poll_interval": 0.05}), clock=clock)
-    async with app.router.lifespan_context(app):
-        admin = app.state.registry.bootstrap_credential(role="admin", subject="ops", label="e2e")
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport,
-            base_url="http://registry.test",
-            headers={"Authorization": f"Bearer {admin['token']}"},
-        ) as client:
-            yield client
+async def api(settings: Settings, clock: Clock) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the service, signed in as the admin."""
+    async with serve(settings, clock, signed_in=True) as api:
+        yield api.client
 
 
 def as_(token: str) -> dict[str, str]:

@@ -5,22 +5,20 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 
 from cli.main import main
 from domain.evaluation_body import EvaluationBody
 from registry.base import WriteConflict
 from registry.settings import Settings
-from service.app import create_app
 from tests.clock import Clock
-from tests.integration.lifecycle import ADMIN
+from tests.e2e.api import Api, serve
+from tests.worlds import ADMIN
 
 PROJECTIONS = {"records", "candidacies", "history", "credentials", "audit"}
 BODY = {"name": "CHEARI", "kind": "testing_institute", "categories": ["C3852"]}
@@ -32,16 +30,8 @@ def value(samples: Samples, name: str, **labels: str) -> float:
     return samples[(name, frozenset(labels.items()))]
 
 
-@dataclass
-class Api:
-    app: FastAPI
-    client: httpx.AsyncClient
-    clock: Clock
-    token: str
-
-    @property
-    def head(self) -> int:
-        return int(self.app.state.registry.recorder.max_notification_id() or 0)
+class Metrics(Api):
+    """The service, scraped for its metrics."""
 
     async def scrape(self) -> Samples:
         response = await self.client.get("/metrics")
@@ -55,26 +45,16 @@ class Api:
         return samples
 
     async def write(self, body: Mapping[str, object]) -> httpx.Response:
-        auth = {"Authorization": f"Bearer {self.token}"}
-        return await self.client.post("/v1/evaluation-bodies", json=body, headers=auth)
-
-
-async def start(settings: Settings, clock: Clock) -> AsyncIterator[Api]:
-    app = create_app(settings.model_copy(update={"poll_interval": 0.05}), clock=clock)
-    async with app.router.lifespan_context(app):
-        admin = app.state.registry.bootstrap_credential(role="admin", subject="ops", label="")
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            yield Api(app, client, clock, admin["token"])
+        return await self.post("/v1/evaluation-bodies", body, self.admin)
 
 
 @pytest.fixture
-async def api(store: Settings) -> AsyncIterator[Api]:
-    async for api in start(store, Clock()):
-        yield api
+async def api(settings: Settings, clock: Clock) -> AsyncIterator[Metrics]:
+    async with serve(settings, clock) as api:
+        yield Metrics.of(api)
 
 
-async def test_after_a_write_every_projection_is_at_the_head(api: Api) -> None:
+async def test_after_a_write_every_projection_is_at_the_head(api: Metrics) -> None:
     before = await api.scrape()
     created = await api.write(BODY)
     assert created.status_code == 201, created.text
@@ -86,7 +66,7 @@ async def test_after_a_write_every_projection_is_at_the_head(api: Api) -> None:
         assert (await api.client.get("/v1/leaders")).status_code == 200
 
     after = await api.scrape()
-    head = api.head
+    head = api.head()
     assert value(after, "registry_log_position") == head
     for name in PROJECTIONS:
         assert value(after, "registry_projection_position", projection=name) == head
@@ -119,7 +99,7 @@ async def test_after_a_write_every_projection_is_at_the_head(api: Api) -> None:
     assert value(again, http, method="GET", route="/metrics", status="200") == 2
 
 
-async def test_a_request_refused_before_routing_counts_under_its_route(api: Api) -> None:
+async def test_a_request_refused_before_routing_counts_under_its_route(api: Metrics) -> None:
     limit = api.app.state.settings.max_body_bytes
     refused = await api.write({**BODY, "name": "x" * limit})
     assert refused.status_code == 413, refused.text
@@ -128,7 +108,7 @@ async def test_a_request_refused_before_routing_counts_under_its_route(api: Api)
     assert value(samples, http, method="POST", route="/v1/evaluation-bodies", status="413") == 1
 
 
-async def test_a_write_conflict_is_counted(api: Api) -> None:
+async def test_a_write_conflict_is_counted(api: Metrics) -> None:
     registry = api.app.state.registry
     created = await api.write(BODY)
     body_id = created.json()["id"]
@@ -144,7 +124,7 @@ async def test_a_write_conflict_is_counted(api: Api) -> None:
 
 
 async def test_tree_size_and_checkpoint_age_after_audit_checkpoint(
-    api: Api, store: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    api: Metrics, store: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert (await api.write(BODY)).status_code == 201
     unsigned = await api.scrape()
@@ -161,24 +141,26 @@ async def test_tree_size_and_checkpoint_age_after_audit_checkpoint(
     latest = (await api.client.get("/v1/audit/checkpoints/latest")).json()
     api.clock.now = datetime.fromisoformat(latest["created_at"]) + timedelta(seconds=120)
     signed = await api.scrape()
-    head = api.head
+    head = api.head()
     assert value(signed, "registry_audit_tree_size") == head
     assert value(signed, "registry_audit_checkpoint_tree_size") == head
     assert value(signed, "registry_audit_checkpoint_age_seconds") == 120
 
 
-async def test_lag_in_events_and_seconds_while_projections_wait(store: Settings) -> None:
-    clock = Clock()
-    async for api in start(store.model_copy(update={"run_projections": False}), clock):
+async def test_lag_in_events_and_seconds_while_projections_wait(
+    settings: Settings, clock: Clock
+) -> None:
+    async with serve(settings.model_copy(update={"run_projections": False}), clock) as served:
+        api = Metrics.of(served)
         registry = api.app.state.registry
         registry.register_body(ADMIN, **BODY)
         clock.advance(seconds=5)
         samples = await api.scrape()
         tracked = value(samples, "registry_projection_position", projection="records")
         assert value(samples, "registry_projection_lag_events", projection="records") == (
-            api.head - tracked
+            api.head() - tracked
         )
-        assert api.head - tracked >= 2  # the credential and the body
+        assert api.head() - tracked >= 2  # the credential and the body
         # The oldest waiting event is the credential, recorded 5 s before the scrape.
         assert value(samples, "registry_projection_lag_seconds", projection="records") == 5
 

@@ -1,8 +1,8 @@
 """Just past the limits: 422 naming the field, and nothing recorded, on both stores.
 
-Each case is a request of `test_value_limits` (every field at its maximum) with one field
+Each case is a request of `tests.extremes` (every field at its maximum) with one field
 one step past its limit (`domain.limits`). The application runs with the fake read side
-of `test_errors`: a refusal never reaches it.
+of `tests.e2e.api`: a refusal never reaches it.
 """
 
 from __future__ import annotations
@@ -13,17 +13,12 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 
-import service.app
 from domain import limits
-from registry.application import LeaderRegistry
 from registry.settings import Settings
-from service.app import create_app
 from tests.clock import Clock
-from tests.e2e.test_errors import FakeReadSide, assert_problem
-from tests.e2e.test_value_limits import content, credential, declaration, evaluation, scheme
+from tests.e2e.api import Api, FakeReadSide, assert_problem, serve
 from tests.extremes import (
     AFTER_LATEST,
     BEFORE_EARLIEST,
@@ -32,6 +27,11 @@ from tests.extremes import (
     MOST,
     NAME,
     category,
+    content,
+    credential,
+    declaration,
+    evaluation,
+    scheme,
     wide,
 )
 
@@ -45,20 +45,11 @@ DECLARATIONS, SCHEMES = "/v1/declarations", "/v1/schemes"
 
 
 @pytest.fixture
-async def client(
-    store: Settings, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[tuple[httpx.AsyncClient, LeaderRegistry]]:
-    monkeypatch.setattr(service.app, "ReadSide", FakeReadSide)
-    app = create_app(store.model_copy(update={"write_burst": 10**6}), clock=Clock())
-    async with app.router.lifespan_context(app):
-        registry: LeaderRegistry = app.state.registry
-        admin = registry.bootstrap_credential(role="admin", subject="ops", label="")
-        transport = httpx.ASGITransport(app=app)
-        headers = {"Authorization": f"Bearer {admin['token']}"}
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://test", headers=headers
-        ) as http:
-            yield http, registry
+async def api(store: Settings, clock: Clock) -> AsyncIterator[Api]:
+    """The service, signed in as the admin, with the fake read side and no write limit."""
+    settings = store.model_copy(update={"write_burst": 10**6})
+    async with serve(settings, clock, read_side=FakeReadSide, signed_in=True) as api:
+        yield api
 
 
 def changed(body: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
@@ -171,9 +162,9 @@ def cases() -> list[tuple[str, dict[str, Any], str]]:
 
 
 async def test_a_field_just_past_its_limit_is_refused_naming_it(
-    client: tuple[httpx.AsyncClient, LeaderRegistry],
+    api: Api,
 ) -> None:
-    http, registry = client
+    http, registry = api.client, api.registry
     before = registry.recorder.max_notification_id()
     wrong = []
     for path, body, field in cases():
@@ -186,9 +177,9 @@ async def test_a_field_just_past_its_limit_is_refused_naming_it(
 
 
 async def test_an_idempotency_key_past_its_limit_is_refused_naming_it(
-    client: tuple[httpx.AsyncClient, LeaderRegistry],
+    api: Api,
 ) -> None:
-    http, registry = client
+    http, registry = api.client, api.registry
     before = registry.recorder.max_notification_id()
     body = {"name": NAME, "kind": "testing_institute", "categories": [category(0)]}
     response = await http.post(
@@ -199,10 +190,10 @@ async def test_an_idempotency_key_past_its_limit_is_refused_naming_it(
 
 
 async def test_a_lone_surrogate_is_refused_naming_the_field(
-    client: tuple[httpx.AsyncClient, LeaderRegistry],
+    api: Api,
 ) -> None:
     # JSON may escape half of a surrogate pair; it is no character and no store can hold it.
-    http, registry = client
+    http, registry = api.client, api.registry
     before = registry.recorder.max_notification_id()
     content = b'{"name": "a\\ud800b", "kind": "testing_institute", "categories": ["C1"]}'
     response = await http.post(
@@ -213,11 +204,11 @@ async def test_a_lone_surrogate_is_refused_naming_the_field(
 
 
 async def test_an_expiry_past_the_latest_moment_is_refused_naming_expires_at(
-    client: tuple[httpx.AsyncClient, LeaderRegistry],
+    api: Api,
 ) -> None:
     # Reproduction: answered 201, and converting it to UTC then overflowed in the audit
     # projection, the credential list and the export.
-    http, registry = client
+    http, registry = api.client, api.registry
     before = registry.recorder.max_notification_id()
     body = {"role": "regulator", "subject": "Tianjin AMR", "expires_at": REPRODUCED_EXPIRY}
     problem = assert_problem(await http.post("/v1/credentials", json=body), 422, "expires_at")
@@ -227,28 +218,26 @@ async def test_an_expiry_past_the_latest_moment_is_refused_naming_expires_at(
 
 @pytest.mark.parametrize("as_of", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"])
 async def test_leaders_as_of_outside_the_range_of_moments_is_refused_naming_as_of(
-    client: tuple[httpx.AsyncClient, LeaderRegistry], as_of: str
+    api: Api, as_of: str
 ) -> None:
     # Reproduction: a 500 (an overflow converting to UTC), anonymously.
-    http, _ = client
+    http = api.client
     response = await http.get("/v1/leaders", params={"as_of": as_of}, headers={"Authorization": ""})
     assert_problem(response, 422, "as_of")
 
 
 @pytest.mark.parametrize("as_of", ["0.5", "1700000000", "2026-01-01", "2026-01-01T08:00:00"])
-async def test_as_of_must_be_an_rfc3339_date_time_with_an_offset(
-    client: tuple[httpx.AsyncClient, LeaderRegistry], as_of: str
-) -> None:
+async def test_as_of_must_be_an_rfc3339_date_time_with_an_offset(api: Api, as_of: str) -> None:
     # Reproduction: `0.5` was taken as half a second after 1970.
-    http, _ = client
+    http = api.client
     assert_problem(await http.get("/v1/leaders", params={"as_of": as_of}), 422, "as_of")
 
 
 async def test_an_empty_idempotency_key_or_if_match_is_refused_as_the_document_declares(
-    client: tuple[httpx.AsyncClient, LeaderRegistry],
+    api: Api,
 ) -> None:
     # Reproduction: the document allowed both empty; the service refused them.
-    http, registry = client
+    http, registry = api.client, api.registry
     document = (await http.get("/openapi.json")).json()
     operation = document["paths"]["/v1/declarations/{declaration_id}/withdrawal"]["post"]
     declared = {p["name"]: p["schema"] for p in operation["parameters"] if p["in"] == "header"}

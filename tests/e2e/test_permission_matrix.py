@@ -16,10 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
-from pydantic import SecretStr
 
-import service.app
 from domain.values import Role
 from projections.audit.signed_checkpoints import Checkpointer
 from projections.machinery import schema
@@ -27,13 +24,14 @@ from projections.machinery.engines import sync_engine
 from registry.application import LeaderRegistry
 from registry.permissions import PERMISSIONS, READ_PERMISSIONS, SCOPED_ROLES
 from registry.settings import Settings
-from registry.signed_notes import Signer, open_checkpoint
+from registry.signed_notes import open_checkpoint
 from service.app import create_app
 from tests.clock import Clock
-from tests.e2e.test_errors import FakeReadSide, assert_problem
-from tests.unit.worlds import (
+from tests.e2e.api import KEY, Api, FakeReadSide, assert_problem, serve, signing
+from tests.worlds import (
     ADMIN,
     CATEGORY,
+    EFFICIENCY,
     REGION,
     World,
     complain,
@@ -50,7 +48,6 @@ ROLES = sorted(role.value for role in Role if role is not Role.SYSTEM)
 # event; it signs the audit tree of the read models).
 SIGN_CHECKPOINT = "sign_checkpoint"
 ACTIONS = {**PERMISSIONS, SIGN_CHECKPOINT: READ_PERMISSIONS[SIGN_CHECKPOINT]}
-KEY = Signer.generate("registry.test/audit")
 BODY, ENTERPRISE = Role.EVALUATION_BODY.value, Role.ENTERPRISE.value
 SUBJECTS = {
     Role.ADMIN.value: "ops",
@@ -105,7 +102,7 @@ COMPLAINT = {
 
 # Worlds: each setup puts a record in the right state and returns (path params, body) -------
 def issue(world: World, role: str, subject: str) -> dict[str, Any]:
-    return dict(world.app.issue_credential(ADMIN, role=role, subject=subject))
+    return dict(world.registry.issue_credential(ADMIN, role=role, subject=subject))
 
 
 def publicised(world: World) -> str:
@@ -115,7 +112,9 @@ def publicised(world: World) -> str:
 
 def entered(world: World) -> str:
     scheme_id = draft(world, 2024)
-    cid = world.app.enter_candidate(world.body, scheme_id, declaration_id=world.declarations[0])
+    cid = world.registry.enter_candidate(
+        world.body, scheme_id, declaration_id=world.declarations[0]
+    )
     return cid["id"]
 
 
@@ -208,18 +207,10 @@ ENDPOINTS: dict[str, tuple[str, Setup]] = {
 
 # The application over HTTP -----------------------------------------------------------------
 @dataclass
-class Api:
-    app: FastAPI
-    client: httpx.AsyncClient
+class Matrix(Api):
+    """The service and a world in it, for trying one action as one role."""
+
     world: World
-
-    @property
-    def registry(self) -> LeaderRegistry:
-        registry: LeaderRegistry = self.app.state.registry
-        return registry
-
-    def recorded(self) -> int:
-        return int(self.registry.recorder.max_notification_id() or 0)
 
     def token(self, role: str, *, owner: bool = True) -> str:
         """A token for the role: the world's own subject, or (owner=False) another one."""
@@ -238,7 +229,7 @@ class Api:
         template, setup = ENDPOINTS[action]
         params, body = setup(self.world)
         headers = {"Authorization": f"Bearer {self.token(role, owner=owner)}"} if role else {}
-        before = self.recorded()
+        before = self.head()
         response = await self.client.post(template.format(**params), json=body, headers=headers)
         return response, before
 
@@ -264,19 +255,20 @@ class SigningReadSide(FakeReadSide):
 
 
 @pytest.fixture
-async def api(store: Settings, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Api]:
-    monkeypatch.setattr(service.app, "ReadSide", SigningReadSide)
-    clock = Clock()
-    signing = {"audit_signing_key": SecretStr(KEY.skey), "audit_checkpoint_interval": 0}
-    app = create_app(store.model_copy(update=signing), clock=clock)
-    async with app.router.lifespan_context(app):
-        registry: LeaderRegistry = app.state.registry
+def settings(settings: Settings) -> Settings:
+    return signing(settings)
+
+
+@pytest.fixture
+async def api(settings: Settings, clock: Clock) -> AsyncIterator[Matrix]:
+    async with serve(settings, clock, read_side=SigningReadSide, admin=False) as served:
+        registry = served.registry
         body, body_id = register_body(registry, "Tianjin Quality Institute", [CATEGORY])
-        world = World(registry, clock, body, body_id, body.credential_id, "", "")
-        world.declarations = [declare(registry, n) for n in range(2)]
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield Api(app, client, world)
+        world = World(
+            registry, clock, body, EFFICIENCY, body_id=body_id, credential_id=body.credential_id
+        )
+        world.declarations = [declare(world, n) for n in range(2)]
+        yield Matrix.of(served, world=world)
 
 
 # The matrix --------------------------------------------------------------------------------
@@ -301,32 +293,32 @@ def test_every_action_and_write_endpoint_is_covered(sqlite_store: Settings) -> N
 
 
 @pytest.mark.parametrize("action", list(ACTIONS))
-async def test_no_token_is_unauthenticated(api: Api, action: str) -> None:
+async def test_no_token_is_unauthenticated(api: Matrix, action: str) -> None:
     response, before = await api.attempt(action, None)
     assert_problem(response, 401)
     assert response.headers["www-authenticate"] == "Bearer"
-    assert api.recorded() == before
+    assert api.head() == before
 
 
 @pytest.mark.parametrize(("action", "role"), REFUSED)
-async def test_a_role_outside_the_row_is_forbidden(api: Api, action: str, role: str) -> None:
+async def test_a_role_outside_the_row_is_forbidden(api: Matrix, action: str, role: str) -> None:
     response, before = await api.attempt(action, role)
     problem = assert_problem(response, 403)
     assert role in problem["detail"], "refused for its role, not its subject"
-    assert api.recorded() == before
+    assert api.head() == before
 
 
 @pytest.mark.parametrize(("action", "role"), SCOPED)
 async def test_a_scoped_role_may_not_act_for_another_subject(
-    api: Api, action: str, role: str
+    api: Matrix, action: str, role: str
 ) -> None:
     response, before = await api.attempt(action, role, owner=False)
     assert_problem(response, 403)
-    assert api.recorded() == before
+    assert api.head() == before
 
 
 @pytest.mark.parametrize(("action", "role"), ALLOWED)
-async def test_the_right_role_and_subject_may_act(api: Api, action: str, role: str) -> None:
+async def test_the_right_role_and_subject_may_act(api: Matrix, action: str, role: str) -> None:
     response, before = await api.attempt(action, role)
     assert response.status_code in (200, 201), response.text
     if action == SIGN_CHECKPOINT:  # a checkpoint signed by the configured key; no event
@@ -334,6 +326,6 @@ async def test_the_right_role_and_subject_may_act(api: Api, action: str, role: s
         checkpoint, signed_by = open_checkpoint(response.json()["note"], [KEY.verifier])
         assert signed_by == [KEY.verifier]
         assert checkpoint.size == response.json()["tree_size"]
-        assert api.recorded() == before
+        assert api.head() == before
     else:
-        assert response.json()["position"] == api.recorded() > before
+        assert response.json()["position"] == api.head() > before

@@ -3,29 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
-import httpx
 import pytest
 
 from domain.credit_code import make_credit_code
 from registry.settings import Settings
-from service.app import create_app
 from tests.clock import Clock
+from tests.e2e.api import Api, serve
 
 
 @pytest.fixture
-async def api(store: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
-    app = create_app(store.model_copy(update={"poll_interval": 0.05}), clock=Clock())
-    async with app.router.lifespan_context(app):
-        registry = app.state.registry
-        platform = registry.bootstrap_credential(role="platform", subject="feed", label="")
-        transport = httpx.ASGITransport(app=app)
-        headers = {"Authorization": f"Bearer {platform['token']}"}
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://t", headers=headers
-        ) as client:
-            yield client, registry
+async def api(settings: Settings, clock: Clock) -> AsyncIterator[Api]:
+    """The service, its client sending as the national platform."""
+    async with serve(settings, clock, admin=False) as api:
+        registry = api.registry
+        api.sign_in(
+            registry.bootstrap_credential(role="platform", subject="feed", label="")["token"]
+        )
+        yield api
 
 
 DECLARATION = {
@@ -47,9 +42,9 @@ REVISION = {
 
 
 async def test_stale_if_match_is_refused_and_changes_nothing(
-    api: tuple[httpx.AsyncClient, Any],
+    api: Api,
 ) -> None:
-    client, registry = api
+    client, registry = api.client, api.registry
     created = (await client.post("/v1/declarations", json=DECLARATION)).json()
     path = f"/v1/declarations/{created['id']}"
     first = await client.get(path)

@@ -5,79 +5,47 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import httpx
 import pytest
-from fastapi import FastAPI
 
-from projections.running.read_side import ReadSide
 from projections.running.worker import follow
 from registry.application import LeaderRegistry
 from registry.settings import Settings
-from service.app import create_app
 from service.cache import Entry, Label, Store, cache_key, wanted_position
 from tests.clock import Clock
-from tests.integration.lifecycle import CATEGORY, REGULATOR, World, award_cycle, setup
+from tests.e2e.api import Api, serve
+from tests.worlds import CATEGORY, ENERGY, REGULATOR, World, award_cycle, build_world
 
 
-@dataclass
-class Api:
-    app: FastAPI
-    client: httpx.AsyncClient
-    clock: Clock
-
-    @property
-    def registry(self) -> LeaderRegistry:
-        registry: LeaderRegistry = self.app.state.registry
-        return registry
-
-    @property
-    def read_side(self) -> ReadSide:
-        read_side: ReadSide = self.app.state.read_side
-        return read_side
+class Cached(Api):
+    """The service, with its read cache in view."""
 
     @property
     def store(self) -> Store:
         store: Store = self.app.state.read_cache
         return store
 
-    def head(self) -> int:
-        return int(self.registry.recorder.max_notification_id() or 0)
-
-    async def get(self, path: str, **params: Any) -> httpx.Response:
-        response = await self.client.get(path, params=params)
-        assert response.status_code == 200, response.text
-        return response
-
     async def projected(self, position: int) -> None:
         assert await self.read_side.wait_for(position, 10)
 
 
-async def serve(settings: Settings, clock: Clock) -> AsyncIterator[Api]:
-    app = create_app(settings, clock=clock)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://registry.test") as c:
-            yield Api(app, c, clock)
-
-
 @pytest.fixture
-async def api(store: Settings) -> AsyncIterator[Api]:
-    async for api in serve(store.model_copy(update={"poll_interval": 0.05}), Clock()):
-        yield api
+async def api(settings: Settings, clock: Clock) -> AsyncIterator[Cached]:
+    async with serve(settings, clock) as api:
+        yield Cached.of(api)
 
 
-def awarded(api: Api) -> tuple[World, str]:
+def awarded(api: Cached) -> tuple[World, str]:
     """One scheme awarded to its best candidate (the first declaration)."""
-    world = setup(api.registry, api.clock)
-    scheme = award_cycle(world, 2024, [40, 45, 45, 50], top_n=1)
+    world = build_world(api.registry, api.clock, line=ENERGY)
+    scheme, _ = award_cycle(world, 2024, [40, 45, 45, 50], top_n=1)
     return world, scheme
 
 
-async def test_a_repeated_read_is_answered_from_the_cache_as_the_app_answers_it(api: Api) -> None:
+async def test_a_repeated_read_is_answered_from_the_cache_as_the_app_answers_it(
+    api: Cached,
+) -> None:
     world, scheme = awarded(api)
     head = api.head()
     paths = [
@@ -88,34 +56,34 @@ async def test_a_repeated_read_is_answered_from_the_cache_as_the_app_answers_it(
         "/v1/events?limit=5",
     ]
     for path in paths:
-        first = await api.get(path, min_position=head)
+        first = await api.read(path, min_position=head)
         hits = api.store.hits
-        again = await api.get(path)
+        again = await api.read(path)
         assert api.store.hits == hits + 1, path
         assert again.json() == first.json(), path
         assert again.headers.get("etag") == first.headers.get("etag"), path
         assert again.headers["content-type"] == "application/json"
         assert again.headers["x-content-type-options"] == "nosniff"  # hardening still applies
-    page = (await api.get("/v1/leaders", category=CATEGORY)).json()
+    page = (await api.read("/v1/leaders", category=CATEGORY)).json()
     assert [i["candidacy_id"] for i in page["items"]] == [world.candidacies[0]]
     assert page["as_of"] == api.clock.now.isoformat()
     api.clock.advance(minutes=5)  # a hit still says "as of" now
-    assert (await api.get("/v1/leaders", category=CATEGORY)).json()["as_of"] == (
+    assert (await api.read("/v1/leaders", category=CATEGORY)).json()["as_of"] == (
         api.clock.now.isoformat()
     )
     # The same query, however written, is one entry; `min_position` is not part of it.
     hits = api.store.hits
-    await api.get(f"/v1/leaders?limit=50&category={CATEGORY}&min_position=1")
+    await api.read(f"/v1/leaders?limit=50&category={CATEGORY}&min_position=1")
     assert api.store.hits == hits + 1
 
 
-async def test_a_cached_read_changes_as_soon_as_the_read_models_advance(api: Api) -> None:
+async def test_a_cached_read_changes_as_soon_as_the_read_models_advance(api: Cached) -> None:
     world, _ = awarded(api)
     leader = world.candidacies[0]
     path = f"/v1/candidacies/{leader}"
-    before = await api.get(path, min_position=api.head())
-    await api.get(f"/v1/leaders?category={CATEGORY}")
-    await api.get(path)  # both cached now
+    before = await api.read(path, min_position=api.head())
+    await api.read(f"/v1/leaders?category={CATEGORY}")
+    await api.read(path)  # both cached now
     assert before.json()["status"] == "awarded"
 
     filed = api.registry.file_complaint(
@@ -127,7 +95,7 @@ async def test_a_cached_read_changes_as_soon_as_the_read_models_advance(api: Api
         evidence=["report-17"],
     )
     # Read-your-writes: asking for the position waits for it, past the cached answer.
-    after = await api.get(path, min_position=filed["position"])
+    after = await api.read(path, min_position=filed["position"])
     assert after.json()["status"] == "under_complaint"
     assert after.headers["etag"] != before.headers["etag"]
     assert after.headers["etag"] == f'"{after.json()["version"]}"'
@@ -137,15 +105,15 @@ async def test_a_cached_read_changes_as_soon_as_the_read_models_advance(api: Api
     )
     await api.projected(decided["position"])
     # Without min_position: as soon as it is projected, no cached answer is older.
-    assert (await api.get(path)).json()["status"] == "revoked"
-    assert (await api.get("/v1/leaders", category=CATEGORY)).json()["items"] == []
+    assert (await api.read(path)).json()["status"] == "revoked"
+    assert (await api.read("/v1/leaders", category=CATEGORY)).json()["items"] == []
 
 
-async def test_an_expired_title_leaves_the_current_leaders_at_its_valid_until(api: Api) -> None:
+async def test_an_expired_title_leaves_the_current_leaders_at_its_valid_until(api: Cached) -> None:
     world, scheme = awarded(api)
     leader = world.candidacies[0]
     await api.projected(api.head())
-    status = (await api.get(f"/v1/candidacies/{leader}")).json()
+    status = (await api.read(f"/v1/candidacies/{leader}")).json()
     valid_until = datetime.fromisoformat(status["valid_until"])
     reads = [
         f"/v1/leaders?category={CATEGORY}",
@@ -155,19 +123,19 @@ async def test_an_expired_title_leaves_the_current_leaders_at_its_valid_until(ap
     ]
     api.clock.now = valid_until - timedelta(microseconds=1)
     for path in reads * 2:  # warm
-        await api.get(path)
+        await api.read(path)
     position, hits = api.read_side.positions.value, api.store.hits
     for path in reads:
-        await api.get(path)
+        await api.read(path)
     assert api.store.hits == hits + len(reads)
 
     api.clock.now = valid_until  # no event, no sweep: only the clock moved
-    leaders = (await api.get("/v1/leaders", category=CATEGORY)).json()
+    leaders = (await api.read("/v1/leaders", category=CATEGORY)).json()
     assert leaders["items"] == [] and leaders["total"] == 0
-    assert (await api.get("/v1/leaders")).json()["items"] == []
-    status = (await api.get(f"/v1/candidacies/{leader}")).json()
+    assert (await api.read("/v1/leaders")).json()["items"] == []
+    status = (await api.read(f"/v1/candidacies/{leader}")).json()
     assert status["status"] == "expired" and status["is_leader"] is False
-    ranking = (await api.get(f"/v1/schemes/{scheme}/ranking")).json()
+    ranking = (await api.read(f"/v1/schemes/{scheme}/ranking")).json()
     assert ranking["entries"][0]["status"] == "expired"
     assert api.read_side.positions.value == position
 
@@ -176,17 +144,18 @@ async def test_the_cache_stays_within_its_memory_bound(store: Settings) -> None:
     settings = store.model_copy(
         update={"poll_interval": 0.05, "read_cache_bytes": 20_000, "read_cache_entry_bytes": 8_000}
     )
-    async for api in serve(settings, Clock()):
+    async with serve(settings) as served:
+        api = Cached.of(served)
         awarded(api)
         await api.projected(api.head())
         sizes = []
         for after in range(60):
-            await api.get("/v1/events", after=after, limit=3)
+            await api.read("/v1/events", after=after, limit=3)
             sizes.append(api.store.size)
         assert max(sizes) <= 20_000
         assert api.store.evictions > 0
         assert 0 < len(api.store) < 60
-        await api.get("/v1/events", limit=100)  # larger than an entry may be
+        await api.read("/v1/events", limit=100)  # larger than an entry may be
         assert ("", "/v1/events", (("limit", "100"),)) not in api.store._entries
 
 
@@ -241,7 +210,8 @@ async def test_with_a_projection_worker_the_api_learns_positions_by_notification
         update={"run_projections": False, "poll_interval": 30.0, "consistency_timeout": 10.0}
     )
     try:
-        async for api in serve(settings, Clock()):
+        async with serve(settings, admin=False) as served:
+            api = Cached.of(served)
             worker.start()  # after the API migrated the read models
             admin = api.registry.bootstrap_credential(role="admin", subject="ops", label="t")
             token = {"Authorization": f"Bearer {admin['token']}"}
@@ -256,9 +226,9 @@ async def test_with_a_projection_worker_the_api_learns_positions_by_notification
                 assert "registry-consistency" not in written.headers
                 assert time.monotonic() - started < 5
                 body = written.json()
-                read = await api.get(f"/v1/evaluation-bodies/{body['id']}")
+                read = await api.read(f"/v1/evaluation-bodies/{body['id']}")
                 assert read.json()["name"] == f"Body {n}"
-                events = (await api.get("/v1/events", limit=1000)).json()
+                events = (await api.read("/v1/events", limit=1000)).json()
                 assert events[-1]["position"] == body["position"]  # never a stale cached feed
             assert api.read_side.positions.live
     finally:

@@ -19,19 +19,16 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
 from domain.credit_code import make_credit_code
 from domain.values import Enterprise, Product
 from projections.audit import signed_lists
-from projections.running.read_side import ReadSide
 from registry.settings import Settings
 from registry.signed_notes import Signer, open_checkpoint, open_note, sign_note
-from service.app import create_app
 from tests.clock import Clock
-from tests.integration.lifecycle import ADMIN, CATEGORY, PLATFORM, REGULATOR, World, award_cycle
+from tests.e2e.api import KEY, Api, serve, signing
+from tests.worlds import ADMIN, CATEGORY, ENERGY, PLATFORM, REGULATOR, World, award_cycle
 
-KEY = Signer.generate("registry.test/audit")
 EXAMPLE = Path(__file__).parents[2] / "examples" / "verify_signed_list.py"
 # Enterprise names and models a spreadsheet would run, and what the CSV must show instead.
 HOSTILE = [
@@ -43,27 +40,26 @@ HOSTILE = [
 
 
 @dataclass
-class Api:
-    client: httpx.AsyncClient
+class Listed(Api):
+    """The service after one award cycle of `world`, whose names a spreadsheet would run."""
+
     world: World
-    read_side: ReadSide
-
-    async def settle(self) -> None:
-        """Wait until the read models include every write so far (generously: CI is slow)."""
-        head = self.world.registry.recorder.max_notification_id() or 0
-        assert await self.read_side.wait_for(head, 60)
 
 
-async def start(settings: Settings) -> AsyncIterator[Api]:
-    clock = Clock()
-    app = create_app(settings.model_copy(update={"poll_interval": 0.05}), clock=clock)
-    async with app.router.lifespan_context(app):
-        registry = app.state.registry
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return signing(settings)
+
+
+@pytest.fixture
+async def api(settings: Settings, clock: Clock) -> AsyncIterator[Listed]:
+    async with serve(settings, clock, admin=False) as served:
+        registry = served.registry
         body_id = registry.register_body(
             ADMIN, name="Tianjin Institute", kind="standardisation_institute", categories=[CATEGORY]
         )["id"]
         token = registry.issue_credential(ADMIN, role="evaluation_body", subject=body_id)["token"]
-        world = World(registry, clock, registry.authenticate(token))
+        world = World(registry, clock, registry.authenticate(token), ENERGY)
         for n, (name, model) in enumerate(HOSTILE):
             world.declarations.append(
                 registry.declare(
@@ -79,19 +75,9 @@ async def start(settings: Settings) -> AsyncIterator[Api]:
                 )["id"]
             )
         award_cycle(world, 2024, [40, 45, 45, 50])  # three leaders: ranks 1, 2, 2
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://registry.test"
-        ) as client:
-            started = Api(client, world, app.state.read_side)
-            await started.settle()
-            yield started
-
-
-@pytest.fixture
-async def api(store: Settings) -> AsyncIterator[Api]:
-    update = {"audit_signing_key": SecretStr(KEY.skey), "audit_checkpoint_interval": 0}
-    async for started in start(store.model_copy(update=update)):
-        yield started
+        api = Listed.of(served, world=world)
+        await api.settle()
+        yield api
 
 
 async def download(client: httpx.AsyncClient, scheme: str, kind: str = "leaders") -> httpx.Response:
@@ -107,7 +93,7 @@ def rows(response: httpx.Response) -> list[dict[str, str]]:
 
 
 async def test_csv_is_a_download_with_formula_cells_neutralised(
-    api: Api,
+    api: Listed,
 ) -> None:
     """Regression: `format=csv` was a JSON envelope, its cells written as given."""
     client, world = api.client, api.world
@@ -127,7 +113,9 @@ async def test_csv_is_a_download_with_formula_cells_neutralised(
         assert row["score"] == "" or Decimal(row["score"]) >= 0
 
 
-async def test_the_csv_verifies_offline_against_the_published_key(api: Api, tmp_path: Path) -> None:
+async def test_the_csv_verifies_offline_against_the_published_key(
+    api: Listed, tmp_path: Path
+) -> None:
     client, world = api.client, api.world
     scheme = world.schemes[0]
     response = await download(client, scheme)
@@ -172,7 +160,7 @@ async def test_the_csv_verifies_offline_against_the_published_key(api: Api, tmp_
 
 
 async def test_the_leaders_list_holds_only_titles_in_force(
-    api: Api,
+    api: Listed,
 ) -> None:
     """Regression: the leader list included revoked titles (and superseded, expired ones)."""
     client, world = api.client, api.world
@@ -190,7 +178,7 @@ async def test_the_leaders_list_holds_only_titles_in_force(
     assert {e["status"] for e in entries} == {"awarded"}
     ranking = {r["candidacy_id"]: r for r in rows(await download(client, scheme, "ranking"))}
     assert ranking[revoked]["status"] == "revoked"  # the ranking says what became of it
-    following = award_cycle(world, 2025, [41, 44, 46, 52])  # supersedes the 2024 titles
+    following, _ = award_cycle(world, 2025, [41, 44, 46, 52])  # supersedes the 2024 titles
     await api.settle()
     assert rows(await download(client, scheme)) == []
     assert len(rows(await download(client, following))) == 2  # top 2, no tie
@@ -199,7 +187,7 @@ async def test_the_leaders_list_holds_only_titles_in_force(
 
 
 async def test_each_version_of_a_list_is_signed_once(
-    api: Api, monkeypatch: pytest.MonkeyPatch
+    api: Listed, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client, world = api.client, api.world
     scheme = world.schemes[0]
@@ -244,7 +232,7 @@ async def test_each_version_of_a_list_is_signed_once(
     ],
 )
 async def test_bad_signature_requests_name_the_field(
-    api: Api, params: dict[str, Any], field: str
+    api: Listed, params: dict[str, Any], field: str
 ) -> None:
     client, world = api.client, api.world
     response = await client.get(f"/v1/schemes/{world.schemes[0]}/signed-list.sig", params=params)
@@ -253,7 +241,7 @@ async def test_bad_signature_requests_name_the_field(
 
 
 async def test_a_list_that_changes_back_is_signed_at_its_new_moment(
-    api: Api,
+    api: Listed,
 ) -> None:
     client, world = api.client, api.world
     scheme, leader = world.schemes[0], world.candidacies[1]

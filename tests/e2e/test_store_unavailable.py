@@ -15,7 +15,7 @@ from projections import queries
 from registry.settings import Settings
 from service.app import create_app
 from tests.clock import Clock
-from tests.e2e.test_errors import assert_problem
+from tests.e2e.api import assert_problem, serve
 
 OUTAGES = [
     es.OperationalError("terminating connection due to administrator command"),
@@ -42,13 +42,11 @@ def unavailable(response: httpx.Response) -> None:
     "error", OUTAGES, ids=lambda e: type(e).__module__ + "." + type(e).__name__
 )
 async def test_writes_reads_and_readiness_answer_503_while_a_store_is_down(
-    store: Settings, monkeypatch: pytest.MonkeyPatch, error: Exception
+    store: Settings, clock: Clock, monkeypatch: pytest.MonkeyPatch, error: Exception
 ) -> None:
-    app = create_app(store.model_copy(update={"run_projections": False}), clock=Clock())
-    async with app.router.lifespan_context(app):
-        registry = app.state.registry
-        token = registry.bootstrap_credential(role="admin", subject="ops", label="")["token"]
-        auth = {"Authorization": f"Bearer {token}"}
+    # The client raises what escapes the app's handlers: nothing may.
+    async with serve(store.model_copy(update={"run_projections": False}), clock) as api:
+        registry, client, auth = api.registry, api.client, api.auth()
 
         def down(*_: Any, **__: Any) -> Any:
             raise error
@@ -56,13 +54,11 @@ async def test_writes_reads_and_readiness_answer_503_while_a_store_is_down(
         monkeypatch.setattr(registry, "register_body", down)
         monkeypatch.setattr(queries, "feed", down)
         monkeypatch.setattr(registry.recorder, "max_notification_id", down)
-        transport = httpx.ASGITransport(app=app)  # nothing may escape the app's handlers
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            body = {"name": "Lab", "kind": "testing_institute", "categories": ["C3851"]}
-            unavailable(await client.post("/v1/evaluation-bodies", json=body, headers=auth))
-            unavailable(await client.get("/v1/events"))
-            ready = await client.get("/readyz")
-            assert ready.status_code == 503 and ready.json()["ready"] is False
+        body = {"name": "Lab", "kind": "testing_institute", "categories": ["C3851"]}
+        unavailable(await client.post("/v1/evaluation-bodies", json=body, headers=auth))
+        unavailable(await client.get("/v1/events"))
+        ready = await client.get("/readyz")
+        assert ready.status_code == 503 and ready.json()["ready"] is False
 
 
 async def test_an_error_raised_from_an_outage_is_a_503_too(
@@ -84,28 +80,23 @@ async def test_an_error_raised_from_an_outage_is_a_503_too(
 
 
 async def test_writes_are_refused_at_once_while_the_read_side_finds_the_database_down(
-    store: Settings, monkeypatch: pytest.MonkeyPatch
+    store: Settings, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Not after the event store's pool has waited and retried (up to a minute)."""
     settings = store.model_copy(update={"run_projections": False, "consistency_timeout": 0.1})
-    app = create_app(settings, clock=Clock())
-    async with app.router.lifespan_context(app):
-        registry, read_side = app.state.registry, app.state.read_side
-        token = registry.bootstrap_credential(role="admin", subject="ops", label="")["token"]
-        auth = {"Authorization": f"Bearer {token}"}
+    async with serve(settings, clock) as api:
+        registry, read_side, client, auth = api.registry, api.read_side, api.client, api.auth()
         body = {"name": "Lab", "kind": "testing_institute", "categories": ["C3851"]}
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            pacer = read_side._watch_pacer
-            monkeypatch.setattr(pacer, "succeeded", lambda: None)  # its next look: still down
-            pacer.failed(OUTAGES[0])  # as the position watch finds it
-            assert read_side.unreachable
-            calls: list[str] = []
-            monkeypatch.setattr(registry, "authenticate", lambda *a: calls.append("auth"))
-            unavailable(await client.post("/v1/evaluation-bodies", json=body, headers=auth))
-            assert calls == []  # the store was not even asked
-            monkeypatch.undo()
+        pacer = read_side._watch_pacer
+        monkeypatch.setattr(pacer, "succeeded", lambda: None)  # its next look: still down
+        pacer.failed(OUTAGES[0])  # as the position watch finds it
+        assert read_side.unreachable
+        calls: list[str] = []
+        monkeypatch.setattr(registry, "authenticate", lambda *a: calls.append("auth"))
+        unavailable(await client.post("/v1/evaluation-bodies", json=body, headers=auth))
+        assert calls == []  # the store was not even asked
+        monkeypatch.undo()
 
-            pacer.succeeded()  # the next look finds it back
-            written = await client.post("/v1/evaluation-bodies", json=body, headers=auth)
-            assert written.status_code == 201, written.text
+        pacer.succeeded()  # the next look finds it back
+        written = await client.post("/v1/evaluation-bodies", json=body, headers=auth)
+        assert written.status_code == 201, written.text

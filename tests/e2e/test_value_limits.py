@@ -12,52 +12,39 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from domain import limits
-from domain.credit_code import make_credit_code
-from registry.application import LeaderRegistry
 from registry.settings import Settings
-from service.app import create_app
 from tests.clock import Clock
+from tests.e2e.api import Api, serve
 from tests.extremes import (
-    CODES,
+    CATEGORIES,
+    CODE,
     EARLIEST,
-    LABEL,
     LATEST,
     LEAST,
     MOST,
     NAME,
     TEXT,
-    TINY,
-    UNIT,
-    category,
+    content,
+    credential,
+    declaration,
+    evaluation,
     head_positions,
+    scheme,
     tracked,
     wide,
 )
 
-CODE = make_credit_code("91", "120000", 77)
-CATEGORIES = [category(n) for n in range(limits.MAX_CATEGORIES)]
 KEYS = itertools.count()
 
 
-@dataclass
-class Api:
-    app: FastAPI
-    client: httpx.AsyncClient
-    settings: Settings
-    admin: str
-
-    @property
-    def registry(self) -> LeaderRegistry:
-        registry: LeaderRegistry = self.app.state.registry
-        return registry
+class Limits(Api):
+    """The service, written to with the longest Idempotency-Key and read back whole."""
 
     async def send(
         self, path: str, body: Any, token: str, *, if_match: str | None = None
@@ -78,10 +65,8 @@ class Api:
         result: dict[str, Any] = response.json()
         return result
 
-    async def read(self, path: str, **params: Any) -> Any:
-        response = await self.client.get(path, params=params)
-        assert response.status_code == 200, response.text
-        return response.json()
+    async def read_json(self, path: str, **params: Any) -> Any:
+        return (await self.read(path, **params)).json()
 
     async def at_head(self) -> None:
         """Wait (a few seconds at most) until every projection is at the head of the log."""
@@ -94,76 +79,17 @@ class Api:
 
 
 @pytest.fixture
-async def api(store: Settings) -> AsyncIterator[Api]:
-    settings = store.model_copy(update={"poll_interval": 0.05, "write_burst": 10**6})
-    app = create_app(settings, clock=Clock())
-    async with app.router.lifespan_context(app):
-        admin = app.state.registry.bootstrap_credential(role="admin", subject="ops", label="")
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield Api(app, client, settings, admin["token"])
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"write_burst": 10**6})
 
 
-def credential(role: str, subject: str) -> dict[str, Any]:
-    return {"role": role, "subject": subject, "label": LABEL, "expires_at": LATEST}
+@pytest.fixture
+async def api(settings: Settings, clock: Clock) -> AsyncIterator[Limits]:
+    async with serve(settings, clock) as api:
+        yield Limits.of(api)
 
 
-def declaration(tail: str, value: str) -> dict[str, Any]:
-    return {
-        "enterprise": {"credit_code": CODE, "name": NAME, "region": "120000"},
-        "standard_number": wide(limits.MAX_NAME, tail),
-        **content(value),
-    }
-
-
-def content(value: str) -> dict[str, Any]:
-    return {
-        "title": NAME,
-        "product": {"name": NAME, "model": LABEL, "category": CATEGORIES[-1]},
-        "indicators": dict.fromkeys(CODES, value),
-        "disclosed_on": limits.EARLIEST_DISCLOSURE.isoformat(),
-        "commitment": True,
-    }
-
-
-def scheme(cycle: int) -> dict[str, Any]:
-    # Core indicators whose baseline is the smallest positive value and weight the largest:
-    # a candidate at MOST improves on it by about 10**79, a score far wider than its inputs.
-    indicators = [
-        {
-            "code": code,
-            "name": NAME,
-            "unit": UNIT,
-            "kind": "core",
-            "direction": "higher_is_better",
-            "baseline": TINY,
-            "weight": MOST,
-        }
-        for code in CODES
-    ]
-    return {
-        "title": NAME,
-        "category": CATEGORIES[-1],
-        "cycle": cycle,
-        "level": "national",
-        "region": "",
-        "indicators": indicators,
-        "top_n": limits.MAX_TOP_N,
-        "publicity_days": 0,
-        "validity_days": limits.MAX_VALIDITY_DAYS,
-    }
-
-
-def evaluation(value: str) -> dict[str, Any]:
-    return {
-        "values": dict.fromkeys(CODES, value),
-        "units": dict.fromkeys(CODES, UNIT),
-        "excluded": False,
-        "reason": "",
-    }
-
-
-async def test_every_write_at_its_limits_is_projected(api: Api) -> None:
+async def test_every_write_at_its_limits_is_projected(api: Limits) -> None:
     admin = api.admin
     regulator = (await api.write("/v1/credentials", credential("regulator", NAME), admin))["token"]
     # The earliest moment is long past: refused as an expiry, naming the field.
@@ -226,20 +152,20 @@ async def test_every_write_at_its_limits_is_projected(api: Api) -> None:
     assert signed.status_code in (201, 409), signed.text  # 409: no signing key configured
 
     await api.at_head()
-    record = await api.read(f"/v1/declarations/{good}")
+    record = await api.read_json(f"/v1/declarations/{good}")
     assert (record["standard_number"], record["title"]) == (wide(limits.MAX_NAME, "1"), NAME)
-    ranking = await api.read(f"/v1/schemes/{scheme_id}/ranking")
+    ranking = await api.read_json(f"/v1/schemes/{scheme_id}/ranking")
     assert len(ranking["entries"][0]["score"]) > 80, ranking["entries"][0]["score"]
     assert len(ranking["not_ranked"]) == 2
-    assert (await api.read(f"/v1/complaints/{complaint_id}"))["evidence"] == evidence
+    assert (await api.read_json(f"/v1/complaints/{complaint_id}"))["evidence"] == evidence
     for moment in (EARLIEST, LATEST):
-        await api.read("/v1/leaders", as_of=moment)
-    feed = await api.read("/v1/events", limit=1000)
+        await api.read_json("/v1/leaders", as_of=moment)
+    feed = await api.read_json("/v1/events", limit=1000)
     assert NAME in {event["actor"]["subject"] for event in feed}  # the regulator's
 
 
 async def test_a_157_character_standard_number_and_a_score_of_39_nines_are_projected(
-    api: Api,
+    api: Limits,
 ) -> None:
     # Reproduction: PostgreSQL refused both (varchar(100), varchar(40)) and every
     # projection stopped there, every later write answering `pending`.
@@ -281,6 +207,6 @@ async def test_a_157_character_standard_number_and_a_score_of_39_nines_are_proje
     await api.write(f"/v1/schemes/{scheme_id}/ranking", None, assessor)
 
     await api.at_head()
-    assert (await api.read(f"/v1/declarations/{declaration_id}"))["standard_number"] == number
-    score = (await api.read(f"/v1/candidacies/{candidacy}"))["score"]
+    assert (await api.read_json(f"/v1/declarations/{declaration_id}"))["standard_number"] == number
+    score = (await api.read_json(f"/v1/candidacies/{candidacy}"))["score"]
     assert len(score) > 40 and score.startswith("2222222222"), score

@@ -5,23 +5,20 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import psycopg
+import sqlalchemy
 from sqlalchemy import Engine
 
-from projections.audit.signed_checkpoints import sign_now
-from projections.machinery import schema
-from projections.machinery.engines import sync_engine
-from projections.machinery.follower import Follower
-from projections.running.read_side import all_projections
+from projections.audit.leaves import LEAF_VERSION
+from projections.audit.signed_checkpoints import register_key
+from projections.tables import audit_checkpoints
 from registry.application import LeaderRegistry
 from registry.settings import Settings
-from registry.signed_notes import Signer
+from registry.signed_notes import Checkpoint, Signer, sign_note
 from tests.clock import Clock
 from tests.conftest import pg_conninfo
-from tests.integration.lifecycle import award_cycle, setup
 
 SIGNER = Signer.generate("registry.test/audit")
 
@@ -106,20 +103,19 @@ def forge_next_version(raw: Store, record: Any, position: int) -> None:
     raw.run(sql, position, record, version + 1, topic, state)
 
 
-def make_world(store: Settings) -> Iterator[tuple[LeaderRegistry, Engine]]:
-    """Two award cycles and a revoked title, projected, each cycle under a checkpoint."""
-    clock = Clock()
-    registry = LeaderRegistry(env=store.event_store_env(), clock=clock)
-    world = setup(registry, clock)
-    award_cycle(world, 2024, [40, 45, 45, 50])
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
-    Follower(registry, engine, all_projections()).catch_up()
-    sign_now(engine, SIGNER, clock())
-    award_cycle(world, 2025, [41, 44, 46, 52])
-    registry.revoke_title(world.body, world.candidacies[-4], reason="false declaration")
-    Follower(registry, engine, all_projections()).catch_up()
-    sign_now(engine, SIGNER, clock())
-    yield registry, engine
-    engine.dispose()
-    registry.close()
+def forge_with_retired_key(engine: Engine, old: Signer) -> None:
+    """Retire `old` (a new key of its name is registered), then store a checkpoint of a
+    larger tree signed with it, as whoever kept the retired key could."""
+    with engine.begin() as conn:
+        register_key(conn, Signer.generate(old.name).verifier, Clock()())
+        forged = Checkpoint(old.name, 99_999, bytes(32))
+        conn.execute(
+            sqlalchemy.insert(audit_checkpoints).values(
+                tree_size=forged.size,
+                root_hash=forged.root,
+                key_id=old.verifier.key_id,
+                note=sign_note(forged.body, old),
+                created_at=Clock()(),
+                leaf_version=LEAF_VERSION,
+            )
+        )

@@ -3,7 +3,6 @@ credentials get theirs from `credentials publish-grants`, with their own times."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -16,8 +15,6 @@ from domain import ids
 from domain.access_grant import AccessGrant
 from domain.credential import Credential
 from domain.values import Actor
-from projections.machinery import schema
-from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower
 from projections.running.read_side import all_projections
 from projections.tables import events, grants
@@ -26,27 +23,7 @@ from registry.cases.access import new_token
 from registry.permissions import Forbidden
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import ADMIN, REGULATOR
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def registry(store: Settings, clock: Clock) -> Iterator[LeaderRegistry]:
-    app = LeaderRegistry(env=store.event_store_env(), clock=clock)
-    yield app
-    app.close()
-
-
-@pytest.fixture
-def engine(store: Settings) -> Iterator[Engine]:
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
-    yield engine
-    engine.dispose()
+from tests.worlds import ADMIN, REGULATOR
 
 
 def projected(registry: LeaderRegistry, engine: Engine) -> dict[str, dict[str, Any]]:

@@ -13,7 +13,7 @@ from domain.scheme import Scheme
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import ADMIN, approved_scheme, setup
+from tests.worlds import ADMIN, ENERGY, build_world, draft
 
 VALUES = {"eei": Decimal(45), "noise": Decimal(38)}
 
@@ -34,8 +34,8 @@ def test_a_change_made_by_another_process_is_seen_at_once(
     pair: tuple[LeaderRegistry, LeaderRegistry, Clock],
 ) -> None:
     first, second, clock = pair
-    world = setup(first, clock)
-    scheme_id = approved_scheme(world, 2025, top_n=1)
+    world = build_world(first, clock, line=ENERGY)
+    scheme_id = draft(world, 2025, top_n=1)
     entered = [
         first.enter_candidate(world.body, scheme_id, declaration_id=d)["id"]
         for d in world.declarations[:2]
@@ -52,8 +52,8 @@ def test_a_command_changes_a_copy_until_it_is_saved(
     pair: tuple[LeaderRegistry, LeaderRegistry, Clock],
 ) -> None:
     first, _, clock = pair
-    world = setup(first, clock)
-    scheme_id = approved_scheme(world, 2025, top_n=1)
+    world = build_world(first, clock, line=ENERGY)
+    scheme_id = draft(world, 2025, top_n=1)
     loaded = first.load(Scheme, scheme_id, "scheme")
     loaded.candidacy_ids.append(loaded.id)  # a change that is never saved
     again = first.load(Scheme, scheme_id, "scheme")

@@ -19,7 +19,7 @@ from domain.scheme import Scheme
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import ADMIN, approved_scheme, setup
+from tests.worlds import ADMIN, ENERGY, build_world, draft
 
 CONCURRENT = 24
 
@@ -82,8 +82,8 @@ def test_concurrent_candidates_on_one_scheme_lose_no_update(
     base, _ = server
     clock = Clock()
     registry = LeaderRegistry(env=postgres_store.event_store_env(), clock=clock)
-    world = setup(registry, clock, enterprises=CONCURRENT)
-    scheme_id = approved_scheme(world, 2025, top_n=3, publicity_days=0)
+    world = build_world(registry, clock, CONCURRENT, line=ENERGY)
+    scheme_id = draft(world, 2025, top_n=3, publicity_days=0)
     token = registry.issue_credential(ADMIN, role="evaluation_body", subject=world.body.subject)
 
     async def enter_all() -> list[httpx.Response]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import partial
 
 import pytest
@@ -13,8 +12,6 @@ from projections.audit.export import log_events
 from projections.audit.leaves import leaf_bytes
 from projections.audit.tree import evaluate, tree_size
 from projections.audit.verify_store import verify_store
-from projections.machinery import schema
-from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower
 from projections.running.read_side import all_projections
 from projections.running.rebuild import rebuild
@@ -22,21 +19,16 @@ from projections.tables import audit_leaves, audit_nodes
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import award_cycle, setup
+from tests.worlds import ENERGY, award_cycle, build_world
 
 
 @pytest.fixture
-def world(store: Settings) -> Iterator[tuple[LeaderRegistry, Engine]]:
-    clock = Clock()
-    registry = LeaderRegistry(env=store.event_store_env(), clock=clock)
-    world = setup(registry, clock)
+def world(registry: LeaderRegistry, clock: Clock, engine: Engine) -> tuple[LeaderRegistry, Engine]:
+    """Two award cycles, not yet projected."""
+    world = build_world(registry, clock, line=ENERGY)
     award_cycle(world, 2024, [40, 45, 45, 50])
     award_cycle(world, 2025, [41, 44, 46, 52])
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
-    yield registry, engine
-    engine.dispose()
-    registry.close()
+    return registry, engine
 
 
 def all_rows(engine: Engine) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:

@@ -19,7 +19,7 @@ from registry.application import LeaderRegistry
 from registry.settings import Settings
 from registry.signed_notes import Checkpoint, Signer, sign_note
 from tests.clock import Clock
-from tests.integration.lifecycle import award_cycle, setup
+from tests.worlds import ENERGY, award_cycle, build_world
 
 OLD, CURRENT = Signer.generate("registry.test/audit"), Signer.generate("registry.test/audit")
 AT = datetime(2025, 1, 1, tzinfo=UTC)
@@ -28,7 +28,7 @@ AT = datetime(2025, 1, 1, tzinfo=UTC)
 def test_a_format_1_tree_is_rebuilt_and_its_checkpoints_kept_apart(store: Settings) -> None:
     clock = Clock()
     registry = LeaderRegistry(env=store.event_store_env(), clock=clock)
-    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
+    award_cycle(build_world(registry, clock, line=ENERGY), 2024, [40, 45, 45, 50])
     engine = sync_engine(store)
     schema.upgrade(engine, store, "0005")
     with engine.begin() as conn:  # a format-1 tree of three leaves, as the old code left it

@@ -3,7 +3,6 @@ the projection to a store with history, and the `leader-registry credentials` co
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -17,8 +16,6 @@ from domain.errors import NotFound
 from projections.candidacies import Candidacies
 from projections.credentials import Credentials, LastUsed
 from projections.history import History
-from projections.machinery import schema
-from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower
 from projections.machinery.rows import Rows
 from projections.records import Records
@@ -29,27 +26,7 @@ from registry.cases.access import Unauthenticated
 from registry.permissions import Forbidden
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import ADMIN, REGULATOR, award_cycle, setup
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def registry(store: Settings, clock: Clock) -> Iterator[LeaderRegistry]:
-    app = LeaderRegistry(env=store.event_store_env(), clock=clock)
-    yield app
-    app.close()
-
-
-@pytest.fixture
-def engine(store: Settings) -> Iterator[Engine]:
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
-    yield engine
-    engine.dispose()
+from tests.worlds import ADMIN, ENERGY, REGULATOR, award_cycle, build_world
 
 
 def rows(engine: Engine) -> dict[str, dict[str, Any]]:
@@ -117,7 +94,7 @@ def test_a_projection_added_later_catches_up_alone(
 ) -> None:
     """An existing store upgraded to the credentials projection: it starts at 0 while the
     others are far ahead, and none of them may go back or apply an event twice."""
-    world = setup(registry, clock)
+    world = build_world(registry, clock, line=ENERGY)
     award_cycle(world, 2024, [40, 45, 45, 50])
     for n in range(3):
         registry.issue_credential(ADMIN, role="regulator", subject=f"bureau {n}")

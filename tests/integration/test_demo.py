@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,17 +16,14 @@ from domain.declaration import Declaration
 from domain.scheme import Scheme, SchemeStatus
 from registry.application import LeaderRegistry
 from registry.base import utc_now
-from registry.settings import Settings
 
 NOW = datetime(2025, 6, 30, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def registry(store: Settings) -> Iterator[LeaderRegistry]:
-    settings = store
-    app = LeaderRegistry(env=settings.event_store_env())
-    yield app
-    app.close()
+def clock() -> Callable[[], datetime]:
+    """The wall clock: the demo sets its own moments, and the registry keeps this one."""
+    return utc_now
 
 
 @pytest.fixture

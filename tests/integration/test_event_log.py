@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from registry.application import LeaderRegistry
 from registry.event_log import notifications_after
-from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import award_cycle, setup
+from tests.worlds import ENERGY, award_cycle, build_world
 
 
-def test_the_reader_pages_the_log_as_the_recorder_does(store: Settings) -> None:
-    clock = Clock()
-    registry = LeaderRegistry(env=store.event_store_env(), clock=clock)
-    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
+def test_the_reader_pages_the_log_as_the_recorder_does(
+    registry: LeaderRegistry, clock: Clock
+) -> None:
+    award_cycle(build_world(registry, clock, line=ENERGY), 2024, [40, 45, 45, 50])
     head = registry.recorder.max_notification_id() or 0
     assert head > 20
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from functools import partial
 
 import pytest
@@ -18,14 +17,8 @@ from projections.audit.tree import evaluate
 from projections.audit.verify_export import verify_export
 from projections.tables import audit_checkpoints, audit_leaves
 from registry.application import LeaderRegistry
-from registry.settings import Settings
 from registry.signed_notes import Signer
-from tests.integration.tampering import SIGNER, make_world
-
-
-@pytest.fixture
-def world(store: Settings) -> Iterator[tuple[LeaderRegistry, Engine]]:
-    yield from make_world(store)
+from tests.integration.tampering import SIGNER
 
 
 def _modify(lines: list[bytes], how: str, i: int) -> list[bytes]:
@@ -66,9 +59,9 @@ def _export(registry: LeaderRegistry) -> list[bytes]:
 
 @pytest.mark.parametrize("how", ["change", "delete", "reorder", "insert"])
 def test_a_modified_export_fails_offline_and_names_the_first_position_that_differs(
-    world: tuple[LeaderRegistry, Engine], how: str
+    signed_world: tuple[LeaderRegistry, Engine], how: str
 ) -> None:
-    registry, engine = world
+    registry, engine = signed_world
     lines = _export(registry)
     notes = _notes(engine)
     keys = [SIGNER.verifier]
@@ -86,11 +79,11 @@ def test_a_modified_export_fails_offline_and_names_the_first_position_that_diffe
 
 @pytest.mark.parametrize("at", [3, -1])
 def test_a_deleted_line_is_named_by_its_position_even_past_the_last_checkpoint(
-    world: tuple[LeaderRegistry, Engine], at: int
+    signed_world: tuple[LeaderRegistry, Engine], at: int
 ) -> None:
     """The export is then shorter than the checkpoint: the position named is the deleted
     event's, never one past the end of the log."""
-    registry, engine = world
+    registry, engine = signed_world
     lines = _export(registry)
     deleted = json.loads(lines[at])["position"]
     del lines[at]
@@ -109,9 +102,9 @@ def _line_of(lines: list[bytes], suffix: str) -> int:
 
 
 def test_private_events_are_exported_as_their_public_header(
-    world: tuple[LeaderRegistry, Engine],
+    signed_world: tuple[LeaderRegistry, Engine],
 ) -> None:
-    registry, engine = world
+    registry, engine = signed_world
     lines = _export(registry)
     header = json.loads(lines[_line_of(lines, "Credential.Issued")])
     assert header.keys() == {"position", "aggregate_type", "type", "private", "content_sha256"}
@@ -133,9 +126,9 @@ def _hidden(line: bytes, how: str) -> bytes:
 
 @pytest.mark.parametrize("how", ["bare leaf hash", "its own type", "a private type"])
 def test_the_export_cannot_hide_a_public_event(
-    world: tuple[LeaderRegistry, Engine], how: str
+    signed_world: tuple[LeaderRegistry, Engine], how: str
 ) -> None:
-    registry, engine = world
+    registry, engine = signed_world
     lines = _export(registry)
     i = _line_of(lines, "Candidacy.Revoked")
     position = json.loads(lines[i])["position"]

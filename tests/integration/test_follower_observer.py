@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from projections.history import History
-from projections.machinery import schema
-from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower
 from projections.running.read_side import all_projections
 from registry.application import LeaderRegistry
-from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import award_cycle, setup
+from tests.worlds import ENERGY, award_cycle, build_world
 
 
 class Seen:
@@ -40,20 +37,15 @@ class Broken(History):
         raise RuntimeError("cannot apply")
 
 
-@pytest.fixture
-def registry(store: Settings) -> Iterator[LeaderRegistry]:
-    clock = Clock()
-    app = LeaderRegistry(env=store.event_store_env(), clock=clock)
-    award_cycle(setup(app, clock), 2024, [40, 45, 45, 50])
-    yield app
-    app.close()
+@pytest.fixture(autouse=True)
+def awarded(registry: LeaderRegistry, clock: Clock) -> None:
+    """Every test here follows a log with one award cycle in it."""
+    award_cycle(build_world(registry, clock, line=ENERGY), 2024, [40, 45, 45, 50])
 
 
 def test_the_observer_counts_each_projections_events(
-    store: Settings, registry: LeaderRegistry
+    registry: LeaderRegistry, engine: Engine
 ) -> None:
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
     seen = Seen()
     follower = Follower(registry, engine, all_projections(), batch_size=7)
     follower.observer = seen
@@ -64,14 +56,11 @@ def test_the_observer_counts_each_projections_events(
     history = History()
     assert seen.counts["history"] == sum(history.wants(n.topic) for n in wanted) > 0
     assert seen.failures == []
-    engine.dispose()
 
 
 def test_the_observer_hears_which_projection_raised(
-    store: Settings, registry: LeaderRegistry
+    registry: LeaderRegistry, engine: Engine
 ) -> None:
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
     seen = Seen()
     follower = Follower(registry, engine, [*all_projections()[:2], Broken()])
     follower.observer = seen
@@ -80,4 +69,3 @@ def test_the_observer_hears_which_projection_raised(
     assert "history" not in seen.counts
     assert seen.counts["records"] > 0 and seen.counts["candidacies"] > 0
     assert set(follower.halts) == {"history"}
-    engine.dispose()

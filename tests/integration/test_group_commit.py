@@ -19,7 +19,7 @@ from registry.application import LeaderRegistry
 from registry.group_commit import CommitBatcher, _Request
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import ADMIN, PLATFORM
+from tests.worlds import ADMIN, PLATFORM
 
 AT = Clock().now
 
@@ -54,8 +54,9 @@ def new_declaration(n: int) -> Declaration:
 
 
 @pytest.fixture
-def registry(store: Settings) -> Iterator[LeaderRegistry]:
-    app = LeaderRegistry(env=store.event_store_env(), clock=Clock(), commit_batch=50)
+def registry(store: Settings, clock: Clock) -> Iterator[LeaderRegistry]:
+    """The shared `registry`, but committing concurrent commands in groups of up to 50."""
+    app = LeaderRegistry(env=store.event_store_env(), clock=clock, commit_batch=50)
     yield app
     app.close()
 

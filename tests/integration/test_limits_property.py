@@ -10,21 +10,18 @@ of the log, on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Engine
 
 from domain import limits
 from domain.credit_code import make_credit_code
 from domain.declaration import china_date
 from domain.values import Actor, Enterprise, Indicator, Product
-from projections.machinery import schema
-from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower
 from projections.running.read_side import all_projections
 from registry.application import LeaderRegistry
@@ -68,8 +65,8 @@ def unique(text: str, maximum: int) -> str:
 
 
 @dataclass(frozen=True)
-class World:
-    """What one example draws."""
+class Drawn:
+    """What one example draws: the values of one lifecycle (not a `World` of fixtures)."""
 
     name: str
     label: str
@@ -93,10 +90,10 @@ class World:
 
 
 @st.composite
-def worlds(draw: st.DrawFn) -> World:
+def drawn(draw: st.DrawFn) -> Drawn:
     count = draw(st.one_of(st.just(limits.MAX_INDICATORS), st.integers(1, limits.MAX_INDICATORS)))
     codes = [f"i{n:0>31}" for n in range(count)]
-    return World(
+    return Drawn(
         name=draw(texts(limits.MAX_NAME)),
         label=draw(texts(limits.MAX_LABEL)),
         unit=draw(texts(limits.MAX_UNIT)),
@@ -119,17 +116,6 @@ def worlds(draw: st.DrawFn) -> World:
     )
 
 
-@pytest.fixture
-def registry(store: Settings) -> Iterator[tuple[LeaderRegistry, Follower, Clock, Settings]]:
-    clock = Clock()
-    app = LeaderRegistry(env=store.event_store_env(), clock=clock)
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
-    yield app, Follower(app, engine, all_projections()), clock, store
-    engine.dispose()
-    app.close()
-
-
 def expiry(clock: Clock, share: float, minutes: int) -> datetime:
     """A moment `share` of the way from now to the latest one, in the given offset."""
     now = clock()
@@ -138,7 +124,7 @@ def expiry(clock: Clock, share: float, minutes: int) -> datetime:
     return at.astimezone(timezone(timedelta(minutes=minutes)))
 
 
-def run_lifecycle(r: LeaderRegistry, clock: Clock, w: World) -> None:
+def run_lifecycle(r: LeaderRegistry, clock: Clock, w: Drawn) -> None:
     """One body, credential, declaration, scheme, title, complaint and withdrawal."""
     category = f"C{next(SERIAL):0>31}"
     expires_at = expiry(clock, w.expires_in, w.offset_minutes)
@@ -215,11 +201,10 @@ def run_lifecycle(r: LeaderRegistry, clock: Clock, w: World) -> None:
         HealthCheck.data_too_large,
     ],
 )
-@given(world=worlds())
+@given(drawn=drawn())
 def test_random_valid_commands_at_the_limits_are_all_projected(
-    registry: tuple[LeaderRegistry, Follower, Clock, Settings], world: World
+    store: Settings, registry: LeaderRegistry, clock: Clock, engine: Engine, drawn: Drawn
 ) -> None:
-    app, follower, clock, store = registry
-    run_lifecycle(app, clock, world)
-    follower.catch_up()
-    assert tracked(store) == head_positions(app)
+    run_lifecycle(registry, clock, drawn)
+    Follower(registry, engine, all_projections()).catch_up()
+    assert tracked(store) == head_positions(registry)

@@ -12,7 +12,7 @@ from projections.machinery.engines import sync_engine
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import award_cycle, setup
+from tests.worlds import ENERGY, award_cycle, build_world
 
 
 def test_migrate_then_rebuild_with_progress(
@@ -26,7 +26,7 @@ def test_migrate_then_rebuild_with_progress(
         env=store.model_copy(update={"create_event_tables": False}).event_store_env(),
         clock=clock,
     )  # the tables exist already: a role without DDL rights can run the service
-    award_cycle(setup(registry, clock), 2025, [40, 45, 45, 50])
+    award_cycle(build_world(registry, clock, line=ENERGY), 2025, [40, 45, 45, 50])
     head = registry.recorder.max_notification_id()
     registry.close()
 
@@ -63,7 +63,7 @@ def test_a_rebuild_refreshes_the_planner_statistics_of_its_tables(
     assert main(["migrate"]) == 0
     clock = Clock()
     registry = LeaderRegistry(env=postgres_store.event_store_env(), clock=clock)
-    award_cycle(setup(registry, clock), 2025, [40, 45, 45, 50])
+    award_cycle(build_world(registry, clock, line=ENERGY), 2025, [40, 45, 45, 50])
     registry.close()
     engine = sync_engine(postgres_store)
 

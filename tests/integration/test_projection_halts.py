@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -30,21 +30,9 @@ from projections.tables import complaints, tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import CATEGORY, PLATFORM, World, award_cycle, setup
+from tests.worlds import CATEGORY, ENERGY, PLATFORM, World, award_cycle, build_world
 
 BROKEN = "Declaration.Declared"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def registry(store: Settings, clock: Clock) -> Iterator[LeaderRegistry]:
-    app = LeaderRegistry(env=store.event_store_env(), clock=clock)
-    yield app
-    app.close()
 
 
 def overflowing(_self: object, _target: object, _event: object, _position: int) -> None:
@@ -85,7 +73,7 @@ def test_a_failing_projection_halts_alone_and_resumes_when_fixed(
 ) -> None:
     monkeypatch.setattr(follower_module, "RETRY_FIRST", 0.0)  # retried on every batch
     monkeypatch.setattr(follower_module, "RETRY_MAX", 0.0)
-    world = setup(registry, clock)
+    world = build_world(registry, clock, line=ENERGY)
     engine = sync_engine(store)
     schema.upgrade(engine, store)
     f = Follower(registry, engine, all_projections())
@@ -136,7 +124,7 @@ def test_the_worker_outlives_a_projection_error(
 ) -> None:
     monkeypatch.setattr(follower_module, "RETRY_MAX", 0.2)
     settings = store.model_copy(update={"poll_interval": 0.05})
-    world = setup(registry, clock)
+    world = build_world(registry, clock, line=ENERGY)
     stop = threading.Event()
     errors: list[BaseException] = []
 
@@ -186,7 +174,7 @@ def test_a_row_the_database_refuses_halts_the_projection_at_its_event(
 ) -> None:
     """The batch's rows are written when it ends: the failing event is found one by one."""
     monkeypatch.setattr(follower_module, "RETRY_FIRST", 0.0)
-    world = setup(registry, clock)
+    world = build_world(registry, clock, line=ENERGY)
     engine = sync_engine(store)
     schema.upgrade(engine, store)
     f = Follower(registry, engine, all_projections())
@@ -219,7 +207,7 @@ def test_an_event_no_code_knows_halts_at_it_and_crashes_nothing(
     store: Settings, registry: LeaderRegistry, clock: Clock
 ) -> None:
     """Stored directly through the recorder: a topic that no class of this release answers to."""
-    setup(registry, clock)
+    build_world(registry, clock, line=ENERGY)
     engine = sync_engine(store)
     schema.upgrade(engine, store)
     f = Follower(registry, engine, all_projections())

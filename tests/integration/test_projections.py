@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import func, select, update
 
@@ -16,19 +14,7 @@ from projections.tables import candidacies, events, tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import REGULATOR, award_cycle, setup
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def registry(store: Settings, clock: Clock) -> Iterator[LeaderRegistry]:
-    app = LeaderRegistry(env=store.event_store_env(), clock=clock)
-    yield app
-    app.close()
+from tests.worlds import ENERGY, REGULATOR, award_cycle, build_world
 
 
 def follower(store: Settings, registry: LeaderRegistry, batch_size: int = 500) -> Follower:
@@ -45,7 +31,7 @@ def count(f: Follower, table: object) -> int:
 def test_every_event_is_projected_once_and_positions_are_tracked(
     store: Settings, registry: LeaderRegistry, clock: Clock
 ) -> None:
-    world = setup(registry, clock)
+    world = build_world(registry, clock, line=ENERGY)
     award_cycle(world, 2024, [40, 45, 45, 50])
     f = follower(store, registry)
     f.catch_up()
@@ -66,7 +52,7 @@ def test_every_event_is_projected_once_and_positions_are_tracked(
 def test_a_restarted_follower_resumes_where_it_stopped(
     store: Settings, registry: LeaderRegistry, clock: Clock
 ) -> None:
-    world = setup(registry, clock)
+    world = build_world(registry, clock, line=ENERGY)
     award_cycle(world, 2024, [40, 45, 45, 50])
     first = follower(store, registry, batch_size=7)
     assert first.run_once() == 7
@@ -88,7 +74,7 @@ def test_a_restarted_follower_resumes_where_it_stopped(
 async def test_as_of_reconstructs_a_list_that_differs_from_today(
     store: Settings, registry: LeaderRegistry, clock: Clock
 ) -> None:
-    world = setup(registry, clock)
+    world = build_world(registry, clock, line=ENERGY)
     award_cycle(world, 2024, [40, 45, 45, 50], top_n=1)
     first_leader = world.candidacies[0]
     awarded_at = clock.advance(days=30)
@@ -123,7 +109,7 @@ async def test_as_of_reconstructs_a_list_that_differs_from_today(
 async def test_reads_never_show_an_expired_title_as_current(
     store: Settings, registry: LeaderRegistry, clock: Clock
 ) -> None:
-    world = setup(registry, clock)
+    world = build_world(registry, clock, line=ENERGY)
     award_cycle(world, 2024, [40, 45, 45, 50], top_n=1)
     side = ReadSide(store.model_copy(update={"run_projections": False}), registry)
     side.start()
@@ -149,7 +135,7 @@ async def test_reads_never_show_an_expired_title_as_current(
 async def test_a_finding_after_expiry_revokes_but_keeps_when_the_title_ended(
     store: Settings, registry: LeaderRegistry, clock: Clock
 ) -> None:
-    world = setup(registry, clock)
+    world = build_world(registry, clock, line=ENERGY)
     award_cycle(world, 2024, [40, 45, 45, 50], top_n=1)
     leader = world.candidacies[0]
     complaint = registry.file_complaint(

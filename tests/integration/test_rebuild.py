@@ -23,14 +23,14 @@ from projections.tables import candidacies, events, metadata, tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import award_cycle, setup
+from tests.worlds import ENERGY, award_cycle, build_world
 
 
 def awarded(store: Settings) -> tuple[LeaderRegistry, Engine]:
     """A registry whose log holds one awarded cycle, and a migrated, empty read side."""
     clock = Clock()
     registry = LeaderRegistry(env=store.event_store_env(), clock=clock)
-    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
+    award_cycle(build_world(registry, clock, line=ENERGY), 2024, [40, 45, 45, 50])
     engine = sync_engine(store)
     schema.upgrade(engine, store)
     return registry, engine
@@ -43,14 +43,15 @@ def rows(engine: Engine, table: Any) -> list[tuple[object, ...]]:
 
 @pytest.mark.parametrize("name,table", [("candidacies", candidacies), ("history", events)])
 def test_rebuild_restores_rows_and_the_live_follower_reapplies_what_came_after(
-    store: Settings, name: str, table: object
+    store: Settings,
+    name: str,
+    table: object,
+    registry: LeaderRegistry,
+    clock: Clock,
+    engine: Engine,
 ) -> None:
-    clock = Clock()
-    registry = LeaderRegistry(env=store.event_store_env(), clock=clock)
-    world = setup(registry, clock)
+    world = build_world(registry, clock, line=ENERGY)
     award_cycle(world, 2024, [40, 45, 45, 50])
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
     live = Follower(registry, engine, all_projections())
     live.catch_up()
     before = rows(engine, table)
@@ -76,8 +77,6 @@ def test_rebuild_restores_rows_and_the_live_follower_reapplies_what_came_after(
     assert len(after) > len(before)
     rebuild(store, registry, name)  # from scratch again: the same rows
     assert rows(engine, table) == after
-    engine.dispose()
-    registry.close()
 
 
 @pytest.mark.parametrize("name", ["records", "history", "audit"])

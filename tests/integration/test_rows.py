@@ -9,8 +9,6 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from projections.machinery import schema
-from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower
 from projections.machinery.rows import Rows
 from projections.running.read_side import all_projections
@@ -19,7 +17,7 @@ from projections.tables import candidacies, events, schemes
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import ADMIN, REGULATOR, award_cycle, setup
+from tests.worlds import ADMIN, ENERGY, REGULATOR, award_cycle, build_world
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
@@ -34,7 +32,7 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 def history_of_a_busy_registry(registry: LeaderRegistry, clock: Clock) -> None:
     """Two cycles (supersession), a dismissed and an upheld complaint, a rotated credential."""
-    world = setup(registry, clock)
+    world = build_world(registry, clock, line=ENERGY)
     award_cycle(world, 2024, [40, 45, 45, 50])
     for upheld in (False, True):
         complaint = registry.file_complaint(
@@ -61,12 +59,10 @@ def scheme_row() -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("live_batch", [1, 7])
-def test_read_models_are_the_same_whatever_the_batch_size(store: Settings, live_batch: int) -> None:
-    clock = Clock()
-    registry = LeaderRegistry(env=store.event_store_env(), clock=clock)
+def test_read_models_are_the_same_whatever_the_batch_size(
+    store: Settings, live_batch: int, registry: LeaderRegistry, clock: Clock, engine: Engine
+) -> None:
     history_of_a_busy_registry(registry, clock)
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
     # Small batches: rows are inserted by one batch and updated (or counted) by later ones.
     Follower(registry, engine, all_projections(), batch_size=live_batch).catch_up()
     small = snapshot(engine)
@@ -78,13 +74,9 @@ def test_read_models_are_the_same_whatever_the_batch_size(store: Settings, live_
     assert len(by_id) == 8 and sum(1 for row in small["events"]) > 50
     revoked = [r for r in by_id.values() if r[candidacies.c.keys().index("status")] == "revoked"]
     assert len(revoked) == 1
-    engine.dispose()
-    registry.close()
 
 
-def test_updates_merge_in_memory_and_load_what_the_batch_has_not_seen(store: Settings) -> None:
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
+def test_updates_merge_in_memory_and_load_what_the_batch_has_not_seen(engine: Engine) -> None:
     row = scheme_row()
     bump = {"candidates": lambda r: r["candidates"] + 1}
     with engine.begin() as conn:
@@ -106,12 +98,9 @@ def test_updates_merge_in_memory_and_load_what_the_batch_has_not_seen(store: Set
             select(schemes.c.candidates, schemes.c.status, schemes.c.version)
         ).all()
     assert [tuple(r) for r in found] == [(12, "approved", 4)]
-    engine.dispose()
 
 
-def test_prefetch_and_bulk_inserts_keep_every_value_exactly(store: Settings) -> None:
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
+def test_prefetch_and_bulk_inserts_keep_every_value_exactly(engine: Engine) -> None:
     text = 'tab\there, line\nbreak, back\\slash, "quoted", 领跑者 and \U0001f3c6'
     row = {"id": "s1", "body_id": "b", "title": text, "category": "C1", "cycle": 2024}
     row |= {"level": "national", "region": "", "status": "draft", "candidates": 0}
@@ -141,12 +130,9 @@ def test_prefetch_and_bulk_inserts_keep_every_value_exactly(store: Settings) -> 
     assert sorted(stored) == ["s1", "s3"]
     assert stored["s3"].title == text and stored["s3"].indicators == row["indicators"]
     assert stored["s3"].drafted_at == row["drafted_at"] and stored["s1"].status == "approved"
-    engine.dispose()
 
 
-def test_bulk_inserts_refuse_what_an_insert_refuses(store: Settings) -> None:
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
+def test_bulk_inserts_refuse_what_an_insert_refuses(store: Settings, engine: Engine) -> None:
     row = scheme_row()
     with engine.begin() as conn:
         rows = Rows(conn)
@@ -164,13 +150,10 @@ def test_bulk_inserts_refuse_what_an_insert_refuses(store: Settings) -> None:
             rows.flush()
     with engine.connect() as conn:
         assert conn.execute(select(schemes.c.title)).scalars().all() == ["t"]
-    engine.dispose()
 
 
 @pytest.mark.parametrize("via", ["insert", "rows"])
-def test_json_columns_keep_what_they_are_given(store: Settings, via: str) -> None:
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
+def test_json_columns_keep_what_they_are_given(via: str, engine: Engine) -> None:
     data = {"名称": '津冷 \u2028 "quoted" \\ \n', "n": [1, -(2**63), 2**70], "nested": {"ok": True}}
     row = dict(
         position=1,
@@ -192,4 +175,3 @@ def test_json_columns_keep_what_they_are_given(store: Settings, via: str) -> Non
             batch.flush()
     with engine.connect() as conn:
         assert conn.scalar(select(events.c.data)) == data
-    engine.dispose()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -20,17 +19,15 @@ from projections.machinery.encoding import ENVELOPE, event_data
 from projections.machinery.stored import Stored
 from registry.application import LeaderRegistry
 from registry.event_log import notifications_after
-from registry.settings import Settings
 
 NOW = datetime(2025, 6, 30, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def log(store: Settings) -> Iterator[tuple[LeaderRegistry, list[Notification]]]:
-    registry = LeaderRegistry(env=store.event_store_env())
+def log(registry: LeaderRegistry) -> tuple[LeaderRegistry, list[Notification]]:
+    """The demo dataset on the store, and its whole log."""
     load_demo(registry, now=NOW)
-    yield registry, list(notifications_after(registry.recorder, 0, 100_000))
-    registry.close()
+    return registry, list(notifications_after(registry.recorder, 0, 100_000))
 
 
 def same_as_decoded(stored: Stored, mapper: Mapper[UUID]) -> None:

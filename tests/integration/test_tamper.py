@@ -4,47 +4,40 @@ event table is a leaf or a finding."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-import sqlalchemy
 from sqlalchemy import Engine, select, update
 
-from projections.audit.leaves import LEAF_VERSION
-from projections.audit.signed_checkpoints import register_key
 from projections.audit.verify_store import verify_store
 from projections.machinery import schema
 from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower
 from projections.running.read_side import all_projections
-from projections.tables import audit_checkpoints, audit_leaves
+from projections.tables import audit_leaves
 from registry.application import LeaderRegistry
 from registry.settings import Settings
-from registry.signed_notes import Checkpoint, Signer, sign_note
 from tests.clock import Clock
-from tests.integration.lifecycle import award_cycle, setup
 from tests.integration.tampering import (
     SIGNER,
     Store,
     change,
     delete,
     forge_next_version,
+    forge_with_retired_key,
     insert,
-    make_world,
     reorder,
 )
-
-
-@pytest.fixture
-def world(store: Settings) -> Iterator[tuple[LeaderRegistry, Engine]]:
-    yield from make_world(store)
+from tests.worlds import ENERGY, award_cycle, build_world
 
 
 @pytest.mark.parametrize("tamper", [change, delete, reorder, insert])
 def test_tampering_with_a_stored_event_is_found_at_its_position(
-    store: Settings, world: tuple[LeaderRegistry, Engine], tamper: Callable[[Store, int], int]
+    store: Settings,
+    signed_world: tuple[LeaderRegistry, Engine],
+    tamper: Callable[[Store, int], int],
 ) -> None:
-    registry, engine = world
+    registry, engine = signed_world
     assert verify_store(registry, engine).ok
     raw = Store(store, registry)
     position = tamper(raw, 12)
@@ -56,8 +49,10 @@ def test_tampering_with_a_stored_event_is_found_at_its_position(
     assert any("checkpoint" in p for p in report.problems)  # the signed roots differ too
 
 
-def test_a_changed_leaf_in_the_audit_tree_is_found(world: tuple[LeaderRegistry, Engine]) -> None:
-    registry, engine = world
+def test_a_changed_leaf_in_the_audit_tree_is_found(
+    signed_world: tuple[LeaderRegistry, Engine],
+) -> None:
+    registry, engine = signed_world
     leaf = audit_leaves.c.leaf_index == 20
     with engine.begin() as conn:
         conn.execute(update(audit_leaves).where(leaf).values(hash=bytes(32)))
@@ -67,11 +62,11 @@ def test_a_changed_leaf_in_the_audit_tree_is_found(world: tuple[LeaderRegistry, 
 
 
 def test_an_event_row_outside_the_log_is_reported(
-    store: Settings, world: tuple[LeaderRegistry, Engine]
+    store: Settings, signed_world: tuple[LeaderRegistry, Engine]
 ) -> None:
     """Position 0 (and, on PostgreSQL, a negative one) as the next version of an awarded
     candidacy: the application would load it, so verify reports it by its position."""
-    registry, engine = world
+    registry, engine = signed_world
     raw = Store(store, registry)
     sql = "SELECT originator_id FROM {t} WHERE topic LIKE ? LIMIT 1"
     candidacy = raw.run(sql, "%Candidacy.Awarded")[0][0]  # as stored
@@ -94,7 +89,7 @@ def test_a_hole_in_sqlite_positions_is_reported_even_with_a_rebuilt_tree(
     even when the tree was rebuilt over the remaining rows and nothing was signed."""
     clock = Clock()
     registry = LeaderRegistry(env=sqlite_store.event_store_env(), clock=clock)
-    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
+    award_cycle(build_world(registry, clock, line=ENERGY), 2024, [40, 45, 45, 50])
     raw = Store(sqlite_store, registry)
     delete(raw, 7)
     delete(raw, 8)
@@ -115,7 +110,7 @@ def test_a_row_beyond_the_postgres_sequence_is_reported(
     """PostgreSQL's positions may skip numbers, but none is above the sequence's last."""
     clock = Clock()
     registry = LeaderRegistry(env=postgres_store.event_store_env(), clock=clock)
-    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
+    award_cycle(build_world(registry, clock, line=ENERGY), 2024, [40, 45, 45, 50])
     engine = sync_engine(postgres_store)
     schema.upgrade(engine, postgres_store)
     raw = Store(postgres_store, registry)
@@ -133,23 +128,11 @@ def test_a_row_beyond_the_postgres_sequence_is_reported(
 
 
 def test_a_checkpoint_forged_with_a_retired_key_is_refused(
-    world: tuple[LeaderRegistry, Engine],
+    signed_world: tuple[LeaderRegistry, Engine],
 ) -> None:
     """Whoever keeps a retired key could sign any tree: it vouches only up to its retirement."""
-    registry, engine = world
-    with engine.begin() as conn:
-        register_key(conn, Signer.generate(SIGNER.name).verifier, Clock()())
-        forged = Checkpoint(SIGNER.name, 99_999, bytes(32))
-        conn.execute(
-            sqlalchemy.insert(audit_checkpoints).values(
-                tree_size=forged.size,
-                root_hash=forged.root,
-                key_id=SIGNER.verifier.key_id,
-                note=sign_note(forged.body, SIGNER),
-                created_at=Clock()(),
-                leaf_version=LEAF_VERSION,
-            )
-        )
+    registry, engine = signed_world
+    forge_with_retired_key(engine, SIGNER)
     report = verify_store(registry, engine)
     assert report.checkpoints == 2  # the two it signed before its retirement still verify
     assert report.problems == [

@@ -15,7 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import award_cycle, setup
+from tests.worlds import ENERGY, award_cycle, build_world
 
 
 def free_port() -> int:
@@ -41,7 +41,7 @@ def applied(url: str) -> dict[str, float]:
 def test_the_worker_counts_what_each_projection_applied(store: Settings) -> None:
     clock = Clock()
     registry = LeaderRegistry(env=store.event_store_env(), clock=clock)
-    award_cycle(setup(registry, clock), 2024, [40, 45, 45, 50])
+    award_cycle(build_world(registry, clock, line=ENERGY), 2024, [40, 45, 45, 50])
     head = int(registry.recorder.max_notification_id() or 0)
     registry.close()
     port = free_port()

@@ -22,7 +22,7 @@ from projections.tables import events, tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
-from tests.integration.lifecycle import award_cycle, setup
+from tests.worlds import ENERGY, award_cycle, build_world
 
 
 def start_worker(settings: Settings) -> subprocess.Popen[bytes]:
@@ -74,7 +74,7 @@ def test_standby_takes_over_after_sigkill_with_nothing_lost_or_doubled(
 ) -> None:
     clock = Clock()
     registry = LeaderRegistry(env=postgres_store.event_store_env(), clock=clock)
-    world = setup(registry, clock, enterprises=6)
+    world = build_world(registry, clock, 6, line=ENERGY)
     workers.extend([start_worker(postgres_store), start_worker(postgres_store)])
     engine = sync_engine(postgres_store)
 

@@ -14,7 +14,8 @@ from domain.declaration import Declaration, InvalidDeclaration
 from domain.ranking import InvalidIndicators
 from domain.scheme import InvalidScheme, Scheme
 from domain.values import Actor, Enterprise, InvalidEnterprise, Product
-from tests.unit.worlds import BODY_ACTOR, CATEGORY, INDICATORS, T0, credit_code, new_body
+from tests.unit.aggregates import BODY_ACTOR, T0, new_body, new_declaration, new_scheme
+from tests.worlds import CATEGORY, INDICATORS, credit_code
 
 FULLWIDTH, ARABIC_INDIC = "１２００００", "١٢٠٠٠٠"  # "120000" in other scripts' digits
 CST = timezone(timedelta(hours=8))
@@ -22,20 +23,7 @@ CST = timezone(timedelta(hours=8))
 
 # Region codes (rule 11) ------------------------------------------------------------------
 def draft(region: str) -> Scheme:
-    return Scheme.draft(
-        body=new_body(),
-        title="Fridges",
-        category=CATEGORY,
-        cycle=2025,
-        level="provincial",
-        region=region,
-        indicators=INDICATORS,
-        top_n=1,
-        publicity_days=10,
-        validity_days=365,
-        actor=BODY_ACTOR,
-        at=T0,
-    )
+    return new_scheme(level="provincial", region=region)
 
 
 @pytest.mark.parametrize("region", [FULLWIDTH, ARABIC_INDIC, "12000", "1200000", "12000a"])
@@ -61,17 +49,7 @@ CHINA_MIDNIGHT = datetime(2025, 3, 1, 16, 0, tzinfo=UTC)  # 2025-03-02 00:00 in 
 
 
 def declare(disclosed_on: date, at: datetime) -> Declaration:
-    return Declaration.declare(
-        enterprise=Enterprise(credit_code(1), "Maker", "120000"),
-        standard_number="Q/TJ 0001-2025",
-        title="Fridges",
-        product=Product("Fridge", "X", CATEGORY),
-        indicators={"eff": Decimal(120)},
-        disclosed_on=disclosed_on,
-        committed=True,
-        actor=Actor("platform", "feed"),
-        at=at,
-    )
+    return new_declaration(disclosed_on=disclosed_on, at=at)
 
 
 @pytest.mark.parametrize(

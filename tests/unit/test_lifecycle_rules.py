@@ -17,15 +17,14 @@ from domain.ranking import IndicatorScore
 from domain.scheme import NotSchemeBody, SchemeStateConflict
 from registry.base import AlreadyExists
 from registry.cases.access import Unauthenticated
-from tests.unit.worlds import (
+from tests.worlds import (
     ADMIN,
     CATEGORY,
     OTHER_CATEGORY,
     PLATFORM,
     REGULATOR,
     World,
-    awarded_cycle,
-    build_world,
+    award_cycle,
     complain,
     declare,
     draft,
@@ -37,26 +36,25 @@ from tests.unit.worlds import (
 )
 
 
-@pytest.fixture
-def world() -> World:
-    return build_world()
-
-
 def statuses(world: World, ids: list[str]) -> list[str]:
     return [world.get(i).status for i in ids]
 
 
 # Rule 1 ------------------------------------------------------------------------------------
 def test_withdrawn_standard_cannot_be_entered(world: World) -> None:
-    world.app.withdraw_declaration(PLATFORM, world.declarations[0], reason="product discontinued")
+    world.registry.withdraw_declaration(
+        PLATFORM, world.declarations[0], reason="product discontinued"
+    )
     with refused(world, DeclarationWithdrawn):
-        world.app.enter_candidate(world.body, world.scheme_id, declaration_id=world.declarations[0])
+        world.registry.enter_candidate(
+            world.body, world.scheme_id, declaration_id=world.declarations[0]
+        )
 
 
 def test_standard_withdrawn_after_evaluation_is_excluded_at_ranking(world: World) -> None:
     c = enter_and_evaluate(world, world.scheme_id, [120, 130, 125])
-    world.app.withdraw_declaration(PLATFORM, world.declarations[1], reason="replaced")
-    world.app.publish_ranking(world.body, world.scheme_id)
+    world.registry.withdraw_declaration(PLATFORM, world.declarations[1], reason="replaced")
+    world.registry.publish_ranking(world.body, world.scheme_id)
     withdrawn = world.get(c[1])
     assert (withdrawn.status, withdrawn.rank) == ("excluded", None)
     assert withdrawn.exclusion_reason == "the declared standard was withdrawn"
@@ -67,44 +65,46 @@ def test_standard_withdrawn_after_evaluation_is_excluded_at_ranking(world: World
 # Rule 2 ------------------------------------------------------------------------------------
 def test_another_body_may_not_act_on_the_scheme(world: World) -> None:
     c = enter_and_evaluate(world, world.scheme_id, [120])
-    other, _ = register_body(world.app, "Another Institute", [CATEGORY])
+    other, _ = register_body(world.registry, "Another Institute", [CATEGORY])
     with refused(world, NotSchemeBody):
-        world.app.enter_candidate(other, world.scheme_id, declaration_id=world.declarations[1])
+        world.registry.enter_candidate(other, world.scheme_id, declaration_id=world.declarations[1])
     with refused(world, NotSchemeBody):
-        world.app.evaluate(other, c[0], values=None, exclusion_reason="spite")
+        world.registry.evaluate(other, c[0], values=None, exclusion_reason="spite")
     with refused(world, NotSchemeBody):
-        world.app.publish_ranking(other, world.scheme_id)
-    world.app.publish_ranking(world.body, world.scheme_id)
+        world.registry.publish_ranking(other, world.scheme_id)
+    world.registry.publish_ranking(world.body, world.scheme_id)
     world.clock.advance(days=10)
     with refused(world, NotSchemeBody):
-        world.app.award(other, world.scheme_id)
+        world.registry.award(other, world.scheme_id)
     with refused(world, NotSchemeBody):
-        world.app.revoke_title(other, c[0], reason="spite")
+        world.registry.revoke_title(other, c[0], reason="spite")
 
 
 def test_body_acts_only_within_its_accredited_categories(world: World) -> None:
     with refused(world, NotAccredited):
         draft(world, 2026, category=OTHER_CATEGORY, approve=None)
-    foreign = declare(world.app, 50, category=OTHER_CATEGORY)
+    foreign = declare(world, 50, category=OTHER_CATEGORY)
     with refused(world, CategoryMismatch):
-        world.app.enter_candidate(world.body, world.scheme_id, declaration_id=foreign)
+        world.registry.enter_candidate(world.body, world.scheme_id, declaration_id=foreign)
 
 
 def test_suspended_body_is_refused_everything(world: World) -> None:
     c = enter_and_evaluate(world, world.scheme_id, [120, 130])
     ranked_scheme = draft(world, 2024, publicity_days=0)
     titles = ranked(world, ranked_scheme, [120])
-    world.app.suspend_body(ADMIN, world.body_id, reason="conflict of interest")
+    world.registry.suspend_body(ADMIN, world.body_id, reason="conflict of interest")
     with refused(world, BodySuspended):
-        world.app.enter_candidate(world.body, world.scheme_id, declaration_id=world.declarations[2])
+        world.registry.enter_candidate(
+            world.body, world.scheme_id, declaration_id=world.declarations[2]
+        )
     with refused(world, BodySuspended):
-        world.app.evaluate(world.body, c[0], values=None, exclusion_reason="late")
+        world.registry.evaluate(world.body, c[0], values=None, exclusion_reason="late")
     with refused(world, BodySuspended):
-        world.app.publish_ranking(world.body, world.scheme_id)
+        world.registry.publish_ranking(world.body, world.scheme_id)
     with refused(world, BodySuspended):
-        world.app.award(world.body, ranked_scheme)
+        world.registry.award(world.body, ranked_scheme)
     with refused(world, BodySuspended):
-        world.app.revoke_title(world.body, titles[0], reason="late")
+        world.registry.revoke_title(world.body, titles[0], reason="late")
     with refused(world, BodySuspended):
         draft(world, 2026)
 
@@ -113,7 +113,7 @@ def test_suspended_body_is_refused_everything(world: World) -> None:
 def test_unapproved_scheme_takes_no_candidates(world: World, approve: bool | None) -> None:
     scheme_id = draft(world, 2026, approve=approve)
     with refused(world, SchemeStateConflict):
-        world.app.enter_candidate(world.body, scheme_id, declaration_id=world.declarations[0])
+        world.registry.enter_candidate(world.body, scheme_id, declaration_id=world.declarations[0])
 
 
 # Rules 3 and 4 -----------------------------------------------------------------------------
@@ -135,19 +135,19 @@ def test_excluded_and_below_baseline_entries_keep_their_reason_and_are_not_ranke
 def test_an_evaluation_is_values_or_an_exclusion_with_a_reason(
     world: World, values: dict[str, Decimal] | None, reason: str | None, field: str
 ) -> None:
-    entry = world.app.enter_candidate(
+    entry = world.registry.enter_candidate(
         world.body, world.scheme_id, declaration_id=world.declarations[0]
     )["id"]
     before = world.position()
     with pytest.raises(InvalidEvaluation) as refusal:
-        world.app.evaluate(world.body, entry, values=values, exclusion_reason=reason)
+        world.registry.evaluate(world.body, entry, values=values, exclusion_reason=reason)
     assert (refusal.value.field, world.position()) == (field, before)
 
 
 def test_entries_cannot_change_once_the_ranking_is_published(world: World) -> None:
     c = ranked(world, world.scheme_id, [120, "format problems"])
     with refused(world, SchemeStateConflict):
-        world.app.evaluate(world.body, c[1], values={"eff": Decimal(200)})
+        world.registry.evaluate(world.body, c[1], values={"eff": Decimal(200)})
     assert world.get(c[1]).exclusion_reason == "format problems"
 
 
@@ -173,9 +173,9 @@ def test_award_waits_for_the_publicity_window(world: World) -> None:
     c = ranked(world, world.scheme_id, [130, 120, 110])
     world.clock.advance(days=10, seconds=-1)
     with refused(world, SchemeStateConflict):
-        world.app.award(world.body, world.scheme_id)
+        world.registry.award(world.body, world.scheme_id)
     now = world.clock.advance(seconds=1)
-    world.app.award(world.body, world.scheme_id)
+    world.registry.award(world.body, world.scheme_id)
     assert statuses(world, c) == ["awarded", "awarded", "ranked"]
     assert world.get(c[0]).valid_until == now + timedelta(days=365)
 
@@ -183,16 +183,16 @@ def test_award_waits_for_the_publicity_window(world: World) -> None:
 def test_no_publicity_period_awards_at_once(world: World) -> None:
     scheme_id = draft(world, 2026, publicity_days=0)
     c = ranked(world, scheme_id, [130])
-    world.app.award(world.body, scheme_id)
+    world.registry.award(world.body, scheme_id)
     assert world.get(c[0]).status == "awarded"
 
 
 def test_upheld_objection_during_publicity_blocks_the_award(world: World) -> None:
     c = ranked(world, world.scheme_id, [130, 120])
     complaint = complain(world, c[0], grounds="fraud")
-    world.app.decide_complaint(REGULATOR, complaint, upheld=True, findings="forged report")
+    world.registry.decide_complaint(REGULATOR, complaint, upheld=True, findings="forged report")
     world.clock.advance(days=10)
-    world.app.award(world.body, world.scheme_id)
+    world.registry.award(world.body, world.scheme_id)
     assert statuses(world, c) == ["revoked", "awarded"]
 
 
@@ -201,33 +201,33 @@ def test_open_complaint_holds_the_award_until_decided(world: World) -> None:
     complaint = complain(world, c[1])
     world.clock.advance(days=10)
     with refused(world, CandidacyStateConflict):
-        world.app.award(world.body, world.scheme_id)
-    world.app.decide_complaint(REGULATOR, complaint, upheld=False, findings="report is sound")
-    world.app.award(world.body, world.scheme_id)
+        world.registry.award(world.body, world.scheme_id)
+    world.registry.decide_complaint(REGULATOR, complaint, upheld=False, findings="report is sound")
+    world.registry.award(world.body, world.scheme_id)
     assert statuses(world, c) == ["awarded", "awarded"]
 
 
 # Rule 7 ------------------------------------------------------------------------------------
 def test_expiry_only_ends_titles_past_their_validity(world: World) -> None:
-    _, c = awarded_cycle(world, 2024, [130, 120, 110], validity_days=30)
+    _, c = award_cycle(world, 2024, [130, 120, 110], validity_days=30)
     world.clock.advance(days=30, seconds=-1)
-    assert world.app.expire_titles(c) == 0
+    assert world.registry.expire_titles(c) == 0
     assert statuses(world, c) == ["awarded", "awarded", "ranked"]
     world.clock.advance(seconds=1)
-    assert world.app.expire_titles(c) == 2
+    assert world.registry.expire_titles(c) == 2
     assert statuses(world, c) == ["expired", "expired", "ranked"]
     assert world.get(c[0]).end_reason.startswith("validity ended")
-    assert world.app.expire_titles(c) == 0
+    assert world.registry.expire_titles(c) == 0
 
 
 def test_next_cycle_supersedes_only_the_active_titles_of_the_same_list(world: World) -> None:
-    _, old = awarded_cycle(world, 2021, [130], validity_days=30)
+    _, old = award_cycle(world, 2021, [130], validity_days=30)
     world.clock.advance(days=30)
-    assert world.app.expire_titles(old) == 1
-    _, prev = awarded_cycle(world, 2023, [130, 120, 110])
-    world.app.revoke_title(world.body, prev[1], reason="failed market surveillance")
-    _, local = awarded_cycle(world, 2023, [125], level="provincial", region="120000")
-    scheme_id, new = awarded_cycle(world, 2024, [110, 130])
+    assert world.registry.expire_titles(old) == 1
+    _, prev = award_cycle(world, 2023, [130, 120, 110])
+    world.registry.revoke_title(world.body, prev[1], reason="failed market surveillance")
+    _, local = award_cycle(world, 2023, [125], level="provincial", region="120000")
+    scheme_id, new = award_cycle(world, 2024, [110, 130])
     assert statuses(world, new) == ["awarded", "awarded"]
     assert statuses(world, prev) == ["superseded", "revoked", "ranked"]
     assert world.get(prev[0]).end_reason == f"superseded by the list of scheme {scheme_id}"
@@ -240,7 +240,7 @@ def test_complaints_only_against_publicised_or_awarded_entries(world: World) -> 
     c = enter_and_evaluate(world, world.scheme_id, [130, 120, 110, "format problems"])
     with refused(world, CandidacyStateConflict):
         complain(world, c[0])
-    world.app.publish_ranking(world.body, world.scheme_id)
+    world.registry.publish_ranking(world.body, world.scheme_id)
     for below_or_excluded in (c[2], c[3]):
         with refused(world, CandidacyStateConflict):
             complain(world, below_or_excluded)
@@ -250,10 +250,10 @@ def test_complaints_only_against_publicised_or_awarded_entries(world: World) -> 
 
 @pytest.mark.parametrize("grounds", ["nonconformity", "fraud"])
 def test_upheld_complaint_revokes_with_reason_and_decider(world: World, grounds: str) -> None:
-    _, c = awarded_cycle(world, 2024, [130, 120])
+    _, c = award_cycle(world, 2024, [130, 120])
     complaint = complain(world, c[0], grounds=grounds)
     now = world.clock.advance(days=3)
-    world.app.decide_complaint(REGULATOR, complaint, upheld=True, findings="lab retest failed")
+    world.registry.decide_complaint(REGULATOR, complaint, upheld=True, findings="lab retest failed")
     title = world.get(c[0])
     assert title.status == "revoked"
     assert title.end_reason == f"complaint upheld ({grounds}): lab retest failed"
@@ -271,48 +271,48 @@ def test_upheld_complaint_revokes_with_reason_and_decider(world: World, grounds:
 def test_other_or_dismissed_complaint_keeps_the_title(
     world: World, grounds: str, upheld: bool
 ) -> None:
-    _, c = awarded_cycle(world, 2024, [130])
+    _, c = award_cycle(world, 2024, [130])
     complaint = complain(world, c[0], grounds=grounds)
-    world.app.decide_complaint(REGULATOR, complaint, upheld=upheld, findings="checked")
+    world.registry.decide_complaint(REGULATOR, complaint, upheld=upheld, findings="checked")
     title = world.get(c[0])
     assert (title.status, title.open_complaints, title.end_reason) == ("awarded", [], "")
     decided = world.get(complaint)
     assert (decided.status, decided.findings) == ("upheld" if upheld else "dismissed", "checked")
     with refused(world, ComplaintAlreadyDecided):
-        world.app.decide_complaint(REGULATOR, complaint, upheld=True, findings="again")
+        world.registry.decide_complaint(REGULATOR, complaint, upheld=True, findings="again")
 
 
 # Rule 9 ------------------------------------------------------------------------------------
 def test_state_before_a_revocation_can_be_reconstructed(world: World) -> None:
-    _, c = awarded_cycle(world, 2024, [130])
+    _, c = award_cycle(world, 2024, [130])
     awarded_version = world.get(c[0]).version
-    world.app.revoke_title(REGULATOR, c[0], reason="fraud found by inspection")
+    world.registry.revoke_title(REGULATOR, c[0], reason="fraud found by inspection")
     now = world.get(c[0])
     assert (now.status, now.version) == ("revoked", awarded_version + 1)
-    then: Any = world.app.repository.get(UUID(c[0]), version=awarded_version)
+    then: Any = world.registry.repository.get(UUID(c[0]), version=awarded_version)
     assert (then.status, then.end_reason) == ("awarded", "")
-    assert world.app.repository.get(UUID(c[0]), version=1).status == "entered"
+    assert world.registry.repository.get(UUID(c[0]), version=1).status == "entered"
 
 
 # Credentials and duplicates --------------------------------------------------------------
 def test_revoked_expired_and_unknown_tokens_do_not_authenticate(world: World) -> None:
-    expiring = world.app.issue_credential(
+    expiring = world.registry.issue_credential(
         ADMIN, role="regulator", subject="AMR", expires_at=world.clock.now + timedelta(days=1)
     )
-    assert world.app.authenticate(expiring["token"]).role == "regulator"
-    world.app.revoke_credential(ADMIN, world.credential_id)
+    assert world.registry.authenticate(expiring["token"]).role == "regulator"
+    world.registry.revoke_credential(ADMIN, world.credential_id)
     with pytest.raises(Unauthenticated):
-        world.app.authenticate(world.token)
+        world.registry.authenticate(world.token)
     world.clock.advance(days=1)
     with pytest.raises(Unauthenticated):
-        world.app.authenticate(expiring["token"])
+        world.registry.authenticate(expiring["token"])
     with pytest.raises(Unauthenticated):
-        world.app.authenticate(world.token[:-1] + ("A" if world.token[-1] != "A" else "B"))
+        world.registry.authenticate(world.token[:-1] + ("A" if world.token[-1] != "A" else "B"))
 
 
 def test_tokens_are_never_stored(world: World) -> None:
-    extra = world.app.issue_credential(ADMIN, role="regulator", subject="x", label="ent")
-    notifications = world.app.recorder.select_notifications(0, 1000)
+    extra = world.registry.issue_credential(ADMIN, role="regulator", subject="x", label="ent")
+    notifications = world.registry.recorder.select_notifications(0, 1000)
     issued = [n for n in notifications if n.topic.endswith("Credential.Issued")]
     assert len(issued) == 2
     for token in (world.token, extra["token"]):
@@ -324,13 +324,17 @@ def test_tokens_are_never_stored(world: World) -> None:
 
 def test_duplicates_are_refused(world: World) -> None:
     with refused(world, AlreadyExists):
-        declare(world.app, 0)
+        declare(world, 0)
     with refused(world, AlreadyExists):
-        world.app.register_body(
+        world.registry.register_body(
             ADMIN, name="  tianjin quality  INSTITUTE ", kind="testing_institute", categories=["X"]
         )
-    world.app.enter_candidate(world.body, world.scheme_id, declaration_id=world.declarations[0])
+    world.registry.enter_candidate(
+        world.body, world.scheme_id, declaration_id=world.declarations[0]
+    )
     with refused(world, AlreadyExists):
-        world.app.enter_candidate(world.body, world.scheme_id, declaration_id=world.declarations[0])
+        world.registry.enter_candidate(
+            world.body, world.scheme_id, declaration_id=world.declarations[0]
+        )
     with refused(world, AlreadyExists):
         draft(world, 2025, approve=None)

@@ -13,7 +13,7 @@ from domain.scheme import NotSchemeBody
 from domain.values import Actor, Enterprise, Product, Role
 from registry.base import Receipt
 from registry.permissions import PERMISSIONS, Forbidden
-from tests.unit.worlds import (
+from tests.worlds import (
     ADMIN,
     CATEGORY,
     INDICATORS,
@@ -21,12 +21,12 @@ from tests.unit.worlds import (
     REGION,
     REGULATOR,
     World,
-    awarded_cycle,
-    build_world,
+    award_cycle,
     complain,
     credit_code,
     draft,
     enter_and_evaluate,
+    in_memory_world,
     ranked,
     refused,
     register_body,
@@ -47,14 +47,14 @@ class Targets:
 
 
 def build_targets() -> Targets:
-    world = build_world(declarations=6)
-    _, titles = awarded_cycle(world, 2021, [130, 120], publicity_days=0)
+    world = in_memory_world(declarations=6)
+    _, titles = award_cycle(world, 2021, [130, 120], publicity_days=0)
     complaint = complain(world, titles[1])
     evaluated_scheme = draft(world, 2022)
     enter_and_evaluate(world, evaluated_scheme, [130, 120])
     ranked_scheme = draft(world, 2023, publicity_days=0)
     ranked(world, ranked_scheme, [130, 120])
-    entered = world.app.enter_candidate(
+    entered = world.registry.enter_candidate(
         world.body, world.scheme_id, declaration_id=world.declarations[0]
     )["id"]
     return Targets(
@@ -73,14 +73,16 @@ def product() -> Product:
 
 
 CALLS: dict[str, Callable[[Targets, Actor], Receipt]] = {
-    "register_body": lambda t, a: t.world.app.register_body(
+    "register_body": lambda t, a: t.world.registry.register_body(
         a, name="New Body", kind="industry_alliance", categories=[CATEGORY]
     ),
-    "suspend_body": lambda t, a: t.world.app.suspend_body(a, t.world.body_id, reason="audit"),
-    "issue_credential": lambda t, a: t.world.app.issue_credential(a, role="regulator", subject="X"),
-    "revoke_credential": lambda t, a: t.world.app.revoke_credential(a, t.world.credential_id),
-    "rotate_credential": lambda t, a: t.world.app.rotate_credential(a, t.world.credential_id),
-    "declare": lambda t, a: t.world.app.declare(
+    "suspend_body": lambda t, a: t.world.registry.suspend_body(a, t.world.body_id, reason="audit"),
+    "issue_credential": lambda t, a: t.world.registry.issue_credential(
+        a, role="regulator", subject="X"
+    ),
+    "revoke_credential": lambda t, a: t.world.registry.revoke_credential(a, t.world.credential_id),
+    "rotate_credential": lambda t, a: t.world.registry.rotate_credential(a, t.world.credential_id),
+    "declare": lambda t, a: t.world.registry.declare(
         a,
         enterprise=Enterprise(credit_code(0), "Fridge Maker 0", REGION),
         standard_number="Q/TJ 9999-2025",
@@ -89,7 +91,7 @@ CALLS: dict[str, Callable[[Targets, Actor], Receipt]] = {
         indicators={"eff": Decimal(140)},
         disclosed_on=date(2025, 1, 2),
     ),
-    "revise_declaration": lambda t, a: t.world.app.revise_declaration(
+    "revise_declaration": lambda t, a: t.world.registry.revise_declaration(
         a,
         t.world.declarations[0],
         title="Refrigerators, revised",
@@ -97,10 +99,10 @@ CALLS: dict[str, Callable[[Targets, Actor], Receipt]] = {
         indicators={"eff": Decimal(125)},
         disclosed_on=date(2025, 1, 2),
     ),
-    "withdraw_declaration": lambda t, a: t.world.app.withdraw_declaration(
+    "withdraw_declaration": lambda t, a: t.world.registry.withdraw_declaration(
         a, t.world.declarations[0], reason="replaced"
     ),
-    "draft_scheme": lambda t, a: t.world.app.draft_scheme(
+    "draft_scheme": lambda t, a: t.world.registry.draft_scheme(
         a,
         title="Refrigerators 2027",
         category=CATEGORY,
@@ -112,16 +114,16 @@ CALLS: dict[str, Callable[[Targets, Actor], Receipt]] = {
         publicity_days=10,
         validity_days=365,
     ),
-    "review_scheme": lambda t, a: t.world.app.review_scheme(
+    "review_scheme": lambda t, a: t.world.registry.review_scheme(
         a, t.draft_scheme, approved=True, reason=""
     ),
-    "enter_candidate": lambda t, a: t.world.app.enter_candidate(
+    "enter_candidate": lambda t, a: t.world.registry.enter_candidate(
         a, t.world.scheme_id, declaration_id=t.world.declarations[5]
     ),
-    "evaluate": lambda t, a: t.world.app.evaluate(a, t.entered, values={"eff": Decimal(121)}),
-    "publish_ranking": lambda t, a: t.world.app.publish_ranking(a, t.evaluated_scheme),
-    "award": lambda t, a: t.world.app.award(a, t.ranked_scheme),
-    "file_complaint": lambda t, a: t.world.app.file_complaint(
+    "evaluate": lambda t, a: t.world.registry.evaluate(a, t.entered, values={"eff": Decimal(121)}),
+    "publish_ranking": lambda t, a: t.world.registry.publish_ranking(a, t.evaluated_scheme),
+    "award": lambda t, a: t.world.registry.award(a, t.ranked_scheme),
+    "file_complaint": lambda t, a: t.world.registry.file_complaint(
         a,
         candidacy_id=t.title,
         complainant_kind="regulator",
@@ -129,10 +131,10 @@ CALLS: dict[str, Callable[[Targets, Actor], Receipt]] = {
         description="spot check failed",
         evidence=[],
     ),
-    "decide_complaint": lambda t, a: t.world.app.decide_complaint(
+    "decide_complaint": lambda t, a: t.world.registry.decide_complaint(
         a, t.complaint, upheld=False, findings="unfounded"
     ),
-    "revoke_title": lambda t, a: t.world.app.revoke_title(a, t.title, reason="fraud"),
+    "revoke_title": lambda t, a: t.world.registry.revoke_title(a, t.title, reason="fraud"),
 }
 
 
@@ -191,7 +193,7 @@ def test_enterprise_may_not_act_for_another_credit_code(action: str) -> None:
 @pytest.mark.parametrize("action", BODY_SCOPED)
 def test_body_may_not_act_on_another_bodys_scheme(action: str) -> None:
     targets = build_targets()
-    other, _ = register_body(targets.world.app, "Rival Institute", [CATEGORY])
+    other, _ = register_body(targets.world.registry, "Rival Institute", [CATEGORY])
     with refused(targets.world, NotSchemeBody):
         CALLS[action](targets, other)
 

@@ -46,7 +46,7 @@ from domain.values import Actor, Direction, Enterprise, Indicator, IndicatorKind
 from registry.application import LeaderRegistry
 from registry.base import Receipt
 from tests.clock import Clock
-from tests.unit.worlds import (
+from tests.worlds import (
     ADMIN,
     CATEGORY,
     OTHER_CATEGORY,
@@ -54,11 +54,11 @@ from tests.unit.worlds import (
     REGION,
     REGULATOR,
     World,
-    awarded_cycle,
-    build_world,
+    award_cycle,
     complain,
     credit_code,
     enter_and_evaluate,
+    in_memory_world,
     ranked,
 )
 
@@ -309,9 +309,9 @@ def status(world: World, candidacy_id: str) -> str:
 def test_decided_complaints_revoke_titles_in_force_or_change_nothing(
     awarded: bool, grounds: str, upheld: bool, days_before_decision: int
 ) -> None:
-    world = build_world()
+    world = in_memory_world()
     if awarded:
-        _, c = awarded_cycle(world, 2024, [130, 120, 110])
+        _, c = award_cycle(world, 2024, [130, 120, 110])
     else:
         c = ranked(world, world.scheme_id, [130, 120, 110])
     target = c[0]
@@ -319,7 +319,7 @@ def test_decided_complaints_revoke_titles_in_force_or_change_nothing(
     complaint = complain(world, target, grounds=grounds)
     world.clock.advance(days=days_before_decision)
     before = status(world, target)
-    world.app.decide_complaint(REGULATOR, complaint, upheld=upheld, findings="inspected")
+    world.registry.decide_complaint(REGULATOR, complaint, upheld=upheld, findings="inspected")
     after = world.get(target)
     assert after.open_complaints == []
     if upheld and (grounds in REVOKING_GROUNDS or before == Status.PUBLICISED):
@@ -332,27 +332,27 @@ def test_decided_complaints_revoke_titles_in_force_or_change_nothing(
 
 def _title_ended_before_the_decision(world: World, how: str) -> tuple[str, str]:
     """An awarded title with an open fraud complaint, ended by `how` before the decision."""
-    _, c = awarded_cycle(world, 2024, [130], validity_days=30)
+    _, c = award_cycle(world, 2024, [130], validity_days=30)
     complaint = complain(world, c[0], grounds="fraud")
     if how == "lapsed":
         world.clock.advance(days=31)
     elif how == "expired":
         world.clock.advance(days=31)
-        world.app.expire_titles(c)
+        world.registry.expire_titles(c)
     else:  # superseded by the next cycle's list
         enter_and_evaluate(world, world.scheme_id, [125], declarations=[world.declarations[1]])
-        world.app.publish_ranking(world.body, world.scheme_id)
+        world.registry.publish_ranking(world.body, world.scheme_id)
         world.clock.advance(days=10)
-        world.app.award(world.body, world.scheme_id)
+        world.registry.award(world.body, world.scheme_id)
     assert status(world, c[0]) == {"lapsed": "awarded"}.get(how, how)
     return c[0], complaint
 
 
 @pytest.mark.parametrize("how", ["lapsed", "expired", "superseded"])
 def test_upheld_fraud_complaint_revokes_even_after_the_title_ended(how: str) -> None:
-    world = build_world()
+    world = in_memory_world()
     target, complaint = _title_ended_before_the_decision(world, how)
-    world.app.decide_complaint(REGULATOR, complaint, upheld=True, findings="forged report")
+    world.registry.decide_complaint(REGULATOR, complaint, upheld=True, findings="forged report")
     assert status(world, target) == "revoked"
 
 

@@ -24,17 +24,8 @@ from domain.declaration import DeclarationWithdrawn
 from domain.evaluation_body import BodyStatusConflict
 from domain.scheme import Scheme, SchemeStateConflict
 from domain.values import Actor
-from tests.unit.worlds import (
-    ADMIN,
-    BODY_ACTOR,
-    CATEGORY,
-    INDICATORS,
-    REGULATOR,
-    T0,
-    new_body,
-    new_declaration,
-    new_scheme,
-)
+from tests.unit.aggregates import BODY_ACTOR, T0, new_body, new_declaration, new_scheme
+from tests.worlds import ADMIN, CATEGORY, INDICATORS, REGULATOR
 
 VALID_UNTIL = T0 + timedelta(days=400)
 DURING = T0 + timedelta(days=100)  # within validity
