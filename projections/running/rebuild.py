@@ -81,8 +81,9 @@ def _fewer_collections() -> Iterator[None]:
     """A rebuild allocates and frees objects by the million, and each batch's rows live
     until it is flushed, so the collector's default (a collection every 700 net
     allocations, each young object scanned several times) cost about a sixth of a rebuild.
-    Objects made before it started are frozen out of the scans."""
-    gc.collect()
+    Objects made before it started are frozen out of the scans. No full collection first:
+    in a long-lived process with a large heap it alone took seconds, and any garbage frozen
+    here is collected as usual once the rebuild unfreezes it."""
     gc.freeze()
     threshold = gc.get_threshold()
     gc.set_threshold(50_000, 20, 100)

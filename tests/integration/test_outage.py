@@ -73,6 +73,9 @@ def start(module: list[str], settings: Settings, log: str) -> subprocess.Popen[b
         REGISTRY_POLL_INTERVAL="0.1",
         REGISTRY_SWEEP_INTERVAL="0.5",
         REGISTRY_CONSISTENCY_TIMEOUT="2",
+        # The load writes as fast as it can: the per-token rate limit is not under test.
+        REGISTRY_WRITE_RATE="100000",
+        REGISTRY_WRITE_BURST="100000",
     )
     with open(log, "wb") as stderr:  # the child keeps its own copy of the descriptor
         return subprocess.Popen([sys.executable, *module], env=env, stderr=stderr)
