@@ -41,12 +41,20 @@ class Halt:
         }
 
 
+def storable(text: str) -> str:
+    """Text PostgreSQL can store, whatever the error or the event said: no NUL, no lone
+    surrogate (escaped), at most MAX_ERROR characters. A halt that cannot be saved would
+    fail the follower on every retry."""
+    escaped = text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode()
+    return escaped[:MAX_ERROR]
+
+
 def error_text(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"[:MAX_ERROR]
+    return storable(f"{type(error).__name__}: {error}")
 
 
 def new_halt(projection: str, position: int, event_type: str, error: BaseException) -> Halt:
-    return Halt(projection, position, event_type, error_text(error), datetime.now(UTC))
+    return Halt(projection, position, storable(event_type), error_text(error), datetime.now(UTC))
 
 
 def load(conn: Connection) -> dict[str, Halt]:

@@ -12,12 +12,12 @@ from uuid import uuid4
 
 import pytest
 from eventsourcing.persistence import StoredEvent
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from domain.credit_code import make_credit_code
 from domain.values import Enterprise, Product
 from projections.machinery import follower as follower_module
-from projections.machinery import schema
+from projections.machinery import halts, schema
 from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower
 from projections.machinery.positions import tracked_state
@@ -223,3 +223,17 @@ def test_an_event_no_code_knows_halts_at_it_and_crashes_nothing(
     report = readiness(store, registry, engine, registry.now())
     assert report["ready"] is False and f"({unknown}): TopicError" in report["reason"]
     engine.dispose()
+
+
+def test_a_halt_is_saved_whatever_its_error_says(engine: Any) -> None:
+    """An error text with NUL, a lone surrogate and 10,000 characters is still recorded."""
+    error = ValueError("a\x00b\ud800" + "x" * 10_000)
+    halt = halts.new_halt("records", 7, "Odd\x00Event", error)
+    with engine.begin() as conn:
+        conn.execute(insert(tracking).values(projection="records", position=6))
+        halts.save(conn, halt)
+    with engine.connect() as conn:
+        saved = halts.load(conn)["records"]
+    assert saved.position == 7 and saved.event_type == "Odd\\x00Event"
+    assert saved.error.startswith("ValueError: a\\x00b\\ud800x")
+    assert len(saved.error) == halts.MAX_ERROR
