@@ -23,7 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from domain.limits import MAX_CATEGORY_CODE
+from domain.limits import MAX_CATEGORY_CODE, MAX_NAME
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -300,7 +300,7 @@ audit_keys = Table(
     "audit_keys",
     metadata,
     Column("key_id", String(8), primary_key=True),
-    Column("name", String(200), nullable=False),
+    Column("name", String(MAX_NAME), nullable=False),  # checked by registry.signed_notes
     Column("public_key", HASH, nullable=False),
     Column("created_at", TS, nullable=False),
     Column("retired_at", TS),

@@ -17,6 +17,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from domain import limits
 from domain.errors import InvalidInput
 
 ED25519 = 0x01
@@ -45,6 +46,9 @@ def key_hash(name: str, public_key: bytes) -> bytes:
 def _check_name(name: str) -> str:
     if not name or "+" in name or any(ch.isspace() for ch in name):
         raise NoteError(f"key name {name!r} must be non-empty, without spaces or '+'")
+    problem = limits.text_problem(name, limits.MAX_NAME)  # the published keys' name column
+    if problem:
+        raise NoteError(f"key name: {problem}")
     return name
 
 

@@ -6,6 +6,7 @@ import base64
 
 import pytest
 
+from domain.limits import MAX_NAME
 from registry.signed_notes import (
     Checkpoint,
     NoteError,
@@ -73,3 +74,11 @@ def test_a_retired_key_vouches_only_for_trees_up_to_its_retirement() -> None:
     with pytest.raises(NoteError, match="retired at a tree of 100 leaves"):
         open_checkpoint(forged, [retired])
     assert open_checkpoint(forged, [signer.verifier])[0].size == 99_999  # a current key
+
+
+def test_a_key_name_must_fit_the_published_keys_column() -> None:
+    """A key name is at most MAX_NAME characters, without control characters."""
+    assert Signer.generate("n" * MAX_NAME).name == "n" * MAX_NAME
+    for name in ("n" * (MAX_NAME + 1), "log\x07name"):
+        with pytest.raises(NoteError, match="key name"):
+            Signer.generate(name)
