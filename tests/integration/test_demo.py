@@ -12,8 +12,8 @@ from eventsourcing.domain import Aggregate
 from cli.demo.data import BODIES, CATEGORIES
 from cli.demo.story import DemoStoreNotEmpty, load_demo
 from domain import ids
-from domain.category import Category
 from domain.candidacy import Candidacy, Status
+from domain.category import Category
 from domain.complaint import Complaint, ComplaintStatus
 from domain.declaration import Declaration
 from domain.scheme import Scheme, SchemeStatus
