@@ -147,22 +147,3 @@ async def test_a_rename_is_checked_and_answers_the_usual_problems(api: Api) -> N
     bad = await api.client.post("/v1/categories", json={**FRIDGES, "code": "C 1"})
     assert_problem(bad, 422, "code")
     assert api.head() == head
-
-
-async def test_a_retried_definition_answers_as_the_first(api: Api) -> None:
-    headers = {"Idempotency-Key": "catalogue-1"}
-    first = await api.client.post("/v1/categories", json=FRIDGES, headers=headers)
-    assert first.status_code == 201, first.text
-    head = api.head()
-    again = await api.client.post("/v1/categories", json=FRIDGES, headers=headers)
-    assert (again.status_code, again.json()) == (201, first.json())
-    assert again.headers["location"] == first.headers["location"]
-    assert api.head() == head
-    rename = {"name_en": "Fridges", "reason": "short"}
-    headers = {"Idempotency-Key": "catalogue-2"}
-    path = f"/v1/categories/{CATEGORY}/names"
-    renamed = await api.client.post(path, json=rename, headers=headers)
-    head = api.head()
-    repeated = await api.client.post(path, json=rename, headers=headers)
-    assert renamed.status_code == repeated.status_code == 200
-    assert renamed.json() == repeated.json() and api.head() == head
