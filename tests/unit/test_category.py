@@ -10,6 +10,7 @@ from domain import ids, limits
 from domain.category import Category, CategoryUnchanged, InvalidCategory
 from domain.errors import NotFound
 from domain.values import Actor
+from projections.category_names import category_of
 from registry.base import AlreadyExists
 from tests.worlds import ADMIN, CATEGORY, in_memory_world, refused
 
@@ -90,3 +91,10 @@ def test_a_code_is_defined_once_and_only_a_catalogued_code_is_renamed() -> None:
     registry.rename_category(ADMIN, CATEGORY, name_en="Refrigerators", reason="plural")
     stored = registry.load(Category, ids.category_id(CATEGORY), "category")
     assert (stored.name_zh, stored.name_en, stored.version) == ("家用电冰箱", "Refrigerators", 2)
+
+
+def test_the_category_an_event_concerns_is_its_own_or_its_products() -> None:
+    assert category_of({"category": "C3851", "scheme_id": "s"}) == "C3851"  # candidacy, scheme
+    assert category_of({"product": {"name": "n", "category": "C3852"}}) == "C3852"  # declaration
+    assert category_of({"categories": ["C3851"]}) is None  # a body: many, none named
+    assert category_of({"reason": "x"}) is None and category_of(None) is None
