@@ -205,7 +205,7 @@ async def read_connection(
 
 ReadConn = Annotated[AsyncConnection, Depends(read_connection)]
 
-ALL = frozenset({"records", "candidacies", "history", "credentials", "audit"})
+ALL = frozenset({"records", "candidacies", "history", "credentials", "audit", "status_history"})
 RECORDS = frozenset({"records"})
 TITLES = frozenset({"records", "candidacies"})
 
