@@ -124,6 +124,13 @@ declarations = Table(
     Column("withdrawal_reason", Text, nullable=False),
     Column("declared_at", TS, nullable=False),
     Column("version", Integer, nullable=False),
+    # The declarations list (projections/lists/declarations.py): newest first, overall
+    # and within a category or status; exact standard numbers and models.
+    Index("ix_declarations_declared", "declared_at", "id"),
+    Index("ix_declarations_category_declared", "category", "declared_at"),
+    Index("ix_declarations_status_declared", "status", "declared_at"),
+    Index("ix_declarations_standard_number", "standard_number"),
+    Index("ix_declarations_product_model", "product_model"),
 )
 
 schemes = Table(
@@ -150,6 +157,9 @@ schemes = Table(
     Column("awarded_at", TS),
     Column("valid_until", TS),
     Column("version", Integer, nullable=False),
+    # The schemes list: newest drafted first, overall and by status.
+    Index("ix_schemes_drafted", "drafted_at", "id"),
+    Index("ix_schemes_status_drafted", "status", "drafted_at"),
 )
 
 candidacies = Table(
@@ -194,6 +204,9 @@ candidacies = Table(
     # a range that does not grow with the years of expired titles.
     Index("ix_candidacies_current", "category", "valid_until"),
     Index("ix_candidacies_valid_until", "valid_until"),
+    # The candidacies list: newest entered first, overall and by recorded status.
+    Index("ix_candidacies_entered", "entered_at", "id"),
+    Index("ix_candidacies_status_entered", "status", "entered_at"),
 )
 
 complaints = Table(
@@ -214,6 +227,9 @@ complaints = Table(
     Column("decided_by_subject", Text),
     Column("decided_at", TS),
     Column("version", Integer, nullable=False),
+    # The complaints list: newest filed first, overall and by status.
+    Index("ix_complaints_filed", "filed_at", "id"),
+    Index("ix_complaints_status_filed", "status", "filed_at"),
 )
 
 # Every status each record held, one row per period (projections/status_history.py): the

@@ -21,7 +21,19 @@ branch_labels = None
 depends_on = None
 
 # (table, index name, columns) serving the lists' filters and stable orders.
-INDEXES: list[tuple[str, str, list[str]]] = []
+INDEXES: list[tuple[str, str, list[str]]] = [
+    ("declarations", "ix_declarations_declared", ["declared_at", "id"]),
+    ("declarations", "ix_declarations_category_declared", ["category", "declared_at"]),
+    ("declarations", "ix_declarations_status_declared", ["status", "declared_at"]),
+    ("declarations", "ix_declarations_standard_number", ["standard_number"]),
+    ("declarations", "ix_declarations_product_model", ["product_model"]),
+    ("schemes", "ix_schemes_drafted", ["drafted_at", "id"]),
+    ("schemes", "ix_schemes_status_drafted", ["status", "drafted_at"]),
+    ("candidacies", "ix_candidacies_entered", ["entered_at", "id"]),
+    ("candidacies", "ix_candidacies_status_entered", ["status", "entered_at"]),
+    ("complaints", "ix_complaints_filed", ["filed_at", "id"]),
+    ("complaints", "ix_complaints_status_filed", ["status", "filed_at"]),
+]
 
 
 def upgrade() -> None:

@@ -194,7 +194,7 @@ async def test_pages_add_up_and_bad_input_is_refused_by_name(api: Api) -> None:
     assert seen == await ids(api, "/v1/declarations")  # the same stable order
     far = await listed(api, "/v1/candidacies", offset=1_000_000)
     assert (far["items"], far["total"]) == ([], 4)
-    for path, params, field in [
+    refused: list[tuple[str, dict[str, Any], str]] = [
         ("/v1/declarations", {"offset": 1_000_001}, "offset"),
         ("/v1/declarations", {"limit": 0}, "limit"),
         ("/v1/schemes", {"limit": 201}, "limit"),
@@ -213,5 +213,6 @@ async def test_pages_add_up_and_bad_input_is_refused_by_name(api: Api) -> None:
         ("/v1/candidacies", {"scheme_id": "x"}, "scheme_id"),
         ("/v1/complaints", {"grounds": "spite"}, "grounds"),
         ("/v1/complaints", {"candidacy_id": "%"}, "candidacy_id"),
-    ]:
+    ]
+    for path, params, field in refused:
         assert_problem(await api.client.get(path, params=params), 422, field)
