@@ -65,6 +65,6 @@ def candidacy_item(row: Row[Any], as_of: datetime | None = None) -> dict[str, An
         "rank": row.rank if ranked else None,
         "score": row.score if ranked else None,
         "awarded_at": awarded_at,
-        "valid_until": None if awarded_at is None else masked(None, row.valid_until),
+        "valid_until": awarded_at and masked(None, row.valid_until),
         "entered_at": row.entered_at.isoformat(),
     }

@@ -42,7 +42,9 @@ def schemes_select(
 
 
 def scheme_item(row: Row[Any], as_of: datetime | None = None) -> dict[str, Any]:
-    """One scheme as listed (its indicators and ranking are on its own pages)."""
+    """One scheme as listed (its indicators and ranking are on its own pages); at `as_of`,
+    without the review, ranking and award it had not yet had."""
+    ranked_at, awarded_at = masked(as_of, row.ranked_at), masked(as_of, row.awarded_at)
     return {
         "id": row.id,
         "body_id": row.body_id,
@@ -57,12 +59,8 @@ def scheme_item(row: Row[Any], as_of: datetime | None = None) -> dict[str, Any]:
         "validity_days": row.validity_days,
         "drafted_at": row.drafted_at.isoformat(),
         "reviewed_at": masked(as_of, row.reviewed_at),
-        "ranked_at": masked(as_of, row.ranked_at),
-        "publicity_ends_at": None
-        if masked(as_of, row.ranked_at) is None
-        else masked(None, row.publicity_ends_at),
-        "awarded_at": masked(as_of, row.awarded_at),
-        "valid_until": None
-        if masked(as_of, row.awarded_at) is None
-        else masked(None, row.valid_until),
+        "ranked_at": ranked_at,
+        "publicity_ends_at": ranked_at and masked(None, row.publicity_ends_at),
+        "awarded_at": awarded_at,
+        "valid_until": awarded_at and masked(None, row.valid_until),
     }
