@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projections.lists.timed import masked, timed
 from projections.tables import candidacies
@@ -68,3 +69,12 @@ def candidacy_item(row: Row[Any], as_of: datetime | None = None) -> dict[str, An
         "valid_until": awarded_at and masked(None, row.valid_until),
         "entered_at": row.entered_at.isoformat(),
     }
+
+
+async def next_expiry(conn: AsyncConnection, now: datetime) -> datetime | None:
+    """The first moment after `now` a title's validity ends: until then no candidacy's
+    status changes by the clock alone."""
+    found: datetime | None = await conn.scalar(
+        select(func.min(c.valid_until)).where(c.valid_until > now)
+    )
+    return found

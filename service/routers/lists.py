@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import Row, Select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -16,12 +16,13 @@ from domain.complaint import ComplaintStatus, Grounds
 from domain.evaluation_body import BodyKind
 from domain.scheme import Level, SchemeStatus
 from projections.lists.bodies import bodies_select, body_item
-from projections.lists.candidacies import candidacies_select, candidacy_item
+from projections.lists.candidacies import candidacies_select, candidacy_item, next_expiry
 from projections.lists.complaints import complaint_item, complaints_select
 from projections.lists.declarations import declaration_item, declarations_select
 from projections.lists.paging import page
 from projections.lists.schemes import scheme_item, schemes_select
 from registry.inputs import Name
+from service import cache
 from service.consistency import ReadConn
 from service.deps import RegistryDep
 from service.problems import READ_ERRORS
@@ -57,6 +58,7 @@ def _id(value: UUID | None) -> str | None:
 
 
 async def _page(
+    request: Request,
     conn: AsyncConnection,
     query: Select[Any],
     item: Callable[[Row[Any], datetime | None], dict[str, Any]],
@@ -65,16 +67,20 @@ async def _page(
     as_of: datetime | None,
     limit: int,
     offset: int,
-) -> dict[str, Any]:
+    fresh_until: datetime | None = None,
+) -> Response:
+    """The page, cacheable until the log moves (or `fresh_until`, when the clock alone
+    changes it); without `as_of` it says "as of" now, stamped afresh on every answer."""
     items, total = await page(conn, query, lambda row: item(row, as_of), limit=limit, offset=offset)
-    moment = as_of or now
-    return {
+    content = {
         "items": items,
         "total": total,
         "limit": limit,
         "offset": offset,
-        "as_of": moment.isoformat(),
+        "as_of": (as_of or now).isoformat(),  # last: the cache stamps it (service/cache.py)
     }
+    cache.cacheable(request, fresh_until, stamped=as_of is None)
+    return cache.json_response(content)
 
 
 @router.get("/schemes", response_model=SchemePage, operation_id="list_schemes")
@@ -90,7 +96,9 @@ async def list_schemes(
     as_of: AsOf = None,
     limit: PageLimit = 50,
     offset: PageOffset = 0,
-) -> dict[str, Any]:
+    *,
+    request: Request,
+) -> Response:
     """Evaluation schemes, newest drafted first (ties by id)."""
     now = registry.now()
     query = schemes_select(
@@ -103,7 +111,9 @@ async def list_schemes(
         region=region,
         status=status.value if status else None,
     )
-    return await _page(conn, query, scheme_item, now=now, as_of=as_of, limit=limit, offset=offset)
+    return await _page(
+        request, conn, query, scheme_item, now=now, as_of=as_of, limit=limit, offset=offset
+    )
 
 
 @router.get("/evaluation-bodies", response_model=BodyPage, operation_id="list_evaluation_bodies")
@@ -118,13 +128,17 @@ async def list_evaluation_bodies(
     as_of: AsOf = None,
     limit: PageLimit = 50,
     offset: PageOffset = 0,
-) -> dict[str, Any]:
+    *,
+    request: Request,
+) -> Response:
     """Evaluation bodies, by name (ties by id)."""
     now = registry.now()
     query = bodies_select(
         now=now, as_of=as_of, kind=kind.value if kind else None, category=category, status=status
     )
-    return await _page(conn, query, body_item, now=now, as_of=as_of, limit=limit, offset=offset)
+    return await _page(
+        request, conn, query, body_item, now=now, as_of=as_of, limit=limit, offset=offset
+    )
 
 
 @router.get("/declarations", response_model=DeclarationPage, operation_id="list_declarations")
@@ -141,7 +155,9 @@ async def list_declarations(
     as_of: AsOf = None,
     limit: PageLimit = 50,
     offset: PageOffset = 0,
-) -> dict[str, Any]:
+    *,
+    request: Request,
+) -> Response:
     """Declared standards as last revised, newest declared first (ties by id)."""
     now = registry.now()
     query = declarations_select(
@@ -154,7 +170,7 @@ async def list_declarations(
         status=status,
     )
     return await _page(
-        conn, query, declaration_item, now=now, as_of=as_of, limit=limit, offset=offset
+        request, conn, query, declaration_item, now=now, as_of=as_of, limit=limit, offset=offset
     )
 
 
@@ -173,14 +189,26 @@ async def list_candidacies(
     as_of: AsOf = None,
     limit: PageLimit = 50,
     offset: PageOffset = 0,
-) -> dict[str, Any]:
+    *,
+    request: Request,
+) -> Response:
     """Candidacies, newest entered first (ties by id)."""
     now = registry.now()
+    # Without `as_of` a status changes by the clock alone when a title's validity ends.
+    fresh_until = await next_expiry(conn, now) if as_of is None else None
     query = candidacies_select(
         now=now, as_of=as_of, credit_code=credit_code, scheme_id=_id(scheme_id), status=status
     )
     return await _page(
-        conn, query, candidacy_item, now=now, as_of=as_of, limit=limit, offset=offset
+        request,
+        conn,
+        query,
+        candidacy_item,
+        now=now,
+        as_of=as_of,
+        limit=limit,
+        offset=offset,
+        fresh_until=fresh_until,
     )
 
 
@@ -197,7 +225,9 @@ async def list_complaints(
     as_of: AsOf = None,
     limit: PageLimit = 50,
     offset: PageOffset = 0,
-) -> dict[str, Any]:
+    *,
+    request: Request,
+) -> Response:
     """Complaints, public fields only (not the filer, description or evidence), newest
     filed first (ties by id)."""
     now = registry.now()
@@ -210,5 +240,5 @@ async def list_complaints(
         candidacy_id=_id(candidacy_id),
     )
     return await _page(
-        conn, query, complaint_item, now=now, as_of=as_of, limit=limit, offset=offset
+        request, conn, query, complaint_item, now=now, as_of=as_of, limit=limit, offset=offset
     )

@@ -7,6 +7,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
+from service.schemas.lists import (
+    BodyPage,
+    CandidacyPage,
+    ComplaintPage,
+    DeclarationPage,
+    SchemePage,
+)
 from tests.e2e.api import Api, assert_problem
 from tests.worlds import (
     ADMIN,
@@ -25,6 +32,13 @@ from tests.worlds import (
 )
 
 SECOND = timedelta(seconds=1)
+MODELS: dict[str, Any] = {
+    "/v1/schemes": SchemePage,
+    "/v1/evaluation-bodies": BodyPage,
+    "/v1/declarations": DeclarationPage,
+    "/v1/candidacies": CandidacyPage,
+    "/v1/complaints": ComplaintPage,
+}
 
 
 @dataclass
@@ -81,6 +95,7 @@ async def listed(api: Api, path: str, **params: Any) -> dict[str, Any]:
     response = await api.client.get(path, params=params)  # (`api.read` takes `status`)
     assert response.status_code == 200, response.text
     page: dict[str, Any] = response.json()
+    MODELS[path].model_validate(page, strict=True)  # every item as the OpenAPI says
     items, total, offset = page["items"], page["total"], page["offset"]
     if offset >= total:
         assert items == []
@@ -166,6 +181,10 @@ async def test_candidacies_and_complaints_stand_as_they_did(api: Api) -> None:
     assert await ids(api, path, "candidacy_id", as_of=(s.ranked - SECOND).isoformat()) == []
     later = (s.awarded + timedelta(days=400)).isoformat()  # past validity, before any sweep
     assert await ids(api, path, "candidacy_id", status="expired", as_of=later) == [s.second]
+    assert await ids(api, path, "candidacy_id", status="under_complaint") == [s.second]
+    api.clock.advance(days=400)  # no event: the clock alone ends the title (and the cached page)
+    assert await ids(api, path, "candidacy_id", status="under_complaint") == []
+    assert await ids(api, path, "candidacy_id", status="expired") == [s.second]
 
     path = "/v1/complaints"
     assert await ids(api, path) == [s.pending, s.upheld]  # newest filed first
