@@ -38,7 +38,7 @@ def period_join(record_id: Any, moment: datetime | None) -> tuple[FromClause, An
     (its open period if M is None): an inner join keeps only records that existed at M."""
     period = status_history.alias("period")
     if moment is None:
-        return period, period.c.key == record_id
+        return period, period.c.period_id == record_id
     return period, and_(period.c.record_id == record_id, covers(period.c, moment))
 
 

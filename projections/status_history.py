@@ -83,7 +83,7 @@ def _change(rows: Rows, e: Any, position: int, at: datetime | None = None, **val
     if all(current[column] == value for column, value in values.items()):
         return  # nothing a reader sees changed: the period goes on
     at = max(at or e.timestamp, current["began_at"])
-    closed = {**current, "key": f"{key}@{current['began_position']}"}
+    closed = {**current, "period_id": f"{key}@{current['began_position']}"}
     closed.update(ended_at=at, ended_position=position)
     rows.insert(status_history, closed)
     rows.update(status_history, key, began_at=at, began_position=position, **values)
@@ -108,7 +108,7 @@ class StatusHistory(Projection):
         rows.insert(
             status_history,
             dict(
-                key=key,
+                period_id=key,
                 record_id=key,
                 kind=kind,
                 status=status,

@@ -237,7 +237,7 @@ complaints = Table(
 status_history = Table(
     "status_history",
     metadata,
-    Column("key", String(64), primary_key=True),
+    Column("period_id", String(64), primary_key=True),
     Column("record_id", ID, nullable=False),
     Column("kind", String(16), nullable=False),
     Column("status", String(16), nullable=False),

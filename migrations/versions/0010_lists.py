@@ -39,7 +39,7 @@ INDEXES: list[tuple[str, str, list[str]]] = [
 def upgrade() -> None:
     op.create_table(
         "status_history",
-        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("period_id", sa.String(length=64), nullable=False),
         sa.Column("record_id", sa.String(length=36), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
@@ -49,7 +49,7 @@ def upgrade() -> None:
         sa.Column("began_position", sa.BigInteger(), nullable=False),
         sa.Column("ended_at", projections.tables.UTCDateTime(), nullable=True),
         sa.Column("ended_position", sa.BigInteger(), nullable=True),
-        sa.PrimaryKeyConstraint("key"),
+        sa.PrimaryKeyConstraint("period_id"),
     )
     op.create_index("ix_status_history_record", "status_history", ["record_id", "began_at"])
     op.create_index(

@@ -23,7 +23,7 @@ def test_every_combination_shows_and_filters_as_the_reads_do(engine: Engine) -> 
     combinations = list(product(STATUSES, (0, 1, 2), VALIDITY))
     rows: list[dict[str, Any]] = [
         dict(
-            key=str(n),
+            period_id=str(n),
             record_id=str(n),
             kind="candidacy",
             status=status,
@@ -37,12 +37,14 @@ def test_every_combination_shows_and_filters_as_the_reads_do(engine: Engine) -> 
     h = status_history.c
     with engine.begin() as conn:
         conn.execute(insert(status_history), rows)
-        shown: dict[str, str] = dict(conn.execute(select(h.key, shown_status(h, MOMENT))).all())
+        shown: dict[str, str] = dict(
+            conn.execute(select(h.period_id, shown_status(h, MOMENT))).all()
+        )
         matching = {
-            status: set(conn.scalars(select(h.key).where(status_is(h, status, MOMENT))))
+            status: set(conn.scalars(select(h.period_id).where(status_is(h, status, MOMENT))))
             for status in SHOWN
         }
     for row in rows:
         expected = display_status(SimpleNamespace(**row), MOMENT)
-        assert shown[row["key"]] == expected, row
-        assert {s for s, keys in matching.items() if row["key"] in keys} == {expected}, row
+        assert shown[row["period_id"]] == expected, row
+        assert {s for s, keys in matching.items() if row["period_id"] in keys} == {expected}, row
