@@ -138,6 +138,13 @@ declarations = Table(
     Column("withdrawal_reason", Text, nullable=False),
     Column("declared_at", TS, nullable=False),
     Column("version", Integer, nullable=False),
+    # The declarations list (projections/lists/declarations.py): newest first, overall
+    # and within a category or status; exact standard numbers and models.
+    Index("ix_declarations_declared", "declared_at", "id"),
+    Index("ix_declarations_category_declared", "category", "declared_at"),
+    Index("ix_declarations_status_declared", "status", "declared_at"),
+    Index("ix_declarations_standard_number", "standard_number"),
+    Index("ix_declarations_product_model", "product_model"),
 )
 
 schemes = Table(
@@ -164,6 +171,9 @@ schemes = Table(
     Column("awarded_at", TS),
     Column("valid_until", TS),
     Column("version", Integer, nullable=False),
+    # The schemes list: newest drafted first, overall and by status.
+    Index("ix_schemes_drafted", "drafted_at", "id"),
+    Index("ix_schemes_status_drafted", "status", "drafted_at"),
 )
 
 candidacies = Table(
@@ -208,6 +218,9 @@ candidacies = Table(
     # a range that does not grow with the years of expired titles.
     Index("ix_candidacies_current", "category", "valid_until"),
     Index("ix_candidacies_valid_until", "valid_until"),
+    # The candidacies list: newest entered first, overall and by recorded status.
+    Index("ix_candidacies_entered", "entered_at", "id"),
+    Index("ix_candidacies_status_entered", "status", "entered_at"),
 )
 
 complaints = Table(
@@ -228,6 +241,31 @@ complaints = Table(
     Column("decided_by_subject", Text),
     Column("decided_at", TS),
     Column("version", Integer, nullable=False),
+    # The complaints list: newest filed first, overall and by status.
+    Index("ix_complaints_filed", "filed_at", "id"),
+    Index("ix_complaints_status_filed", "status", "filed_at"),
+)
+
+# Every status each record held, one row per period (projections/status_history.py): the
+# open period is keyed by the record's id, a closed one by "id@position it began".
+status_history = Table(
+    "status_history",
+    metadata,
+    Column("period_id", String(64), primary_key=True),
+    Column("record_id", ID, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    # A candidacy's complaints open during the period, and its title's validity: what its
+    # displayed status (under_complaint, expired) depends on at a moment.
+    Column("open_complaints", Integer, nullable=False),
+    Column("valid_until", TS),
+    Column("began_at", TS, nullable=False),
+    Column("began_position", BigInteger, nullable=False),
+    Column("ended_at", TS),
+    Column("ended_position", BigInteger),
+    # A record's period at a moment; the records of a kind that held a status from a moment.
+    Index("ix_status_history_record", "record_id", "began_at"),
+    Index("ix_status_history_kind_status", "kind", "status", "began_at"),
 )
 
 # Private: who holds which role. Never the token's hash; not in the public feed.

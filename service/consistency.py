@@ -205,9 +205,18 @@ async def read_connection(
 
 ReadConn = Annotated[AsyncConnection, Depends(read_connection)]
 
-ALL = frozenset({"records", "candidacies", "history", "credentials", "audit"})
+ALL = frozenset({"records", "candidacies", "history", "credentials", "audit", "status_history"})
 RECORDS = frozenset({"records"})
 TITLES = frozenset({"records", "candidacies"})
+LISTS = frozenset(
+    {
+        "/v1/schemes",
+        "/v1/evaluation-bodies",
+        "/v1/declarations",
+        "/v1/candidacies",
+        "/v1/complaints",
+    }
+)
 
 
 def sources(request: Request) -> frozenset[str]:
@@ -224,6 +233,8 @@ def sources(request: Request) -> frozenset[str]:
         return TITLES | {"audit"}
     if path == "/v1/leaders" or path.startswith("/v1/candidacies/") or path.endswith("/ranking"):
         return TITLES
+    if path in LISTS:  # their records, and each one's status then for `as_of`
+        return TITLES | {"status_history"}
     if path.startswith(("/v1/schemes/", "/v1/complaints/", "/v1/declarations/")):
         return RECORDS
     if path.startswith("/v1/evaluation-bodies/"):

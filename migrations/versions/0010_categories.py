@@ -1,6 +1,6 @@
 """categories: the catalogue of category codes and their names; schemes by category
 
-Revision ID: 0010_categories
+Revision ID: 0010
 Revises: 0009
 
 Filled by the `records` projection from `Category` events, which earlier releases did not
@@ -14,7 +14,7 @@ from alembic import op
 
 import projections.tables
 
-revision = "0010_categories"
+revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None

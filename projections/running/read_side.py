@@ -24,6 +24,7 @@ from projections.machinery.follower import Follower, FollowerObserver, TrackingC
 from projections.machinery.outages import Pacer
 from projections.machinery.positions import PositionWatch, tracked_state
 from projections.records import Records
+from projections.status_history import StatusHistory
 from projections.tables import candidacies, tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings
@@ -36,7 +37,7 @@ POSITION_CHANNEL = "leader_registry_read"
 
 
 def all_projections() -> list[Projection]:
-    return [Records(), Candidacies(), History(), Credentials(), Audit()]
+    return [Records(), Candidacies(), History(), Credentials(), Audit(), StatusHistory()]
 
 
 def expire_due(engine: Engine, registry: LeaderRegistry, now: datetime) -> int:
