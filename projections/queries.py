@@ -350,3 +350,8 @@ async def list_credentials(
         "limit": limit,
         "offset": offset,
     }
+
+
+def title_item(row: Any, now: datetime) -> dict[str, Any]:
+    """A candidacy row as a title item (the leaders list's, a ranking's, an enterprise's)."""
+    return _title(row, now)

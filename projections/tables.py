@@ -194,6 +194,37 @@ candidacies = Table(
     # a range that does not grow with the years of expired titles.
     Index("ix_candidacies_current", "category", "valid_until"),
     Index("ix_candidacies_valid_until", "valid_until"),
+    # A ranking's pages: its ranked entries in rank order (ties by credit code, id), then
+    # those not ranked (rank NULL), read as a range of one scheme.
+    Index("ix_candidacies_ranking", "scheme_id", "rank", "credit_code", "id"),
+)
+
+# One row per enterprise (credit code) that has declared: its name and region as of its
+# latest declaration (the `enterprises` projection).
+enterprises = Table(
+    "enterprises",
+    metadata,
+    Column("credit_code", String(18), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("region", String(6), nullable=False),
+    Column("declarations", Integer, nullable=False),
+    Column("first_declared_at", TS, nullable=False),
+    Column("last_declared_at", TS, nullable=False),
+    Column("last_position", BigInteger, nullable=False),
+    Index("ix_enterprises_region", "region", "credit_code"),
+)
+
+# Every declaration's enterprise as declared, in log order: an enterprise's names over
+# time (first and last used, as of any moment) are a GROUP BY over its rows.
+enterprise_names = Table(
+    "enterprise_names",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("credit_code", String(18), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("region", String(6), nullable=False),
+    Column("declared_at", TS, nullable=False),
+    Index("ix_enterprise_names_credit_code", "credit_code", "position"),
 )
 
 complaints = Table(

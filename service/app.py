@@ -23,7 +23,9 @@ from service.routers import (
     access,
     audit,
     declarations,
+    enterprises,
     grants,
+    rankings,
     reads,
     schemes,
     signed_lists,
@@ -92,7 +94,18 @@ def create_app(
     cache.install(app)  # innermost: the hardening middleware wraps cached answers too
     middleware.install(app, settings)
     metrics.install(app)  # outermost: every answer counts, refusals included
-    for module in (access, declarations, schemes, titles, reads, grants, audit, signed_lists):
+    for module in (
+        access,
+        declarations,
+        schemes,
+        titles,
+        reads,
+        rankings,
+        enterprises,
+        grants,
+        audit,
+        signed_lists,
+    ):
         app.include_router(module.router)
 
     @app.get("/healthz", response_model=Health, tags=["health"], operation_id="health")

@@ -205,7 +205,7 @@ async def read_connection(
 
 ReadConn = Annotated[AsyncConnection, Depends(read_connection)]
 
-ALL = frozenset({"records", "candidacies", "history", "credentials", "audit"})
+ALL = frozenset({"records", "candidacies", "history", "credentials", "audit", "enterprises"})
 RECORDS = frozenset({"records"})
 TITLES = frozenset({"records", "candidacies"})
 
@@ -224,6 +224,8 @@ def sources(request: Request) -> frozenset[str]:
         return TITLES | {"audit"}
     if path == "/v1/leaders" or path.startswith("/v1/candidacies/") or path.endswith("/ranking"):
         return TITLES
+    if path.startswith("/v1/enterprises"):
+        return TITLES | {"enterprises"}
     if path.startswith(("/v1/schemes/", "/v1/complaints/", "/v1/declarations/")):
         return RECORDS
     if path.startswith("/v1/evaluation-bodies/"):

@@ -119,23 +119,6 @@ async def get_scheme(
 
 
 @router.get(
-    "/schemes/{scheme_id}/ranking",
-    response_model=Record,
-    operation_id="get_ranking",
-    responses=NOT_FOUND,
-)
-async def get_ranking(
-    scheme_id: str, conn: ReadConn, registry: RegistryDep, request: Request, response: Response
-) -> Response:
-    """A scheme's published ranking: ranked entries and those not ranked, with reasons."""
-    now = registry.now()
-    record = found(await queries.ranking(conn, scheme_id, now=now), "scheme", scheme_id)
-    entries = [*record["entries"], *record["not_ranked"]]
-    until = cache.earliest_after(now, (e["valid_until"] for e in entries))
-    return answer(request, response, record, fresh_until=until)
-
-
-@router.get(
     "/complaints/{complaint_id}",
     response_model=Record,
     operation_id="get_complaint",
