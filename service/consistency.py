@@ -205,7 +205,9 @@ async def read_connection(
 
 ReadConn = Annotated[AsyncConnection, Depends(read_connection)]
 
-ALL = frozenset({"records", "candidacies", "history", "credentials", "audit", "enterprises"})
+ALL = frozenset(
+    {"records", "candidacies", "history", "credentials", "audit", "status_history", "enterprises"}
+)
 RECORDS = frozenset({"records"})
 TITLES = frozenset({"records", "candidacies"})
 

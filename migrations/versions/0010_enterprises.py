@@ -6,7 +6,7 @@ replays the log into them). `ix_candidacies_ranking` (scheme_id, rank, credit_co
 serves a ranking's pages as a range of one scheme, in rank order.
 
 Revision ID: 0010_enterprises
-Revises: 0009
+Revises: 0010_lists
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from alembic import op
 import projections.tables
 
 revision = "0010_enterprises"
-down_revision = "0009"
+down_revision = "0010_lists"  # "0009" on main; chained after lists (merged here)
 branch_labels = None
 depends_on = None
 

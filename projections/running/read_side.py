@@ -25,6 +25,7 @@ from projections.machinery.follower import Follower, FollowerObserver, TrackingC
 from projections.machinery.outages import Pacer
 from projections.machinery.positions import PositionWatch, tracked_state
 from projections.records import Records
+from projections.status_history import StatusHistory
 from projections.tables import candidacies, tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings
@@ -37,7 +38,15 @@ POSITION_CHANNEL = "leader_registry_read"
 
 
 def all_projections() -> list[Projection]:
-    return [Records(), Candidacies(), History(), Credentials(), Audit(), Enterprises()]
+    return [
+        Records(),
+        Candidacies(),
+        History(),
+        Credentials(),
+        Audit(),
+        StatusHistory(),
+        Enterprises(),
+    ]
 
 
 def expire_due(engine: Engine, registry: LeaderRegistry, now: datetime) -> int:
