@@ -155,8 +155,8 @@ async def test_every_write_at_its_limits_is_projected(api: Limits) -> None:
     record = await api.read_json(f"/v1/declarations/{good}")
     assert (record["standard_number"], record["title"]) == (wide(limits.MAX_NAME, "1"), NAME)
     ranking = await api.read_json(f"/v1/schemes/{scheme_id}/ranking")
-    assert len(ranking["entries"][0]["score"]) > 80, ranking["entries"][0]["score"]
-    assert len(ranking["not_ranked"]) == 2
+    assert len(ranking["items"][0]["score"]) > 80, ranking["items"][0]["score"]
+    assert ranking["counts"]["not_ranked"] == 2
     assert (await api.read_json(f"/v1/complaints/{complaint_id}"))["evidence"] == evidence
     for moment in (EARLIEST, LATEST):
         await api.read_json("/v1/leaders", as_of=moment)
