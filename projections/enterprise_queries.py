@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from projections import as_of as periods
 from projections.queries import held_at, title_item
 from projections.tables import candidacies, declarations, enterprise_names, enterprises
 
@@ -104,7 +105,7 @@ def _declaration(row: Any) -> dict[str, Any]:
         "title": row.title,
         "product": {"name": row.product_name, "model": row.product_model, "category": row.category},
         "revision": row.revision,
-        "status": row.status,
+        "status": getattr(row, "status_then", row.status),
         "declared_at": _iso(row.declared_at),
     }
 
@@ -126,12 +127,14 @@ async def enterprise(
         return None
     existed = (d.credit_code == credit_code, d.declared_at <= moment)
     count = await conn.scalar(select(func.count()).select_from(declarations).where(*existed))
-    declared = await conn.execute(
-        select(declarations)
-        .where(*existed)
-        .order_by(d.declared_at.desc(), d.id)
-        .limit(MAX_DECLARATIONS)
-    )
+    if as_of is None:
+        query = select(declarations)
+    else:  # each with the status it held then
+        period, joined = periods.period_join(d.id, as_of)
+        query = select(declarations, period.c.status.label("status_then"))
+        query = query.select_from(declarations.join(period, joined))
+    query = query.where(*existed).order_by(d.declared_at.desc(), d.id).limit(MAX_DECLARATIONS)
+    declared = await conn.execute(query)
     titles = await conn.execute(
         select(candidacies)
         .where(c.credit_code == credit_code, held_at(moment))

@@ -12,6 +12,7 @@ from service.consistency import ReadConn
 from service.deps import RegistryDep
 from service.problems import NOT_FOUND, READ_ERRORS
 from service.routers.reads import answer, found
+from service.routers.times import AsOf
 from service.schemas.pages import PageLimit, PageOffset
 from service.schemas.rankings import RankingPage
 
@@ -38,6 +39,7 @@ async def get_ranking(
     conn: ReadConn,
     registry: RegistryDep,
     section: SectionParam = "ranked",
+    as_of: AsOf = None,
     limit: PageLimit = 50,
     offset: PageOffset = 0,
     *,
@@ -45,10 +47,10 @@ async def get_ranking(
     response: Response,
 ) -> Response:
     """A scheme's ranking, a page at a time: the scheme, its counts and cut-off on every
-    page, and one page of the section asked for."""
+    page, and one page of the section asked for; `as_of`: as it stood then."""
     now = registry.now()
     page, first_end = await ranking_queries.ranking_page(
-        conn, scheme_id, now=now, section=section, limit=limit, offset=offset
+        conn, scheme_id, now=now, as_of=as_of, section=section, limit=limit, offset=offset
     )
     record = found(page, "scheme", scheme_id)
     return answer(request, response, record, fresh_until=cache.earliest_after(now, [first_end]))

@@ -10,12 +10,13 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from domain import limits
 from domain.errors import NotFound
 from domain.scheme import Level
-from projections import queries
+from projections import queries, records_as_of
 from service import cache
 from service.consistency import ReadConn
 from service.deps import RegistryDep
 from service.preconditions import etag
 from service.problems import NOT_FOUND, READ_ERRORS
+from service.routers.times import AsOf
 from service.schemas.common import MAX_POSITION, CategoryCode, CreditCode, Moment, Region
 from service.schemas.reads import LeaderPage, Record
 
@@ -98,10 +99,19 @@ async def list_leaders(
     responses=NOT_FOUND,
 )
 async def get_candidacy(
-    candidacy_id: str, conn: ReadConn, registry: RegistryDep, request: Request, response: Response
+    candidacy_id: str,
+    conn: ReadConn,
+    registry: RegistryDep,
+    request: Request,
+    response: Response,
+    as_of: AsOf = None,
 ) -> Response:
-    """One candidacy: its status as a reader should see it now, scores and complaints."""
+    """One candidacy: its status as a reader should see it now (or `as_of`), scores and
+    complaints."""
     now = registry.now()
+    if as_of is not None:
+        then = await records_as_of.candidacy(conn, candidacy_id, now=now, moment=as_of)
+        return answer(request, response, found(then, "candidacy", candidacy_id))
     record = found(await queries.candidacy(conn, candidacy_id, now=now), "candidacy", candidacy_id)
     until = cache.earliest_after(now, [record["valid_until"]])  # its status changes then
     return answer(request, response, record, fresh_until=until, tagged=True)
@@ -111,9 +121,12 @@ async def get_candidacy(
     "/schemes/{scheme_id}", response_model=Record, operation_id="get_scheme", responses=NOT_FOUND
 )
 async def get_scheme(
-    scheme_id: str, conn: ReadConn, request: Request, response: Response
+    scheme_id: str, conn: ReadConn, request: Request, response: Response, as_of: AsOf = None
 ) -> Response:
-    """One evaluation scheme and its status."""
+    """One evaluation scheme and its status (now, or `as_of`)."""
+    if as_of is not None:
+        then = await records_as_of.scheme(conn, scheme_id, as_of)
+        return answer(request, response, found(then, "scheme", scheme_id))
     record = found(await queries.scheme(conn, scheme_id), "scheme", scheme_id)
     return answer(request, response, record, tagged=True)
 
