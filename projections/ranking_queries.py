@@ -1,4 +1,4 @@
-"""A scheme's ranking, a page at a time: its summary and counts, and one section's page."""
+"""A scheme's ranking: each section's Select (now or as of a moment), its item, its counts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projections import as_of as periods
-from projections import records_as_of
 from projections.queries import title_item
 from projections.tables import candidacies, schemes
 
@@ -17,26 +16,6 @@ c = candidacies.c
 s = schemes.c
 Section = Literal["ranked", "not_ranked"]
 EXCLUDED = ("excluded", "not_ranked")
-SUMMARY = (
-    "id",
-    "body_id",
-    "title",
-    "category",
-    "cycle",
-    "level",
-    "region",
-    "status",
-    "top_n",
-    "candidates",
-    "ranked_at",
-    "publicity_ends_at",
-    "awarded_at",
-    "valid_until",
-)
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def in_section(scheme_id: str, section: Section) -> ColumnElement[bool]:
@@ -67,7 +46,7 @@ def ranking_item(row: Any, now: datetime) -> dict[str, Any]:
     return item
 
 
-def _then(scheme_id: str, section: Section, moment: datetime) -> Select[Any]:
+def section_then(scheme_id: str, section: Section, moment: datetime) -> Select[Any]:
     """The section as it stood at M, each entry with the status it showed then."""
     period, joined = periods.period_join(c.id, moment)
     where = in_section(scheme_id, section)
@@ -81,84 +60,46 @@ def _then(scheme_id: str, section: Section, moment: datetime) -> Select[Any]:
     )
 
 
-async def _counts(conn: AsyncConnection, scheme_id: str, now: datetime) -> Any:
-    ranked = c.rank.is_not(None)
-    return (
-        await conn.execute(
-            select(
-                func.count().filter(ranked).label("ranked"),
-                func.count().filter(ranked, c.qualified).label("qualified"),
-                func.count().filter(in_section(scheme_id, "not_ranked")).label("not_ranked"),
-                func.max(c.rank).filter(c.qualified).label("cutoff_rank"),
-                func.min(c.valid_until).filter(c.valid_until > now).label("first_end"),
-            ).where(c.scheme_id == scheme_id)
-        )
-    ).one()
+async def _count(conn: AsyncConnection, query: Select[Any]) -> int:
+    found = await conn.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return int(found or 0)
 
 
-async def _counts_then(conn: AsyncConnection, scheme_id: str, moment: datetime) -> Any:
-    """The counts at M: none ranked before the ranking was published, the exclusions so far."""
-    counts = (await _counts(conn, scheme_id, moment))._asdict()
-    query = _then(scheme_id, "not_ranked", moment).order_by(None).subquery()
-    counts["not_ranked"] = await conn.scalar(select(func.count()).select_from(query))
-    return counts
+async def _cutoff(conn: AsyncConnection, scheme_id: str, qualified: int) -> int | None:
+    """The rank of the last entry within the cut-off (the qualified are the first ones)."""
+    if qualified <= 0:
+        return None
+    query = select(c.rank).where(in_section(scheme_id, "ranked"))
+    query = query.order_by(c.rank, c.credit_code, c.id).offset(qualified - 1).limit(1)
+    found = await conn.scalar(query)
+    return int(found) if found is not None else None
 
 
-async def ranking_page(
-    conn: AsyncConnection,
-    scheme_id: str,
-    *,
-    now: datetime,
-    as_of: datetime | None = None,
-    section: Section = "ranked",
-    limit: int = 50,
-    offset: int = 0,
-) -> tuple[dict[str, Any] | None, datetime | None]:
-    """The page (None for an unknown scheme, or one not drafted by `as_of`), and until when
-    it holds without new events: the first moment an entry's title ends (its status then
-    reads "expired"); None as of a past moment (only events change it)."""
-    row = (await conn.execute(select(schemes).where(s.id == scheme_id))).first()
-    if row is None:
-        return None, None
-    plain = {k: (_iso(v) if isinstance(v, datetime) else v) for k, v in row._mapping.items()}
-    summary = {k: plain[k] for k in SUMMARY}
-    published = row.ranked_at is not None
-    if as_of is None:
-        counts = (await _counts(conn, scheme_id, now))._asdict()
-        rows = await conn.execute(ranking_select(scheme_id, section).limit(limit).offset(offset))
-        items = [ranking_item(r, now) for r in rows]
+async def ranking_counts(
+    conn: AsyncConnection, scheme: Any, as_of: datetime | None = None
+) -> dict[str, Any]:
+    """Ranked, qualified and not ranked entries, and the cut-off rank (now, or at `as_of`).
+
+    A published ranking's counts are on its scheme's row (set from the event that published
+    it: every candidate is then ranked or not), so a page never counts its entries; a ranking
+    not yet published has no ranked entries, only the exclusions so far."""
+    published = scheme.ranked_at is not None and (as_of is None or scheme.ranked_at <= as_of)
+    if published and scheme.ranked_count is not None:
+        ranked, qualified = scheme.ranked_count, scheme.qualified_count
+        not_ranked = scheme.candidates - ranked
+    elif published:  # published before the counts were recorded
+        ranked = await _count(conn, ranking_select(scheme.id, "ranked"))
+        qualified = await _count(conn, ranking_select(scheme.id).where(c.qualified))
+        not_ranked = await _count(conn, ranking_select(scheme.id, "not_ranked"))
     else:
-        period = await periods.period_at(conn, scheme_id, as_of)
-        if period is None:
-            return None, None
-        summary = records_as_of.scheme_then(summary, period.status, as_of)
-        summary["candidates"] = await records_as_of.entered_by(conn, scheme_id, as_of)
-        published = published and row.ranked_at <= as_of
-        counts = await _counts_then(conn, scheme_id, as_of)
-        if not published:
-            counts.update(ranked=0, qualified=0, cutoff_rank=None)
-        items = []
-        if published or section == "not_ranked":
-            query = _then(scheme_id, section, as_of).limit(limit).offset(offset)
-            for r in await conn.execute(query):
-                item = records_as_of.title_then(ranking_item(r, now), as_of)
-                items.append({**item, "status": r.status_then})
-    page = {
-        "scheme": summary,
-        "published": published,
-        "counts": {
-            "entered": summary["candidates"],
-            "ranked": int(counts["ranked"] or 0),
-            "qualified": int(counts["qualified"] or 0),
-            "not_ranked": int(counts["not_ranked"] or 0),
-        },
-        "top_n": row.top_n,
-        "cutoff_rank": counts["cutoff_rank"],
-        "section": section,
-        "items": items,
-        "total": int(counts[section] or 0),
-        "limit": limit,
-        "offset": offset,
-        "as_of": _iso(as_of),
+        ranked = qualified = 0
+        excluded = ranking_select(scheme.id, "not_ranked")
+        if as_of is not None:
+            excluded = section_then(scheme.id, "not_ranked", as_of)
+        not_ranked = await _count(conn, excluded)
+    return {
+        "ranked": ranked,
+        "qualified": qualified,
+        "not_ranked": not_ranked,
+        "cutoff_rank": await _cutoff(conn, scheme.id, qualified),
     }
-    return page, None if as_of is not None else counts["first_end"]

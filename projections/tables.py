@@ -150,6 +150,10 @@ schemes = Table(
     Column("awarded_at", TS),
     Column("valid_until", TS),
     Column("version", Integer, nullable=False),
+    # Set when the ranking is published (`Scheme.RankingPublished`): a ranking page's counts
+    # without counting its entries.
+    Column("ranked_count", Integer),
+    Column("qualified_count", Integer),
 )
 
 candidacies = Table(

@@ -3,7 +3,9 @@
 `enterprises` and `enterprise_names` are filled by the `enterprises` projection from the
 `Declaration.Declared` events (a new projection starts at position 0, so the follower
 replays the log into them). `ix_candidacies_ranking` (scheme_id, rank, credit_code, id)
-serves a ranking's pages as a range of one scheme, in rank order.
+serves a ranking's pages as a range of one scheme, in rank order; `schemes.ranked_count` and
+`qualified_count` (from `Scheme.RankingPublished`) give its counts without counting entries
+(NULL for rankings published before: the page then counts them).
 
 Revision ID: 0010_enterprises
 Revises: 0010_lists
@@ -49,6 +51,9 @@ def upgrade() -> None:
     op.create_index(
         "ix_enterprise_names_credit_code", "enterprise_names", ["credit_code", "position"]
     )
+    with op.batch_alter_table("schemes", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("ranked_count", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("qualified_count", sa.Integer(), nullable=True))
     with op.batch_alter_table("candidacies", schema=None) as batch_op:
         batch_op.create_index(
             "ix_candidacies_ranking", ["scheme_id", "rank", "credit_code", "id"], unique=False
@@ -58,6 +63,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("candidacies", schema=None) as batch_op:
         batch_op.drop_index("ix_candidacies_ranking")
+    with op.batch_alter_table("schemes", schema=None) as batch_op:
+        batch_op.drop_column("qualified_count")
+        batch_op.drop_column("ranked_count")
     op.drop_index("ix_enterprise_names_credit_code", table_name="enterprise_names")
     op.drop_table("enterprise_names")
     op.drop_index("ix_enterprises_region", table_name="enterprises")

@@ -6,8 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from projections import ranking_queries
-from service import cache
+from projections import ranking_pages
 from service.consistency import ReadConn
 from service.deps import RegistryDep
 from service.problems import NOT_FOUND, READ_ERRORS
@@ -49,8 +48,8 @@ async def get_ranking(
     """A scheme's ranking, a page at a time: the scheme, its counts and cut-off on every
     page, and one page of the section asked for; `as_of`: as it stood then."""
     now = registry.now()
-    page, first_end = await ranking_queries.ranking_page(
+    page, fresh_until = await ranking_pages.ranking_page(
         conn, scheme_id, now=now, as_of=as_of, section=section, limit=limit, offset=offset
     )
     record = found(page, "scheme", scheme_id)
-    return answer(request, response, record, fresh_until=cache.earliest_after(now, [first_end]))
+    return answer(request, response, record, fresh_until=fresh_until)

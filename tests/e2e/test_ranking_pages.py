@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
+from projections.tables import schemes
 from service.schemas.rankings import RankingPage
 from tests.e2e.api import Api, assert_problem
 from tests.worlds import ENERGY, build_world, draft, ranked
@@ -93,3 +95,19 @@ async def test_bad_paging_is_refused_naming_the_parameter(
 async def test_an_unknown_scheme_has_no_ranking(api: Api) -> None:
     missing = "00000000-0000-0000-0000-000000000000"
     assert_problem(await api.client.get(f"/v1/schemes/{missing}/ranking"), 404)
+
+
+async def test_a_ranking_published_before_its_counts_were_recorded_counts_its_entries(
+    api: Api,
+) -> None:
+    scheme, _ = published(api)
+    await api.settle()
+    with api.read_side.writer.begin() as conn:  # as migration 0010 leaves an older ranking
+        conn.execute(
+            update(schemes)
+            .where(schemes.c.id == scheme)
+            .values(ranked_count=None, qualified_count=None)
+        )
+    page = await ranking(api, scheme, limit=1)
+    assert page["counts"] == {"entered": 7, "ranked": 5, "qualified": 3, "not_ranked": 2}
+    assert (page["cutoff_rank"], page["total"]) == (2, 5)
