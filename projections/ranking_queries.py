@@ -66,11 +66,12 @@ async def _count(conn: AsyncConnection, query: Select[Any]) -> int:
 
 
 async def _cutoff(conn: AsyncConnection, scheme_id: str, qualified: int) -> int | None:
-    """The rank of the last entry within the cut-off (the qualified are the first ones)."""
+    """The last rank within the cut-off. The qualified are the first `qualified` entries,
+    and an entry's rank (1 + those strictly better) is at most its place, the next one's
+    exactly its place: so the largest rank not above `qualified` (one index probe)."""
     if qualified <= 0:
         return None
-    query = select(c.rank).where(in_section(scheme_id, "ranked"))
-    query = query.order_by(c.rank, c.credit_code, c.id).offset(qualified - 1).limit(1)
+    query = select(func.max(c.rank)).where(c.scheme_id == scheme_id, c.rank <= qualified)
     found = await conn.scalar(query)
     return int(found) if found is not None else None
 
