@@ -37,6 +37,8 @@ READS = [
     "/v1/complaints/{complaint_id}",
     "/v1/declarations/{declaration_id}",
     "/v1/evaluation-bodies/{body_id}",
+    "/v1/enterprises",
+    "/v1/enterprises/{credit_code}",
     "/v1/enterprises/{credit_code}/history",
     "/v1/candidacies/{candidacy_id}/history",
     "/v1/events",
