@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from domain.candidacy import Status
 from domain.complaint import ComplaintStatus, Grounds
 from domain.scheme import Level
 from service.schemas.pages import Page
@@ -22,22 +21,23 @@ from service.schemas.values import (
     Timestamp,
 )
 
-# The status a reader should see now: the recorded one, but `expired` once a title's
-# validity has passed (before the sweeper records it) and `under_complaint` while a
-# complaint against a title or publicised candidate is open.
-TitleStatus = Literal[
-    "entered",
-    "evaluated",
-    "excluded",
-    "not_ranked",
-    "ranked",
-    "publicised",
-    "awarded",
-    "revoked",
-    "expired",
-    "superseded",
-    "under_complaint",
-]
+
+class TitleStatus(StrEnum):
+    """A candidacy's status (`domain.candidacy.Status`) as a reader should see it now: also
+    `expired` once a title's validity has passed (before the sweeper records it), and
+    `under_complaint` while a complaint against a title or publicised candidate is open."""
+
+    ENTERED = "entered"
+    EVALUATED = "evaluated"
+    EXCLUDED = "excluded"
+    NOT_RANKED = "not_ranked"
+    RANKED = "ranked"
+    PUBLICISED = "publicised"
+    AWARDED = "awarded"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    SUPERSEDED = "superseded"
+    UNDER_COMPLAINT = "under_complaint"
 
 
 class TitleProduct(ProductOut):
@@ -81,7 +81,9 @@ class CandidacyOut(TitleItem):
     breakdown, title period and complaints."""
 
     is_leader: bool = Field(description="Whether it holds a title in force now.")
-    recorded_status: Status = Field(description="The status as last recorded.")
+    recorded_status: TitleStatus = Field(
+        description="The status as last recorded (never `under_complaint`)."
+    )
     declared: IndicatorFigures
     values: IndicatorFigures = Field(description="The verified values (empty until evaluated).")
     exclusion_reason: str | None
