@@ -34,7 +34,7 @@ class Served(Api):
         found = []
         for context in iter_route_contexts(self.app.routes):
             route = context.original_route
-            if not isinstance(route, APIRoute) or "GET" not in route.methods:
+            if not isinstance(route, APIRoute) or "GET" not in (route.methods or ()):
                 continue
             if route.response_model or not modelled:
                 found.append((context.path or route.path, route))
