@@ -73,12 +73,12 @@ def _fields(dependant: Dependant) -> list[tuple[str, FieldInfo]]:
     return found
 
 
-_DECLARED: dict[int, Declared] = {}
+CACHED = "_registry_declared_query"  # where a route keeps its `Declared`
 
 
 def declared(route: APIRoute) -> Declared:
-    """The route's query parameters (worked out once per route)."""
-    known = _DECLARED.get(id(route))
+    """The route's query parameters (worked out once, kept on the route)."""
+    known: Declared | None = getattr(route, CACHED, None)
     if known is None:
         names: set[str] = set()
         repeatable: set[str] = set()
@@ -87,7 +87,8 @@ def declared(route: APIRoute) -> Declared:
             names.update(aliases)
             if _is_sequence(info.annotation):
                 repeatable.update(aliases)
-        known = _DECLARED[id(route)] = Declared(frozenset(names), frozenset(repeatable))
+        known = Declared(frozenset(names), frozenset(repeatable))
+        setattr(route, CACHED, known)
     return known
 
 
