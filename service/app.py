@@ -130,6 +130,7 @@ def create_app(
             components.update(schema.pop("$defs", {}))
             components["Problem"] = schema
             middleware.describe(document)
+            query_params.describe(document)
             app.openapi_schema = document
         return app.openapi_schema
 

@@ -16,6 +16,8 @@ from fastapi.routing import APIRoute
 from pydantic import AliasChoices, BaseModel
 from pydantic.fields import FieldInfo
 
+from service.problems import MEDIA_TYPE
+
 CHECKED_METHODS = frozenset({"GET", "HEAD"})
 SEQUENCES = (list, tuple, set, frozenset, Sequence)
 
@@ -114,3 +116,15 @@ async def known_query(request: Request) -> None:
         if name in seen and name not in params.repeatable:
             raise refuse(name, "given more than once; give it once", value)
         seen.add(name)
+
+
+def describe(document: dict[str, Any]) -> None:
+    """Document the refusal on every read of an OpenAPI document that does not yet."""
+    refused = {
+        "description": "A query parameter is unknown, given twice or invalid",
+        "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    for operations in document.get("paths", {}).values():
+        operation = operations.get("get")
+        if isinstance(operation, dict):
+            operation.setdefault("responses", {}).setdefault("422", refused)
