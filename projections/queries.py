@@ -147,7 +147,14 @@ async def leaders_page(
     else:
         ends = [m for m in (first_expiry, first_end) if m is not None]
         fresh_until = min(ends, default=None)
-    page = {"items": items, "total": int(total or 0), "as_of": moment.isoformat()}
+    # `as_of` last: the read cache restamps a current page's moment (service/cache.py).
+    page = {
+        "items": items,
+        "total": int(total or 0),
+        "limit": limit,
+        "offset": offset,
+        "as_of": moment.isoformat(),
+    }
     return page, fresh_until
 
 

@@ -14,7 +14,7 @@ from service.problems import NOT_FOUND, READ_ERRORS
 from service.routers.reads import answer, found
 from service.routers.times import AsOf
 from service.schemas.common import CreditCode, Region
-from service.schemas.enterprises import EnterpriseItem, EnterpriseOut
+from service.schemas.enterprises import EnterpriseItem, EnterpriseRecord
 from service.schemas.pages import Page, PageLimit, PageOffset
 
 router = APIRouter(prefix="/v1", tags=["enterprises"], responses=READ_ERRORS)
@@ -53,7 +53,7 @@ async def list_enterprises(
 
 @router.get(
     "/enterprises/{credit_code}",
-    response_model=EnterpriseOut,
+    response_model=EnterpriseRecord,
     operation_id="get_enterprise",
     responses=NOT_FOUND,
 )

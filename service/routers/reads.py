@@ -18,12 +18,17 @@ from service.preconditions import etag
 from service.problems import NOT_FOUND, READ_ERRORS
 from service.routers.times import AsOf
 from service.schemas.common import MAX_POSITION, CategoryCode, CreditCode, Moment, Region
-from service.schemas.reads import LeaderPage, Record
+from service.schemas.events import Event
+from service.schemas.leaders import CandidacyOut, LeaderPage
+from service.schemas.records import ComplaintOut, DeclarationOut, EvaluationBodyOut, SchemeOut
 
 router = APIRouter(prefix="/v1", tags=["reads"], responses=READ_ERRORS)
 
 After = Annotated[int, Query(ge=0, le=MAX_POSITION, description="Only events after this position.")]
 Limit = Annotated[int, Query(ge=1, le=1000)]
+
+
+Record = dict[str, Any]  # a read model's answer, as `projections.queries` gives it
 
 
 def found(record: Record | None, what: str, key: str) -> Record:
@@ -94,7 +99,7 @@ async def list_leaders(
 
 @router.get(
     "/candidacies/{candidacy_id}",
-    response_model=Record,
+    response_model=CandidacyOut,
     operation_id="get_candidacy",
     responses=NOT_FOUND,
 )
@@ -118,7 +123,7 @@ async def get_candidacy(
 
 
 @router.get(
-    "/schemes/{scheme_id}", response_model=Record, operation_id="get_scheme", responses=NOT_FOUND
+    "/schemes/{scheme_id}", response_model=SchemeOut, operation_id="get_scheme", responses=NOT_FOUND
 )
 async def get_scheme(
     scheme_id: str, conn: ReadConn, request: Request, response: Response, as_of: AsOf = None
@@ -133,7 +138,7 @@ async def get_scheme(
 
 @router.get(
     "/complaints/{complaint_id}",
-    response_model=Record,
+    response_model=ComplaintOut,
     operation_id="get_complaint",
     responses=NOT_FOUND,
 )
@@ -147,7 +152,7 @@ async def get_complaint(
 
 @router.get(
     "/declarations/{declaration_id}",
-    response_model=Record,
+    response_model=DeclarationOut,
     operation_id="get_declaration",
     responses=NOT_FOUND,
 )
@@ -161,7 +166,7 @@ async def get_declaration(
 
 @router.get(
     "/evaluation-bodies/{body_id}",
-    response_model=Record,
+    response_model=EvaluationBodyOut,
     operation_id="get_evaluation_body",
     responses=NOT_FOUND,
 )
@@ -175,7 +180,7 @@ async def get_evaluation_body(
 
 @router.get(
     "/enterprises/{credit_code}/history",
-    response_model=list[Record],
+    response_model=list[Event],
     operation_id="get_enterprise_history",
 )
 async def get_enterprise_history(
@@ -194,7 +199,7 @@ async def get_enterprise_history(
 
 @router.get(
     "/candidacies/{candidacy_id}/history",
-    response_model=list[Record],
+    response_model=list[Event],
     operation_id="get_candidacy_history",
 )
 async def get_candidacy_history(
@@ -211,7 +216,7 @@ async def get_candidacy_history(
     return answer(request, response, events)
 
 
-@router.get("/events", response_model=list[Record], operation_id="list_events")
+@router.get("/events", response_model=list[Event], operation_id="list_events")
 async def list_events(
     conn: ReadConn,
     after: After = 0,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
-from service.schemas.title_items import ProductRef, TitleItem
+from service.schemas.leaders import TitleItem
+from service.schemas.values import Id, ProductOut, Timestamp
 
 
 class EnterpriseItem(BaseModel):
@@ -14,8 +17,8 @@ class EnterpriseItem(BaseModel):
     name: str = Field(description="The name of its latest declaration.")
     region: str = Field(description="The region code of its latest declaration.")
     declarations: int = Field(description="How many declarations it has made.")
-    first_declared_at: str
-    last_declared_at: str
+    first_declared_at: Timestamp
+    last_declared_at: Timestamp
 
 
 class NameUse(BaseModel):
@@ -23,25 +26,25 @@ class NameUse(BaseModel):
 
     name: str
     declarations: int
-    first_used_at: str
+    first_used_at: Timestamp
     first_position: int = Field(description="The log position of its first use.")
-    last_used_at: str
+    last_used_at: Timestamp
     last_position: int = Field(description="The log position of its last use.")
 
 
 class EnterpriseDeclaration(BaseModel):
     """One of the enterprise's declared standards, as last revised."""
 
-    id: str
+    id: Id
     standard_number: str
     title: str
-    product: ProductRef
-    revision: int
-    status: str
-    declared_at: str
+    product: ProductOut
+    revision: int = Field(description="As last revised (also as of a moment).")
+    status: Literal["active", "withdrawn"] = Field(description="As it stood at `as_of`, if asked.")
+    declared_at: Timestamp
 
 
-class EnterpriseOut(BaseModel):
+class EnterpriseRecord(BaseModel):
     """An enterprise now (or as of a moment): names over time, declarations, titles in force."""
 
     credit_code: str
@@ -53,4 +56,4 @@ class EnterpriseOut(BaseModel):
     )
     declarations_total: int = Field(description="How many declarations it had made in all.")
     titles_in_force: list[TitleItem]
-    as_of: str = Field(description="The moment the answer is as of (RFC 3339).")
+    as_of: Timestamp = Field(description="The moment the answer is as of (RFC 3339).")

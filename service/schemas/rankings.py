@@ -6,45 +6,37 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from domain.scheme import Level, SchemeStatus
+from service.schemas.leaders import TitleItem
 from service.schemas.pages import Page
-from service.schemas.title_items import TitleItem
-
-
-class Contribution(BaseModel):
-    """How one core indicator contributed to an entry's score (decimals as strings)."""
-
-    code: str
-    value: str
-    baseline: str
-    weight: str
-    improvement: str
+from service.schemas.values import Id, IndicatorScoreOut, Timestamp
 
 
 class RankingEntry(TitleItem):
     """An entry of the ranking: a ranked one with its breakdown, or one not ranked and why."""
 
     qualified: bool = Field(description="Within the cut-off (top N, ties included).")
-    breakdown: list[Contribution]
+    breakdown: list[IndicatorScoreOut] = Field(description="Empty for an entry not ranked.")
     reason: str | None = Field(description="Why it was not ranked (null for a ranked entry).")
 
 
 class RankingScheme(BaseModel):
-    """The scheme the ranking belongs to."""
+    """The scheme the ranking belongs to (as it stood at `as_of`, if asked)."""
 
-    id: str
-    body_id: str
+    id: Id
+    body_id: Id
     title: str
     category: str
     cycle: int
-    level: str
+    level: Level
     region: str
-    status: str
+    status: SchemeStatus
     top_n: int
     candidates: int
-    ranked_at: str | None
-    publicity_ends_at: str | None
-    awarded_at: str | None
-    valid_until: str | None
+    ranked_at: Timestamp | None
+    publicity_ends_at: Timestamp | None
+    awarded_at: Timestamp | None
+    valid_until: Timestamp | None
 
 
 class RankingCounts(BaseModel):

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from service.schemas.enterprises import EnterpriseOut
+from service.schemas.enterprises import EnterpriseRecord
 from service.schemas.rankings import RankingPage
 from tests.e2e.api import Api, assert_problem
 from tests.worlds import ENERGY, PLATFORM, build_world, credit_code, draft, enter_and_evaluate
@@ -92,7 +92,7 @@ async def test_single_reads_answer_as_the_registry_stood(api: Api) -> None:
     # The enterprise whose standard was withdrawn: active then, withdrawn now.
     fourth = f"/v1/enterprises/{credit_code(3)}"
     then = await at(api, fourth, awarded)
-    EnterpriseOut.model_validate(then)
+    EnterpriseRecord.model_validate(then)
     assert [d["status"] for d in then["declarations"]] == ["active"]
     assert [d["status"] for d in (await api.read(fourth)).json()["declarations"]] == ["withdrawn"]
     held = await at(api, enterprise, awarded)

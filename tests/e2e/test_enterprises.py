@@ -10,7 +10,7 @@ import pytest
 
 from domain.credit_code import make_credit_code
 from domain.values import Enterprise, Product
-from service.schemas.enterprises import EnterpriseItem, EnterpriseOut
+from service.schemas.enterprises import EnterpriseItem, EnterpriseRecord
 from tests.e2e.api import Api, assert_problem
 from tests.worlds import CATEGORY, ENERGY, PLATFORM, REGION, World, award_cycle, build_world
 from tests.worlds import credit_code as code_of
@@ -38,7 +38,7 @@ async def page(api: Api, **params: Any) -> dict[str, Any]:
 
 async def one(api: Api, code: str, **params: Any) -> dict[str, Any]:
     found: dict[str, Any] = (await api.read(f"/v1/enterprises/{code}", **params)).json()
-    EnterpriseOut.model_validate(found)
+    EnterpriseRecord.model_validate(found)
     return found
 
 
