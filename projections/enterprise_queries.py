@@ -9,7 +9,7 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projections import as_of as periods
-from projections.queries import held_at, title_item
+from projections.queries import held_at, title_item, titles
 from projections.tables import candidacies, declarations, enterprise_names, enterprises
 
 e = enterprises.c
@@ -135,12 +135,12 @@ async def enterprise(
         query = query.select_from(declarations.join(period, joined))
     query = query.where(*existed).order_by(d.declared_at.desc(), d.id).limit(MAX_DECLARATIONS)
     declared = await conn.execute(query)
-    titles = await conn.execute(
-        select(candidacies)
+    found = await conn.execute(
+        titles()
         .where(c.credit_code == credit_code, held_at(moment))
         .order_by(c.category, c.cycle.desc(), c.rank, c.id)
     )
-    held = [title_item(r, now) for r in titles]
+    held = [title_item(r, now) for r in found]
     if as_of is not None:
         for item in held:  # as it stood then (see `queries.leaders_page`)
             item["status"] = "awarded"

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projections import as_of as periods
-from projections.queries import title_item
+from projections.queries import title_item, titles
 from projections.tables import candidacies, schemes
 
 c = candidacies.c
@@ -28,11 +28,7 @@ def in_section(scheme_id: str, section: Section) -> ColumnElement[bool]:
 def ranking_select(scheme_id: str, section: Section = "ranked") -> Select[Any]:
     """One section in its order: by rank (ties by credit code, then id), or by credit code
     and id for the entries not ranked; served by `ix_candidacies_ranking`."""
-    return (
-        select(candidacies)
-        .where(in_section(scheme_id, section))
-        .order_by(c.rank, c.credit_code, c.id)
-    )
+    return titles().where(in_section(scheme_id, section)).order_by(c.rank, c.credit_code, c.id)
 
 
 def ranking_item(row: Any, now: datetime) -> dict[str, Any]:
@@ -53,8 +49,9 @@ def section_then(scheme_id: str, section: Section, moment: datetime) -> Select[A
     if section == "not_ranked":
         where = and_(c.scheme_id == scheme_id, c.rank.is_(None), period.c.status.in_(EXCLUDED))
     return (
-        select(candidacies, periods.shown_status(period.c, moment).label("status_then"))
-        .select_from(candidacies.join(period, joined))
+        titles()
+        .add_columns(periods.shown_status(period.c, moment).label("status_then"))
+        .join(period, joined)
         .where(where)
         .order_by(c.rank, c.credit_code, c.id)
     )

@@ -22,6 +22,7 @@ from service.deps import ReadSideDep, RegistryDep, worker_threads
 from service.routers import (
     access,
     audit,
+    categories,
     declarations,
     enterprises,
     grants,
@@ -98,6 +99,7 @@ def create_app(
     metrics.install(app)  # outermost: every answer counts, refusals included
     for module in (
         access,
+        categories,
         declarations,
         schemes,
         titles,

@@ -16,7 +16,7 @@ from alembic import op
 import projections.tables
 
 revision = "0010_lists"
-down_revision = "0009"
+down_revision = "0010_categories"  # "0009" on its branch; chained after categories here
 branch_labels = None
 depends_on = None
 
