@@ -81,6 +81,14 @@ def add_store_commands(commands: Any) -> None:
     rebuild_ = commands.add_parser("rebuild", help="rebuild one projection from the event log")
     rebuild_.add_argument(
         "name",
-        choices=["records", "candidacies", "history", "credentials", "audit", "status_history"],
+        choices=[
+            "records",
+            "candidacies",
+            "history",
+            "credentials",
+            "audit",
+            "status_history",
+            "enterprises",
+        ],
     )
     rebuild_.set_defaults(handler=cmd_rebuild)

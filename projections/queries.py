@@ -158,7 +158,14 @@ async def leaders_page(
     else:
         ends = [m for m in (first_expiry, first_end) if m is not None]
         fresh_until = min(ends, default=None)
-    page = {"items": items, "total": int(total or 0), "as_of": moment.isoformat()}
+    # `as_of` last: the read cache restamps a current page's moment (service/cache.py).
+    page = {
+        "items": items,
+        "total": int(total or 0),
+        "limit": limit,
+        "offset": offset,
+        "as_of": moment.isoformat(),
+    }
     return page, fresh_until
 
 
@@ -366,3 +373,8 @@ async def list_credentials(
         "limit": limit,
         "offset": offset,
     }
+
+
+def title_item(row: Any, now: datetime) -> dict[str, Any]:
+    """A candidacy row as a title item (the leaders list's, a ranking's, an enterprise's)."""
+    return _title(row, now)

@@ -153,6 +153,8 @@ class Records(Projection):
             status="ranked",
             ranked_at=e.timestamp,
             publicity_ends_at=e.publicity_ends_at,
+            ranked_count=e.ranked,
+            qualified_count=len(e.qualified_ids),
         )
 
     @on(Scheme.Awarded)

@@ -171,6 +171,10 @@ schemes = Table(
     Column("awarded_at", TS),
     Column("valid_until", TS),
     Column("version", Integer, nullable=False),
+    # Set when the ranking is published (`Scheme.RankingPublished`): a ranking page's counts
+    # without counting its entries.
+    Column("ranked_count", Integer),
+    Column("qualified_count", Integer),
     # The schemes list: newest drafted first, overall and by status.
     Index("ix_schemes_drafted", "drafted_at", "id"),
     Index("ix_schemes_status_drafted", "status", "drafted_at"),
@@ -221,6 +225,37 @@ candidacies = Table(
     # The candidacies list: newest entered first, overall and by recorded status.
     Index("ix_candidacies_entered", "entered_at", "id"),
     Index("ix_candidacies_status_entered", "status", "entered_at"),
+    # A ranking's pages: its ranked entries in rank order (ties by credit code, id), then
+    # those not ranked (rank NULL), read as a range of one scheme.
+    Index("ix_candidacies_ranking", "scheme_id", "rank", "credit_code", "id"),
+)
+
+# One row per enterprise (credit code) that has declared: its name and region as of its
+# latest declaration (the `enterprises` projection).
+enterprises = Table(
+    "enterprises",
+    metadata,
+    Column("credit_code", String(18), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("region", String(6), nullable=False),
+    Column("declarations", Integer, nullable=False),
+    Column("first_declared_at", TS, nullable=False),
+    Column("last_declared_at", TS, nullable=False),
+    Column("last_position", BigInteger, nullable=False),
+    Index("ix_enterprises_region", "region", "credit_code"),
+)
+
+# Every declaration's enterprise as declared, in log order: an enterprise's names over
+# time (first and last used, as of any moment) are a GROUP BY over its rows.
+enterprise_names = Table(
+    "enterprise_names",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("credit_code", String(18), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("region", String(6), nullable=False),
+    Column("declared_at", TS, nullable=False),
+    Index("ix_enterprise_names_credit_code", "credit_code", "position"),
 )
 
 complaints = Table(

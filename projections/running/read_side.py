@@ -16,6 +16,7 @@ from projections.audit.signed_checkpoints import Checkpointer
 from projections.audit.tree import Audit
 from projections.candidacies import Candidacies
 from projections.credentials import Credentials, LastUsed
+from projections.enterprises import Enterprises
 from projections.history import History
 from projections.machinery import schema
 from projections.machinery.base import Projection
@@ -37,7 +38,15 @@ POSITION_CHANNEL = "leader_registry_read"
 
 
 def all_projections() -> list[Projection]:
-    return [Records(), Candidacies(), History(), Credentials(), Audit(), StatusHistory()]
+    return [
+        Records(),
+        Candidacies(),
+        History(),
+        Credentials(),
+        Audit(),
+        StatusHistory(),
+        Enterprises(),
+    ]
 
 
 def expire_due(engine: Engine, registry: LeaderRegistry, now: datetime) -> int:

@@ -101,7 +101,7 @@ async def test_titles_rankings_and_histories_show_the_name_and_follow_a_rename(
         await api.settle()
         leaders = (await api.read(paths["leaders"])).json()["items"]
         candidacy = (await api.read(paths["candidacy"])).json()
-        ranking = (await api.read(paths["ranking"])).json()["entries"]
+        ranking = (await api.read(paths["ranking"])).json()["items"]
         history = (await api.read(paths["history"])).json()
         about = [e for e in history if e["type"] in ("Declaration.Declared", "Candidacy.Entered")]
         assert len(about) == 2

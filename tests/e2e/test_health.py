@@ -25,6 +25,7 @@ async def test_ready_when_caught_up_and_not_when_a_projection_lags(
             "credentials",
             "audit",
             "status_history",
+            "enterprises",
         }
         assert set(report["projections"]) == projections
 

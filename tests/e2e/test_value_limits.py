@@ -159,15 +159,16 @@ async def test_every_write_at_its_limits_is_projected(api: Limits) -> None:
     record = await api.read_json(f"/v1/declarations/{good}")
     assert (record["standard_number"], record["title"]) == (wide(limits.MAX_NAME, "1"), NAME)
     ranking = await api.read_json(f"/v1/schemes/{scheme_id}/ranking")
-    assert len(ranking["entries"][0]["score"]) > 80, ranking["entries"][0]["score"]
-    assert len(ranking["not_ranked"]) == 2
+    assert len(ranking["items"][0]["score"]) > 80, ranking["items"][0]["score"]
+    assert ranking["counts"]["not_ranked"] == 2
     assert (await api.read_json(f"/v1/complaints/{complaint_id}"))["evidence"] == evidence
     for moment in (EARLIEST, LATEST):
         await api.read_json("/v1/leaders", as_of=moment)
     catalogued = await api.read_json(f"/v1/categories/{code}")
     assert (catalogued["name_zh"], catalogued["schemes"]) == (rename["name_zh"], 2)
     assert record["category"] == code  # the declaration's product names it...
-    titles = [*ranking["entries"], *ranking["not_ranked"]]  # ...and the titles show its name
+    excluded = await api.read_json(f"/v1/schemes/{scheme_id}/ranking", section="not_ranked")
+    titles = [*ranking["items"], *excluded["items"]]  # ...and the titles show its name
     assert {t["product"]["category_name"] for t in titles} == {rename["name_zh"]}
     feed = await api.read_json("/v1/events", limit=1000)
     assert NAME in {event["actor"]["subject"] for event in feed}  # the regulator's

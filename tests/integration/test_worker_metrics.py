@@ -70,6 +70,7 @@ def test_the_worker_counts_what_each_projection_applied(store: Settings) -> None
             "credentials",
             "audit",
             "status_history",
+            "enterprises",
         }
         assert 0 < counts["candidacies"] < head
     finally:
