@@ -19,6 +19,9 @@ from registry.base import utc_now
 from registry.settings import Settings
 from service import cache, metrics, middleware, problems, query_params
 from service.deps import ReadSideDep, RegistryDep, worker_threads
+from service.pages import docs, errors, routes
+from service.pages.static_files import PREFIX as STATIC_PREFIX
+from service.pages.static_files import static_files
 from service.routers import (
     access,
     audit,
@@ -90,13 +93,16 @@ def create_app(
         description=DESCRIPTION,
         lifespan=lifespan,
         telemetry=telemetry,
+        docs_url=None,  # served from the service's own assets: `service.pages.docs`
+        redoc_url=None,
         # Every read, present and future, refuses query parameters it does not declare.
         dependencies=[Depends(query_params.known_query)],
     )
     app.state.settings = settings
     problems.install(app)
-    cache.install(app)  # innermost: the hardening middleware wraps cached answers too
-    middleware.install(app, settings)
+    errors.install(app, routes.PATHS)  # the website's own error pages, in its language
+    cache.install(app, pages=routes.PATHS)  # innermost: the hardening wraps cached answers
+    middleware.install(app, settings, docs_paths=docs.PATHS)
     metrics.install(app)  # outermost: every answer counts, refusals included
     for module in (
         access,
@@ -113,6 +119,9 @@ def create_app(
         signed_lists,
     ):
         app.include_router(module.router)
+    app.include_router(routes.router)
+    docs.install(app)
+    app.mount(STATIC_PREFIX, static_files(), name="static")
 
     @app.get("/healthz", response_model=Health, tags=["health"], operation_id="health")
     async def health() -> Health:

@@ -22,25 +22,27 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI
-from starlette.datastructures import State
+from starlette.datastructures import Headers, State
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from registry.settings import Settings
+from service.languages import negotiate
 from service.schemas.common import MAX_POSITION
 
 PREFIX = "/v1/"
 JSON = b"application/json"
 WAITS_FOR = "min_position"
 CONSISTENCY = b"registry-consistency"
-KEPT_HEADERS = frozenset({b"content-type", b"etag"})
+KEPT_HEADERS = frozenset({b"content-type", b"etag", b"vary", b"content-language"})
 ENTRY_OVERHEAD = 400  # bytes: the entry, its key and the dictionary slot, roughly
 
 
@@ -192,17 +194,19 @@ def store_for(settings: Settings) -> Store | None:
     return Store(settings.read_cache_bytes, settings.read_cache_entry_bytes)
 
 
-def install(app: FastAPI) -> None:
-    """Put `ReadCache` in front of the routes; the lifespan sets `app.state.read_cache`."""
-    app.add_middleware(ReadCache, state=app.state)
+def install(app: FastAPI, *, pages: Collection[str] = ()) -> None:
+    """Put `ReadCache` in front of the routes (the reads under `/v1/`, and the website's
+    `pages`, one entry per language); the lifespan sets `app.state.read_cache`."""
+    app.add_middleware(ReadCache, state=app.state, pages=frozenset(pages))
 
 
 class ReadCache:
     """The ASGI side: answers GET /v1/... from the store, or stores what the app answers."""
 
-    def __init__(self, app: ASGIApp, *, state: State) -> None:
+    def __init__(self, app: ASGIApp, *, state: State, pages: frozenset[str] = frozenset()) -> None:
         self.app = app
         self.state = state
+        self.pages = pages
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         store: Store | None = getattr(self.state, "read_cache", None)
@@ -212,13 +216,15 @@ class ReadCache:
             or scope["method"] != "GET"
             or store is None
             or positions is None
-            or not scope["path"].startswith(PREFIX)
+            or not (scope["path"].startswith(PREFIX) or scope["path"] in self.pages)
         ):
             await self.app(scope, receive, send)
             return
         query: bytes = scope.get("query_string", b"")
         wanted = wanted_position(query)
-        key = (scope.get("root_path", ""), *cache_key(scope["path"], query))
+        key: tuple[Any, ...] = (scope.get("root_path", ""), *cache_key(scope["path"], query))
+        if scope["path"] in self.pages:  # a page: one entry per language
+            key = (*key, negotiate(Headers(scope=scope)))
         if wanted is not None and positions.live and wanted <= positions.value:
             entry = store.get(key, Label(*positions.mark), self._now())
             if entry is not None:

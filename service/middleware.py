@@ -60,22 +60,27 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
 }
 HSTS = "max-age=31536000"
-# The Swagger UI and ReDoc pages load their code from jsDelivr (ReDoc: fonts from Google,
-# a search worker from a blob); their inline bootstrap scripts are allowed by hash only.
+# The website's pages (any HTML answer but the docs): the service's own CSS and images,
+# forms back to the service, no script at all.
+PAGE_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+# The Swagger UI and ReDoc pages load their code from the service (`/static/vendor/`;
+# ReDoc: a search worker from a blob, styles it injects); their inline bootstrap scripts
+# are allowed by hash only.
 DOCS_CSP = (
-    "default-src 'none'; script-src https://cdn.jsdelivr.net{hashes}; "
-    "style-src 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "img-src 'self' data: https://fastapi.tiangolo.com; font-src https://fonts.gstatic.com; "
-    "connect-src 'self'; worker-src blob:; base-uri 'none'; form-action 'none'; "
-    "frame-ancestors 'none'"
+    "default-src 'none'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src blob:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script>", re.S | re.I)
 
 
-def install(app: FastAPI, settings: Settings) -> None:
+def install(app: FastAPI, settings: Settings, *, docs_paths: Collection[str] = ()) -> None:
     """Install the hardening middleware and put the write limiter on `app.state`."""
     app.state.write_limiter = TokenBucket(settings.write_rate, settings.write_burst)
-    docs = (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
+    docs = (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url, *docs_paths)
     # Each `add_middleware` wraps the previous ones: the last added runs first.
     app.add_middleware(BodyLimits, max_bytes=settings.max_body_bytes)
     app.add_middleware(WriteRateLimit, state=app.state)
@@ -138,6 +143,8 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 headers[REQUEST_ID] = request_id
                 headers.update(SECURITY_HEADERS)
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers["Content-Security-Policy"] = PAGE_CSP
                 if self.hsts:
                     headers["Strict-Transport-Security"] = HSTS
                 if write or message["status"] >= 400:

@@ -1,0 +1,131 @@
+"""The pages: home, leaders, the search stub and the language switch (not in the OpenAPI)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import RedirectResponse, Response
+
+from projections import latest, queries
+from projections.category_queries import categories_page
+from projections.enterprise_queries import enterprises_page
+from projections.lists.bodies import bodies_select, body_item
+from projections.lists.paging import page
+from projections.lists.schemes import scheme_item, schemes_select
+from service.consistency import ReadConn
+from service.deps import RegistryDep
+from service.languages import COOKIE, COOKIE_MAX_AGE, LANGUAGES
+from service.pages.filters import PAGE_SIZE, LeaderFilters
+from service.pages.respond import html, language_of
+
+router = APIRouter(include_in_schema=False)
+Text = Annotated[str | None, Query(max_length=200)]
+
+
+@router.get("/")
+async def home(request: Request, conn: ReadConn, registry: RegistryDep) -> Response:
+    """Headline counts, the latest awards and revocations, and the categories."""
+    now = registry.now()
+    leaders, fresh_until = await queries.leaders_page(conn, now=now, limit=1)
+    _, schemes = await page(conn, schemes_select(now=now), scheme_item, limit=1, offset=0)
+    _, bodies = await page(conn, bodies_select(now=now), body_item, limit=1, offset=0)
+    enterprises = await enterprises_page(conn, now=now, limit=1)
+    categories, _ = await categories_page(conn, now=now, limit=200)
+    counts = {
+        "titles": leaders["total"],
+        "enterprises": enterprises["total"],
+        "schemes": schemes,
+        "bodies": bodies,
+    }
+    return html(
+        request,
+        "home.html",
+        fresh_until=fresh_until,  # the first title in force to end changes the counts
+        counts=counts,
+        awards=await latest.latest_awards(conn, now=now),
+        revocations=await latest.latest_revocations(conn, now=now),
+        categories=categories["items"],
+    )
+
+
+@router.get("/leaders")
+async def leaders(
+    request: Request,
+    conn: ReadConn,
+    registry: RegistryDep,
+    category: Text = None,
+    level: Text = None,
+    region: Text = None,
+    cycle: Text = None,
+    credit_code: Text = None,
+    as_of: Text = None,
+    page: Text = None,
+) -> Response:
+    """The titles in force now (or at the end of the `as_of` day), filtered, paged."""
+    now = registry.now()
+    filters = LeaderFilters.parse(
+        {
+            "category": category,
+            "level": level,
+            "region": region,
+            "cycle": cycle,
+            "credit_code": credit_code,
+            "as_of": as_of,
+            "page": page,
+        }
+    )
+    moment = filters.moment(now)
+    found, fresh_until = await queries.leaders_page(
+        conn,
+        now=now,
+        as_of=moment,
+        category=filters.category,
+        cycle=filters.cycle,
+        level=filters.level,
+        region=filters.region,
+        credit_code=filters.credit_code,
+        limit=PAGE_SIZE,
+        offset=filters.offset,
+    )
+    categories, _ = await categories_page(conn, now=now, limit=200)
+    pages = max(1, -(-found["total"] // PAGE_SIZE))
+    language = language_of(request)
+    named = {
+        c["code"]: c["name_en"] if language == "en" else c["name_zh"] for c in categories["items"]
+    }
+    return html(
+        request,
+        "leaders.html",
+        language=language,
+        category_names=named,
+        fresh_until=fresh_until,
+        filters=filters,
+        leaders=found,
+        pages=pages,
+        categories=categories["items"],
+        api_query=filters.api_query(now),
+        then=moment,
+    )
+
+
+@router.get("/search")
+async def search(request: Request, q: Text = None) -> Response:
+    """Search is on its way (issue 15's search results page); until then, say so."""
+    return html(request, "search.html", cached=False, q=q or "")
+
+
+@router.get("/language")
+async def switch_language(to: Text = None, next: Text = None) -> Response:
+    """Remember the chosen language (a cookie) and go back to the page it was chosen on."""
+    local = next and next.startswith("/") and not next.startswith("//") and "\\" not in next
+    target = next if local and next else "/"
+    response = RedirectResponse(target, status_code=303)
+    if to in LANGUAGES:
+        response.set_cookie(
+            COOKIE, to, max_age=COOKIE_MAX_AGE, httponly=True, samesite="lax", path="/"
+        )
+    return response
+
+
+PATHS = frozenset(route.path for route in router.routes if hasattr(route, "path"))

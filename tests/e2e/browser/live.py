@@ -1,0 +1,90 @@
+"""The service on a real port (uvicorn in a thread) with a story to show: two categories,
+22 titles in force awarded on one day, one revoked two days later."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta, timezone
+
+import httpx
+import uvicorn
+
+from registry.application import LeaderRegistry
+from registry.settings import Settings
+from service.app import create_app
+from tests.clock import Clock
+from tests.worlds import (
+    ADMIN,
+    CATEGORY,
+    ENERGY,
+    OTHER_CATEGORY,
+    REGULATOR,
+    award_cycle,
+    build_world,
+)
+
+CST = timezone(timedelta(hours=8))
+LEADERS = 22  # more than a page (20)
+
+
+@dataclass
+class Live:
+    base_url: str
+    awarded_on: date  # the day (China time) the titles were awarded
+    revoked_enterprise: str  # the name of the enterprise whose title was revoked
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _story(registry: LeaderRegistry, clock: Clock) -> tuple[date, str]:
+    registry.define_category(ADMIN, code=CATEGORY, name_zh="家用电冰箱", name_en="Refrigerators")
+    registry.define_category(ADMIN, code=OTHER_CATEGORY, name_zh="家用洗衣机", name_en="Washers")
+    world = build_world(registry, clock, LEADERS + 2, line=ENERGY)
+    values: list[int | str] = [1 + n for n in range(LEADERS + 2)]
+    _, candidacies = award_cycle(world, 2025, values, top_n=LEADERS)
+    awarded_on = clock().astimezone(CST).date()
+    clock.advance(days=2)
+    revoked = next(c for c in candidacies if str(world.get(c).status) == "awarded")
+    registry.revoke_title(REGULATOR, revoked, reason="false declaration")
+    name = world.get(revoked).enterprise.name
+    return awarded_on, str(name)
+
+
+@contextmanager
+def live(settings: Settings) -> Iterator[Live]:
+    """Serve `settings` on a free port until the block ends, the story recorded and read."""
+    clock = Clock()
+    app = create_app(settings.model_copy(update={"poll_interval": 0.05}), clock=clock)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("the service did not start")
+            time.sleep(0.05)
+        awarded_on, revoked = _story(app.state.registry, clock)
+        base = f"http://127.0.0.1:{port}"
+        _settle(base, app.state.registry.recorder.max_notification_id() or 0)
+        yield Live(base, awarded_on, revoked)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def _settle(base: str, position: int) -> None:
+    """Wait until the read models include `position` (the API waits for `min_position`)."""
+    response = httpx.get(f"{base}/v1/leaders", params={"min_position": position}, timeout=60)
+    assert response.status_code == 200 and "registry-consistency" not in response.headers
