@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -73,7 +74,7 @@ class LeaderFilters:
     page: int = 1
 
     @classmethod
-    def parse(cls, params: dict[str, str | None]) -> LeaderFilters:
+    def parse(cls, params: Mapping[str, str | None]) -> LeaderFilters:
         level = params.get("level") or None
         if level is not None and level not in {item.value for item in Level}:
             raise BadFilter("level")

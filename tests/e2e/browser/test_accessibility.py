@@ -1,0 +1,34 @@
+"""axe-core (bundled by `axe-playwright-python`, no CDN) on every page type, on a phone and
+a desktop, in both languages: no serious or critical violation."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, ViewportSize
+
+from tests.e2e.browser.conftest import DESKTOP, PHONE, open_context
+from tests.e2e.browser.live import Live
+
+PAGES = ["/", "/leaders", "/leaders?page=2&level=national", "/search?q=冰箱", "/no/such/page"]
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_no_serious_accessibility_violation(
+    browser: Browser, site: Live, elsewhere: list[str], viewport: ViewportSize, locale: str
+) -> None:
+    context = open_context(browser, site, elsewhere, locale=locale, viewport=viewport)
+    page = context.new_page()
+    axe = Axe()
+    found = {}
+    for path in PAGES:
+        page.goto(path)
+        violations = axe.run(page).response["violations"]
+        bad = [v["id"] for v in violations if v.get("impact") in SERIOUS]
+        if bad:
+            found[path] = bad
+    context.close()
+    assert found == {}
+    assert elsewhere == []

@@ -1,0 +1,59 @@
+"""The website over HTTP, on both stores: language, headers, caching, errors, no schema."""
+
+from __future__ import annotations
+
+from tests.e2e.api import Api
+
+
+async def test_pages_answer_html_in_the_negotiated_language(api: Api) -> None:
+    home = await api.client.get("/")
+    assert home.status_code == 200 and home.headers["content-type"].startswith("text/html")
+    assert '<html lang="zh-CN">' in home.text and home.headers["content-language"] == "zh-CN"
+    english = await api.client.get("/leaders", headers={"accept-language": "en-US,en;q=0.9"})
+    assert '<html lang="en">' in english.text
+    assert "Cookie, Accept-Language" in english.headers["vary"]
+
+
+async def test_the_page_policy_allows_no_inline_code_and_no_other_origin(api: Api) -> None:
+    policy = (await api.client.get("/leaders")).headers["content-security-policy"]
+    assert "unsafe-inline" not in policy and "http" not in policy
+    assert "default-src 'none'" in policy and "style-src 'self'" in policy
+    missing = await api.client.get("/nowhere")
+    assert missing.status_code == 404 and missing.headers["content-security-policy"] == policy
+
+
+async def test_the_switch_sets_a_cookie_and_goes_back(api: Api) -> None:
+    switched = await api.client.get("/language", params={"to": "en", "next": "/leaders?level=x"})
+    assert switched.status_code == 303 and switched.headers["location"] == "/leaders?level=x"
+    assert "lang=en" in switched.headers["set-cookie"]
+    away = await api.client.get("/language", params={"to": "en", "next": "//evil.example"})
+    assert away.headers["location"] == "/"
+    page = await api.client.get("/", headers={"cookie": "lang=en"})
+    assert '<html lang="en">' in page.text
+
+
+async def test_a_page_has_an_etag_and_answers_304(api: Api) -> None:
+    first = await api.client.get("/leaders", params={"level": "national"})
+    tag = first.headers["etag"]
+    again = await api.client.get(
+        "/leaders", params={"level": "national"}, headers={"if-none-match": tag}
+    )
+    assert again.status_code in (200, 304)  # a read-cache hit answers the page again
+    if again.status_code == 200:
+        assert again.headers["etag"] == tag and again.text == first.text
+
+
+async def test_page_errors_are_pages_and_api_errors_stay_problems(api: Api) -> None:
+    bad = await api.client.get("/leaders", params={"cycle": "abc"})
+    assert bad.status_code == 400 and "text/html" in bad.headers["content-type"]
+    unknown = await api.client.get("/leaders", params={"colour": "red"})
+    assert unknown.status_code == 400 and "text/html" in unknown.headers["content-type"]
+    api_miss = await api.client.get("/v1/nowhere")
+    assert api_miss.headers["content-type"] == "application/problem+json"
+
+
+async def test_static_files_are_cached_and_pages_stay_out_of_the_schema(api: Api) -> None:
+    css = await api.client.get("/static/site.css")
+    assert css.status_code == 200 and css.headers["cache-control"] == "public, max-age=86400"
+    paths = api.app.openapi()["paths"]
+    assert not {"/", "/leaders", "/search", "/language", "/docs", "/redoc"} & set(paths)
