@@ -3,6 +3,7 @@
 
     python3 dev.py serve [ARGS...]   run the service (leader-registry serve ARGS...)
     python3 dev.py test [ARGS...]    ruff, mypy, lint-imports, then pytest ARGS (default -q)
+                                     (first installs Chromium for the browser tests, if root)
     python3 dev.py run CMD [ARGS...] run .venv/bin/CMD ARGS... (e.g. `run leader-registry demo`)
 
 Every command first makes sure `.venv` exists and holds an editable install of this
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -81,6 +83,41 @@ def ensure_venv() -> None:
     os.environ.pop("PYTHONHOME", None)
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_PACKAGES = ["chromium", "fonts-noto-cjk"]  # fonts: Chinese in the pages' screenshots
+
+
+def apt_install(packages: Sequence[str]) -> int:
+    """`apt-get install` quietly; `apt-get update` first only if the lists are stale."""
+    os.environ.setdefault("DEBIAN_FRONTEND", "noninteractive")
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *packages]
+    if subprocess.call(install, stdout=subprocess.DEVNULL) == 0:
+        return 0
+    subprocess.call(["apt-get", "update", "-q"], stdout=subprocess.DEVNULL)
+    return subprocess.call(install, stdout=subprocess.DEVNULL)
+
+
+def ensure_browser() -> None:
+    """Debian's Chromium for the browser tests (tests/e2e/browser), installed when missing
+    and we may (root, apt-get). Otherwise say why those tests cannot run: they are skipped
+    locally, and fail under CI (CI=true), which must run them."""
+    if CHROMIUM.exists():
+        return
+    can_install = hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get")
+    if can_install:
+        print(f"dev.py: installing {' '.join(BROWSER_PACKAGES)} for the browser tests", flush=True)
+        if apt_install(BROWSER_PACKAGES) == 0 and CHROMIUM.exists():
+            return
+        print("dev.py: apt-get could not install the browser", file=sys.stderr)
+    else:
+        print(
+            f"dev.py: {CHROMIUM} is missing and this is not root with apt-get; run "
+            f"`sudo apt-get install {' '.join(BROWSER_PACKAGES)}` for the browser tests "
+            "(skipped without it; under CI=true they fail)",
+            file=sys.stderr,
+        )
+
+
 def exec_venv(name: str, args: Sequence[str]) -> NoReturn:
     program = BIN / name
     if not program.is_file():
@@ -97,6 +134,7 @@ def cmd_serve(args: Sequence[str]) -> NoReturn:
 
 def cmd_test(args: Sequence[str]) -> NoReturn:
     ensure_venv()
+    ensure_browser()
     check([PYTHON, "-m", "ruff", "check", "."])
     check([PYTHON, "-m", "ruff", "format", "--check", "."])
     check([PYTHON, "-m", "mypy"])
