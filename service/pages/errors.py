@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from projections.machinery.outages import unavailable
+from projections.machinery.outages import DATABASE_ERRORS, UNAVAILABLE, unavailable
 from service import problems
 from service.pages.filters import BadFilter
 from service.pages.respond import html
@@ -59,11 +59,22 @@ def install(app: FastAPI, page_paths: frozenset[str]) -> None:
             return await problems.unexpected_error(request, exc)
         if unavailable(exc):
             log.warning("%s: a database is unreachable: %s", request.url.path, exc)
-            return error_page(request, 503, "unavailable")
+            page = error_page(request, 503, "unavailable")
+            page.headers["Retry-After"] = str(problems.RETRY_AFTER)
+            return page
         log.error("unhandled error on a page", exc_info=exc)
         return error_page(request, 500, "error")
 
+    async def database(request: Request, exc: Exception) -> Response:
+        if not is_page(request, page_paths):
+            if isinstance(exc, UNAVAILABLE):
+                return await problems.store_unavailable(request, exc)
+            return await problems.database_error(request, exc)
+        return await unexpected(request, exc)
+
     app.add_exception_handler(StarletteHTTPException, http_error)
+    for error in (*UNAVAILABLE, *DATABASE_ERRORS):
+        app.add_exception_handler(error, database)
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(BadFilter, bad_filter)
     app.add_exception_handler(Exception, unexpected)

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+import sqlalchemy.exc
+
+from projections import queries
 from tests.e2e.api import Api
 
 
@@ -57,3 +63,18 @@ async def test_static_files_are_cached_and_pages_stay_out_of_the_schema(api: Api
     assert css.status_code == 200 and css.headers["cache-control"] == "public, max-age=86400"
     paths = api.app.openapi()["paths"]
     assert not {"/", "/leaders", "/search", "/language", "/docs", "/redoc"} & set(paths)
+
+
+async def test_a_page_on_an_unreachable_database_is_a_503_page(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def down(*_: Any, **__: Any) -> Any:
+        raise sqlalchemy.exc.OperationalError("SELECT 1", None, Exception("connection refused"))
+
+    monkeypatch.setattr(queries, "leaders_page", down)
+    page = await api.client.get("/leaders", headers={"accept-language": "en"})
+    assert page.status_code == 503 and "text/html" in page.headers["content-type"]
+    assert int(page.headers["retry-after"]) > 0 and "briefly unavailable" in page.text
+    api_read = await api.client.get("/v1/leaders")
+    assert api_read.status_code == 503
+    assert api_read.headers["content-type"] == "application/problem+json"

@@ -29,13 +29,15 @@ class Served(Api):
     values: dict[str, Any] = field(default_factory=dict)
 
     def reads(self, *, modelled: bool = True) -> list[tuple[str, APIRoute]]:
-        """Every GET route, by its path: only those whose answer has a response model
-        (JSON) if `modelled`."""
+        """Every GET route of the API document, by its path: only those whose answer has a
+        response model (JSON) if `modelled`."""
         found = []
         for context in iter_route_contexts(self.app.routes):
             route = context.original_route
             if not isinstance(route, APIRoute) or "GET" not in (route.methods or ()):
                 continue
+            if not route.include_in_schema:
+                continue  # the website's pages and the docs: HTML (tests/e2e/test_pages_http.py)
             if route.response_model or not modelled:
                 found.append((context.path or route.path, route))
         return found
