@@ -78,3 +78,16 @@ async def test_a_page_on_an_unreachable_database_is_a_503_page(
     api_read = await api.client.get("/v1/leaders")
     assert api_read.status_code == 503
     assert api_read.headers["content-type"] == "application/problem+json"
+
+
+async def test_pages_go_through_the_read_cache_one_entry_per_language(api: Api) -> None:
+    store = api.app.state.read_cache
+    await api.settle()
+    chinese = await api.client.get("/leaders", params={"level": "national"})
+    hits = store.hits
+    again = await api.client.get("/leaders", params={"level": "national"})
+    assert store.hits == hits + 1 and again.text == chinese.text
+    english = await api.client.get(
+        "/leaders", params={"level": "national"}, headers={"accept-language": "en"}
+    )
+    assert '<html lang="en">' in english.text and store.hits == hits + 1
