@@ -16,6 +16,9 @@ so looking it up costs no database round trip). An entry answers only while:
 Entries are at most `max_entry_bytes`, and the cache drops the least recently used ones
 beyond `max_bytes` in all. A leaders page without `as_of` answers "as of" now: its entry
 keeps the page up to that field, and each hit appends the current moment.
+
+The website's pages (`service/pages`) are cached the same way, one entry per language (the
+key ends with it); a hit answers 304 when the request's `If-None-Match` names its ETag.
 """
 
 from __future__ import annotations
@@ -200,6 +203,13 @@ def install(app: FastAPI, *, pages: Collection[str] = ()) -> None:
     app.add_middleware(ReadCache, state=app.state, pages=frozenset(pages))
 
 
+def _matches(scope: Scope, entry: Entry) -> bool:
+    """The request's `If-None-Match` names the entry's ETag."""
+    tag = dict(entry.headers).get(b"etag")
+    held = Headers(scope=scope).get("if-none-match")
+    return tag is not None and held is not None and tag.decode("latin-1") in held
+
+
 class ReadCache:
     """The ASGI side: answers GET /v1/... from the store, or stores what the app answers."""
 
@@ -228,7 +238,8 @@ class ReadCache:
         if wanted is not None and positions.live and wanted <= positions.value:
             entry = store.get(key, Label(*positions.mark), self._now())
             if entry is not None:
-                await self._answer(entry, send)
+                page = scope["path"] in self.pages
+                await self._answer(entry, send, unchanged=page and _matches(scope, entry))
                 return
         await self._through(store, key, scope, receive, send)
 
@@ -236,7 +247,11 @@ class ReadCache:
         now: datetime = self.state.registry.now()
         return now
 
-    async def _answer(self, entry: Entry, send: Send) -> None:
+    async def _answer(self, entry: Entry, send: Send, *, unchanged: bool = False) -> None:
+        if unchanged:  # a page the client holds already: 304, no body
+            await send({"type": "http.response.start", "status": 304, "headers": entry.headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
         body = entry.render(self._now())
         headers = [*entry.headers, (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
