@@ -1,0 +1,46 @@
+"""Screenshots of the main pages in both languages, for docs/screenshots/.
+
+    python3 dev.py run python -m tests.e2e.browser.screenshots [DIR]
+
+Serves the browser tests' story on a throw-away SQLite store and photographs each page
+in Chinese and in English on a desktop window (and the leaders on a phone)."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import ViewportSize, sync_playwright
+
+from registry.settings import Settings
+from tests.e2e.browser.conftest import CHROMIUM, DESKTOP, PHONE
+from tests.e2e.browser.live import live
+
+SHOTS: list[tuple[str, str, str, ViewportSize]] = [
+    ("home", "/", "zh-CN", DESKTOP),
+    ("home", "/", "en", DESKTOP),
+    ("leaders", "/leaders", "zh-CN", DESKTOP),
+    ("leaders", "/leaders", "en", DESKTOP),
+    ("leaders-phone", "/leaders?page=2", "zh-CN", PHONE),
+]
+
+
+def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        with live(Settings(database_url=f"sqlite:///{tmp}/registry.sqlite3")) as site:
+            for name, path, locale, viewport in SHOTS:
+                context = browser.new_context(locale=locale, viewport=viewport)
+                page = context.new_page()
+                page.goto(site.base_url + path)
+                target = out / f"{name}.{locale}.png"
+                page.screenshot(path=str(target), full_page=viewport == PHONE)
+                print(target)
+                context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"))
