@@ -105,6 +105,20 @@ bodies = Table(
     Column("version", Integer, nullable=False),
 )
 
+# The catalogue of category codes (Category events): their Chinese and English names. The
+# lists join it on the code to show a category's name beside it (`projections.categories`).
+categories = Table(
+    "categories",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("code", CATEGORY, nullable=False, unique=True),
+    Column("name_zh", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("defined_at", TS, nullable=False),
+    Column("renamed_at", TS),
+    Column("version", Integer, nullable=False),
+)
+
 declarations = Table(
     "declarations",
     metadata,
@@ -132,7 +146,7 @@ schemes = Table(
     Column("id", ID, primary_key=True),
     Column("body_id", ID, nullable=False, index=True),
     Column("title", Text, nullable=False),
-    Column("category", CATEGORY, nullable=False),
+    Column("category", CATEGORY, nullable=False, index=True),
     Column("cycle", Integer, nullable=False),
     Column("level", String(16), nullable=False),
     Column("region", String(6), nullable=False),

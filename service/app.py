@@ -22,6 +22,7 @@ from service.deps import ReadSideDep, RegistryDep, worker_threads
 from service.routers import (
     access,
     audit,
+    categories,
     declarations,
     grants,
     reads,
@@ -94,7 +95,17 @@ def create_app(
     cache.install(app)  # innermost: the hardening middleware wraps cached answers too
     middleware.install(app, settings)
     metrics.install(app)  # outermost: every answer counts, refusals included
-    for module in (access, declarations, schemes, titles, reads, grants, audit, signed_lists):
+    for module in (
+        access,
+        categories,
+        declarations,
+        schemes,
+        titles,
+        reads,
+        grants,
+        audit,
+        signed_lists,
+    ):
         app.include_router(module.router)
 
     @app.get("/healthz", response_model=Health, tags=["health"], operation_id="health")

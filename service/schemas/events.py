@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from domain.access_grant import AccessGrant
 from domain.candidacy import Candidacy
+from domain.category import Category
 from domain.complaint import Complaint
 from domain.declaration import Declaration
 from domain.evaluation_body import EvaluationBody
@@ -44,6 +45,7 @@ PUBLIC_AGGREGATES: tuple[type, ...] = (
     Scheme,
     Candidacy,
     Complaint,
+    Category,
 )
 ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
 VALUES: dict[Any, Any] = {
@@ -123,6 +125,10 @@ class EventBase(BaseModel):
     actor: EventActor
     credit_code: str | None
     candidacy_id: Id | None
+    category_name: str | None = Field(
+        description="The Chinese name of the category the event concerns (a declaration's, "
+        "a scheme's...), from the catalogue; null if none or not catalogued."
+    )
 
 
 def event_model(aggregate: type, cls: type) -> type[BaseModel]:

@@ -17,7 +17,7 @@ from registry.settings import Settings
 from service.schemas.leaders import TitleStatus
 from tests.clock import Clock
 from tests.e2e.api import Api, assert_problem, serve, signing
-from tests.worlds import ENERGY, REGULATOR, award_cycle, build_world, complain, draft
+from tests.worlds import ADMIN, ENERGY, REGULATOR, award_cycle, build_world, complain, draft
 
 CATEGORY = "C3851"
 
@@ -57,9 +57,10 @@ class Served(Api):
 
 @pytest.fixture
 async def world(settings: Settings, clock: Clock) -> AsyncIterator[Served]:
-    """A body's awarded scheme (two titles, one excluded candidate, one complaint filed and
-    decided), a drafted scheme and a signed checkpoint."""
+    """A catalogued category, a body's awarded scheme (two titles, one excluded candidate,
+    one complaint filed and decided), a drafted scheme and a signed checkpoint."""
     async with serve(signing(settings), clock) as api:
+        api.registry.define_category(ADMIN, code=CATEGORY, name_zh="家用电冰箱", name_en="Fridges")
         world = build_world(api.registry, clock, 4, line=ENERGY)
         scheme, candidacies = award_cycle(world, 2025, [40, 45, "missing test report", 48])
         draft(world, 2026, approve=None)
