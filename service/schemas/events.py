@@ -24,6 +24,7 @@ from domain.evaluation_body import EvaluationBody
 from domain.ranking import IndicatorScore
 from domain.scheme import Scheme
 from domain.values import Actor, Enterprise, Indicator, Product
+from projections.machinery.encoding import ENVELOPE
 from service.schemas.values import (
     Date,
     DecimalText,
@@ -47,7 +48,6 @@ PUBLIC_AGGREGATES: tuple[type, ...] = (
     Complaint,
     Category,
 )
-ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
 VALUES: dict[Any, Any] = {
     str: str,
     int: int,
