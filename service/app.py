@@ -26,6 +26,7 @@ from service.routers import (
     grants,
     reads,
     schemes,
+    search,
     signed_lists,
     titles,
 )
@@ -92,7 +93,17 @@ def create_app(
     cache.install(app)  # innermost: the hardening middleware wraps cached answers too
     middleware.install(app, settings)
     metrics.install(app)  # outermost: every answer counts, refusals included
-    for module in (access, declarations, schemes, titles, reads, grants, audit, signed_lists):
+    for module in (
+        access,
+        declarations,
+        schemes,
+        titles,
+        reads,
+        grants,
+        audit,
+        signed_lists,
+        search,
+    ):
         app.include_router(module.router)
 
     @app.get("/healthz", response_model=Health, tags=["health"], operation_id="health")

@@ -1,0 +1,102 @@
+"""Search text: one normalisation for stored text and for queries, and the bigrams of both.
+
+`normalise` folds what a reader should not have to type exactly: compatibility forms
+(NFKC: full-width ＡＢＣ１２３ and half-width katakana become their usual forms), case
+(`casefold`), and runs of white space (one space; control and invisible characters count as
+space). `compact` is the separator-free form of a code or model number: `KFR-35GW`,
+`kfr35gw`, `KFR 35GW` and `ＫＦＲ－３５ＧＷ` all give `kfr35gw`.
+
+A document is its normalised fields, each between line breaks (which normalisation never
+leaves inside a field), so that `\\nQUERY\\n` finds a whole field, `\\nQUERY` a field's
+start and `QUERY` any substring; its bigrams (two consecutive characters, line breaks
+included) index it, and a query's bigrams must all be among a match's.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from enum import IntEnum
+
+from domain.limits import MAX_SEARCH_QUERY, MIN_SEARCH_QUERY, character_problem
+
+BREAK = "\n"
+# Separators inside codes and model numbers (after NFKC): hyphens and dashes, slashes,
+# dots and middle dots; white space too. `_`, `%` and `\` are not: they are searched as
+# themselves.
+SEPARATORS = frozenset("-‐‑‒–—―−/.·・")
+_SPACE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp", "Zs"})
+
+
+def normalise(text: str) -> str:
+    """NFKC, case-folded, white space (and control characters) collapsed to single spaces."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    spaced = "".join(
+        " " if ch.isspace() or unicodedata.category(ch) in _SPACE_CATEGORIES else ch
+        for ch in folded
+    )
+    return " ".join(spaced.split())
+
+
+def compact(text: str) -> str:
+    """The normalised text without separators or spaces: a code's or model's bare form."""
+    bare = "".join(ch for ch in normalise(text) if ch != " " and ch not in SEPARATORS)
+    return unicodedata.normalize("NFKC", bare)  # a removed space may have split a sequence
+
+
+def document(fields: Iterable[str], codes: Iterable[str] = ()) -> str:
+    """The searchable text of a record: its fields normalised, its codes also compacted."""
+    parts: list[str] = []
+    for value in fields:
+        parts.append(normalise(value))
+    for value in codes:
+        parts += [normalise(value), compact(value)]
+    kept = list(dict.fromkeys(p for p in parts if p))
+    return BREAK + BREAK.join(kept) + BREAK if kept else ""
+
+
+def bigrams(text: str) -> list[str]:
+    """The distinct pairs of consecutive characters in `text`, sorted."""
+    return sorted({text[i : i + 2] for i in range(len(text) - 1)})
+
+
+class Tier(IntEnum):
+    """How well a record matches, best first."""
+
+    EXACT = 0  # a whole field equals the query
+    PREFIX = 1  # a field starts with it
+    SUBSTRING = 2  # a field contains it
+
+
+def probes(query: str) -> dict[Tier, list[str]]:
+    """For each tier, the texts whose presence in a document makes it a match of that tier:
+    the normalised query, and its compact form when that differs."""
+    forms = list(dict.fromkeys(f for f in (normalise(query), compact(query)) if len(f) >= 2))
+    return {
+        Tier.EXACT: [BREAK + f + BREAK for f in forms],
+        Tier.PREFIX: [BREAK + f for f in forms],
+        Tier.SUBSTRING: forms,
+    }
+
+
+def tier(text: str, query: str) -> Tier | None:
+    """The best tier at which a document's text matches the query, or None."""
+    for level, texts in probes(query).items():
+        if any(t in text for t in texts):
+            return level
+    return None
+
+
+def query_problem(query: str) -> str | None:
+    """Why `query` cannot be searched (None if it can)."""
+    if len(query) > MAX_SEARCH_QUERY:
+        return f"must be at most {MAX_SEARCH_QUERY} characters"
+    problem = character_problem(query)
+    if problem is not None:
+        return problem
+    if len(normalise(query)) < MIN_SEARCH_QUERY:
+        return (
+            f"must hold at least {MIN_SEARCH_QUERY} characters besides spaces "
+            "(one character matches too much to be useful)"
+        )
+    return None

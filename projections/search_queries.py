@@ -1,0 +1,232 @@
+"""Search: the best matches of a query among each kind of record, with how many match.
+
+A query is normalised as the documents are (`domain.search_text`); each tier (exact, prefix,
+substring) has its probe texts, and a document matches a probe when it holds all the
+probe's bigrams (on PostgreSQL, the GIN index on `grams` finds those) and the probe itself
+(the recheck, `strpos`: no LIKE, so `%`, `_` and `\\` are plain characters). Per kind, one
+statement fetches up to `limit` documents of each tier and counts the matches up to
+SEARCH_COUNT_CAP; the rows of the records shown are then read by key.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    CompoundSelect,
+    Connection,
+    String,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.limits import SEARCH_COUNT_CAP
+from domain.search_text import Tier, bigrams, probes
+from projections.queries import held_at
+from projections.tables import (
+    bodies,
+    candidacies,
+    declarations,
+    schemes,
+    search_bodies,
+    search_declarations,
+    search_enterprises,
+    search_schemes,
+)
+
+log = logging.getLogger(__name__)
+
+KINDS: dict[str, Table] = {
+    "enterprises": search_enterprises,
+    "declarations": search_declarations,
+    "evaluation_bodies": search_bodies,
+    "schemes": search_schemes,
+}
+
+
+@dataclass(frozen=True)
+class Hits:
+    """One kind's answer: its best documents' keys, best first, and how many match."""
+
+    keys: list[tuple[str, Tier]]
+    total: int
+    more: bool  # more than `total` match (the count stopped at SEARCH_COUNT_CAP)
+
+
+def _matches(table: Table, texts: list[str], postgres: bool) -> ColumnElement[bool]:
+    """Documents holding any of `texts` (each found through its bigrams on PostgreSQL)."""
+    conditions = []
+    for probe in texts:
+        if postgres:
+            found = func.strpos(table.c.text, probe) > 0
+            grams = bindparam(None, bigrams(probe), type_=ARRAY(Text))
+            conditions.append(and_(table.c.grams.op("@>")(grams), found))
+        else:
+            conditions.append(func.instr(table.c.text, probe) > 0)
+    return or_(*conditions)
+
+
+def _statement(table: Table, query: str, limit: int, postgres: bool) -> CompoundSelect[Any]:
+    """Up to `limit` keys of each tier, and one row (key NULL) with the capped count."""
+    key = next(iter(table.primary_key.columns))
+    tiers = [
+        select(key.label("key"), literal(int(level)).label("tier"))
+        .where(_matches(table, texts, postgres))
+        .limit(limit)
+        for level, texts in probes(query).items()
+    ]
+    counted = (
+        select(literal(1).label("one"))
+        .where(_matches(table, probes(query)[Tier.SUBSTRING], postgres))
+        .limit(SEARCH_COUNT_CAP + 1)
+        .subquery()
+    )
+    count = select(
+        literal(None, String).label("key"),
+        select(func.count()).select_from(counted).scalar_subquery().label("tier"),
+    )
+    return union_all(*[t.subquery().select() for t in tiers], count)
+
+
+async def hits(conn: AsyncConnection, kind: str, query: str, limit: int) -> Hits:
+    """The best `limit` documents of a kind for a valid query (`query_problem` is None)."""
+    postgres = conn.dialect.name == "postgresql"
+    rows = (await conn.execute(_statement(KINDS[kind], query, limit, postgres))).all()
+    best: dict[str, int] = {}
+    total = 0
+    for key, level in rows:
+        if key is None:
+            total = int(level)
+        else:
+            best[key] = min(level, best.get(key, level))
+    ordered = sorted(best, key=lambda k: (best[k], k))[:limit]
+    return Hits(
+        [(k, Tier(best[k])) for k in ordered],
+        min(total, SEARCH_COUNT_CAP),
+        total > SEARCH_COUNT_CAP,
+    )
+
+
+async def _enterprises(conn: AsyncConnection, keys: list[str], now: datetime) -> dict[str, Any]:
+    t, c = search_enterprises, candidacies.c
+    found = {
+        r.credit_code: r for r in await conn.execute(select(t).where(t.c.credit_code.in_(keys)))
+    }
+    held: dict[str, int] = dict(
+        (
+            await conn.execute(
+                select(c.credit_code, func.count())
+                .where(c.credit_code.in_(keys), c.status == "awarded", held_at(now))
+                .group_by(c.credit_code)
+            )
+        ).all()
+    )
+    return {
+        k: {
+            "credit_code": r.credit_code,
+            "name": r.name,
+            "former_names": [n for n in r.names if n != r.name][::-1],
+            "region": r.region,
+            "titles_in_force": int(held.get(k, 0)),
+        }
+        for k, r in found.items()
+    }
+
+
+async def _declarations(conn: AsyncConnection, keys: list[str], now: datetime) -> dict[str, Any]:
+    d = declarations.c
+    rows = await conn.execute(select(declarations).where(d.id.in_(keys)))
+    return {
+        r.id: {
+            "id": r.id,
+            "credit_code": r.credit_code,
+            "enterprise_name": r.enterprise_name,
+            "standard_number": r.standard_number,
+            "title": r.title,
+            "product": {"name": r.product_name, "model": r.product_model, "category": r.category},
+            "revision": r.revision,
+            "status": r.status,
+        }
+        for r in rows
+    }
+
+
+async def _bodies(conn: AsyncConnection, keys: list[str], now: datetime) -> dict[str, Any]:
+    rows = await conn.execute(select(bodies).where(bodies.c.id.in_(keys)))
+    return {r.id: {"id": r.id, "name": r.name, "kind": r.kind, "status": r.status} for r in rows}
+
+
+async def _schemes(conn: AsyncConnection, keys: list[str], now: datetime) -> dict[str, Any]:
+    rows = await conn.execute(select(schemes).where(schemes.c.id.in_(keys)))
+    return {
+        r.id: {
+            "id": r.id,
+            "title": r.title,
+            "body_id": r.body_id,
+            "category": r.category,
+            "cycle": r.cycle,
+            "level": r.level,
+            "region": r.region,
+            "status": r.status,
+        }
+        for r in rows
+    }
+
+
+RECORDS = {
+    "enterprises": _enterprises,
+    "declarations": _declarations,
+    "evaluation_bodies": _bodies,
+    "schemes": _schemes,
+}
+
+
+async def search(
+    conn: AsyncConnection, query: str, *, kinds: list[str], limit: int, now: datetime
+) -> dict[str, Any]:
+    """Per kind: the best matches (records as lists show them, with their tier) and counts."""
+    answer: dict[str, Any] = {"query": query}
+    for kind in KINDS:
+        if kind not in kinds:
+            answer[kind] = None
+            continue
+        found = await hits(conn, kind, query, limit)
+        keys = [k for k, _ in found.keys]
+        records = await RECORDS[kind](conn, keys, now) if keys else {}
+        answer[kind] = {
+            "items": [
+                {**records[k], "match": level.name.lower()}
+                for k, level in found.keys
+                if k in records
+            ],
+            "total": found.total,
+            "more": found.more,
+        }
+    return answer
+
+
+def database_problem(conn: Connection) -> str | None:
+    """Why this database cannot search Chinese text (None if it can): it must be UTF-8."""
+    if conn.dialect.name != "postgresql":
+        return None
+    encoding = conn.execute(text("SHOW server_encoding")).scalar_one()
+    if str(encoding).upper() not in ("UTF8", "UTF-8"):
+        return (
+            f"the read database's encoding is {encoding}, not UTF8: it cannot hold Chinese "
+            "names, and search cannot find them"
+        )
+    return None
