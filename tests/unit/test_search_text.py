@@ -19,7 +19,15 @@ from domain.search_text import (
     tier,
 )
 
-MODELS = ["KFR-35GW", "kfr35gw", "KFR 35GW", "ＫＦＲ－３５ＧＷ", "kfr–35gw", "KFR/35.GW", " kfr - 35 gw "]
+MODELS = [
+    "KFR-35GW",
+    "kfr35gw",
+    "KFR 35GW",
+    "ＫＦＲ－３５ＧＷ",
+    "kfr–35gw",
+    "KFR/35.GW",
+    " kfr - 35 gw ",
+]
 
 
 @pytest.mark.parametrize("spelling", MODELS)
