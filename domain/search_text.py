@@ -6,10 +6,13 @@
 space). `compact` is the separator-free form of a code or model number: `KFR-35GW`,
 `kfr35gw`, `KFR 35GW` and `ＫＦＲ－３５ＧＷ` all give `kfr35gw`.
 
-A document is its normalised fields, each between line breaks (which normalisation never
-leaves inside a field), so that `\\nQUERY\\n` finds a whole field, `\\nQUERY` a field's
-start and `QUERY` any substring; its bigrams (two consecutive characters, line breaks
-included) index it, and a query's bigrams must all be among a match's.
+A document is its fields, each normalised and compacted, between line breaks (which
+normalisation never leaves inside a field), so that `\\nQUERY\\n` finds a whole field,
+`\\nQUERY` a field's start and `QUERY` any substring; its bigrams (two consecutive
+characters, line breaks included) index it, and a query's bigrams must all be among a
+match's. A query is looked up in its compact form: whatever holds the normalised query
+holds its compact form too (removing the same characters from both keeps a substring a
+substring), so one probe finds both spellings.
 """
 
 from __future__ import annotations
@@ -44,12 +47,10 @@ def compact(text: str) -> str:
     return unicodedata.normalize("NFKC", bare)  # a removed space may have split a sequence
 
 
-def document(fields: Iterable[str], codes: Iterable[str] = ()) -> str:
-    """The searchable text of a record: its fields normalised, its codes also compacted."""
+def document(fields: Iterable[str]) -> str:
+    """The searchable text of a record: each field normalised, and compacted."""
     parts: list[str] = []
     for value in fields:
-        parts.append(normalise(value))
-    for value in codes:
         parts += [normalise(value), compact(value)]
     kept = list(dict.fromkeys(p for p in parts if p))
     return BREAK + BREAK.join(kept) + BREAK if kept else ""
@@ -60,6 +61,14 @@ def bigrams(text: str) -> list[str]:
     return sorted({text[i : i + 2] for i in range(len(text) - 1)})
 
 
+def covering_bigrams(text: str) -> list[str]:
+    """Enough of `text`'s bigrams to cover each character: every other one, and the last.
+    A document holding `text` holds these; the fewer (and rarer), the cheaper to look up."""
+    last = len(text) - 2
+    starts = [*range(0, last + 1, 2), *([last] if last % 2 else [])]
+    return sorted({text[i : i + 2] for i in starts})
+
+
 class Tier(IntEnum):
     """How well a record matches, best first."""
 
@@ -68,21 +77,27 @@ class Tier(IntEnum):
     SUBSTRING = 2  # a field contains it
 
 
-def probes(query: str) -> dict[Tier, list[str]]:
-    """For each tier, the texts whose presence in a document makes it a match of that tier:
-    the normalised query, and its compact form when that differs."""
-    forms = list(dict.fromkeys(f for f in (normalise(query), compact(query)) if len(f) >= 2))
+def form(query: str) -> str:
+    """What a query is looked up as: its compact form, or the normalised one if that is
+    all separators (`--`)."""
+    bare = compact(query)
+    return bare if len(bare) >= MIN_SEARCH_QUERY else normalise(query)
+
+
+def probes(query: str) -> dict[Tier, str]:
+    """For each tier, the text whose presence in a document makes it a match of that tier."""
+    looked_up = form(query)
     return {
-        Tier.EXACT: [BREAK + f + BREAK for f in forms],
-        Tier.PREFIX: [BREAK + f for f in forms],
-        Tier.SUBSTRING: forms,
+        Tier.EXACT: BREAK + looked_up + BREAK,
+        Tier.PREFIX: BREAK + looked_up,
+        Tier.SUBSTRING: looked_up,
     }
 
 
 def tier(text: str, query: str) -> Tier | None:
     """The best tier at which a document's text matches the query, or None."""
-    for level, texts in probes(query).items():
-        if any(t in text for t in texts):
+    for level, probe in probes(query).items():
+        if probe in text:
             return level
     return None
 

@@ -30,20 +30,20 @@ DECLARED = Declaration.Declared.__qualname__
 REVISED = Declaration.Revised.__qualname__
 
 
-def indexed(fields: Iterable[str], codes: Iterable[str] = ()) -> dict[str, Any]:
+def indexed(fields: Iterable[str]) -> dict[str, Any]:
     """A document's `text` and `grams` columns."""
-    text = document(fields, codes)
+    text = document(fields)
     return {"text": text, "grams": bigrams(text)}
 
 
 def enterprise_document(credit_code: str, names: Sequence[str]) -> dict[str, Any]:
-    return indexed(names, [credit_code])
+    return indexed([*names, credit_code])
 
 
 def declaration_document(
     standard_number: str, title: str, product_name: str, model: str
 ) -> dict[str, Any]:
-    return indexed([title, product_name], [standard_number, model])
+    return indexed([standard_number, title, product_name, model])
 
 
 class Search(Projection):

@@ -18,24 +18,22 @@ from typing import Any
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
-    CompoundSelect,
     Connection,
-    String,
+    Select,
     Table,
     Text,
     and_,
     bindparam,
+    case,
     func,
     literal,
-    or_,
     select,
     text,
-    union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.limits import SEARCH_COUNT_CAP
-from domain.search_text import Tier, bigrams, probes
+from domain.search_text import Tier, covering_bigrams, probes
 from projections.queries import held_at
 from projections.tables import (
     bodies,
@@ -67,52 +65,76 @@ class Hits:
     more: bool  # more than `total` match (the count stopped at SEARCH_COUNT_CAP)
 
 
-def _matches(table: Table, texts: list[str], postgres: bool) -> ColumnElement[bool]:
-    """Documents holding any of `texts` (each found through its bigrams on PostgreSQL)."""
-    conditions = []
-    for probe in texts:
-        if postgres:
-            found = func.strpos(table.c.text, probe) > 0
-            grams = bindparam(None, bigrams(probe), type_=ARRAY(Text))
-            conditions.append(and_(table.c.grams.op("@>")(grams), found))
-        else:
-            conditions.append(func.instr(table.c.text, probe) > 0)
-    return or_(*conditions)
+def _contains(table: Table, probe: str, postgres: bool) -> ColumnElement[bool]:
+    if postgres:
+        return func.strpos(table.c.text, probe) > 0
+    return func.instr(table.c.text, probe) > 0
 
 
-def _statement(table: Table, query: str, limit: int, postgres: bool) -> CompoundSelect[Any]:
-    """Up to `limit` keys of each tier, and one row (key NULL) with the capped count."""
-    key = next(iter(table.primary_key.columns))
-    tiers = [
-        select(key.label("key"), literal(int(level)).label("tier"))
-        .where(_matches(table, texts, postgres))
-        .limit(limit)
-        for level, texts in probes(query).items()
-    ]
-    counted = (
-        select(literal(1).label("one"))
+def _matches(table: Table, probe: str, postgres: bool) -> ColumnElement[bool]:
+    """Documents holding `probe` (found through its bigrams on PostgreSQL)."""
+    found = _contains(table, probe, postgres)
+    if not postgres:
+        return found
+    grams = bindparam(None, covering_bigrams(probe), type_=ARRAY(Text))
+    return and_(table.c.grams.op("@>")(grams), found)
+
+
+def _tier(table: Table, query: str, postgres: bool) -> ColumnElement[int]:
+    """The best tier a (matching) document reaches: 0 exact, 1 prefix, 2 substring."""
+    tiers = probes(query)
+    return case(
+        *[
+            (_contains(table, tiers[level], postgres), int(level))
+            for level in (Tier.EXACT, Tier.PREFIX)
+        ],
+        else_=int(Tier.SUBSTRING),
+    )
+
+
+def _key(table: Table) -> ColumnElement[str]:
+    return next(iter(table.primary_key.columns))
+
+
+def _statement(table: Table, query: str, limit: int, postgres: bool) -> Select[Any]:
+    """The best `limit` of the first SEARCH_COUNT_CAP + 1 matches, each with its tier and
+    the number of those matches (one index scan: the substring probes find every match)."""
+    matches = (
+        select(_key(table).label("key"), _tier(table, query, postgres).label("tier"))
         .where(_matches(table, probes(query)[Tier.SUBSTRING], postgres))
         .limit(SEARCH_COUNT_CAP + 1)
         .subquery()
     )
-    count = select(
-        literal(None, String).label("key"),
-        select(func.count()).select_from(counted).scalar_subquery().label("tier"),
+    return (
+        select(matches.c.key, matches.c.tier, func.count().over().label("total"))
+        .order_by(matches.c.tier, matches.c.key)
+        .limit(limit)
     )
-    return union_all(*[t.subquery().select() for t in tiers], count)
+
+
+def _tier_statement(
+    table: Table, query: str, level: Tier, limit: int, postgres: bool
+) -> Select[str, int]:
+    """Up to `limit` documents of one tier (when the matches are too many to rank all)."""
+    return (
+        select(_key(table).label("key"), literal(int(level)).label("tier"))
+        .where(_matches(table, probes(query)[level], postgres))
+        .limit(limit)
+    )
 
 
 async def hits(conn: AsyncConnection, kind: str, query: str, limit: int) -> Hits:
     """The best `limit` documents of a kind for a valid query (`query_problem` is None)."""
-    postgres = conn.dialect.name == "postgresql"
-    rows = (await conn.execute(_statement(KINDS[kind], query, limit, postgres))).all()
-    best: dict[str, int] = {}
-    total = 0
-    for key, level in rows:
-        if key is None:
-            total = int(level)
-        else:
-            best[key] = min(level, best.get(key, level))
+    table, postgres = KINDS[kind], conn.dialect.name == "postgresql"
+    rows = (await conn.execute(_statement(table, query, limit, postgres))).all()
+    total = int(rows[0].total) if rows else 0
+    best = {key: int(level) for key, level, _ in rows}
+    if total > SEARCH_COUNT_CAP:
+        # Not every match was ranked: the exact and prefix matches are looked up apart, so
+        # that they come first however many documents merely contain the query.
+        for level in (Tier.PREFIX, Tier.EXACT):
+            statement = _tier_statement(table, query, level, limit, postgres)
+            best.update({key: int(tier) for key, tier in await conn.execute(statement)})
     ordered = sorted(best, key=lambda k: (best[k], k))[:limit]
     return Hits(
         [(k, Tier(best[k])) for k in ordered],
@@ -200,6 +222,11 @@ async def search(
 ) -> dict[str, Any]:
     """Per kind: the best matches (records as lists show them, with their tier) and counts."""
     answer: dict[str, Any] = {"query": query}
+    if conn.dialect.name == "postgresql":
+        # A match's bigrams are often common ones (the planner then expects a sequential scan
+        # to find `limit` matches soon) while the query itself is rare: such a scan reads the
+        # whole table. The index bounds the work by the bigrams' postings instead.
+        await conn.execute(text("SET LOCAL enable_seqscan = off"))
     for kind in KINDS:
         if kind not in kinds:
             answer[kind] = None

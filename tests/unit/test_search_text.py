@@ -12,6 +12,7 @@ from domain.search_text import (
     Tier,
     bigrams,
     compact,
+    covering_bigrams,
     document,
     normalise,
     probes,
@@ -73,7 +74,7 @@ def test_a_fields_substring_matches_its_document(inner: str, before: str, after:
 
 
 def test_tiers_rank_exact_then_prefix_then_substring() -> None:
-    text = document(["海尔智家股份有限公司"], ["BCD-470WGHTD"])
+    text = document(["海尔智家股份有限公司", "BCD-470WGHTD"])
     assert tier(text, "海尔智家股份有限公司") is Tier.EXACT
     assert tier(text, "bcd470wghtd") is Tier.EXACT  # the compact form is a field too
     assert tier(text, "海尔") is Tier.PREFIX
@@ -83,15 +84,23 @@ def test_tiers_rank_exact_then_prefix_then_substring() -> None:
     assert tier(text, "公司bcd") is None  # never across two fields
 
 
-def test_a_document_separates_fields_and_adds_compact_codes() -> None:
-    assert document(["Haier"], ["KFR-35GW"]) == "\nhaier\nkfr-35gw\nkfr35gw\n"
+def test_a_document_separates_fields_and_adds_compact_forms() -> None:
+    assert document(["Haier", "KFR-35GW"]) == "\nhaier\nkfr-35gw\nkfr35gw\n"
+    assert document(["Room Air  Conditioner"]) == "\nroom air conditioner\nroomairconditioner\n"
     assert document(["", "  "]) == ""
 
 
-def test_probes_use_the_compact_form_only_when_it_differs() -> None:
-    assert probes("海尔")[Tier.SUBSTRING] == ["海尔"]
-    assert probes("KFR-35")[Tier.SUBSTRING] == ["kfr-35", "kfr35"]
-    assert probes("a-")[Tier.EXACT] == ["\na-\n"]
+def test_a_query_is_looked_up_in_its_compact_form_unless_that_is_too_short() -> None:
+    assert probes("海尔")[Tier.SUBSTRING] == "海尔"
+    assert probes("KFR-35")[Tier.PREFIX] == "\nkfr35"
+    assert probes("a-")[Tier.EXACT] == "\na-\n"
+    assert probes("--")[Tier.SUBSTRING] == "--"
+
+
+@given(st.text(), st.text(min_size=2))
+def test_whatever_holds_the_normal_form_holds_the_compact_one(text: str, query: str) -> None:
+    if len(compact(query)) >= 2 and normalise(query) in normalise(text):
+        assert compact(query) in compact(text)
 
 
 @pytest.mark.parametrize(
@@ -105,3 +114,11 @@ def test_queries_that_cannot_be_searched(query: str) -> None:
 @pytest.mark.parametrize("query", ["海尔", "%%", "__", "\\\\", "KFR-35GW", "x" * MAX_SEARCH_QUERY])
 def test_queries_that_can(query: str) -> None:
     assert query_problem(query) is None
+
+
+@given(st.text(min_size=2))
+def test_covering_bigrams_are_bigrams_that_cover_every_character(text: str) -> None:
+    covering = covering_bigrams(text)
+    assert set(covering) <= set(bigrams(text))
+    covered = {i + k for i in range(len(text) - 1) if text[i : i + 2] in covering for k in (0, 1)}
+    assert covered == set(range(len(text)))
