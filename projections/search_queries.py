@@ -148,22 +148,22 @@ async def _enterprises(conn: AsyncConnection, keys: list[str], now: datetime) ->
     found = {
         r.credit_code: r for r in await conn.execute(select(t).where(t.c.credit_code.in_(keys)))
     }
-    held: dict[str, int] = dict(
-        (
-            await conn.execute(
-                select(c.credit_code, func.count())
-                .where(c.credit_code.in_(keys), c.status == "awarded", held_at(now))
-                .group_by(c.credit_code)
-            )
-        ).all()
-    )
+    held = {
+        code: (int(n), until)
+        for code, n, until in await conn.execute(
+            select(c.credit_code, func.count(), func.min(c.valid_until))
+            .where(c.credit_code.in_(keys), c.status == "awarded", held_at(now))
+            .group_by(c.credit_code)
+        )
+    }
     return {
         k: {
             "credit_code": r.credit_code,
             "name": r.name,
             "former_names": [n for n in r.names if n != r.name][::-1],
             "region": r.region,
-            "titles_in_force": int(held.get(k, 0)),
+            "titles_in_force": held.get(k, (0, None))[0],
+            UNTIL: held.get(k, (0, None))[1],
         }
         for k, r in found.items()
     }
@@ -209,6 +209,8 @@ async def _schemes(conn: AsyncConnection, keys: list[str], now: datetime) -> dic
     }
 
 
+UNTIL = "_until"  # when an item's count of titles in force next changes (not shown)
+
 RECORDS = {
     "enterprises": _enterprises,
     "declarations": _declarations,
@@ -219,9 +221,11 @@ RECORDS = {
 
 async def search(
     conn: AsyncConnection, query: str, *, kinds: list[str], limit: int, now: datetime
-) -> dict[str, Any]:
-    """Per kind: the best matches (records as lists show them, with their tier) and counts."""
+) -> tuple[dict[str, Any], datetime | None]:
+    """Per kind: the best matches (records as lists show them, with their tier) and counts;
+    and the moment the answer changes without a new event (a title shown ends), if any."""
     answer: dict[str, Any] = {"query": query}
+    ends: list[datetime] = []
     if conn.dialect.name == "postgresql":
         # A match's bigrams are often common ones (the planner then expects a sequential scan
         # to find `limit` matches soon) while the query itself is rare: such a scan reads the
@@ -234,16 +238,12 @@ async def search(
         found = await hits(conn, kind, query, limit)
         keys = [k for k, _ in found.keys]
         records = await RECORDS[kind](conn, keys, now) if keys else {}
-        answer[kind] = {
-            "items": [
-                {**records[k], "match": level.name.lower()}
-                for k, level in found.keys
-                if k in records
-            ],
-            "total": found.total,
-            "more": found.more,
-        }
-    return answer
+        items = [
+            {**records[k], "match": level.name.lower()} for k, level in found.keys if k in records
+        ]
+        ends += [until for item in items if (until := item.pop(UNTIL, None)) is not None]
+        answer[kind] = {"items": items, "total": found.total, "more": found.more}
+    return answer, min(ends, default=None)
 
 
 def database_problem(conn: Connection) -> str | None:

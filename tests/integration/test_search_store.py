@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -62,7 +62,8 @@ async def search(side: ReadSide, q: str, now: Any, limit: int = 10) -> dict[str,
     side.follower.catch_up()
     kinds = list(search_queries.KINDS)
     async with side.engine.connect() as conn:
-        return await search_queries.search(conn, q, kinds=kinds, limit=limit, now=now)
+        found, _ = await search_queries.search(conn, q, kinds=kinds, limit=limit, now=now)
+        return found
 
 
 def names(found: dict[str, Any], kind: str = "enterprises") -> list[str]:
@@ -116,6 +117,11 @@ async def test_a_credit_code_finds_its_enterprise_and_titles_in_force(
     leading = {item["enterprise"]["credit_code"] for item in leaders["items"]}
     assert len(held) == 4 and 0 < len(leading) < 4
     assert {code for code, n in held.items() if n} == leading
+    async with read.engine.connect() as conn:  # cached answers last until a title shown ends
+        _, until = await search_queries.search(
+            conn, "fridge maker", kinds=["enterprises"], limit=50, now=now
+        )
+    assert until == min(datetime.fromisoformat(i["valid_until"]) for i in leaders["items"])
 
 
 async def test_wildcards_are_plain_characters(world: World, read: ReadSide, clock: Clock) -> None:
