@@ -61,12 +61,26 @@ def bigrams(text: str) -> list[str]:
     return sorted({text[i : i + 2] for i in range(len(text) - 1)})
 
 
-def covering_bigrams(text: str) -> list[str]:
-    """Enough of `text`'s bigrams to cover each character: every other one, and the last.
-    A document holding `text` holds these; the fewer (and rarer), the cheaper to look up."""
-    last = len(text) - 2
+def grams(text: str) -> list[str]:
+    """What indexes a document: its bigrams, and the three characters at each field's start
+    (`\\nab`) and end (`ab\\n`), which make whole-field and prefix lookups selective."""
+    anchors = {text[i : i + 3] for i, ch in enumerate(text) if ch == BREAK and i + 3 <= len(text)}
+    anchors |= {text[i - 2 : i + 1] for i, ch in enumerate(text) if ch == BREAK and i >= 2}
+    return sorted(anchors.union(bigrams(text)))
+
+
+def probe_grams(probe: str) -> list[str]:
+    """Grams every document holding `probe` holds: enough of its bigrams to cover each
+    character (every other one, and the last), and its anchors if it starts or ends a field.
+    The fewer (and rarer), the cheaper to look up."""
+    last = len(probe) - 2
     starts = [*range(0, last + 1, 2), *([last] if last % 2 else [])]
-    return sorted({text[i : i + 2] for i in starts})
+    found = {probe[i : i + 2] for i in starts}
+    if len(probe) >= 3 and probe.startswith(BREAK):
+        found.add(probe[:3])
+    if len(probe) >= 3 and probe.endswith(BREAK):
+        found.add(probe[-3:])
+    return sorted(found)
 
 
 class Tier(IntEnum):

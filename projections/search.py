@@ -15,7 +15,7 @@ from typing import Any
 from domain.declaration import Declaration
 from domain.evaluation_body import EvaluationBody
 from domain.scheme import Scheme
-from domain.search_text import bigrams, document
+from domain.search_text import document, grams
 from projections.machinery.base import Projection, on
 from projections.machinery.encoding import event_type
 from projections.machinery.rows import Rows
@@ -33,7 +33,7 @@ REVISED = Declaration.Revised.__qualname__
 def indexed(fields: Iterable[str]) -> dict[str, Any]:
     """A document's `text` and `grams` columns."""
     text = document(fields)
-    return {"text": text, "grams": bigrams(text)}
+    return {"text": text, "grams": grams(text)}
 
 
 def enterprise_document(credit_code: str, names: Sequence[str]) -> dict[str, Any]:

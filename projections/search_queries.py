@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.limits import SEARCH_COUNT_CAP
-from domain.search_text import Tier, covering_bigrams, probes
+from domain.search_text import Tier, probe_grams, probes
 from projections.queries import held_at
 from projections.tables import (
     bodies,
@@ -76,7 +76,7 @@ def _matches(table: Table, probe: str, postgres: bool) -> ColumnElement[bool]:
     found = _contains(table, probe, postgres)
     if not postgres:
         return found
-    grams = bindparam(None, covering_bigrams(probe), type_=ARRAY(Text))
+    grams = bindparam(None, probe_grams(probe), type_=ARRAY(Text))
     return and_(table.c.grams.op("@>")(grams), found)
 
 

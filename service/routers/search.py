@@ -45,5 +45,7 @@ async def search(
 ) -> Response:
     """The best matches of `q` per kind of record: exact, then prefix, then substring."""
     kinds = [k.value for k in kind] if kind else [k.value for k in SearchKind]
-    results = await search_queries.search(conn, q, kinds=kinds, limit=limit, now=registry.now())
-    return answer(request, response, results)
+    results, fresh_until = await search_queries.search(
+        conn, q, kinds=kinds, limit=limit, now=registry.now()
+    )
+    return answer(request, response, results, fresh_until=fresh_until)

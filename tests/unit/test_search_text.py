@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from domain.limits import MAX_SEARCH_QUERY
@@ -12,9 +12,10 @@ from domain.search_text import (
     Tier,
     bigrams,
     compact,
-    covering_bigrams,
     document,
+    grams,
     normalise,
+    probe_grams,
     probes,
     query_problem,
     tier,
@@ -116,9 +117,19 @@ def test_queries_that_can(query: str) -> None:
     assert query_problem(query) is None
 
 
-@given(st.text(min_size=2))
-def test_covering_bigrams_are_bigrams_that_cover_every_character(text: str) -> None:
-    covering = covering_bigrams(text)
-    assert set(covering) <= set(bigrams(text))
-    covered = {i + k for i in range(len(text) - 1) if text[i : i + 2] in covering for k in (0, 1)}
-    assert covered == set(range(len(text)))
+@given(st.lists(st.text()), st.text(min_size=2), st.sampled_from(list(Tier)))
+def test_a_document_holding_a_probe_holds_its_grams(
+    fields: list[str], query: str, level: Tier
+) -> None:
+    assume(query_problem(query) is None)
+    text = document([*fields, query])  # the query is a whole field: every tier matches
+    probe = probes(query)[level]
+    assert probe in text
+    assert set(probe_grams(probe)) <= set(grams(text))
+
+
+def test_probe_grams_cover_the_probe_and_anchor_it() -> None:
+    assert probe_grams("kfr123a") == ["23", "3a", "kf", "r1"]
+    assert probe_grams("\nbcd") == ["\nb", "\nbc", "cd"]
+    assert probe_grams("\nbcd\n") == ["\nb", "\nbc", "cd", "cd\n", "d\n"]
+    assert "\nbc" in grams(document(["BCD-510WP"])) and "wp\n" in grams(document(["BCD-510WP"]))
