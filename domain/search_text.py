@@ -17,6 +17,7 @@ substring), so one probe finds both spellings.
 
 from __future__ import annotations
 
+import operator
 import unicodedata
 from collections.abc import Iterable
 from enum import IntEnum
@@ -29,44 +30,55 @@ BREAK = "\n"
 # themselves.
 SEPARATORS = frozenset("-‐‑‒–—―−/.·・")
 _SPACE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp", "Zs"})
+_REMOVED = str.maketrans(dict.fromkeys([" ", *SEPARATORS]))
 
 
 def normalise(text: str) -> str:
     """NFKC, case-folded, white space (and control characters) collapsed to single spaces."""
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    spaced = "".join(
-        " " if ch.isspace() or unicodedata.category(ch) in _SPACE_CATEGORIES else ch
-        for ch in folded
-    )
-    return " ".join(spaced.split())
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = unicodedata.normalize("NFKC", folded)  # quick when folding changed nothing
+    if not folded.isprintable():  # only then any space but " ", or a control character
+        folded = "".join(
+            " " if ch.isspace() or unicodedata.category(ch) in _SPACE_CATEGORIES else ch
+            for ch in folded
+        )
+    return " ".join(folded.split())
+
+
+def _bare(normal: str) -> str:
+    """A normalised text without separators or spaces (and composed again)."""
+    bare = normal.translate(_REMOVED)
+    return unicodedata.normalize("NFKC", bare)  # a removed space may have split a sequence
 
 
 def compact(text: str) -> str:
     """The normalised text without separators or spaces: a code's or model's bare form."""
-    bare = "".join(ch for ch in normalise(text) if ch != " " and ch not in SEPARATORS)
-    return unicodedata.normalize("NFKC", bare)  # a removed space may have split a sequence
+    return _bare(normalise(text))
 
 
 def document(fields: Iterable[str]) -> str:
     """The searchable text of a record: each field normalised, and compacted."""
     parts: list[str] = []
     for value in fields:
-        parts += [normalise(value), compact(value)]
+        normal = normalise(value)
+        parts += [normal, _bare(normal)]
     kept = list(dict.fromkeys(p for p in parts if p))
     return BREAK + BREAK.join(kept) + BREAK if kept else ""
 
 
 def bigrams(text: str) -> list[str]:
     """The distinct pairs of consecutive characters in `text`, sorted."""
-    return sorted({text[i : i + 2] for i in range(len(text) - 1)})
+    return sorted(set(map(operator.add, text, text[1:])))
 
 
 def grams(text: str) -> list[str]:
     """What indexes a document: its bigrams, and the three characters at each field's start
     (`\\nab`) and end (`ab\\n`), which make whole-field and prefix lookups selective."""
-    anchors = {text[i : i + 3] for i, ch in enumerate(text) if ch == BREAK and i + 3 <= len(text)}
-    anchors |= {text[i - 2 : i + 1] for i, ch in enumerate(text) if ch == BREAK and i >= 2}
-    return sorted(anchors.union(bigrams(text)))
+    found = set(map(operator.add, text, text[1:]))
+    for field in text.split(BREAK)[1:-1]:
+        found.add((BREAK + field + BREAK)[:3])
+        found.add((BREAK + field + BREAK)[-3:])
+    return sorted(found)
 
 
 def probe_grams(probe: str) -> list[str]:
