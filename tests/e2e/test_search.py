@@ -126,3 +126,7 @@ async def test_bad_input_is_a_problem_naming_the_parameter(api: Api) -> None:
     for params, field in BAD:
         response = await api.client.get("/v1/search", params=params)
         assert_problem(response, 422, field)
+    # Broken percent-encodings (a lone surrogate, a bare `%`) are an answer, never a 500.
+    for raw in ("q=%ED%A0%80%ED%A0%80", "q=%%", "q=%", "q=%E4%B9"):
+        response = await api.client.get(f"/v1/search?{raw}")
+        assert response.status_code in (200, 422), (raw, response.text)
