@@ -199,3 +199,8 @@ async def test_postgres_serves_a_two_character_query_from_the_index(
         rows = conn.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params)
         plan = "\n".join(row[0] for row in rows)
     assert "ix_search_enterprises_grams" in plan and "Seq Scan" not in plan, plan
+
+
+def test_the_read_database_can_hold_chinese(store: Settings, read: ReadSide) -> None:
+    with read.writer.connect() as conn:  # the test server is UTF8 (C.UTF-8 ctype)
+        assert search_queries.database_problem(conn) is None
