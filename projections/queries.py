@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, and_, func, or_, select
+from sqlalchemy import Row, Select, Table, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from projections.category_names import category_of, named, names_of
 from projections.tables import (
     bodies,
     candidacies,
@@ -46,7 +47,12 @@ def _title(row: Any, now: datetime) -> dict[str, Any]:
             "region": row.enterprise_region,
         },
         "standard_number": row.standard_number,
-        "product": {"name": row.product_name, "model": row.product_model, "category": row.category},
+        "product": {
+            "name": row.product_name,
+            "model": row.product_model,
+            "category": row.category,
+            "category_name": row.category_name,  # select through `named`
+        },
         "cycle": row.cycle,
         "level": row.level,
         "region": row.scheme_region,
@@ -56,6 +62,11 @@ def _title(row: Any, now: datetime) -> dict[str, Any]:
         "awarded_at": _iso(row.awarded_at),
         "valid_until": _iso(row.valid_until),
     }
+
+
+def titles() -> Select[Any]:
+    """Candidacies with their category's name: the select every title item is read from."""
+    return named(select(candidacies), c.category)
 
 
 def held_at(moment: datetime) -> Any:
@@ -133,7 +144,7 @@ async def leaders_page(
     ).one()
     total, first_expiry, first_end = counted
     rows = await conn.execute(
-        select(candidacies)
+        titles()
         .where(*where)
         .order_by(c.category, c.cycle.desc(), c.rank, c.credit_code, c.id)
         .limit(limit)
@@ -147,7 +158,14 @@ async def leaders_page(
     else:
         ends = [m for m in (first_expiry, first_end) if m is not None]
         fresh_until = min(ends, default=None)
-    page = {"items": items, "total": int(total or 0), "as_of": moment.isoformat()}
+    # `as_of` last: the read cache restamps a current page's moment (service/cache.py).
+    page = {
+        "items": items,
+        "total": int(total or 0),
+        "limit": limit,
+        "offset": offset,
+        "as_of": moment.isoformat(),
+    }
     return page, fresh_until
 
 
@@ -158,7 +176,7 @@ async def _one(conn: AsyncConnection, table: Table, key: str) -> Row[Any] | None
 async def candidacy(
     conn: AsyncConnection, candidacy_id: str, *, now: datetime
 ) -> dict[str, Any] | None:
-    row = await _one(conn, candidacies, candidacy_id)
+    row = (await conn.execute(titles().where(c.id == candidacy_id))).first()
     if row is None:
         return None
     found = await conn.execute(
@@ -207,7 +225,7 @@ async def ranking(conn: AsyncConnection, scheme_id: str, *, now: datetime) -> di
         return None
     ranked, unranked = [], []
     rows = await conn.execute(
-        select(candidacies).where(c.scheme_id == scheme_id).order_by(c.rank, c.credit_code, c.id)
+        titles().where(c.scheme_id == scheme_id).order_by(c.rank, c.credit_code, c.id)
     )
     for r in rows:
         if r.rank is not None:
@@ -241,7 +259,8 @@ async def body(conn: AsyncConnection, body_id: str) -> dict[str, Any] | None:
     return _plain_row(row) if row is not None else None
 
 
-def _event(row: Row[Any]) -> dict[str, Any]:
+def _event(row: Row[Any], names: dict[str, str]) -> dict[str, Any]:
+    category = category_of(row.data)
     return {
         "position": row.position,
         "type": row.event_type,
@@ -258,6 +277,8 @@ def _event(row: Row[Any]) -> dict[str, Any]:
         "credit_code": row.credit_code,
         "candidacy_id": row.candidacy_id,
         "data": row.data,
+        # The name of the category the event concerns (a declaration's, a scheme's...).
+        "category_name": names.get(category) if category else None,
     }
 
 
@@ -270,7 +291,9 @@ async def _events(
         .order_by(events.c.position)
         .limit(limit)
     )
-    return [_event(r) for r in rows]
+    found = rows.all()
+    names = await names_of(conn, filter(None, (category_of(r.data) for r in found)))
+    return [_event(r, names) for r in found]
 
 
 async def enterprise_history(
@@ -350,3 +373,8 @@ async def list_credentials(
         "limit": limit,
         "offset": offset,
     }
+
+
+def title_item(row: Any, now: datetime) -> dict[str, Any]:
+    """A candidacy row as a title item (the leaders list's, a ranking's, an enterprise's)."""
+    return _title(row, now)

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from fastapi import FastAPI, Response
+from fastapi import Depends, FastAPI, Response
 from fastapi.openapi.utils import get_openapi
 from fastapi.telemetry import TelemetryConfig
 
@@ -17,13 +17,17 @@ from projections.running.readiness import readiness
 from registry.application import LeaderRegistry
 from registry.base import utc_now
 from registry.settings import Settings
-from service import cache, metrics, middleware, problems
+from service import cache, metrics, middleware, problems, query_params
 from service.deps import ReadSideDep, RegistryDep, worker_threads
 from service.routers import (
     access,
     audit,
+    categories,
     declarations,
+    enterprises,
     grants,
+    lists,
+    rankings,
     reads,
     schemes,
     search,
@@ -87,6 +91,8 @@ def create_app(
         description=DESCRIPTION,
         lifespan=lifespan,
         telemetry=telemetry,
+        # Every read, present and future, refuses query parameters it does not declare.
+        dependencies=[Depends(query_params.known_query)],
     )
     app.state.settings = settings
     problems.install(app)
@@ -95,10 +101,14 @@ def create_app(
     metrics.install(app)  # outermost: every answer counts, refusals included
     for module in (
         access,
+        categories,
         declarations,
         schemes,
         titles,
         reads,
+        lists,
+        rankings,
+        enterprises,
         grants,
         audit,
         signed_lists,
@@ -116,6 +126,7 @@ def create_app(
         response_model=Readiness,
         tags=["health"],
         operation_id="readiness",
+        response_model_exclude_unset=True,  # an unreachable database: `ready` and `reason`
         responses={503: {"model": Readiness, "description": "Not ready"}},
     )
     def ready(registry: RegistryDep, read_side: ReadSideDep, response: Response) -> dict[str, Any]:
@@ -138,6 +149,7 @@ def create_app(
             components.update(schema.pop("$defs", {}))
             components["Problem"] = schema
             middleware.describe(document)
+            query_params.describe(document)
             app.openapi_schema = document
         return app.openapi_schema
 

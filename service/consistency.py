@@ -205,9 +205,29 @@ async def read_connection(
 
 ReadConn = Annotated[AsyncConnection, Depends(read_connection)]
 
-ALL = frozenset({"records", "candidacies", "history", "credentials", "audit", "search"})
+ALL = frozenset(
+    {
+        "records",
+        "candidacies",
+        "history",
+        "credentials",
+        "audit",
+        "status_history",
+        "enterprises",
+        "search",
+    }
+)
 RECORDS = frozenset({"records"})
 TITLES = frozenset({"records", "candidacies"})
+LISTS = frozenset(
+    {
+        "/v1/schemes",
+        "/v1/evaluation-bodies",
+        "/v1/declarations",
+        "/v1/candidacies",
+        "/v1/complaints",
+    }
+)
 
 
 def sources(request: Request) -> frozenset[str]:
@@ -224,9 +244,17 @@ def sources(request: Request) -> frozenset[str]:
         return frozenset({"credentials"})
     if path.endswith("/signed-list"):
         return TITLES | {"audit"}
-    if path == "/v1/leaders" or path.startswith("/v1/candidacies/") or path.endswith("/ranking"):
+    if path == "/v1/leaders":
         return TITLES
-    if path.startswith(("/v1/schemes/", "/v1/complaints/", "/v1/declarations/")):
+    if path.startswith("/v1/candidacies/") or path.endswith("/ranking"):
+        return TITLES | {"status_history"}  # `as_of`: each status then
+    if path in LISTS:  # their records, and each one's status then for `as_of`
+        return TITLES | {"status_history"}
+    if path.startswith("/v1/enterprises"):
+        return TITLES | {"enterprises"}
+    if path.startswith("/v1/schemes/"):
+        return RECORDS | {"status_history"}  # `as_of`: its status then
+    if path.startswith(("/v1/complaints/", "/v1/declarations/")):
         return RECORDS
     if path.startswith("/v1/evaluation-bodies/"):
         return RECORDS

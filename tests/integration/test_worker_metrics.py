@@ -69,6 +69,8 @@ def test_the_worker_counts_what_each_projection_applied(store: Settings) -> None
             "history",
             "credentials",
             "audit",
+            "status_history",
+            "enterprises",
             "search",
         }
         assert 0 < counts["candidacies"] < head

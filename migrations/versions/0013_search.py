@@ -1,7 +1,7 @@
 """search: one document per enterprise, declaration, evaluation body and scheme
 
-Revision ID: 0010_search
-Revises: 0009
+Revision ID: 0013
+Revises: 0012
 
 Filled by the `search` projection (projections/search.py) from the start of the log: a new
 projection starts at position 0, so the follower fills these tables after the upgrade.
@@ -17,8 +17,8 @@ from alembic import op
 
 import projections.tables
 
-revision = "0010_search"
-down_revision = "0009"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
