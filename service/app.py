@@ -30,6 +30,7 @@ from service.routers import (
     rankings,
     reads,
     schemes,
+    search,
     signed_lists,
     titles,
 )
@@ -111,6 +112,7 @@ def create_app(
         grants,
         audit,
         signed_lists,
+        search,
     ):
         app.include_router(module.router)
 

@@ -206,7 +206,16 @@ async def read_connection(
 ReadConn = Annotated[AsyncConnection, Depends(read_connection)]
 
 ALL = frozenset(
-    {"records", "candidacies", "history", "credentials", "audit", "status_history", "enterprises"}
+    {
+        "records",
+        "candidacies",
+        "history",
+        "credentials",
+        "audit",
+        "status_history",
+        "enterprises",
+        "search",
+    }
 )
 RECORDS = frozenset({"records"})
 TITLES = frozenset({"records", "candidacies"})
@@ -225,6 +234,8 @@ def sources(request: Request) -> frozenset[str]:
     """The projections a read draws on, by its route (all of them for a route not named)."""
     route = request.scope.get("route")
     path = str(getattr(route, "path", request.url.path))
+    if path == "/v1/search":
+        return TITLES | {"search"}
     if path.startswith("/v1/audit/"):
         return frozenset({"audit"})
     if path == "/v1/events" or path.endswith("/history"):
