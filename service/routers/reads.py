@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -11,7 +12,7 @@ from domain import limits
 from domain.errors import NotFound
 from domain.scheme import Level
 from projections import queries
-from service import cache
+from service import cache, columns, downloads
 from service.consistency import ReadConn
 from service.deps import RegistryDep
 from service.preconditions import etag
@@ -23,6 +24,7 @@ router = APIRouter(prefix="/v1", tags=["reads"], responses=READ_ERRORS)
 
 After = Annotated[int, Query(ge=0, le=MAX_POSITION, description="Only events after this position.")]
 Limit = Annotated[int, Query(ge=1, le=1000)]
+BREAKDOWN = frozenset({"breakdown"})  # per indicator: one CSV cell of JSON text
 
 
 def found(record: Record | None, what: str, key: str) -> Record:
@@ -51,7 +53,12 @@ def answer(
     return result
 
 
-@router.get("/leaders", response_model=LeaderPage, operation_id="list_leaders")
+@router.get(
+    "/leaders",
+    response_model=LeaderPage,
+    operation_id="list_leaders",
+    responses=downloads.RESPONSES,
+)
 async def list_leaders(
     conn: ReadConn,
     registry: RegistryDep,
@@ -70,11 +77,27 @@ async def list_leaders(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_POSITION)] = 0,
+    fmt: downloads.FormatParam = None,
     *,
     request: Request,
     response: Response,
 ) -> Response:
-    """The titles in force now (or at `as_of`), filtered by list and enterprise."""
+    """The titles in force now (or at `as_of`), filtered by list and enterprise; as CSV or
+    JSON Lines, all of them (`format`, or `Accept`)."""
+    if download := downloads.requested(request, response, fmt):
+        now = registry.now()
+        query = queries.leaders_select(
+            now=now,
+            as_of=as_of,
+            category=category,
+            cycle=cycle,
+            level=level.value if level else None,
+            region=region,
+            credit_code=credit_code,
+        )
+        item = functools.partial(queries.leaders_item, now=now, as_of=as_of)
+        listing = downloads.Listing("leaders", query, item, columns.TITLE)
+        return await downloads.stream(request, response, listing, download, release=conn)
     page, fresh_until = await queries.leaders_page(
         conn,
         now=registry.now(),
@@ -122,13 +145,26 @@ async def get_scheme(
     "/schemes/{scheme_id}/ranking",
     response_model=Record,
     operation_id="get_ranking",
-    responses=NOT_FOUND,
+    responses=NOT_FOUND | downloads.RESPONSES,
 )
 async def get_ranking(
-    scheme_id: str, conn: ReadConn, registry: RegistryDep, request: Request, response: Response
+    scheme_id: str,
+    conn: ReadConn,
+    registry: RegistryDep,
+    request: Request,
+    response: Response,
+    fmt: downloads.FormatParam = None,
 ) -> Response:
-    """A scheme's published ranking: ranked entries and those not ranked, with reasons."""
+    """A scheme's published ranking: ranked entries and those not ranked, with reasons; as
+    CSV or JSON Lines, every entry (`format`, or `Accept`)."""
     now = registry.now()
+    if download := downloads.requested(request, response, fmt):
+        found(await queries.scheme(conn, scheme_id), "scheme", scheme_id)
+        item = functools.partial(queries.ranking_item, now=now)
+        query = queries.ranking_select(scheme_id)
+        name = f"ranking-{scheme_id}"  # an existing scheme's id: safe in a header
+        listing = downloads.Listing(name, query, item, columns.RANKING_ENTRY, BREAKDOWN)
+        return await downloads.stream(request, response, listing, download, release=conn)
     record = found(await queries.ranking(conn, scheme_id, now=now), "scheme", scheme_id)
     entries = [*record["entries"], *record["not_ranked"]]
     until = cache.earliest_after(now, (e["valid_until"] for e in entries))
