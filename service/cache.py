@@ -260,7 +260,7 @@ class ReadCache:
             if message["type"] == "http.response.start":
                 types = [v for k, v in message.get("headers", []) if k.lower() == b"content-type"]
                 # Only JSON answers are kept: any other (a stream) is not held in memory.
-                start = message if types and types[0].startswith(JSON) else None
+                start = message if types and types[0].split(b";")[0].strip() == JSON else None
             elif message["type"] == "http.response.body" and start is not None:
                 chunks.append(message.get("body", b""))
                 complete = not message.get("more_body", False)

@@ -97,7 +97,7 @@ def flatten(item: Mapping[str, Any], as_json: frozenset[str], prefix: str = "") 
     cells: dict[str, Any] = {}
     for key, value in item.items():
         name = prefix + key
-        if isinstance(value, Mapping) and name not in as_json:
+        if isinstance(value, dict) and name not in as_json:
             cells.update(flatten(value, as_json, name + "."))
         else:
             cells[name] = value
@@ -106,6 +106,8 @@ def flatten(item: Mapping[str, Any], as_json: frozenset[str], prefix: str = "") 
 
 def text(value: Any) -> str:
     """One CSV cell's text, neutralised."""
+    if type(value) is str:
+        return neutralise(value)
     if value is None:
         return ""
     if isinstance(value, bool):

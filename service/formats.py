@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from typing import Annotated
+from urllib.parse import parse_qsl
 
 from fastapi import Query
 
@@ -94,7 +95,9 @@ def chosen(fmt: Format | None, accept: str | None) -> Format:
 
 def names_download(query_string: bytes, accept: bytes | None) -> bool:
     """Whether a request may ask for a download (for the response cache to let it by)."""
-    if b"format=" in query_string and b"format=json" not in query_string:
-        return True
+    if b"format" in query_string or b"%" in query_string:
+        pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+        if any(name == "format" and value != Format.json for name, value in pairs):
+            return True
     text = (accept or b"").decode("latin-1").lower()
     return any(name in text for fmt in DOWNLOADS for name in ACCEPTED[fmt])
