@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import insert
+from starlette.types import Message
 
 from projections.tables import candidacies
 from registry.settings import Settings
@@ -115,10 +116,10 @@ async def download(api: Api, query: bytes) -> Seen:
     seen = Seen()
     before = resident()
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> Message:
         return {"type": "http.request", "body": b"", "more_body": False}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         if message["type"] == "http.response.start":
             seen.status = message["status"]
             seen.headers.update(message["headers"])
