@@ -12,6 +12,8 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.requests import ClientDisconnect
+from starlette.types import Message
 
 from domain.values import Enterprise, Product
 from registry.settings import Settings
@@ -202,3 +204,35 @@ async def test_json_pages_say_their_position_too(api: Downloads) -> None:
     first = await api.get("/v1/leaders")
     again = await api.get("/v1/leaders")  # from the response cache
     assert position(first) == position(again) == api.head()
+
+
+async def test_a_client_gone_mid_download_gives_the_connection_back(api: Downloads) -> None:
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.4"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/v1/leaders",
+        "raw_path": b"/v1/leaders",
+        "root_path": "",
+        "query_string": b"format=csv",
+        "headers": [(b"host", b"registry.test")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("registry.test", 80),
+        "state": {},
+    }
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            raise OSError("the client went away")
+
+    with pytest.raises(ClientDisconnect):
+        await api.app(scope, receive, send)
+    pool = api.read_side.engine.pool
+    assert pool.checkedout() == 0  # type: ignore[attr-defined]
+    # And the next download reads as usual.
+    assert len(read_csv(await api.get("/v1/leaders", format="csv"))) == 3
