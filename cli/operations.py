@@ -89,6 +89,7 @@ def add_store_commands(commands: Any) -> None:
             "audit",
             "status_history",
             "enterprises",
+            "search",
         ],
     )
     rebuild_.set_defaults(handler=cmd_rebuild)

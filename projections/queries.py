@@ -78,6 +78,53 @@ def held_at(moment: datetime) -> Any:
     )
 
 
+LEADERS_ORDER = (c.category, c.cycle.desc(), c.rank, c.credit_code, c.id)
+
+
+def _leaders_where(
+    moment: datetime,
+    category: str | None,
+    cycle: int | None,
+    level: str | None,
+    region: str | None,
+    credit_code: str | None,
+) -> list[Any]:
+    where = [held_at(moment)]
+    for column, value in (
+        (c.category, category),
+        (c.cycle, cycle),
+        (c.level, level),
+        (c.scheme_region, region),
+        (c.credit_code, credit_code),
+    ):
+        if value is not None:
+            where.append(column == value)
+    return where
+
+
+def leaders_select(
+    *,
+    now: datetime,
+    as_of: datetime | None = None,
+    category: str | None = None,
+    cycle: int | None = None,
+    level: str | None = None,
+    region: str | None = None,
+    credit_code: str | None = None,
+) -> Select[Any]:
+    """The titles in force at `as_of` (or `now`) that match the filters, in the pages' order."""
+    where = _leaders_where(as_of or now, category, cycle, level, region, credit_code)
+    return titles().where(*where).order_by(*LEADERS_ORDER)
+
+
+def leaders_item(row: Any, *, now: datetime, as_of: datetime | None = None) -> dict[str, Any]:
+    """One title of the leaders list (`as_of`: as the list stood then, so `awarded`)."""
+    item = _title(row, now)
+    if as_of is not None:
+        item["status"] = "awarded"
+    return item
+
+
 async def leaders(
     conn: AsyncConnection,
     *,
@@ -125,16 +172,7 @@ async def leaders_page(
     Titles are never awarded in the future (`awarded_at` is the award's event time), so
     nothing joins the list by the clock alone."""
     moment = as_of or now
-    where = [held_at(moment)]
-    for column, value in (
-        (c.category, category),
-        (c.cycle, cycle),
-        (c.level, level),
-        (c.scheme_region, region),
-        (c.credit_code, credit_code),
-    ):
-        if value is not None:
-            where.append(column == value)
+    where = _leaders_where(moment, category, cycle, level, region, credit_code)
     counted = (
         await conn.execute(
             select(func.count(), func.min(c.valid_until), func.min(c.ended_at))
@@ -143,19 +181,11 @@ async def leaders_page(
         )
     ).one()
     total, first_expiry, first_end = counted
-    rows = await conn.execute(
-        titles()
-        .where(*where)
-        .order_by(c.category, c.cycle.desc(), c.rank, c.credit_code, c.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    items = [_title(r, now) for r in rows]
+    query = titles().where(*where).order_by(*LEADERS_ORDER)
+    rows = await conn.execute(query.limit(limit).offset(offset))
+    items = [leaders_item(r, now=now, as_of=as_of) for r in rows]
     fresh_until = None
-    if as_of is not None:
-        for item in items:  # as the list stood then, not as it stands now
-            item["status"] = "awarded"
-    else:
+    if as_of is None:
         ends = [m for m in (first_expiry, first_end) if m is not None]
         fresh_until = min(ends, default=None)
     # `as_of` last: the read cache restamps a current page's moment (service/cache.py).

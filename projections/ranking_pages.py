@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projections import as_of as periods
@@ -41,6 +42,20 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _item_then(row: Any, now: datetime, moment: datetime) -> dict[str, Any]:
+    """An entry as it stood at M, with the status it showed then."""
+    return {**records_as_of.title_then(ranking_item(row, now), moment), "status": row.status_then}
+
+
+def section_listing(
+    scheme_id: str, section: Section, *, now: datetime, as_of: datetime | None = None
+) -> tuple[Select[Any], Callable[[Any], dict[str, Any]]]:
+    """A whole section (a download): its Select in the pages' order, and each row's item."""
+    if as_of is None:
+        return ranking_select(scheme_id, section), lambda row: ranking_item(row, now)
+    return section_then(scheme_id, section, as_of), lambda row: _item_then(row, now, as_of)
+
+
 async def _items_then(
     conn: AsyncConnection,
     scheme_id: str,
@@ -51,11 +66,7 @@ async def _items_then(
 ) -> list[dict[str, Any]]:
     """A page of the section as it stood at M, each entry with the status it showed then."""
     query = section_then(scheme_id, section, moment).limit(page["limit"]).offset(page["offset"])
-    items = []
-    for r in await conn.execute(query):
-        item = records_as_of.title_then(ranking_item(r, now), moment)
-        items.append({**item, "status": r.status_then})
-    return items
+    return [_item_then(r, now, moment) for r in await conn.execute(query)]
 
 
 async def ranking_page(

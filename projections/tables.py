@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     JSON,
     BigInteger,
     Boolean,
@@ -24,6 +25,25 @@ from sqlalchemy import (
 )
 
 from domain.limits import MAX_CATEGORY_CODE, MAX_NAME
+
+
+class Grams(TypeDecorator[list[str]]):
+    """A document's bigrams: a `text[]` under a GIN index on PostgreSQL; not kept on SQLite,
+    where a search reads the (embedded-scale) documents themselves."""
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(ARRAY(Text))
+        return dialect.type_descriptor(Text())
+
+    def process_bind_param(self, value: list[str] | None, dialect: Dialect) -> Any:
+        return value if dialect.name == "postgresql" else None
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> list[str] | None:
+        return list(value) if isinstance(value, list) else None
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -393,3 +413,35 @@ audit_keys = Table(
     Column("retired_at", TS),
     Column("retired_tree_size", BigInteger),  # the largest tree a retired key vouches for
 )
+
+# Search (projections/search.py, docs in ARCHITECTURE.md): one document per record, its
+# normalised text (`domain.search_text.document`) and that text's bigrams under a GIN index.
+GRAMS = Grams()
+
+
+def _search_table(name: str, key: Column[Any], *columns: Column[Any]) -> Table:
+    return Table(
+        name,
+        metadata,
+        key,
+        *columns,
+        Column("text", Text, nullable=False),
+        Column("grams", GRAMS),
+        Index(f"ix_{name}_grams", "grams", postgresql_using="gin"),
+    )
+
+
+search_enterprises = _search_table(
+    "search_enterprises",
+    Column("credit_code", String(18), primary_key=True),
+    Column("name", Text, nullable=False),  # the latest
+    Column("region", String(6), nullable=False),
+    Column("names", JSON, nullable=False),  # every name, oldest first
+)
+search_declarations = _search_table(
+    "search_declarations",
+    Column("id", ID, primary_key=True),
+    Column("standard_number", Text, nullable=False),  # a revision keeps it
+)
+search_bodies = _search_table("search_bodies", Column("id", ID, primary_key=True))
+search_schemes = _search_table("search_schemes", Column("id", ID, primary_key=True))

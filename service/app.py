@@ -33,6 +33,7 @@ from service.routers import (
     rankings,
     reads,
     schemes,
+    search,
     signed_lists,
     titles,
 )
@@ -45,7 +46,10 @@ DESCRIPTION = (
     "Writes need a bearer token and answer `{id, position}` once the read models include "
     "that position (header `Registry-Consistency: pending` if they did not in time, `halted` "
     "if a read model is halted and will not show it yet; reads drawing on a halted read model "
-    "say `halted` too). Reads are public. Errors are RFC 9457 `application/problem+json`; "
+    "say `halted` too). Reads are public; they carry `Registry-Position`, the log position "
+    "the answer holds every event up to. Lists answer JSON pages, or the whole list as CSV or "
+    "JSON Lines (`format=csv|jsonl`, or `Accept: text/csv` / `application/jsonl`), streamed "
+    "with `Content-Disposition: attachment`. Errors are RFC 9457 `application/problem+json`; "
     "503 with `Retry-After` while a database cannot be reached."
 )
 
@@ -117,6 +121,7 @@ def create_app(
         grants,
         audit,
         signed_lists,
+        search,
     ):
         app.include_router(module.router)
     app.include_router(routes.router)

@@ -95,6 +95,7 @@ def declared(route: APIRoute) -> Declared:
 
 
 def refuse(name: str, message: str, value: Any) -> RequestValidationError:
+    """A 422 naming the parameter (`service.problems` makes it problem+json)."""
     return RequestValidationError(
         [{"type": "extra_forbidden", "loc": ("query", name), "msg": message, "input": value}]
     )

@@ -25,6 +25,8 @@ from projections.machinery.follower import Follower, FollowerObserver, TrackingC
 from projections.machinery.outages import Pacer
 from projections.machinery.positions import PositionWatch, tracked_state
 from projections.records import Records
+from projections.search import Search
+from projections.search_queries import database_problem
 from projections.status_history import StatusHistory
 from projections.tables import candidacies, tracking
 from registry.application import LeaderRegistry
@@ -46,6 +48,7 @@ def all_projections() -> list[Projection]:
         Audit(),
         StatusHistory(),
         Enterprises(),
+        Search(),
     ]
 
 
@@ -86,6 +89,10 @@ class ReadSide:
     def start(self) -> None:
         """Migrate the read models; start the follower and sweeper threads when configured."""
         schema.upgrade(self.writer, self.settings)
+        with self.writer.connect() as conn:
+            problem = database_problem(conn)
+        if problem is not None:
+            log.warning("search: %s (see ARCHITECTURE.md, Search)", problem)
         self._new_follower()
         if self.settings.run_projections:
             assert self.follower is not None

@@ -119,11 +119,17 @@ class LeaderFilters:
             pairs["page"] = page
         return urlencode(pairs)
 
-    def api_query(self, now: datetime) -> str:
-        """The same list from the JSON API (`/v1/leaders`)."""
+    def _api_pairs(self, now: datetime) -> dict[str, Any]:
         pairs = {k: v for k, v in self._pairs().items() if k != "as_of"}
         moment = self.moment(now)
         if moment is not None:
             pairs["as_of"] = moment.isoformat()
-        pairs.update(limit=PAGE_SIZE, offset=self.offset)
-        return urlencode(pairs)
+        return pairs
+
+    def api_query(self, now: datetime) -> str:
+        """This page of the list from the JSON API (`/v1/leaders`)."""
+        return urlencode({**self._api_pairs(now), "limit": PAGE_SIZE, "offset": self.offset})
+
+    def download_query(self, now: datetime) -> str:
+        """The whole list as a CSV download from the API (`/v1/leaders?format=csv`)."""
+        return urlencode({**self._api_pairs(now), "format": "csv"})

@@ -105,6 +105,7 @@ async def leaders(
         pages=pages,
         categories=categories["items"],
         api_query=filters.api_query(now),
+        download_query=filters.download_query(now),
         then=moment,
     )
 

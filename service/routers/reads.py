@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -11,7 +12,7 @@ from domain import limits
 from domain.errors import NotFound
 from domain.scheme import Level
 from projections import queries, records_as_of
-from service import cache
+from service import cache, columns, downloads
 from service.consistency import ReadConn
 from service.deps import RegistryDep
 from service.preconditions import etag
@@ -57,7 +58,12 @@ def answer(
     return result
 
 
-@router.get("/leaders", response_model=LeaderPage, operation_id="list_leaders")
+@router.get(
+    "/leaders",
+    response_model=LeaderPage,
+    operation_id="list_leaders",
+    responses=downloads.RESPONSES,
+)
 async def list_leaders(
     conn: ReadConn,
     registry: RegistryDep,
@@ -76,11 +82,27 @@ async def list_leaders(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_POSITION)] = 0,
+    fmt: downloads.FormatParam = None,
     *,
     request: Request,
     response: Response,
 ) -> Response:
-    """The titles in force now (or at `as_of`), filtered by list and enterprise."""
+    """The titles in force now (or at `as_of`), filtered by list and enterprise; as CSV or
+    JSON Lines, all of them (`format`, or `Accept`)."""
+    if download := downloads.requested(request, response, fmt):
+        now = registry.now()
+        query = queries.leaders_select(
+            now=now,
+            as_of=as_of,
+            category=category,
+            cycle=cycle,
+            level=level.value if level else None,
+            region=region,
+            credit_code=credit_code,
+        )
+        item = functools.partial(queries.leaders_item, now=now, as_of=as_of)
+        listing = downloads.Listing("leaders", query, item, columns.TITLE)
+        return await downloads.stream(request, response, listing, download, release=conn)
     page, fresh_until = await queries.leaders_page(
         conn,
         now=registry.now(),

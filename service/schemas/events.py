@@ -24,6 +24,7 @@ from domain.evaluation_body import EvaluationBody
 from domain.ranking import IndicatorScore
 from domain.scheme import Scheme
 from domain.values import Actor, Enterprise, Indicator, Product
+from projections.machinery.encoding import ENVELOPE
 from service.schemas.values import (
     Date,
     DecimalText,
@@ -47,7 +48,6 @@ PUBLIC_AGGREGATES: tuple[type, ...] = (
     Complaint,
     Category,
 )
-ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
 VALUES: dict[Any, Any] = {
     str: str,
     int: int,
@@ -127,8 +127,8 @@ class EventBase(BaseModel):
     candidacy_id: Id | None
     category_name: str | None = Field(
         default=None,
-        description="The Chinese name of the category the event concerns (null if none or "
-        "not in the catalogue).",
+        description="The Chinese name of the category the event concerns (a declaration's, "
+        "a scheme's...), from the catalogue; null if none or not catalogued.",
     )
 
 

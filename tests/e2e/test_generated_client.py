@@ -20,7 +20,7 @@ from registry.settings import Settings
 from service.openapi import DEFAULT_PATH
 from tests.clock import Clock
 from tests.e2e.api import Api, serve
-from tests.worlds import ENERGY, award_cycle, build_world, complain
+from tests.worlds import ADMIN, ENERGY, award_cycle, build_world, complain
 
 MODULE = "registry_client_models"
 
@@ -51,8 +51,10 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
 
 @pytest.fixture
 async def world(settings: Settings, clock: Clock) -> AsyncIterator[tuple[Api, str, list[str]]]:
-    """An awarded scheme: two titles, an excluded candidate, a complaint filed."""
+    """A catalogued category and its awarded scheme: two titles, an excluded candidate, a
+    complaint filed."""
     async with serve(settings, clock) as api:
+        api.registry.define_category(ADMIN, code="C3851", name_zh="家用电冰箱", name_en="Fridges")
         world = build_world(api.registry, clock, 3, line=ENERGY)
         scheme, candidacies = award_cycle(world, 2025, [40, 45, "missing test report"])
         complain(world, candidacies[0])
@@ -75,6 +77,7 @@ async def test_the_generated_models_read_leaders_candidacies_and_schemes(
     assert first.status.value == "under_complaint" and first.rank == 1
     assert isinstance(first.score, Decimal) and isinstance(first.valid_until, datetime)
     assert first.product.category == "C3851" and first.enterprise.region == "120000"
+    assert first.product.category_name == "家用电冰箱"
 
     candidacy = client.CandidacyOut.model_validate(
         await answer(api, f"/v1/candidacies/{candidacies[2]}")
@@ -112,3 +115,5 @@ async def test_the_generated_models_read_every_event_of_the_feed(
     data = client.CandidacyRankedEvent.model_validate(ranked).data
     assert data.rank == 1 and data.breakdown[0].code == "eei"
     assert isinstance(data.score, Decimal)
+    defined = next(e for e in feed if e["type"] == "Category.Defined")
+    assert client.CategoryDefinedEvent.model_validate(defined).data.name_zh == "家用电冰箱"

@@ -26,6 +26,7 @@ async def test_ready_when_caught_up_and_not_when_a_projection_lags(
             "audit",
             "status_history",
             "enterprises",
+            "search",
         }
         assert set(report["projections"]) == projections
 

@@ -28,6 +28,7 @@ PROJECTIONS = {
     "audit",
     "status_history",
     "enterprises",
+    "search",
 }
 BODY = {"name": "CHEARI", "kind": "testing_institute", "categories": ["C3852"]}
 

@@ -59,8 +59,8 @@ class Served(Api):
 
 @pytest.fixture
 async def world(settings: Settings, clock: Clock) -> AsyncIterator[Served]:
-    """A body's awarded scheme (two titles, one excluded candidate, one complaint filed and
-    decided), a drafted scheme and a signed checkpoint."""
+    """A catalogued category, a body's awarded scheme (two titles, one excluded candidate,
+    one complaint filed and decided), a drafted scheme and a signed checkpoint."""
     async with serve(signing(settings), clock) as api:
         api.registry.define_category(ADMIN, code=CATEGORY, name_zh="家用电冰箱", name_en="Fridges")
         world = build_world(api.registry, clock, 4, line=ENERGY)

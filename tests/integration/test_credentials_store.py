@@ -118,6 +118,7 @@ def test_a_projection_added_later_catches_up_alone(
             "audit",
             "status_history",
             "enterprises",
+            "search",
         ],
         head,
     )

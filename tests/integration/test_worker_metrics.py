@@ -71,6 +71,7 @@ def test_the_worker_counts_what_each_projection_applied(store: Settings) -> None
             "audit",
             "status_history",
             "enterprises",
+            "search",
         }
         assert 0 < counts["candidacies"] < head
     finally:

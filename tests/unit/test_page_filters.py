@@ -52,3 +52,5 @@ def test_a_day_is_read_at_its_end_in_china_unless_it_has_not_ended() -> None:
     assert LeaderFilters().moment(NOW) is None
     api = LeaderFilters(level="national", as_of=date(2025, 3, 11)).api_query(NOW)
     assert api == "level=national&as_of=2025-03-11T23%3A59%3A59.999999%2B08%3A00&limit=20&offset=0"
+    csv = LeaderFilters(level="national", page=2).download_query(NOW)
+    assert csv == "level=national&format=csv"  # the whole list, whichever page

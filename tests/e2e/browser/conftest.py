@@ -21,8 +21,10 @@ PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One Chromium per module: sync Playwright holds an event loop on this thread while it
+    runs, so it must stop before the async tests of other modules start."""
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk)"
         if os.environ.get("CI"):

@@ -87,9 +87,12 @@ def test_the_list_as_it_stood_on_a_day(en: Page, site: Live) -> None:
     assert f"as_of={site.awarded_on.isoformat()}" in en.url
     expect(en.locator(".total")).to_have_text(f"{LEADERS} titles")  # the revoked one, still
     expect(en.locator(".as-of")).to_contain_text(site.awarded_on.isoformat())
+    moment = f"{site.awarded_on.isoformat()}T23%3A59%3A59.999999%2B08%3A00"
+    expect(en.locator("a", has_text="CSV")).to_have_attribute(
+        "href", f"/v1/leaders?as_of={moment}&format=csv"
+    )
     expect(en.locator("a", has_text="JSON")).to_have_attribute(
-        "href",
-        f"/v1/leaders?as_of={site.awarded_on.isoformat()}T23%3A59%3A59.999999%2B08%3A00&limit=20&offset=0",
+        "href", f"/v1/leaders?as_of={moment}&limit=20&offset=0"
     )
     # Never an expired or revoked title shown as in force: every row says "In force".
     statuses = en.locator("tbody .status").all_inner_texts()
@@ -104,3 +107,12 @@ def test_a_missing_page_is_friendly_in_each_language(zh: Page, en: Page) -> None
     assert response is not None and response.status == 404
     expect(en.locator("h1")).to_have_text("Page not found")
     expect(en.locator("html")).to_have_attribute("lang", "en")
+
+
+def test_the_csv_link_downloads_the_list(en: Page, site: Live) -> None:
+    en.goto("/leaders?level=national")
+    href = en.locator("a", has_text="CSV").get_attribute("href")
+    assert href is not None
+    response = en.request.get(site.base_url + href)
+    assert response.ok and response.headers["content-type"].startswith("text/csv")
+    assert len(response.text().strip().splitlines()) == 1 + LEADERS - 1  # a header, each title
