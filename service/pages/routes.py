@@ -1,13 +1,14 @@
-"""The pages: home, leaders, the search stub and the language switch (not in the OpenAPI)."""
+"""The pages: home, leaders, search results and the language switch (not in the OpenAPI)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from pydantic import TypeAdapter, ValidationError
 from starlette.responses import RedirectResponse, Response
 
-from projections import latest, queries
+from projections import latest, queries, search_queries
 from projections.category_queries import categories_page
 from projections.enterprise_queries import enterprises_page
 from projections.lists.bodies import bodies_select, body_item
@@ -18,9 +19,12 @@ from service.deps import RegistryDep
 from service.languages import COOKIE, COOKIE_MAX_AGE, LANGUAGES
 from service.pages.filters import PAGE_SIZE, LeaderFilters
 from service.pages.respond import html, language_of
+from service.schemas.search import SearchKind, SearchQuery
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str | None, Query(max_length=200)]
+_SEARCH: TypeAdapter[str] = TypeAdapter(SearchQuery)
+SEARCH_LIMIT = 10  # matches shown per kind
 
 
 @router.get("/")
@@ -111,9 +115,24 @@ async def leaders(
 
 
 @router.get("/search")
-async def search(request: Request, q: Text = None) -> Response:
-    """Search is on its way (issue 15's search results page); until then, say so."""
-    return html(request, "search.html", cached=False, q=q or "")
+async def search(
+    request: Request, conn: ReadConn, registry: RegistryDep, q: Text = None
+) -> Response:
+    """The best matches of `q` per kind of record, as `/v1/search` ranks them."""
+    query = (q or "").strip()
+    try:
+        query = _SEARCH.validate_python(query) if query else ""
+    except ValidationError:
+        return html(request, "search.html", q=query, results=None, too_short=True)
+    if not query:
+        return html(request, "search.html", q="", results=None, too_short=False)
+    kinds = [kind.value for kind in SearchKind]
+    results, fresh_until = await search_queries.search(
+        conn, query, kinds=kinds, limit=SEARCH_LIMIT, now=registry.now()
+    )
+    return html(
+        request, "search.html", fresh_until=fresh_until, q=query, results=results, too_short=False
+    )
 
 
 @router.get("/language")

@@ -37,6 +37,7 @@ class Live:
     base_url: str
     awarded_on: date  # the day (China time) the titles were awarded
     revoked_enterprise: str  # the name of the enterprise whose title was revoked
+    leader_code: str  # the credit code of an enterprise holding one title in force
 
 
 def free_port() -> int:
@@ -46,7 +47,7 @@ def free_port() -> int:
         return port
 
 
-def _story(registry: LeaderRegistry, clock: Clock) -> tuple[date, str]:
+def _story(registry: LeaderRegistry, clock: Clock) -> tuple[date, str, str]:
     registry.define_category(ADMIN, code=CATEGORY, name_zh="家用电冰箱", name_en="Refrigerators")
     registry.define_category(ADMIN, code=OTHER_CATEGORY, name_zh="家用洗衣机", name_en="Washers")
     world = build_world(registry, clock, LEADERS + 2, line=ENERGY)
@@ -57,7 +58,8 @@ def _story(registry: LeaderRegistry, clock: Clock) -> tuple[date, str]:
     revoked = next(c for c in candidacies if str(world.get(c).status) == "awarded")
     registry.revoke_title(REGULATOR, revoked, reason="false declaration")
     name = world.get(revoked).enterprise.name
-    return awarded_on, str(name)
+    held = next(c for c in candidacies if str(world.get(c).status) == "awarded")
+    return awarded_on, str(name), str(world.get(held).enterprise.credit_code)
 
 
 @contextmanager
@@ -75,10 +77,10 @@ def live(settings: Settings) -> Iterator[Live]:
             if time.monotonic() > deadline or not thread.is_alive():
                 raise RuntimeError("the service did not start")
             time.sleep(0.05)
-        awarded_on, revoked = _story(app.state.registry, clock)
+        awarded_on, revoked, leader = _story(app.state.registry, clock)
         base = f"http://127.0.0.1:{port}"
         _settle(base, app.state.registry.recorder.max_notification_id() or 0)
-        yield Live(base, awarded_on, revoked)
+        yield Live(base, awarded_on, revoked, leader)
     finally:
         server.should_exit = True
         thread.join(timeout=30)

@@ -10,7 +10,14 @@ from playwright.sync_api import Browser, ViewportSize
 from tests.e2e.browser.conftest import DESKTOP, PHONE, open_context
 from tests.e2e.browser.live import Live
 
-PAGES = ["/", "/leaders", "/leaders?page=2&level=national", "/search?q=冰箱", "/no/such/page"]
+PAGES = [
+    "/",
+    "/leaders",
+    "/leaders?page=2&level=national",
+    "/search?q=Fridge",
+    "/search?q=冰",
+    "/no/such/page",
+]
 SERIOUS = {"serious", "critical"}
 
 
