@@ -29,3 +29,71 @@ TITLE = (
     "valid_until",
 )
 RANKING_ENTRY = (*TITLE, "qualified", "breakdown", "reason")
+SCHEME = (
+    "id",
+    "body_id",
+    "title",
+    "category",
+    "cycle",
+    "level",
+    "region",
+    "status",
+    "top_n",
+    "publicity_days",
+    "validity_days",
+    "drafted_at",
+    "reviewed_at",
+    "ranked_at",
+    "publicity_ends_at",
+    "awarded_at",
+    "valid_until",
+)
+BODY = ("id", "name", "kind", "categories", "status", "registered_at")
+DECLARATION = (
+    "id",
+    "enterprise.credit_code",
+    "enterprise.name",
+    "enterprise.region",
+    "standard_number",
+    "title",
+    "product.name",
+    "product.model",
+    "product.category",
+    "disclosed_on",
+    "revision",
+    "status",
+    "declared_at",
+)
+CANDIDACY = (*TITLE, "entered_at")
+COMPLAINT = (
+    "id",
+    "candidacy_id",
+    "scheme_id",
+    "enterprise.credit_code",
+    "enterprise.name",
+    "complainant_kind",
+    "grounds",
+    "status",
+    "filed_at",
+    "decided_at",
+    "decided_by_role",
+    "findings",
+)
+ENTERPRISE = (
+    "credit_code",
+    "name",
+    "region",
+    "declarations",
+    "first_declared_at",
+    "last_declared_at",
+)
+CATEGORY = (
+    "code",
+    "name_zh",
+    "name_en",
+    "schemes",
+    "titles_in_force",
+    "defined_at",
+    "renamed_at",
+    "version",
+)
