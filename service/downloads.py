@@ -31,7 +31,7 @@ from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from domain.errors import InvalidInput
-from projections.cells import neutralise
+from projections.cells import FORMULA_STARTS, neutralise
 from projections.streaming import Snapshot
 from service.consistency import POSITION, sources
 from service.formats import MEDIA_TYPES, Format, FormatParam, chosen
@@ -39,6 +39,7 @@ from service.formats import MEDIA_TYPES, Format, FormatParam, chosen
 __all__ = ["RESPONSES", "Download", "FormatParam", "Listing", "requested", "stream"]
 
 BOM = "\ufeff"
+COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # as `json.dumps`
 PAGING = ("limit", "offset")
 # Headers of the page's answer a download does not take over (it sets its own).
 NOT_COPIED = frozenset({"content-length", "content-type", "registry-position"})
@@ -104,37 +105,82 @@ def flatten(item: Mapping[str, Any], as_json: frozenset[str], prefix: str = "") 
     return cells
 
 
+# The columns' paths into an item, worked out once: (key, None) for a field, (key, plan)
+# for a nested object flattened into its fields' columns.
+Plan = tuple[tuple[str, "Plan | None"], ...]
+
+
+def plan(columns: Sequence[str]) -> Plan:
+    """How to read `columns` (dotted paths, in order) out of an item, nested keys grouped."""
+    steps: list[tuple[str, list[str] | None]] = []
+    for column in columns:
+        key, dot, rest = column.partition(".")
+        if dot and steps and steps[-1][0] == key and steps[-1][1] is not None:
+            steps[-1][1].append(rest)
+        else:
+            steps.append((key, [rest] if dot else None))
+    return tuple((key, None if rest is None else plan(rest)) for key, rest in steps)
+
+
+def cells(item: Mapping[str, Any], steps: Plan, out: list[Any]) -> list[Any]:
+    """The item's values in the planned columns' order (None where a nested object is not)."""
+    for key, nested in steps:
+        value = item.get(key)
+        if nested is None:
+            out.append(value)
+        elif type(value) is dict:
+            cells(value, nested, out)
+        else:
+            out.extend([None] * width(nested))
+    return out
+
+
+def width(steps: Plan) -> int:
+    return sum(1 if nested is None else width(nested) for _, nested in steps)
+
+
 def text(value: Any) -> str:
-    """One CSV cell's text, neutralised."""
-    if type(value) is str:
-        return neutralise(value)
+    """One CSV cell's text, neutralised (the common kinds first: this runs for every cell)."""
+    kind = type(value)
+    if kind is str:
+        return neutralise(value) if value.startswith(FORMULA_STARTS) else value
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if kind is bool:
         return "true" if value else "false"
+    if kind is int:  # digits, or a negative number: never neutralised
+        return str(value)
     if isinstance(value, dict | list):
-        return neutralise(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+        return neutralise(COMPACT.encode(value))
     return neutralise(value)
 
 
 async def csv_lines(listing: Listing, batches: AsyncIterator[Iterable[Any]]) -> AsyncGenerator[str]:
-    """The CSV, a batch of rows per chunk; the header from the first item's fields."""
+    """The CSV, a batch of rows per chunk. The columns are the listing's (else the first
+    item's fields), their paths into an item worked out once."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     out.write(BOM)
-    columns: list[str] | None = None
+    columns: Sequence[str] = listing.columns
+    steps = plan(columns) if columns else None
+    if columns:
+        writer.writerow(columns)
+    item = listing.item
     async for batch in batches:
+        rows = []
         for row in batch:
-            cells = flatten(listing.item(row), listing.as_json)
-            if columns is None:
-                columns = list(cells)
+            found = item(row)
+            if steps is None:
+                columns = list(flatten(found, listing.as_json))
+                steps = plan(columns)
                 writer.writerow(columns)
-            writer.writerow([text(cells.get(column)) for column in columns])
+            rows.append([text(value) for value in cells(found, steps, [])])
+        writer.writerows(rows)
         yield out.getvalue()
         out.seek(0)
         out.truncate()
-    if columns is None:
-        writer.writerow(listing.columns)
+    if not columns:
+        writer.writerow(columns)
     yield out.getvalue()
 
 
@@ -142,11 +188,9 @@ async def json_lines(
     listing: Listing, batches: AsyncIterator[Iterable[Any]]
 ) -> AsyncGenerator[str]:
     """JSON Lines, a batch of rows per chunk."""
+    encode, item = COMPACT.encode, listing.item
     async for batch in batches:
-        yield "".join(
-            json.dumps(listing.item(row), ensure_ascii=False, separators=(",", ":")) + "\n"
-            for row in batch
-        )
+        yield "".join([encode(item(row)) + "\n" for row in batch])
 
 
 async def encoded(lines: AsyncIterator[str]) -> AsyncGenerator[bytes]:
