@@ -1,7 +1,8 @@
-"""The CSV columns of each downloadable list: the header of a download with no rows.
+"""The CSV columns of each downloadable list: a download's header, and the paths its cells
+are read by (`service.downloads`), worked out once per download rather than per row.
 
-A download with rows takes its header from its first item (`service.downloads`); these are
-the same names, for an empty list (tests/e2e/test_downloads.py checks that they agree).
+They are the items' fields, nested objects flattened with dots; tests/e2e/test_downloads.py
+checks that they agree with each list's items.
 """
 
 from __future__ import annotations
