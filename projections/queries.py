@@ -20,6 +20,8 @@ from projections.tables import (
 )
 
 c = candidacies.c
+# A candidacy's declared values, its values and its score's breakdown: not in a title item.
+UNSHOWN = frozenset({"declared", "values", "breakdown"})
 
 
 def display_status(row: Any, now: datetime) -> str:
@@ -114,7 +116,9 @@ def leaders_select(
 ) -> Select[Any]:
     """The titles in force at `as_of` (or `now`) that match the filters, in the pages' order."""
     where = _leaders_where(as_of or now, category, cycle, level, region, credit_code)
-    return titles().where(*where).order_by(*LEADERS_ORDER)
+    # Not the JSON a title item does not show (a download would decode it on every row).
+    listed = [column for column in candidacies.c if column.name not in UNSHOWN]
+    return named(select(*listed), c.category).where(*where).order_by(*LEADERS_ORDER)
 
 
 def leaders_item(row: Any, *, now: datetime, as_of: datetime | None = None) -> dict[str, Any]:

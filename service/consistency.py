@@ -249,7 +249,7 @@ def sources(request: Request) -> frozenset[str]:
         return frozenset({"credentials"})
     if path.endswith("/signed-list"):
         return TITLES | {"audit"}
-    if path == "/v1/leaders":
+    if path in ("/v1/leaders", "/v1/categories"):  # categories: the catalogue, its counts
         return TITLES
     if path.startswith("/v1/candidacies/") or path.endswith("/ranking"):
         return TITLES | {"status_history"}  # `as_of`: each status then

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Request, Response
 
 from domain.errors import NotFound
 from projections import category_queries
-from service import cache
+from service import cache, columns, downloads
 from service.consistency import CommandsDep, ReadConn
 from service.deps import RegistryDep
 from service.preconditions import IfMatch
@@ -68,7 +68,7 @@ async def rename_category(
     "/categories",
     response_model=CategoryPage,
     operation_id="list_categories",
-    responses=READ_ERRORS,
+    responses=READ_ERRORS | downloads.RESPONSES,
 )
 async def list_categories(
     conn: ReadConn,
@@ -77,10 +77,17 @@ async def list_categories(
     response: Response,
     limit: PageLimit = 50,
     offset: PageOffset = 0,
+    fmt: downloads.FormatParam = None,
 ) -> Response:
     """The catalogue in code order, each category with its counts of schemes and titles
-    in force now."""
+    in force now; as CSV or JSON Lines (`format`, or `Accept`), all of it."""
     now = registry.now()
+    if download := downloads.requested(request, response, fmt):
+        query = category_queries.category_select(now)
+        listing = downloads.Listing(
+            "categories", query, category_queries.category_item, columns.CATEGORY
+        )
+        return await downloads.stream(request, response, listing, download, release=conn)
     page, first_end = await category_queries.categories_page(
         conn, now=now, limit=limit, offset=offset
     )

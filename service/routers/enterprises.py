@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from projections import enterprise_queries
-from service import cache
+from service import cache, columns, downloads
 from service.consistency import ReadConn
 from service.deps import RegistryDep
 from service.problems import NOT_FOUND, READ_ERRORS
@@ -20,7 +20,12 @@ from service.schemas.pages import Page, PageLimit, PageOffset
 router = APIRouter(prefix="/v1", tags=["enterprises"], responses=READ_ERRORS)
 
 
-@router.get("/enterprises", response_model=Page[EnterpriseItem], operation_id="list_enterprises")
+@router.get(
+    "/enterprises",
+    response_model=Page[EnterpriseItem],
+    operation_id="list_enterprises",
+    responses=downloads.RESPONSES,
+)
 async def list_enterprises(
     conn: ReadConn,
     registry: RegistryDep,
@@ -30,11 +35,21 @@ async def list_enterprises(
     ] = None,
     limit: PageLimit = 50,
     offset: PageOffset = 0,
+    fmt: downloads.FormatParam = None,
     *,
     request: Request,
     response: Response,
 ) -> Response:
-    """Every enterprise that has declared, in credit-code order, with its current name."""
+    """Every enterprise that has declared, in credit-code order, with its current name; as
+    CSV or JSON Lines (`format`, or `Accept`), all of them."""
+    if download := downloads.requested(request, response, fmt):
+        query = enterprise_queries.enterprise_select(
+            now=registry.now(), region=region, has_title_in_force=has_title_in_force
+        )
+        listing = downloads.Listing(
+            "enterprises", query, enterprise_queries.enterprise_item, columns.ENTERPRISE
+        )
+        return await downloads.stream(request, response, listing, download, release=conn)
     page = await enterprise_queries.enterprises_page(
         conn,
         now=registry.now(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -22,9 +22,10 @@ from projections.lists.declarations import declaration_item, declarations_select
 from projections.lists.paging import page
 from projections.lists.schemes import scheme_item, schemes_select
 from registry.inputs import Name
-from service import cache
+from service import cache, columns, downloads
 from service.consistency import ReadConn
 from service.deps import RegistryDep
+from service.formats import Format
 from service.problems import READ_ERRORS
 from service.schemas.common import CategoryCode, CreditCode, Moment, Region
 from service.schemas.lists import (
@@ -50,6 +51,14 @@ AsOf = Annotated[
         f"{limits.LATEST_MOMENT.date()} in UTC."
     ),
 ]
+# Each list's download: its file name and its CSV columns (`service.columns`).
+COLUMNS = {
+    "schemes": columns.SCHEME,
+    "evaluation-bodies": columns.BODY,
+    "declarations": columns.DECLARATION,
+    "candidacies": columns.CANDIDACY,
+    "complaints": columns.COMPLAINT,
+}
 Cycle = Annotated[int | None, Query(ge=limits.MIN_CYCLE, le=limits.MAX_CYCLE)]
 
 
@@ -57,20 +66,28 @@ def _id(value: UUID | None) -> str | None:
     return str(value) if value is not None else None
 
 
-async def _page(
+async def _list(
     request: Request,
+    response: Response,
     conn: AsyncConnection,
     query: Select[Any],
     item: Callable[[Row[Any], datetime | None], dict[str, Any]],
     *,
+    name: str,
+    fmt: Format | None,
     now: datetime,
     as_of: datetime | None,
     limit: int,
     offset: int,
-    fresh_until: datetime | None = None,
+    fresh_until: Callable[[], Awaitable[datetime | None]] | None = None,
 ) -> Response:
-    """The page, cacheable until the log moves (or `fresh_until`, when the clock alone
-    changes it); without `as_of` it says "as of" now, stamped afresh on every answer."""
+    """A page, or the whole list as a download (`format`, or `Accept`). The page is
+    cacheable until the log moves (or `fresh_until`, when the clock alone changes it);
+    without `as_of` it says "as of" now, stamped afresh on every answer."""
+    if download := downloads.requested(request, response, fmt):
+        listing = downloads.Listing(name, query, lambda row: item(row, as_of), COLUMNS[name])
+        return await downloads.stream(request, response, listing, download, release=conn)
+    until = await fresh_until() if fresh_until is not None else None
     items, total = await page(conn, query, lambda row: item(row, as_of), limit=limit, offset=offset)
     content = {
         "items": items,
@@ -79,11 +96,18 @@ async def _page(
         "offset": offset,
         "as_of": (as_of or now).isoformat(),  # last: the cache stamps it (service/cache.py)
     }
-    cache.cacheable(request, fresh_until, stamped=as_of is None)
-    return cache.json_response(content)
+    cache.cacheable(request, until, stamped=as_of is None)
+    result = cache.json_response(content)
+    result.headers.update(response.headers)
+    return result
 
 
-@router.get("/schemes", response_model=SchemePage, operation_id="list_schemes")
+@router.get(
+    "/schemes",
+    response_model=SchemePage,
+    operation_id="list_schemes",
+    responses=downloads.RESPONSES,
+)
 async def list_schemes(
     conn: ReadConn,
     registry: RegistryDep,
@@ -96,8 +120,10 @@ async def list_schemes(
     as_of: AsOf = None,
     limit: PageLimit = 50,
     offset: PageOffset = 0,
+    fmt: downloads.FormatParam = None,
     *,
     request: Request,
+    response: Response,
 ) -> Response:
     """Evaluation schemes, newest drafted first (ties by id)."""
     now = registry.now()
@@ -111,12 +137,27 @@ async def list_schemes(
         region=region,
         status=status.value if status else None,
     )
-    return await _page(
-        request, conn, query, scheme_item, now=now, as_of=as_of, limit=limit, offset=offset
+    return await _list(
+        request,
+        response,
+        conn,
+        query,
+        scheme_item,
+        name="schemes",
+        fmt=fmt,
+        now=now,
+        as_of=as_of,
+        limit=limit,
+        offset=offset,
     )
 
 
-@router.get("/evaluation-bodies", response_model=BodyPage, operation_id="list_evaluation_bodies")
+@router.get(
+    "/evaluation-bodies",
+    response_model=BodyPage,
+    operation_id="list_evaluation_bodies",
+    responses=downloads.RESPONSES,
+)
 async def list_evaluation_bodies(
     conn: ReadConn,
     registry: RegistryDep,
@@ -128,20 +169,37 @@ async def list_evaluation_bodies(
     as_of: AsOf = None,
     limit: PageLimit = 50,
     offset: PageOffset = 0,
+    fmt: downloads.FormatParam = None,
     *,
     request: Request,
+    response: Response,
 ) -> Response:
     """Evaluation bodies, by name (ties by id)."""
     now = registry.now()
     query = bodies_select(
         now=now, as_of=as_of, kind=kind.value if kind else None, category=category, status=status
     )
-    return await _page(
-        request, conn, query, body_item, now=now, as_of=as_of, limit=limit, offset=offset
+    return await _list(
+        request,
+        response,
+        conn,
+        query,
+        body_item,
+        name="evaluation-bodies",
+        fmt=fmt,
+        now=now,
+        as_of=as_of,
+        limit=limit,
+        offset=offset,
     )
 
 
-@router.get("/declarations", response_model=DeclarationPage, operation_id="list_declarations")
+@router.get(
+    "/declarations",
+    response_model=DeclarationPage,
+    operation_id="list_declarations",
+    responses=downloads.RESPONSES,
+)
 async def list_declarations(
     conn: ReadConn,
     registry: RegistryDep,
@@ -155,8 +213,10 @@ async def list_declarations(
     as_of: AsOf = None,
     limit: PageLimit = 50,
     offset: PageOffset = 0,
+    fmt: downloads.FormatParam = None,
     *,
     request: Request,
+    response: Response,
 ) -> Response:
     """Declared standards as last revised, newest declared first (ties by id)."""
     now = registry.now()
@@ -169,12 +229,27 @@ async def list_declarations(
         category=category,
         status=status,
     )
-    return await _page(
-        request, conn, query, declaration_item, now=now, as_of=as_of, limit=limit, offset=offset
+    return await _list(
+        request,
+        response,
+        conn,
+        query,
+        declaration_item,
+        name="declarations",
+        fmt=fmt,
+        now=now,
+        as_of=as_of,
+        limit=limit,
+        offset=offset,
     )
 
 
-@router.get("/candidacies", response_model=CandidacyPage, operation_id="list_candidacies")
+@router.get(
+    "/candidacies",
+    response_model=CandidacyPage,
+    operation_id="list_candidacies",
+    responses=downloads.RESPONSES,
+)
 async def list_candidacies(
     conn: ReadConn,
     registry: RegistryDep,
@@ -189,30 +264,39 @@ async def list_candidacies(
     as_of: AsOf = None,
     limit: PageLimit = 50,
     offset: PageOffset = 0,
+    fmt: downloads.FormatParam = None,
     *,
     request: Request,
+    response: Response,
 ) -> Response:
     """Candidacies, newest entered first (ties by id)."""
     now = registry.now()
-    # Without `as_of` a status changes by the clock alone when a title's validity ends.
-    fresh_until = await next_expiry(conn, now) if as_of is None else None
     query = candidacies_select(
         now=now, as_of=as_of, credit_code=credit_code, scheme_id=_id(scheme_id), status=status
     )
-    return await _page(
+    return await _list(
         request,
+        response,
         conn,
         query,
         candidacy_item,
+        name="candidacies",
+        fmt=fmt,
         now=now,
         as_of=as_of,
         limit=limit,
         offset=offset,
-        fresh_until=fresh_until,
+        # Without `as_of` a status changes by the clock alone when a title's validity ends.
+        fresh_until=(lambda: next_expiry(conn, now)) if as_of is None else None,
     )
 
 
-@router.get("/complaints", response_model=ComplaintPage, operation_id="list_complaints")
+@router.get(
+    "/complaints",
+    response_model=ComplaintPage,
+    operation_id="list_complaints",
+    responses=downloads.RESPONSES,
+)
 async def list_complaints(
     conn: ReadConn,
     registry: RegistryDep,
@@ -225,8 +309,10 @@ async def list_complaints(
     as_of: AsOf = None,
     limit: PageLimit = 50,
     offset: PageOffset = 0,
+    fmt: downloads.FormatParam = None,
     *,
     request: Request,
+    response: Response,
 ) -> Response:
     """Complaints, public fields only (not the filer, description or evidence), newest
     filed first (ties by id)."""
@@ -239,6 +325,16 @@ async def list_complaints(
         credit_code=credit_code,
         candidacy_id=_id(candidacy_id),
     )
-    return await _page(
-        request, conn, query, complaint_item, now=now, as_of=as_of, limit=limit, offset=offset
+    return await _list(
+        request,
+        response,
+        conn,
+        query,
+        complaint_item,
+        name="complaints",
+        fmt=fmt,
+        now=now,
+        as_of=as_of,
+        limit=limit,
+        offset=offset,
     )

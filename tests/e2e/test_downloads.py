@@ -1,4 +1,4 @@
-"""Bulk downloads over HTTP, on both stores: leaders and a ranking as CSV and JSON Lines."""
+"""Bulk downloads over HTTP, on both stores: every list and a ranking as CSV and JSON Lines."""
 
 from __future__ import annotations
 
@@ -21,7 +21,20 @@ from service import columns
 from service.downloads import flatten
 from tests.clock import Clock
 from tests.e2e.api import PROBLEM, Api, serve
-from tests.worlds import ENERGY, PLATFORM, REGULATOR, World, award_cycle, build_world, credit_code
+from tests.worlds import (
+    ADMIN,
+    CATEGORY,
+    ENERGY,
+    OTHER_CATEGORY,
+    PLATFORM,
+    REGULATOR,
+    World,
+    award_cycle,
+    build_world,
+    complain,
+    credit_code,
+    draft,
+)
 
 CHINESE = "天津甲空调有限公司"
 FORMULA = '=HYPERLINK("http://example.test/x","点击")'
@@ -239,3 +252,142 @@ async def test_a_client_gone_mid_download_gives_the_connection_back(api: Downloa
     assert pool.checkedout() == 0  # type: ignore[attr-defined]
     # And the next download reads as usual.
     assert len(read_csv(await api.get("/v1/leaders", format="csv"))) == 3
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A list that downloads: its path, columns, a filter (param, value, the item's field
+    holding it, "" if none; None: no filter) and one that matches nothing."""
+
+    path: str
+    columns: tuple[str, ...]
+    only: tuple[str, str, str] | None
+    none: dict[str, str] | None
+    as_of: bool = True
+
+
+LISTS = [
+    Kind(
+        "/v1/leaders",
+        columns.TITLE,
+        ("credit_code", credit_code(1), "enterprise.credit_code"),
+        {"category": "C3999"},
+    ),
+    Kind("/v1/schemes", columns.SCHEME, ("cycle", "2024", "cycle"), {"category": "C3999"}),
+    Kind(
+        "/v1/evaluation-bodies",
+        columns.BODY,
+        ("kind", "industry_association", "kind"),
+        {"category": "C3999"},
+    ),
+    Kind(
+        "/v1/declarations",
+        columns.DECLARATION,
+        ("credit_code", credit_code(1), "enterprise.credit_code"),
+        {"category": "C3999"},
+    ),
+    Kind(
+        "/v1/candidacies",
+        columns.CANDIDACY,
+        ("status", "under_complaint", "status"),
+        {"credit_code": credit_code(99)},
+    ),
+    Kind(
+        "/v1/complaints",
+        columns.COMPLAINT,
+        ("grounds", "fraud", "grounds"),
+        {"candidacy_id": "00000000-0000-0000-0000-000000000000"},
+    ),
+    Kind(
+        "/v1/enterprises",
+        columns.ENTERPRISE,
+        ("has_title_in_force", "true", ""),
+        {"region": "650000"},
+        as_of=False,
+    ),
+    Kind("/v1/categories", columns.CATEGORY, None, None, as_of=False),
+]
+
+
+@pytest.fixture
+async def lists(api: Downloads) -> Downloads:
+    """Also a second body, a scheme drafted for 2025, two categories, and complaints
+    filed on two titles after their award (`api.awarded`)."""
+    api.awarded = api.clock.now  # type: ignore[attr-defined]
+    for code, zh, en in ((CATEGORY, "家用电冰箱", "Fridges"), (OTHER_CATEGORY, "=1+1", "Lamps")):
+        api.registry.define_category(ADMIN, code=code, name_zh=zh, name_en=en)
+    api.registry.register_body(
+        ADMIN, name="北京行业协会", kind="industry_association", categories=[OTHER_CATEGORY]
+    )
+    draft(api.world, 2025, approve=None)
+    api.clock.advance(days=1)
+    complain(api.world, api.titles[0], grounds="fraud")
+    complain(api.world, api.titles[1], grounds="other")
+    await api.settle()
+    return api
+
+
+async def paged(api: Downloads, path: str, **params: Any) -> tuple[list[dict[str, Any]], int]:
+    """Every item of a list's JSON pages, two at a time, and its total."""
+    items: list[dict[str, Any]] = []
+    while True:
+        response = await api.get(path, limit=2, offset=len(items), **params)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        items += page["items"]
+        if not page["items"]:
+            assert len(items) == page["total"]
+            return items, page["total"]
+
+
+def field(item: dict[str, Any], path: str) -> Any:
+    """The item's field at a dotted path ("": none, the empty string)."""
+    if not path:
+        return ""
+    for key in path.split("."):
+        item = item[key]
+    return item
+
+
+@pytest.mark.parametrize("kind", LISTS, ids=[k.path for k in LISTS])
+async def test_every_list_downloads_as_its_pages(lists: Downloads, kind: Kind) -> None:
+    items, total = await paged(lists, kind.path)
+    assert total > 0
+    lines = await lists.get(kind.path, format="jsonl")
+    assert read_lines(lines) == items and position(lines) == lists.head()
+    name = kind.path.removeprefix("/v1/")
+    assert lines.headers["content-disposition"] == f'attachment; filename="{name}.jsonl"'
+    response = await lists.get(kind.path, "text/csv")
+    rows = read_csv(response)
+    assert len(rows) == total and list(rows[0]) == list(kind.columns)
+    assert list(kind.columns) == list(flatten(items[0], frozenset()))
+    first = flatten(items[0], frozenset())
+    for column in ("id", "credit_code", "candidacy_id", "code"):
+        if column in first:
+            assert [r[column] for r in rows] == [flatten(i, frozenset())[column] for i in items]
+
+
+@pytest.mark.parametrize("kind", LISTS, ids=[k.path for k in LISTS])
+async def test_every_list_downloads_filtered_as_of_and_empty(lists: Downloads, kind: Kind) -> None:
+    if kind.only is not None:
+        param, value, path = kind.only
+        items, total = await paged(lists, kind.path, **{param: value})
+        everything = (await lists.get(kind.path)).json()["total"]
+        assert 0 < total < everything
+        got = read_lines(await lists.get(kind.path, format="jsonl", **{param: value}))
+        assert got == items and {str(field(i, path)) for i in got} == ({value} if path else {""})
+    if kind.as_of:
+        then = lists.awarded.isoformat()  # type: ignore[attr-defined]
+        items, total = await paged(lists, kind.path, as_of=then)
+        response = await lists.get(kind.path, format="jsonl", as_of=then)
+        got = read_lines(response) if total else []
+        assert got == items and len(got) == total and (got or response.content == b"")
+        if kind.path in ("/v1/candidacies", "/v1/complaints"):  # the complaint came later
+            assert got != read_lines(await lists.get(kind.path, format="jsonl"))
+    if kind.none is not None:
+        empty = await lists.get(kind.path, format="csv", **kind.none)
+        assert read_csv(empty) == []
+        assert empty.content == BOM + ",".join(kind.columns).encode() + b"\r\n"
+        assert (await lists.get(kind.path, format="jsonl", **kind.none)).content == b""
+    refused = await lists.get(kind.path, format="csv", limit=10)
+    assert refused.status_code == 422 and "limit" in refused.json()["detail"]
