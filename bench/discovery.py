@@ -1,0 +1,140 @@
+"""Discovery (issue 14): search, every list, a 10,000-entry ranking and a whole download.
+
+At 64 clients, beside hello-world measured in the same run (`step_baselines`, hello only
+when the baselines phase did not run):
+
+* search (`/v1/search?q=`), one phase per kind of query (bench/discovery_items.py), on an
+  API whose read cache is off: every query runs, as people's queries rarely repeat;
+* every list's pages, first pages filtered a way or two and pages deeper in, and the large
+  ranking (bench/big_ranking.py): its first page, and pages at random offsets, on an API
+  as deployed (read cache on, many distinct URLs per phase);
+* the whole current leaders list as CSV (and the whole declarations list, when it answers
+  CSV) from a fresh API, its workers' resident set watched (bench/download_memory.py).
+
+Before each phase every URL is tried once: those answering 4xx are left out and counted
+(a filter the list does not declare, a list not there yet), so that what is missing shows
+in the results instead of as errors in the load.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from typing import Any
+
+import httpx
+
+from bench.context import Bench, log
+from bench.discovery_items import list_items, ranking_items, search_items
+from bench.download_memory import download
+from bench.http_phases import step_baselines
+from bench.populate import Population
+
+CLIENTS = 64
+DOWNLOADS = {
+    "leaders": "/v1/leaders?format=csv",
+    "declarations": "/v1/declarations?format=csv",
+}
+
+
+def step_discovery(bench: Bench, pop: Population) -> None:
+    if "hello@64" not in bench.results["http"]:
+        step_baselines(bench, insert=False, clients=(CLIENTS,))
+    found: dict[str, Any] = {
+        "urls": {},
+        "dropped": {},
+        "examples": {},
+        "big_ranking_entries": pop.counts.get("big_ranking_entries", 0),
+    }
+    bench.results["discovery"] = found
+    rng = random.Random(14)
+    log("discovery: search, on an API without its read cache")
+    proc, url = bench.start_api("api-search", REGISTRY_READ_CACHE_BYTES="0")
+    try:
+        for name, items in search_items(bench.data, rng).items():
+            found["examples"][name] = [i["path"] for i in items[:3]]
+            phase(bench, url, name, items, sample=20)
+    finally:
+        bench.procs.stop(proc)
+    log("discovery: lists and the large ranking, on an API as deployed")
+    proc, url = bench.start_api("api-discovery")
+    try:
+        for name, items in list_items(pop, rng).items():
+            phase(bench, url, f"list_{name}", items)
+        entries = found["big_ranking_entries"]
+        for name, items in ranking_items(pop, entries, rng).items():
+            phase(bench, url, name, items)
+    finally:
+        bench.procs.stop(proc)
+    found["downloads"] = step_downloads(bench, pop)
+
+
+def preflight(url: str, items: list[dict[str, Any]], sample: int | None) -> tuple[list[Any], Any]:
+    """The items that answer 2xx (all tried, or the first `sample`: then all kept if they
+    all answered), and what the others answered: counts by status, and one problem."""
+    tried = items if sample is None else items[:sample]
+    kept, statuses, problem = [], Counter[str](), None
+    with httpx.Client(base_url=url, timeout=60.0) as client:
+        for item in tried:
+            response = client.get(item["path"])
+            if response.is_success:
+                kept.append(item)
+            else:
+                statuses[str(response.status_code)] += 1
+                if problem is None:
+                    problem = f"{item['path']}: {response.text[:300]}"
+    if sample is not None and not statuses:
+        kept = items
+    dropped = {"statuses": dict(statuses), "example": problem} if statuses else None
+    return kept, dropped
+
+
+def phase(
+    bench: Bench, url: str, name: str, items: list[dict[str, Any]], sample: int | None = None
+) -> None:
+    kept, dropped = preflight(url, items, sample)
+    found = bench.results["discovery"]
+    if dropped:
+        found["dropped"][name] = dropped
+        log(f"  {name}: {sum(dropped['statuses'].values())} URL(s) left out: {dropped}")
+    found["urls"][name] = len(kept)
+    if not kept:
+        return
+    bench.load(
+        f"{name}@{CLIENTS}",
+        {
+            "base_url": url,
+            "method": "GET",
+            "concurrency": CLIENTS,
+            "items": kept,
+            "max_requests": bench.max_requests(),
+        },
+    )
+
+
+def step_downloads(bench: Bench, pop: Population) -> dict[str, Any]:
+    """The whole leaders (and declarations) as CSV from a fresh API, memory watched."""
+    log("discovery: whole lists as CSV, the API workers' memory watched")
+    proc, url = bench.start_api("api-download")
+    out: dict[str, Any] = {}
+    try:
+        # Warm both workers (imports, connections, encoders) with pages and a small download.
+        category = pop.categories[0] if pop.categories else None
+        with httpx.Client(base_url=url, timeout=60.0) as client:
+            for _ in range(8):
+                client.get("/v1/leaders?limit=50")
+                client.get(f"/v1/leaders?format=csv&category={category}")
+        small = download(proc, url, f"/v1/leaders?format=csv&category={category}")
+        out["leaders_one_category"] = small
+        for name, path in DOWNLOADS.items():
+            result = download(proc, url, path)
+            out[name] = result
+            log(
+                f"  {path}: {result['status']}, {result['rows']:,} rows, {result['mb']} MB in "
+                f"{result['seconds']} s ({result['rows_per_s']:,.0f} rows/s); API worker RSS "
+                f"{result['rss_before_mb']} → peak {result['rss_peak_mb']} MB "
+                f"(+{result['rss_growth_mb']} MB)"
+            )
+    finally:
+        bench.procs.stop(proc)
+    return out
