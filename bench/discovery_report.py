@@ -80,8 +80,9 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             f"whole {name} as CSV at {declarations:,} declarations: API worker RSS growth "
             f"< {DOWNLOAD_GROWTH_MB:.0f} MB"
         )
-        if not got or got["status"] != 200:
-            add(target, f"answered {got['status']}" if got else "not measured", False)
+        if not got or got["status"] != 200 or not got.get("csv"):
+            answered = f"answered {got['status']} {got['headers'].get('content-type')}"
+            add(target, answered if got else "not measured", False)
             continue
         measured = f"+{got['rss_growth_mb']} MB over {got['rows']:,} rows"
         add(target, measured, got["complete"] and got["rss_growth_mb"] < DOWNLOAD_GROWTH_MB)

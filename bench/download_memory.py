@@ -99,6 +99,7 @@ def download(proc: Proc, url: str, path: str, timeout: float = 1800.0) -> dict[s
     return {
         "path": path,
         "status": status,
+        "csv": headers.get("content-type", "").startswith("text/csv"),
         "headers": headers,
         "rows": rows,
         "mb": round(size / 2**20, 1),

@@ -95,6 +95,8 @@ def test_targets_compare_with_hello_world_and_the_leaders_page() -> None:
     download = {
         "path": "/v1/leaders?format=csv",
         "status": 200,
+        "csv": True,
+        "headers": {"content-type": "text/csv; charset=utf-8"},
         "rows": 16_000,
         "mb": 4.1,
         "seconds": 0.8,
