@@ -76,7 +76,12 @@ def preflight(url: str, items: list[dict[str, Any]], sample: int | None) -> tupl
     kept, statuses, problem = [], Counter[str](), None
     with httpx.Client(base_url=url, timeout=60.0) as client:
         for item in tried:
-            response = client.get(item["path"])
+            try:
+                response = client.get(item["path"])
+            except httpx.HTTPError as error:
+                statuses[f"error:{type(error).__name__}"] += 1
+                problem = problem or f"{item['path']}: {error}"
+                continue
             if response.is_success:
                 kept.append(item)
             else:
