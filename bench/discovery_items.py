@@ -106,7 +106,6 @@ def list_items(pop: Population, rng: random.Random) -> dict[str, list[dict[str, 
         add("schemes", category=c, status=SchemeStatus.AWARDED.value)
         add("evaluation_bodies", category=c)
         add("declarations", category=c)
-        add("candidacies", category=c, status=Status.AWARDED.value)
         add("leaders", category=c)
         add("leaders", category=c, level=Level.NATIONAL.value)
     for r in regions:
@@ -118,9 +117,11 @@ def list_items(pop: Population, rng: random.Random) -> dict[str, list[dict[str, 
     for status in ComplaintStatus:
         for grounds in Grounds:
             add("complaints", status=status.value, grounds=grounds.value)
-    for code in codes:
+    for n, code in enumerate(codes):
         add("declarations", credit_code=code)
         add("candidacies", credit_code=code)
+        if n % 4 == 0:
+            add("candidacies", credit_code=code, status=Status.AWARDED.value)
     for scheme in pop.ranked_schemes[:100]:
         add("candidacies", scheme_id=scheme, status=Status.AWARDED.value)
     for values in items.values():
