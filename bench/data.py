@@ -2,7 +2,8 @@
 
 `generate` writes the national platform's feed as JSON Lines (the API's request shape, one
 declaration a line) and keeps, per category, a sample of what it wrote, which the
-population step enters as candidates. The same seed always gives the same file.
+population step enters as candidates, and the names, brands (`bench.names`) and models the
+search benchmark queries. The same seed always gives the same file.
 """
 
 from __future__ import annotations
