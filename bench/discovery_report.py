@@ -85,7 +85,9 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             add(target, answered if got else "not measured", False)
             continue
         measured = f"+{got['rss_growth_mb']} MB over {got['rows']:,} rows"
-        add(target, measured, got["complete"] and got["rss_growth_mb"] < DOWNLOAD_GROWTH_MB)
+        growth = got["rss_growth_mb"]
+        bounded = growth is not None and growth < DOWNLOAD_GROWTH_MB
+        add(target, measured, got["complete"] and bounded)
     return out
 
 

@@ -2,8 +2,9 @@
 
 The download is read in this process, as fast as it comes, and thrown away (its lines
 counted); meanwhile a thread samples the resident set of each API worker every 20 ms. The
-growth is the largest rise of any worker over its resident set just before: a download
-streamed in constant memory grows it by about the same few MB whatever the rows.
+growth is the largest rise of any worker over its resident set just before (the sizes given
+are that worker's): a download streamed in constant memory grows it by about the same few MB
+whatever the rows.
 """
 
 from __future__ import annotations
@@ -96,6 +97,8 @@ def download(proc: Proc, url: str, path: str, timeout: float = 1800.0) -> dict[s
     after = _rss(processes)
     growth = {pid: sampler.peak.get(pid, 0) - before[pid] for pid in before if pid in sampler.peak}
     rows = max(0, lines - 1)  # the header line
+    # The worker that grew most (the one that served the download, as a rule).
+    pid = max(growth, key=lambda p: growth[p], default=None)
     return {
         "path": path,
         "status": status,
@@ -106,9 +109,9 @@ def download(proc: Proc, url: str, path: str, timeout: float = 1800.0) -> dict[s
         "seconds": round(seconds, 2),
         "first_byte_s": round(first_byte or 0.0, 3),
         "rows_per_s": round(rows / seconds, 1) if seconds else 0.0,
-        "rss_before_mb": round(max(before.values(), default=0) / 2**20, 1),
-        "rss_peak_mb": round(max(sampler.peak.values(), default=0) / 2**20, 1),
-        "rss_after_mb": round(max(after.values(), default=0) / 2**20, 1),
-        "rss_growth_mb": round(max(growth.values(), default=0) / 2**20, 1),
+        "rss_before_mb": round(before.get(pid, 0) / 2**20, 1) if pid else None,
+        "rss_peak_mb": round(sampler.peak.get(pid, 0) / 2**20, 1) if pid else None,
+        "rss_after_mb": round(after.get(pid, 0) / 2**20, 1) if pid else None,
+        "rss_growth_mb": round(growth[pid] / 2**20, 1) if pid else None,
         "complete": not truncated,
     }
