@@ -7,7 +7,8 @@ when the baselines phase did not run):
   API whose read cache is off: every query runs, as people's queries rarely repeat;
 * every list's pages, first pages filtered a way or two and pages deeper in, and the large
   ranking (bench/big_ranking.py): its first page, and pages at random offsets, on an API
-  as deployed (read cache on, many distinct URLs per phase);
+  as deployed (read cache on, many distinct URLs per phase); the leaders pages and the
+  ranking's first page also without the cache (one URL is one cache entry);
 * the whole current leaders list as CSV (and the whole declarations list, when it answers
   CSV) from a fresh API, its workers' resident set watched (bench/download_memory.py).
 
@@ -52,21 +53,24 @@ def step_discovery(bench: Bench, pop: Population) -> None:
     }
     bench.results["discovery"] = found
     rng = random.Random(14)
-    log("discovery: search, on an API without its read cache")
+    lists = list_items(pop, rng)
+    rankings = ranking_items(pop, found["big_ranking_entries"], rng)
+    log("discovery: search, the leaders page and the ranking's, on an API without its cache")
     proc, url = bench.start_api("api-search", REGISTRY_READ_CACHE_BYTES="0")
     try:
         for name, items in search_items(bench.data, rng).items():
             found["examples"][name] = [i["path"] for i in items[:3]]
             phase(bench, url, name, items, sample=20)
+        phase(bench, url, "leaders_uncached", lists["leaders"])
+        phase(bench, url, "ranking10k_uncached", rankings.get("ranking10k", []))
     finally:
         bench.procs.stop(proc)
     log("discovery: lists and the large ranking, on an API as deployed")
     proc, url = bench.start_api("api-discovery")
     try:
-        for name, items in list_items(pop, rng).items():
+        for name, items in lists.items():
             phase(bench, url, f"list_{name}", items)
-        entries = found["big_ranking_entries"]
-        for name, items in ranking_items(pop, entries, rng).items():
+        for name, items in rankings.items():
             phase(bench, url, name, items)
     finally:
         bench.procs.stop(proc)

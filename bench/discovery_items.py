@@ -41,6 +41,11 @@ RANKING = {
     "ranking10k": "10,000-entry ranking, first page",
     "ranking10k_pages": "10,000-entry ranking, a page at random",
 }
+# The leaders page and the ranking's first page again, every request a query (no cache).
+UNCACHED = {
+    "leaders_uncached": "list /v1/leaders (read cache off)",
+    "ranking10k_uncached": "10,000-entry ranking, first page (read cache off)",
+}
 
 
 def _path(base: str, **params: Any) -> dict[str, Any]:
