@@ -80,6 +80,16 @@ def add_store_commands(commands: Any) -> None:
     project.set_defaults(handler=cmd_project)
     rebuild_ = commands.add_parser("rebuild", help="rebuild one projection from the event log")
     rebuild_.add_argument(
-        "name", choices=["records", "candidacies", "history", "credentials", "audit"]
+        "name",
+        choices=[
+            "records",
+            "candidacies",
+            "history",
+            "credentials",
+            "audit",
+            "status_history",
+            "enterprises",
+            "search",
+        ],
     )
     rebuild_.set_defaults(handler=cmd_rebuild)

@@ -33,3 +33,7 @@ def idempotency_id(scope: str, key: str) -> UUID:
 
 def grant_id(credential_id: str) -> UUID:
     return uuid5(NAMESPACE, "grant:" + credential_id)
+
+
+def category_id(code: str) -> UUID:
+    return uuid5(NAMESPACE, "category:" + code)

@@ -97,3 +97,12 @@ def moment_problem(value: datetime) -> str | None:
             f"must lie between {EARLIEST_MOMENT.isoformat()} and {LATEST_MOMENT.isoformat()} (UTC)"
         )
     return None
+
+
+# Search (`GET /v1/search`): a query's length in characters, before and after normalisation
+# (a one-character query would match a sizeable share of everything, and bigrams cannot
+# serve it); hits shown per kind; matches counted per kind before the count says "more".
+MAX_SEARCH_QUERY = 100
+MIN_SEARCH_QUERY = 2
+MAX_SEARCH_LIMIT = 50
+SEARCH_COUNT_CAP = 1000

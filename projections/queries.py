@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, and_, func, or_, select
+from sqlalchemy import Row, Select, Table, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from projections.category_names import category_of, named, names_of
 from projections.tables import (
     bodies,
     candidacies,
@@ -46,7 +47,12 @@ def _title(row: Any, now: datetime) -> dict[str, Any]:
             "region": row.enterprise_region,
         },
         "standard_number": row.standard_number,
-        "product": {"name": row.product_name, "model": row.product_model, "category": row.category},
+        "product": {
+            "name": row.product_name,
+            "model": row.product_model,
+            "category": row.category,
+            "category_name": row.category_name,  # select through `named`
+        },
         "cycle": row.cycle,
         "level": row.level,
         "region": row.scheme_region,
@@ -58,6 +64,11 @@ def _title(row: Any, now: datetime) -> dict[str, Any]:
     }
 
 
+def titles() -> Select[Any]:
+    """Candidacies with their category's name: the select every title item is read from."""
+    return named(select(candidacies), c.category)
+
+
 def held_at(moment: datetime) -> Any:
     """Titles that were in force at `moment`: awarded before, not yet ended or expired."""
     return and_(
@@ -65,6 +76,53 @@ def held_at(moment: datetime) -> Any:
         c.valid_until > moment,
         or_(c.ended_at.is_(None), c.ended_at > moment),
     )
+
+
+LEADERS_ORDER = (c.category, c.cycle.desc(), c.rank, c.credit_code, c.id)
+
+
+def _leaders_where(
+    moment: datetime,
+    category: str | None,
+    cycle: int | None,
+    level: str | None,
+    region: str | None,
+    credit_code: str | None,
+) -> list[Any]:
+    where = [held_at(moment)]
+    for column, value in (
+        (c.category, category),
+        (c.cycle, cycle),
+        (c.level, level),
+        (c.scheme_region, region),
+        (c.credit_code, credit_code),
+    ):
+        if value is not None:
+            where.append(column == value)
+    return where
+
+
+def leaders_select(
+    *,
+    now: datetime,
+    as_of: datetime | None = None,
+    category: str | None = None,
+    cycle: int | None = None,
+    level: str | None = None,
+    region: str | None = None,
+    credit_code: str | None = None,
+) -> Select[Any]:
+    """The titles in force at `as_of` (or `now`) that match the filters, in the pages' order."""
+    where = _leaders_where(as_of or now, category, cycle, level, region, credit_code)
+    return titles().where(*where).order_by(*LEADERS_ORDER)
+
+
+def leaders_item(row: Any, *, now: datetime, as_of: datetime | None = None) -> dict[str, Any]:
+    """One title of the leaders list (`as_of`: as the list stood then, so `awarded`)."""
+    item = _title(row, now)
+    if as_of is not None:
+        item["status"] = "awarded"
+    return item
 
 
 async def leaders(
@@ -114,16 +172,7 @@ async def leaders_page(
     Titles are never awarded in the future (`awarded_at` is the award's event time), so
     nothing joins the list by the clock alone."""
     moment = as_of or now
-    where = [held_at(moment)]
-    for column, value in (
-        (c.category, category),
-        (c.cycle, cycle),
-        (c.level, level),
-        (c.scheme_region, region),
-        (c.credit_code, credit_code),
-    ):
-        if value is not None:
-            where.append(column == value)
+    where = _leaders_where(moment, category, cycle, level, region, credit_code)
     counted = (
         await conn.execute(
             select(func.count(), func.min(c.valid_until), func.min(c.ended_at))
@@ -132,22 +181,21 @@ async def leaders_page(
         )
     ).one()
     total, first_expiry, first_end = counted
-    rows = await conn.execute(
-        select(candidacies)
-        .where(*where)
-        .order_by(c.category, c.cycle.desc(), c.rank, c.credit_code, c.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    items = [_title(r, now) for r in rows]
+    query = titles().where(*where).order_by(*LEADERS_ORDER)
+    rows = await conn.execute(query.limit(limit).offset(offset))
+    items = [leaders_item(r, now=now, as_of=as_of) for r in rows]
     fresh_until = None
-    if as_of is not None:
-        for item in items:  # as the list stood then, not as it stands now
-            item["status"] = "awarded"
-    else:
+    if as_of is None:
         ends = [m for m in (first_expiry, first_end) if m is not None]
         fresh_until = min(ends, default=None)
-    page = {"items": items, "total": int(total or 0), "as_of": moment.isoformat()}
+    # `as_of` last: the read cache restamps a current page's moment (service/cache.py).
+    page = {
+        "items": items,
+        "total": int(total or 0),
+        "limit": limit,
+        "offset": offset,
+        "as_of": moment.isoformat(),
+    }
     return page, fresh_until
 
 
@@ -158,7 +206,7 @@ async def _one(conn: AsyncConnection, table: Table, key: str) -> Row[Any] | None
 async def candidacy(
     conn: AsyncConnection, candidacy_id: str, *, now: datetime
 ) -> dict[str, Any] | None:
-    row = await _one(conn, candidacies, candidacy_id)
+    row = (await conn.execute(titles().where(c.id == candidacy_id))).first()
     if row is None:
         return None
     found = await conn.execute(
@@ -207,7 +255,7 @@ async def ranking(conn: AsyncConnection, scheme_id: str, *, now: datetime) -> di
         return None
     ranked, unranked = [], []
     rows = await conn.execute(
-        select(candidacies).where(c.scheme_id == scheme_id).order_by(c.rank, c.credit_code, c.id)
+        titles().where(c.scheme_id == scheme_id).order_by(c.rank, c.credit_code, c.id)
     )
     for r in rows:
         if r.rank is not None:
@@ -241,7 +289,8 @@ async def body(conn: AsyncConnection, body_id: str) -> dict[str, Any] | None:
     return _plain_row(row) if row is not None else None
 
 
-def _event(row: Row[Any]) -> dict[str, Any]:
+def _event(row: Row[Any], names: dict[str, str]) -> dict[str, Any]:
+    category = category_of(row.data)
     return {
         "position": row.position,
         "type": row.event_type,
@@ -258,6 +307,8 @@ def _event(row: Row[Any]) -> dict[str, Any]:
         "credit_code": row.credit_code,
         "candidacy_id": row.candidacy_id,
         "data": row.data,
+        # The name of the category the event concerns (a declaration's, a scheme's...).
+        "category_name": names.get(category) if category else None,
     }
 
 
@@ -270,7 +321,9 @@ async def _events(
         .order_by(events.c.position)
         .limit(limit)
     )
-    return [_event(r) for r in rows]
+    found = rows.all()
+    names = await names_of(conn, filter(None, (category_of(r.data) for r in found)))
+    return [_event(r, names) for r in found]
 
 
 async def enterprise_history(
@@ -350,3 +403,8 @@ async def list_credentials(
         "limit": limit,
         "offset": offset,
     }
+
+
+def title_item(row: Any, now: datetime) -> dict[str, Any]:
+    """A candidacy row as a title item (the leaders list's, a ranking's, an enterprise's)."""
+    return _title(row, now)

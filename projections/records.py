@@ -1,4 +1,4 @@
-"""Current state of bodies, declarations, schemes, complaints and access grants."""
+"""Current state of bodies, categories, declarations, schemes, complaints and access grants."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from domain.access_grant import AccessGrant
+from domain.category import Category
 from domain.complaint import Complaint
 from domain.declaration import Declaration
 from domain.evaluation_body import EvaluationBody
@@ -14,7 +15,7 @@ from domain.scheme import Scheme
 from projections.machinery.base import Projection, on
 from projections.machinery.encoding import plain
 from projections.machinery.rows import Rows
-from projections.tables import bodies, complaints, declarations, grants, schemes
+from projections.tables import bodies, categories, complaints, declarations, grants, schemes
 
 
 def _set(rows: Rows, table: Table, event: Any, **values: Any) -> None:
@@ -35,11 +36,11 @@ def _declaration_content(e: Declaration.Declared | Declaration.Revised) -> dict[
 
 
 class Records(Projection):
-    """One row per body, declaration, scheme, complaint and access grant, kept current."""
+    """One row per body, category, declaration, scheme, complaint and access grant."""
 
     name = "records"
     uses_rows = True
-    tables = (bodies, declarations, schemes, complaints, grants)
+    tables = (bodies, categories, declarations, schemes, complaints, grants)
 
     @on(EvaluationBody.Registered)
     def registered(self, rows: Rows, e: EvaluationBody.Registered, position: int) -> None:
@@ -59,6 +60,24 @@ class Records(Projection):
     @on(EvaluationBody.Suspended)
     def body_suspended(self, rows: Rows, e: EvaluationBody.Suspended, position: int) -> None:
         _set(rows, bodies, e, status="suspended")
+
+    @on(Category.Defined)
+    def category_defined(self, rows: Rows, e: Category.Defined, position: int) -> None:
+        rows.insert(
+            categories,
+            dict(
+                id=str(e.originator_id),
+                code=e.code,
+                name_zh=e.name_zh,
+                name_en=e.name_en,
+                defined_at=e.timestamp,
+                version=e.originator_version,
+            ),
+        )
+
+    @on(Category.Renamed)
+    def category_renamed(self, rows: Rows, e: Category.Renamed, position: int) -> None:
+        _set(rows, categories, e, name_zh=e.name_zh, name_en=e.name_en, renamed_at=e.timestamp)
 
     @on(Declaration.Declared)
     def declared(self, rows: Rows, e: Declaration.Declared, position: int) -> None:
@@ -134,6 +153,8 @@ class Records(Projection):
             status="ranked",
             ranked_at=e.timestamp,
             publicity_ends_at=e.publicity_ends_at,
+            ranked_count=e.ranked,
+            qualified_count=len(e.qualified_ids),
         )
 
     @on(Scheme.Awarded)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     JSON,
     BigInteger,
     Boolean,
@@ -24,6 +25,25 @@ from sqlalchemy import (
 )
 
 from domain.limits import MAX_CATEGORY_CODE, MAX_NAME
+
+
+class Grams(TypeDecorator[list[str]]):
+    """A document's bigrams: a `text[]` under a GIN index on PostgreSQL; not kept on SQLite,
+    where a search reads the (embedded-scale) documents themselves."""
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(ARRAY(Text))
+        return dialect.type_descriptor(Text())
+
+    def process_bind_param(self, value: list[str] | None, dialect: Dialect) -> Any:
+        return value if dialect.name == "postgresql" else None
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> list[str] | None:
+        return list(value) if isinstance(value, list) else None
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -105,6 +125,20 @@ bodies = Table(
     Column("version", Integer, nullable=False),
 )
 
+# The catalogue of category codes (Category events): their Chinese and English names. The
+# lists join it on the code to show a category's name beside it (`projections.categories`).
+categories = Table(
+    "categories",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("code", CATEGORY, nullable=False, unique=True),
+    Column("name_zh", Text, nullable=False),
+    Column("name_en", Text, nullable=False),
+    Column("defined_at", TS, nullable=False),
+    Column("renamed_at", TS),
+    Column("version", Integer, nullable=False),
+)
+
 declarations = Table(
     "declarations",
     metadata,
@@ -124,6 +158,13 @@ declarations = Table(
     Column("withdrawal_reason", Text, nullable=False),
     Column("declared_at", TS, nullable=False),
     Column("version", Integer, nullable=False),
+    # The declarations list (projections/lists/declarations.py): newest first, overall
+    # and within a category or status; exact standard numbers and models.
+    Index("ix_declarations_declared", "declared_at", "id"),
+    Index("ix_declarations_category_declared", "category", "declared_at"),
+    Index("ix_declarations_status_declared", "status", "declared_at"),
+    Index("ix_declarations_standard_number", "standard_number"),
+    Index("ix_declarations_product_model", "product_model"),
 )
 
 schemes = Table(
@@ -132,7 +173,7 @@ schemes = Table(
     Column("id", ID, primary_key=True),
     Column("body_id", ID, nullable=False, index=True),
     Column("title", Text, nullable=False),
-    Column("category", CATEGORY, nullable=False),
+    Column("category", CATEGORY, nullable=False, index=True),
     Column("cycle", Integer, nullable=False),
     Column("level", String(16), nullable=False),
     Column("region", String(6), nullable=False),
@@ -150,6 +191,13 @@ schemes = Table(
     Column("awarded_at", TS),
     Column("valid_until", TS),
     Column("version", Integer, nullable=False),
+    # Set when the ranking is published (`Scheme.RankingPublished`): a ranking page's counts
+    # without counting its entries.
+    Column("ranked_count", Integer),
+    Column("qualified_count", Integer),
+    # The schemes list: newest drafted first, overall and by status.
+    Index("ix_schemes_drafted", "drafted_at", "id"),
+    Index("ix_schemes_status_drafted", "status", "drafted_at"),
 )
 
 candidacies = Table(
@@ -194,6 +242,40 @@ candidacies = Table(
     # a range that does not grow with the years of expired titles.
     Index("ix_candidacies_current", "category", "valid_until"),
     Index("ix_candidacies_valid_until", "valid_until"),
+    # The candidacies list: newest entered first, overall and by recorded status.
+    Index("ix_candidacies_entered", "entered_at", "id"),
+    Index("ix_candidacies_status_entered", "status", "entered_at"),
+    # A ranking's pages: its ranked entries in rank order (ties by credit code, id), then
+    # those not ranked (rank NULL), read as a range of one scheme.
+    Index("ix_candidacies_ranking", "scheme_id", "rank", "credit_code", "id"),
+)
+
+# One row per enterprise (credit code) that has declared: its name and region as of its
+# latest declaration (the `enterprises` projection).
+enterprises = Table(
+    "enterprises",
+    metadata,
+    Column("credit_code", String(18), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("region", String(6), nullable=False),
+    Column("declarations", Integer, nullable=False),
+    Column("first_declared_at", TS, nullable=False),
+    Column("last_declared_at", TS, nullable=False),
+    Column("last_position", BigInteger, nullable=False),
+    Index("ix_enterprises_region", "region", "credit_code"),
+)
+
+# Every declaration's enterprise as declared, in log order: an enterprise's names over
+# time (first and last used, as of any moment) are a GROUP BY over its rows.
+enterprise_names = Table(
+    "enterprise_names",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("credit_code", String(18), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("region", String(6), nullable=False),
+    Column("declared_at", TS, nullable=False),
+    Index("ix_enterprise_names_credit_code", "credit_code", "position"),
 )
 
 complaints = Table(
@@ -214,6 +296,31 @@ complaints = Table(
     Column("decided_by_subject", Text),
     Column("decided_at", TS),
     Column("version", Integer, nullable=False),
+    # The complaints list: newest filed first, overall and by status.
+    Index("ix_complaints_filed", "filed_at", "id"),
+    Index("ix_complaints_status_filed", "status", "filed_at"),
+)
+
+# Every status each record held, one row per period (projections/status_history.py): the
+# open period is keyed by the record's id, a closed one by "id@position it began".
+status_history = Table(
+    "status_history",
+    metadata,
+    Column("period_id", String(64), primary_key=True),
+    Column("record_id", ID, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    # A candidacy's complaints open during the period, and its title's validity: what its
+    # displayed status (under_complaint, expired) depends on at a moment.
+    Column("open_complaints", Integer, nullable=False),
+    Column("valid_until", TS),
+    Column("began_at", TS, nullable=False),
+    Column("began_position", BigInteger, nullable=False),
+    Column("ended_at", TS),
+    Column("ended_position", BigInteger),
+    # A record's period at a moment; the records of a kind that held a status from a moment.
+    Index("ix_status_history_record", "record_id", "began_at"),
+    Index("ix_status_history_kind_status", "kind", "status", "began_at"),
 )
 
 # Private: who holds which role. Never the token's hash; not in the public feed.
@@ -306,3 +413,35 @@ audit_keys = Table(
     Column("retired_at", TS),
     Column("retired_tree_size", BigInteger),  # the largest tree a retired key vouches for
 )
+
+# Search (projections/search.py, docs in ARCHITECTURE.md): one document per record, its
+# normalised text (`domain.search_text.document`) and that text's bigrams under a GIN index.
+GRAMS = Grams()
+
+
+def _search_table(name: str, key: Column[Any], *columns: Column[Any]) -> Table:
+    return Table(
+        name,
+        metadata,
+        key,
+        *columns,
+        Column("text", Text, nullable=False),
+        Column("grams", GRAMS),
+        Index(f"ix_{name}_grams", "grams", postgresql_using="gin"),
+    )
+
+
+search_enterprises = _search_table(
+    "search_enterprises",
+    Column("credit_code", String(18), primary_key=True),
+    Column("name", Text, nullable=False),  # the latest
+    Column("region", String(6), nullable=False),
+    Column("names", JSON, nullable=False),  # every name, oldest first
+)
+search_declarations = _search_table(
+    "search_declarations",
+    Column("id", ID, primary_key=True),
+    Column("standard_number", Text, nullable=False),  # a revision keeps it
+)
+search_bodies = _search_table("search_bodies", Column("id", ID, primary_key=True))
+search_schemes = _search_table("search_schemes", Column("id", ID, primary_key=True))

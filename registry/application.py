@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from registry.cases.access import AccessCases
+from registry.cases.categories import CategoryCases
 from registry.cases.declarations import DeclarationCases
 from registry.cases.schemes import SchemeCases
 from registry.cases.titles import TitleCases
 from registry.idempotency import IdempotencyCases
 
 
-class LeaderRegistry(AccessCases, DeclarationCases, SchemeCases, TitleCases, IdempotencyCases):
-    """Bodies, credentials, declarations, schemes, candidacies and complaints."""
+class LeaderRegistry(
+    AccessCases, CategoryCases, DeclarationCases, SchemeCases, TitleCases, IdempotencyCases
+):
+    """Bodies, credentials, categories, declarations, schemes, candidacies and complaints."""

@@ -17,6 +17,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "issue_credential": frozenset({ADMIN}),
     "revoke_credential": frozenset({ADMIN}),
     "rotate_credential": frozenset({ADMIN}),
+    "define_category": frozenset({ADMIN}),
+    "rename_category": frozenset({ADMIN}),
     "declare": frozenset({ENTERPRISE, PLATFORM}),
     "revise_declaration": frozenset({ENTERPRISE, PLATFORM}),
     "withdraw_declaration": frozenset({ENTERPRISE, PLATFORM}),

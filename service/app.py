@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from fastapi import FastAPI, Response
+from fastapi import Depends, FastAPI, Response
 from fastapi.openapi.utils import get_openapi
 from fastapi.telemetry import TelemetryConfig
 
@@ -17,15 +17,20 @@ from projections.running.readiness import readiness
 from registry.application import LeaderRegistry
 from registry.base import utc_now
 from registry.settings import Settings
-from service import cache, metrics, middleware, problems
+from service import cache, metrics, middleware, problems, query_params
 from service.deps import ReadSideDep, RegistryDep, worker_threads
 from service.routers import (
     access,
     audit,
+    categories,
     declarations,
+    enterprises,
     grants,
+    lists,
+    rankings,
     reads,
     schemes,
+    search,
     signed_lists,
     titles,
 )
@@ -38,7 +43,10 @@ DESCRIPTION = (
     "Writes need a bearer token and answer `{id, position}` once the read models include "
     "that position (header `Registry-Consistency: pending` if they did not in time, `halted` "
     "if a read model is halted and will not show it yet; reads drawing on a halted read model "
-    "say `halted` too). Reads are public. Errors are RFC 9457 `application/problem+json`; "
+    "say `halted` too). Reads are public; they carry `Registry-Position`, the log position "
+    "the answer holds every event up to. Lists answer JSON pages, or the whole list as CSV or "
+    "JSON Lines (`format=csv|jsonl`, or `Accept: text/csv` / `application/jsonl`), streamed "
+    "with `Content-Disposition: attachment`. Errors are RFC 9457 `application/problem+json`; "
     "503 with `Retry-After` while a database cannot be reached."
 )
 
@@ -86,13 +94,29 @@ def create_app(
         description=DESCRIPTION,
         lifespan=lifespan,
         telemetry=telemetry,
+        # Every read, present and future, refuses query parameters it does not declare.
+        dependencies=[Depends(query_params.known_query)],
     )
     app.state.settings = settings
     problems.install(app)
     cache.install(app)  # innermost: the hardening middleware wraps cached answers too
     middleware.install(app, settings)
     metrics.install(app)  # outermost: every answer counts, refusals included
-    for module in (access, declarations, schemes, titles, reads, grants, audit, signed_lists):
+    for module in (
+        access,
+        categories,
+        declarations,
+        schemes,
+        titles,
+        reads,
+        lists,
+        rankings,
+        enterprises,
+        grants,
+        audit,
+        signed_lists,
+        search,
+    ):
         app.include_router(module.router)
 
     @app.get("/healthz", response_model=Health, tags=["health"], operation_id="health")
@@ -105,6 +129,7 @@ def create_app(
         response_model=Readiness,
         tags=["health"],
         operation_id="readiness",
+        response_model_exclude_unset=True,  # an unreachable database: `ready` and `reason`
         responses={503: {"model": Readiness, "description": "Not ready"}},
     )
     def ready(registry: RegistryDep, read_side: ReadSideDep, response: Response) -> dict[str, Any]:
@@ -127,6 +152,7 @@ def create_app(
             components.update(schema.pop("$defs", {}))
             components["Problem"] = schema
             middleware.describe(document)
+            query_params.describe(document)
             app.openapi_schema = document
         return app.openapi_schema
 

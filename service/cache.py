@@ -34,13 +34,15 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from registry.settings import Settings
+from service.formats import names_download
 from service.schemas.common import MAX_POSITION
 
 PREFIX = "/v1/"
 JSON = b"application/json"
 WAITS_FOR = "min_position"
 CONSISTENCY = b"registry-consistency"
-KEPT_HEADERS = frozenset({b"content-type", b"etag"})
+KEPT_HEADERS = frozenset({b"content-type", b"etag", b"vary"})
+POSITION = b"registry-position"  # on a hit: the entry's position, which is the current one
 ENTRY_OVERHEAD = 400  # bytes: the entry, its key and the dictionary slot, roughly
 
 
@@ -111,6 +113,10 @@ def earliest_after(now: datetime, moments: Any) -> datetime | None:
         if moment > now and (best is None or moment < best):
             best = moment
     return best
+
+
+def _accept(scope: Scope) -> bytes | None:
+    return next((v for k, v in scope.get("headers", []) if k.lower() == b"accept"), None)
 
 
 def cache_key(path: str, query_string: bytes) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -213,7 +219,9 @@ class ReadCache:
             or store is None
             or positions is None
             or not scope["path"].startswith(PREFIX)
+            or names_download(scope.get("query_string", b""), _accept(scope))
         ):
+            # Downloads stream past: they are never kept, nor answered from a kept page.
             await self.app(scope, receive, send)
             return
         query: bytes = scope.get("query_string", b"")
@@ -232,7 +240,11 @@ class ReadCache:
 
     async def _answer(self, entry: Entry, send: Send) -> None:
         body = entry.render(self._now())
-        headers = [*entry.headers, (b"content-length", str(len(body)).encode())]
+        headers = [
+            *entry.headers,
+            (b"content-length", str(len(body)).encode()),
+            (POSITION, str(entry.label.position).encode()),
+        ]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
@@ -246,7 +258,9 @@ class ReadCache:
         async def keep(message: Message) -> None:
             nonlocal start, complete
             if message["type"] == "http.response.start":
-                start = message
+                types = [v for k, v in message.get("headers", []) if k.lower() == b"content-type"]
+                # Only JSON answers are kept: any other (a stream) is not held in memory.
+                start = message if types and types[0].split(b";")[0].strip() == JSON else None
             elif message["type"] == "http.response.body" and start is not None:
                 chunks.append(message.get("body", b""))
                 complete = not message.get("more_body", False)

@@ -31,6 +31,8 @@ HEADER = "Registry-Consistency"
 # Its values (absent when the answer includes everything up to the position asked for):
 PENDING = "pending"  # the read models did not reach the position in time
 HALTED = "halted"  # a projection the answer draws on is halted (see /readyz): it may be stale
+# A read's answer holds every event up to this position (when this process knows it).
+POSITION = "Registry-Position"
 P = ParamSpec("P")
 R = TypeVar("R", bound=Receipt)
 
@@ -199,21 +201,46 @@ async def read_connection(
     elif read_side.halted and read_side.halted & sources(request):
         response.headers[HEADER] = HALTED
     cache.label(request)  # before reading: the answer holds at least this position
+    found: cache.Label | None = getattr(request.state, "read_label", None)
+    if found is not None:
+        response.headers[POSITION] = str(found.position)
     async with read_side.engine.connect() as conn:
         yield conn
 
 
 ReadConn = Annotated[AsyncConnection, Depends(read_connection)]
 
-ALL = frozenset({"records", "candidacies", "history", "credentials", "audit"})
+ALL = frozenset(
+    {
+        "records",
+        "candidacies",
+        "history",
+        "credentials",
+        "audit",
+        "status_history",
+        "enterprises",
+        "search",
+    }
+)
 RECORDS = frozenset({"records"})
 TITLES = frozenset({"records", "candidacies"})
+LISTS = frozenset(
+    {
+        "/v1/schemes",
+        "/v1/evaluation-bodies",
+        "/v1/declarations",
+        "/v1/candidacies",
+        "/v1/complaints",
+    }
+)
 
 
 def sources(request: Request) -> frozenset[str]:
     """The projections a read draws on, by its route (all of them for a route not named)."""
     route = request.scope.get("route")
     path = str(getattr(route, "path", request.url.path))
+    if path == "/v1/search":
+        return TITLES | {"search"}
     if path.startswith("/v1/audit/"):
         return frozenset({"audit"})
     if path == "/v1/events" or path.endswith("/history"):
@@ -222,9 +249,17 @@ def sources(request: Request) -> frozenset[str]:
         return frozenset({"credentials"})
     if path.endswith("/signed-list"):
         return TITLES | {"audit"}
-    if path == "/v1/leaders" or path.startswith("/v1/candidacies/") or path.endswith("/ranking"):
+    if path == "/v1/leaders":
         return TITLES
-    if path.startswith(("/v1/schemes/", "/v1/complaints/", "/v1/declarations/")):
+    if path.startswith("/v1/candidacies/") or path.endswith("/ranking"):
+        return TITLES | {"status_history"}  # `as_of`: each status then
+    if path in LISTS:  # their records, and each one's status then for `as_of`
+        return TITLES | {"status_history"}
+    if path.startswith("/v1/enterprises"):
+        return TITLES | {"enterprises"}
+    if path.startswith("/v1/schemes/"):
+        return RECORDS | {"status_history"}  # `as_of`: its status then
+    if path.startswith(("/v1/complaints/", "/v1/declarations/")):
         return RECORDS
     if path.startswith("/v1/evaluation-bodies/"):
         return RECORDS

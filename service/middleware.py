@@ -44,6 +44,9 @@ EXPOSED_HEADERS = (
     "Registry-Consistency",
     "Location",
     "Retry-After",
+    # Every read's position; a download's file name.
+    "Registry-Position",
+    "Content-Disposition",
     # A signed list's CSV download carries its statement and checkpoint beside it.
     "Registry-List-Statement",
     "Registry-List-Checkpoint",

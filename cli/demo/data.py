@@ -16,6 +16,14 @@ HIGHER, LOWER = Direction.HIGHER.value, Direction.LOWER.value
 
 REFRIGERATORS, AIR_CONDITIONERS, WASHING_MACHINES = "C3851", "C3852", "C3855"
 LED_LAMPS, PROPERTY_SERVICES = "C3872", "K7020"
+# The catalogue's names of the demo's categories: (code, Chinese name, English name).
+CATEGORIES = (
+    (REFRIGERATORS, "家用电冰箱", "Household refrigerators"),
+    (AIR_CONDITIONERS, "房间空气调节器", "Room air conditioners"),
+    (WASHING_MACHINES, "家用洗衣机", "Household washing machines"),
+    (LED_LAMPS, "LED照明产品", "LED lighting products"),
+    (PROPERTY_SERVICES, "物业服务", "Property management services"),
+)
 TIANJIN = "120000"
 APPROVAL = "专家评审通过 (approved by the expert review panel)"
 

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from cli.demo.data import APPROVAL, BODIES, Line, Maker
+from cli.demo.data import APPROVAL, BODIES, CATEGORIES, Line, Maker
 from domain.candidacy import Candidacy
 from domain.credit_code import make_credit_code
 from domain.scheme import Level
@@ -60,7 +60,11 @@ class Demo:
     candidacies: dict[str, dict[str, str]] = field(default_factory=dict)
     serial: int = 0
 
-    # People and organisations ------------------------------------------------------------
+    # The catalogue, people and organisations ---------------------------------------------
+    def define_categories(self) -> None:
+        for code, name_zh, name_en in CATEGORIES:
+            self.registry.define_category(self.admin, code=code, name_zh=name_zh, name_en=name_en)
+
     def register_bodies(self) -> None:
         for body in BODIES:
             body_id = self.registry.register_body(
@@ -224,5 +228,6 @@ def cast(registry: LeaderRegistry, clock: DemoClock) -> Demo:
         "bodies": {},
     }
     demo = Demo(registry, clock, admin_actor, platform, regulator, tokens)
+    demo.define_categories()
     demo.register_bodies()
     return demo

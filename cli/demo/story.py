@@ -2,7 +2,8 @@
 
 `load_demo` steps the registry's clock from 600 days before `now` up to `now`:
 
-* four evaluation bodies accredited for five categories, a regulator, the national
+* the five categories in the catalogue, with their Chinese and English names;
+* four evaluation bodies accredited for them, a regulator, the national
   platform's feed and an administrator, each with a credential;
 * 41 enterprises (valid unified social credit codes, real region codes) declaring their
   standards; one standard is revised, one withdrawn;

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from cli.demo.data import CATEGORIES
 from cli.demo.steps import Demo
 from domain.candidacy import Status
 
@@ -36,6 +37,7 @@ def summary(demo: Demo, now: datetime, *, dismissed: str, upheld: str) -> dict[s
         "complaints": {"dismissed": dismissed, "upheld": upheld},
         "declarations": {"revised": demo.declarations["HL"], "withdrawn": demo.declarations["BB"]},
         "counts": {
+            "categories": len(CATEGORIES),
             "bodies": len(demo.body_ids),
             "enterprises": len(demo.declarations),
             "declarations": len(demo.declarations),

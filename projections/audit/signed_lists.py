@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.errors import Conflict, NotFound
 from projections import queries
 from projections.audit.leaves import canonical_json
+from projections.cells import neutralise
 from projections.tables import audit_leaves, tracking
 from registry.signed_notes import Signer, b64, sign_note
 
@@ -39,10 +39,6 @@ COLUMNS = {
 
 # A title is in force while its display status is one of these (and it was awarded).
 IN_FORCE = frozenset({"awarded", "under_complaint"})
-# A CSV cell starting with one of these is a formula (or hides one) to a spreadsheet...
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-# ...unless the whole cell is a plain decimal number, such as a score of "-0.5".
-PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 class ListMoving(Conflict):
@@ -76,15 +72,6 @@ def entries(ranking: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     if kind == "leaders":
         return [_row(e) for e in ranking["entries"] if in_force(e)]
     return [_row(e) for e in ranking["entries"] + ranking["not_ranked"]]
-
-
-def neutralise(value: Any) -> str:
-    """A CSV cell a spreadsheet shows as text: a leading `'` before a formula's first
-    character; plain decimal numbers (negative scores) are left as they are."""
-    cell = "" if value is None else str(value)
-    if cell.startswith(FORMULA_STARTS) and not PLAIN_DECIMAL.fullmatch(cell):
-        return "'" + cell
-    return cell
 
 
 def render(scheme: dict[str, Any], kind: str, rows: list[dict[str, Any]], fmt: str) -> bytes:

@@ -16,6 +16,7 @@ from projections.audit.signed_checkpoints import Checkpointer
 from projections.audit.tree import Audit
 from projections.candidacies import Candidacies
 from projections.credentials import Credentials, LastUsed
+from projections.enterprises import Enterprises
 from projections.history import History
 from projections.machinery import schema
 from projections.machinery.base import Projection
@@ -24,6 +25,9 @@ from projections.machinery.follower import Follower, FollowerObserver, TrackingC
 from projections.machinery.outages import Pacer
 from projections.machinery.positions import PositionWatch, tracked_state
 from projections.records import Records
+from projections.search import Search
+from projections.search_queries import database_problem
+from projections.status_history import StatusHistory
 from projections.tables import candidacies, tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings
@@ -36,7 +40,16 @@ POSITION_CHANNEL = "leader_registry_read"
 
 
 def all_projections() -> list[Projection]:
-    return [Records(), Candidacies(), History(), Credentials(), Audit()]
+    return [
+        Records(),
+        Candidacies(),
+        History(),
+        Credentials(),
+        Audit(),
+        StatusHistory(),
+        Enterprises(),
+        Search(),
+    ]
 
 
 def expire_due(engine: Engine, registry: LeaderRegistry, now: datetime) -> int:
@@ -76,6 +89,10 @@ class ReadSide:
     def start(self) -> None:
         """Migrate the read models; start the follower and sweeper threads when configured."""
         schema.upgrade(self.writer, self.settings)
+        with self.writer.connect() as conn:
+            problem = database_problem(conn)
+        if problem is not None:
+            log.warning("search: %s (see ARCHITECTURE.md, Search)", problem)
         self._new_follower()
         if self.settings.run_projections:
             assert self.follower is not None

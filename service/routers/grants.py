@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
 
 from projections import grant_queries
 from service import cache
@@ -15,21 +14,13 @@ from service.problems import READ_ERRORS
 from service.routers.reads import answer
 from service.schemas.access import IssuableRole
 from service.schemas.common import MAX_POSITION, Name
-from service.schemas.reads import Record
+from service.schemas.grants import GrantOut
+from service.schemas.pages import Page
 
 router = APIRouter(prefix="/v1", tags=["reads"], responses=READ_ERRORS)
 
 
-class GrantPage(BaseModel):
-    """Access grants, newest first: role, subject, status, who issued and revoked them, when."""
-
-    items: list[Record]
-    total: int
-    limit: int
-    offset: int
-
-
-@router.get("/access-grants", response_model=GrantPage, operation_id="list_access_grants")
+@router.get("/access-grants", response_model=Page[GrantOut], operation_id="list_access_grants")
 async def list_access_grants(
     conn: ReadConn,
     registry: RegistryDep,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -10,19 +11,25 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from domain import limits
 from domain.errors import NotFound
 from domain.scheme import Level
-from projections import queries
-from service import cache
+from projections import queries, records_as_of
+from service import cache, columns, downloads
 from service.consistency import ReadConn
 from service.deps import RegistryDep
 from service.preconditions import etag
 from service.problems import NOT_FOUND, READ_ERRORS
+from service.routers.times import AsOf
 from service.schemas.common import MAX_POSITION, CategoryCode, CreditCode, Moment, Region
-from service.schemas.reads import LeaderPage, Record
+from service.schemas.events import Event
+from service.schemas.leaders import CandidacyOut, LeaderPage
+from service.schemas.records import ComplaintOut, DeclarationOut, EvaluationBodyOut, SchemeOut
 
 router = APIRouter(prefix="/v1", tags=["reads"], responses=READ_ERRORS)
 
 After = Annotated[int, Query(ge=0, le=MAX_POSITION, description="Only events after this position.")]
 Limit = Annotated[int, Query(ge=1, le=1000)]
+
+
+Record = dict[str, Any]  # a read model's answer, as `projections.queries` gives it
 
 
 def found(record: Record | None, what: str, key: str) -> Record:
@@ -51,7 +58,12 @@ def answer(
     return result
 
 
-@router.get("/leaders", response_model=LeaderPage, operation_id="list_leaders")
+@router.get(
+    "/leaders",
+    response_model=LeaderPage,
+    operation_id="list_leaders",
+    responses=downloads.RESPONSES,
+)
 async def list_leaders(
     conn: ReadConn,
     registry: RegistryDep,
@@ -70,11 +82,27 @@ async def list_leaders(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_POSITION)] = 0,
+    fmt: downloads.FormatParam = None,
     *,
     request: Request,
     response: Response,
 ) -> Response:
-    """The titles in force now (or at `as_of`), filtered by list and enterprise."""
+    """The titles in force now (or at `as_of`), filtered by list and enterprise; as CSV or
+    JSON Lines, all of them (`format`, or `Accept`)."""
+    if download := downloads.requested(request, response, fmt):
+        now = registry.now()
+        query = queries.leaders_select(
+            now=now,
+            as_of=as_of,
+            category=category,
+            cycle=cycle,
+            level=level.value if level else None,
+            region=region,
+            credit_code=credit_code,
+        )
+        item = functools.partial(queries.leaders_item, now=now, as_of=as_of)
+        listing = downloads.Listing("leaders", query, item, columns.TITLE)
+        return await downloads.stream(request, response, listing, download, release=conn)
     page, fresh_until = await queries.leaders_page(
         conn,
         now=registry.now(),
@@ -93,51 +121,46 @@ async def list_leaders(
 
 @router.get(
     "/candidacies/{candidacy_id}",
-    response_model=Record,
+    response_model=CandidacyOut,
     operation_id="get_candidacy",
     responses=NOT_FOUND,
 )
 async def get_candidacy(
-    candidacy_id: str, conn: ReadConn, registry: RegistryDep, request: Request, response: Response
+    candidacy_id: str,
+    conn: ReadConn,
+    registry: RegistryDep,
+    request: Request,
+    response: Response,
+    as_of: AsOf = None,
 ) -> Response:
-    """One candidacy: its status as a reader should see it now, scores and complaints."""
+    """One candidacy: its status as a reader should see it now (or `as_of`), scores and
+    complaints."""
     now = registry.now()
+    if as_of is not None:
+        then = await records_as_of.candidacy(conn, candidacy_id, now=now, moment=as_of)
+        return answer(request, response, found(then, "candidacy", candidacy_id))
     record = found(await queries.candidacy(conn, candidacy_id, now=now), "candidacy", candidacy_id)
     until = cache.earliest_after(now, [record["valid_until"]])  # its status changes then
     return answer(request, response, record, fresh_until=until, tagged=True)
 
 
 @router.get(
-    "/schemes/{scheme_id}", response_model=Record, operation_id="get_scheme", responses=NOT_FOUND
+    "/schemes/{scheme_id}", response_model=SchemeOut, operation_id="get_scheme", responses=NOT_FOUND
 )
 async def get_scheme(
-    scheme_id: str, conn: ReadConn, request: Request, response: Response
+    scheme_id: str, conn: ReadConn, request: Request, response: Response, as_of: AsOf = None
 ) -> Response:
-    """One evaluation scheme and its status."""
+    """One evaluation scheme and its status (now, or `as_of`)."""
+    if as_of is not None:
+        then = await records_as_of.scheme(conn, scheme_id, as_of)
+        return answer(request, response, found(then, "scheme", scheme_id))
     record = found(await queries.scheme(conn, scheme_id), "scheme", scheme_id)
     return answer(request, response, record, tagged=True)
 
 
 @router.get(
-    "/schemes/{scheme_id}/ranking",
-    response_model=Record,
-    operation_id="get_ranking",
-    responses=NOT_FOUND,
-)
-async def get_ranking(
-    scheme_id: str, conn: ReadConn, registry: RegistryDep, request: Request, response: Response
-) -> Response:
-    """A scheme's published ranking: ranked entries and those not ranked, with reasons."""
-    now = registry.now()
-    record = found(await queries.ranking(conn, scheme_id, now=now), "scheme", scheme_id)
-    entries = [*record["entries"], *record["not_ranked"]]
-    until = cache.earliest_after(now, (e["valid_until"] for e in entries))
-    return answer(request, response, record, fresh_until=until)
-
-
-@router.get(
     "/complaints/{complaint_id}",
-    response_model=Record,
+    response_model=ComplaintOut,
     operation_id="get_complaint",
     responses=NOT_FOUND,
 )
@@ -151,7 +174,7 @@ async def get_complaint(
 
 @router.get(
     "/declarations/{declaration_id}",
-    response_model=Record,
+    response_model=DeclarationOut,
     operation_id="get_declaration",
     responses=NOT_FOUND,
 )
@@ -165,7 +188,7 @@ async def get_declaration(
 
 @router.get(
     "/evaluation-bodies/{body_id}",
-    response_model=Record,
+    response_model=EvaluationBodyOut,
     operation_id="get_evaluation_body",
     responses=NOT_FOUND,
 )
@@ -179,7 +202,7 @@ async def get_evaluation_body(
 
 @router.get(
     "/enterprises/{credit_code}/history",
-    response_model=list[Record],
+    response_model=list[Event],
     operation_id="get_enterprise_history",
 )
 async def get_enterprise_history(
@@ -198,7 +221,7 @@ async def get_enterprise_history(
 
 @router.get(
     "/candidacies/{candidacy_id}/history",
-    response_model=list[Record],
+    response_model=list[Event],
     operation_id="get_candidacy_history",
 )
 async def get_candidacy_history(
@@ -215,7 +238,7 @@ async def get_candidacy_history(
     return answer(request, response, events)
 
 
-@router.get("/events", response_model=list[Record], operation_id="list_events")
+@router.get("/events", response_model=list[Event], operation_id="list_events")
 async def list_events(
     conn: ReadConn,
     after: After = 0,

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from domain.evaluation_body import BodyKind
 from domain.limits import MAX_CATEGORIES
 from service.schemas.common import CategoryCode, Label, Moment, Name, Request
+from service.schemas.values import ActorRef, Timestamp
 
 IssuableRole = Literal["admin", "evaluation_body", "regulator", "enterprise", "platform"]
 
@@ -30,15 +31,6 @@ class IssueCredential(Request):
     expires_at: Moment | None = None
 
 
-# Times as the read models give them: ISO 8601 in UTC, like every other read.
-Timestamp = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
-
-
-class CreatedBy(BaseModel):
-    role: str
-    subject: str
-
-
 class CredentialOut(BaseModel):
     """A credential as administrators see it: never its token, never the token's hash."""
 
@@ -48,7 +40,7 @@ class CredentialOut(BaseModel):
     label: str
     status: Literal["active", "expired", "revoked"]
     created_at: Timestamp
-    created_by: CreatedBy
+    created_by: ActorRef
     expires_at: Timestamp | None
     last_used_at: Timestamp | None = Field(
         description="When the token last authenticated a request (to the minute)."

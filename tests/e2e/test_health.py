@@ -18,7 +18,16 @@ async def test_ready_when_caught_up_and_not_when_a_projection_lags(
         assert ready.status_code == 200, ready.text
         report = ready.json()
         assert report["schema_revision"] == report["schema_head"]
-        projections = {"records", "candidacies", "history", "credentials", "audit"}
+        projections = {
+            "records",
+            "candidacies",
+            "history",
+            "credentials",
+            "audit",
+            "status_history",
+            "enterprises",
+            "search",
+        }
         assert set(report["projections"]) == projections
 
         # Events the (stopped) projections have not seen: four (each credential and its

@@ -124,3 +124,25 @@ async def test_the_fingerprint_tells_numbers_apart_exactly(
         assert refused.json()["field"] == "Idempotency-Key"
     assert app.state.registry.recorder.max_notification_id() == head
     assert declarations(app) == 1
+
+
+async def test_a_retried_category_definition_or_rename_answers_as_the_first(
+    settings: Settings, clock: Clock
+) -> None:
+    fridges = {"code": "C3851", "name_zh": "家用电冰箱", "name_en": "Household refrigerators"}
+    async with serve(settings, clock, signed_in=True) as api:
+        client, key = api.client, {"Idempotency-Key": "catalogue-1"}
+        first = await client.post("/v1/categories", json=fridges, headers=key)
+        assert first.status_code == 201, first.text
+        head = api.head()
+        again = await client.post("/v1/categories", json=fridges, headers=key)
+        assert (again.status_code, again.json()) == (201, first.json())  # not a 409
+        assert again.headers["location"] == first.headers["location"]
+        assert api.head() == head
+
+        rename, key = {"name_en": "Fridges", "reason": "short"}, {"Idempotency-Key": "names"}
+        renamed = await client.post("/v1/categories/C3851/names", json=rename, headers=key)
+        head = api.head()
+        repeated = await client.post("/v1/categories/C3851/names", json=rename, headers=key)
+        assert renamed.status_code == repeated.status_code == 200, renamed.text
+        assert renamed.json() == repeated.json() and api.head() == head

@@ -189,10 +189,12 @@ async def test_full_lifecycle(api: httpx.AsyncClient, clock: Clock) -> None:
         api, clock, body_token, declarations, ["5.60", "5.20", "5.20", "excluded"], 2025
     )
     ranking = await get(api, f"/v1/schemes/{scheme_2025}/ranking")
-    assert [e["rank"] for e in ranking["entries"]] == [1, 2, 2]
-    assert all(e["qualified"] for e in ranking["entries"]), "ties at the cut-off are all included"
-    assert ranking["entries"][0]["breakdown"][0]["code"] == "apf"
-    assert ranking["not_ranked"][0]["reason"].startswith("invalid normative reference")
+    assert [e["rank"] for e in ranking["items"]] == [1, 2, 2]
+    assert all(e["qualified"] for e in ranking["items"]), "ties at the cut-off are all included"
+    assert ranking["items"][0]["breakdown"][0]["code"] == "apf"
+    assert ranking["counts"]["not_ranked"] == 1
+    not_ranked = await get(api, f"/v1/schemes/{scheme_2025}/ranking", section="not_ranked")
+    assert not_ranked["items"][0]["reason"].startswith("invalid normative reference")
 
     leaders = await get(api, "/v1/leaders", category=CATEGORY)
     assert leaders["total"] == 3

@@ -20,7 +20,16 @@ from tests.clock import Clock
 from tests.e2e.api import Api, serve
 from tests.worlds import ADMIN
 
-PROJECTIONS = {"records", "candidacies", "history", "credentials", "audit"}
+PROJECTIONS = {
+    "records",
+    "candidacies",
+    "history",
+    "credentials",
+    "audit",
+    "status_history",
+    "enterprises",
+    "search",
+}
 BODY = {"name": "CHEARI", "kind": "testing_institute", "categories": ["C3852"]}
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]

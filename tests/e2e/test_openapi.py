@@ -37,6 +37,8 @@ READS = [
     "/v1/complaints/{complaint_id}",
     "/v1/declarations/{declaration_id}",
     "/v1/evaluation-bodies/{body_id}",
+    "/v1/enterprises",
+    "/v1/enterprises/{credit_code}",
     "/v1/enterprises/{credit_code}/history",
     "/v1/candidacies/{candidacy_id}/history",
     "/v1/events",
@@ -93,3 +95,89 @@ def test_each_read_exists_and_is_public(spec: dict[str, Any], path: str) -> None
     op = spec["paths"][path]["get"]
     assert "security" not in op
     assert "200" in op["responses"]
+
+
+def free_forms(spec: dict[str, Any], schema: Any, where: str, seen: set[str]) -> list[str]:
+    """Where `schema` (followed through `$ref`s) lets a value be anything: an empty schema,
+    an object without properties or typed additional properties, or
+    `additionalProperties: true`."""
+    if not isinstance(schema, dict):
+        return [f"{where}: not a schema"]
+    if "$ref" in schema:
+        ref = schema["$ref"]
+        if ref in seen:
+            return []
+        seen.add(ref)
+        target = spec
+        for part in ref.removeprefix("#/").split("/"):
+            target = target[part]
+        return free_forms(spec, target, ref, seen)
+    found: list[str] = []
+    for key in ("anyOf", "oneOf", "allOf"):
+        for n, branch in enumerate(schema.get(key, [])):
+            found += free_forms(spec, branch, f"{where}.{key}[{n}]", seen)
+    if not any(k in schema for k in ("type", "anyOf", "oneOf", "allOf", "enum", "const")):
+        return [*found, f"{where}: an empty schema (any value)"]
+    extra = schema.get("additionalProperties")
+    if extra is True:
+        found.append(f"{where}: additionalProperties: true")
+    elif isinstance(extra, dict):
+        found += free_forms(spec, extra, f"{where}.additionalProperties", seen)
+    properties = schema.get("properties", {})
+    if schema.get("type") == "object" and not properties and extra in (None, True):
+        found.append(f"{where}: an object without properties (any object)")
+    for name, value in properties.items():
+        found += free_forms(spec, value, f"{where}.{name}", seen)
+    if schema.get("type") == "array":
+        found += free_forms(spec, schema.get("items"), f"{where}[]", seen)
+    return found
+
+
+def answer_schemas(spec: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Every JSON schema of a 200 or 201 answer, with where it is."""
+    found = []
+    for path, method, op in operations(spec):
+        for status in ("200", "201"):
+            content = op.get("responses", {}).get(status, {}).get("content", {})
+            for media, body in content.items():
+                if "json" in media and "jsonl" not in media:
+                    where = f"{method.upper()} {path} {status} {media}"
+                    found.append((where, body.get("schema")))
+    return found
+
+
+def test_no_answer_is_a_free_form_value(spec: dict[str, Any]) -> None:
+    answers = answer_schemas(spec)
+    assert len(answers) > 30
+    problems = [p for where, schema in answers for p in free_forms(spec, schema, where, set())]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {},
+        {"type": "object"},
+        {"type": "object", "properties": {}},
+        {"type": "object", "additionalProperties": True, "properties": {"a": {"type": "string"}}},
+        {"type": "object", "additionalProperties": {}},
+        {"type": "array", "items": {}},
+        {"anyOf": [{"type": "null"}, {"type": "object"}]},
+        {"$ref": "#/components/schemas/Loose"},
+    ],
+)
+def test_the_rule_catches_free_forms(schema: dict[str, Any]) -> None:
+    spec = {"components": {"schemas": {"Loose": {"type": "object", "properties": {"x": {}}}}}}
+    assert free_forms(spec, schema, "answer", set())
+
+
+def test_the_rule_accepts_typed_maps_and_closed_objects() -> None:
+    typed = {
+        "type": "object",
+        "properties": {
+            "values": {"type": "object", "additionalProperties": {"type": "string"}},
+            "none": {"type": "object", "properties": {}, "additionalProperties": False},
+            "maybe": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+        },
+    }
+    assert free_forms({}, typed, "answer", set()) == []

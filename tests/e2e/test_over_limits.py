@@ -152,6 +152,17 @@ def cases() -> list[tuple[str, dict[str, Any], str]]:
         )
         key = f"values.{CODES[0]}"
         found.append((f"/v1/candidacies/{ID}/evaluations", changed(evaluated, key, digits), key))
+    defined = {"code": category(0), "name_zh": NAME, "name_en": NAME}
+    renamed = {"name_zh": NAME, "name_en": NAME, "reason": NAME}
+    found += [
+        ("/v1/categories", changed(defined, "code", category(0) + "0"), "code"),
+        ("/v1/categories", changed(defined, "name_zh", OVER_NAME), "name_zh"),
+        ("/v1/categories", changed(defined, "name_en", OVER_NAME), "name_en"),
+        ("/v1/categories", changed(defined, "name_zh", "a\x00b"), "name_zh"),
+        (f"/v1/categories/{category(0)}/names", changed(renamed, "name_en", OVER_NAME), "name_en"),
+        (f"/v1/categories/{category(0)}/names", changed(renamed, "reason", OVER_TEXT), "reason"),
+        (f"/v1/categories/{category(0)}0/names", renamed, "code"),
+    ]
     for path in (
         f"/v1/candidacies/{ID}/revocation",
         f"{DECLARATIONS}/{ID}/withdrawal",

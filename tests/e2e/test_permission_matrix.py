@@ -110,6 +110,12 @@ def publicised(world: World) -> str:
     return ranked(world, draft(world, 2024, publicity_days=0), [130])[0]
 
 
+def catalogued(world: World) -> str:
+    """The world's category, defined in the catalogue."""
+    world.registry.define_category(ADMIN, code=CATEGORY, name_zh="家用电冰箱", name_en="Fridge")
+    return CATEGORY
+
+
 def entered(world: World) -> str:
     scheme_id = draft(world, 2024)
     cid = world.registry.enter_candidate(
@@ -152,6 +158,17 @@ ENDPOINTS: dict[str, tuple[str, Setup]] = {
     "rotate_credential": (
         "/v1/credentials/{credential_id}/rotation",
         lambda w: ({"credential_id": issue(w, "regulator", "Beijing AMR")["id"]}, None),
+    ),
+    "define_category": (
+        "/v1/categories",
+        lambda w: (
+            {},
+            {"code": "C3852", "name_zh": "房间空气调节器", "name_en": "Air conditioners"},
+        ),
+    ),
+    "rename_category": (
+        "/v1/categories/{code}/names",
+        lambda w: ({"code": catalogued(w)}, {"name_en": "Fridges", "reason": "shorter"}),
     ),
     "declare": (
         "/v1/declarations",

@@ -136,7 +136,7 @@ async def test_an_expired_title_leaves_the_current_leaders_at_its_valid_until(ap
     status = (await api.read(f"/v1/candidacies/{leader}")).json()
     assert status["status"] == "expired" and status["is_leader"] is False
     ranking = (await api.read(f"/v1/schemes/{scheme}/ranking")).json()
-    assert ranking["entries"][0]["status"] == "expired"
+    assert ranking["items"][0]["status"] == "expired"
     assert api.read_side.positions.value == position
 
 

@@ -22,6 +22,7 @@ import pytest
 
 from domain.credit_code import make_credit_code
 from domain.values import Enterprise, Product
+from projections import cells
 from projections.audit import signed_lists
 from registry.settings import Settings
 from registry.signed_notes import Signer, open_checkpoint, open_note, sign_note
@@ -109,7 +110,7 @@ async def test_csv_is_a_download_with_formula_cells_neutralised(
         assert row["model"] == ("'" + model if model[0] in "=+-@\t\r" else model)
     for row in by_code.values():  # no cell a spreadsheet would run; numbers stay numbers
         for cell in row.values():
-            assert not cell.startswith(signed_lists.FORMULA_STARTS), cell
+            assert not cell.startswith(cells.FORMULA_STARTS), cell
         assert row["score"] == "" or Decimal(row["score"]) >= 0
 
 

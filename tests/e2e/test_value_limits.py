@@ -148,6 +148,10 @@ async def test_every_write_at_its_limits_is_projected(api: Limits) -> None:
     await api.write(f"/v1/evaluation-bodies/{body_id}/suspension", {"reason": TEXT}, admin)
     rotated = await api.write(f"/v1/credentials/{enterprise['id']}/rotation", None, admin)
     await api.write(f"/v1/credentials/{rotated['id']}/revocation", None, admin)
+    code = CATEGORIES[-1]  # the longest code, the longest names, a rename with the longest reason
+    await api.write("/v1/categories", {"code": code, "name_zh": NAME, "name_en": NAME}, admin)
+    rename = {"name_zh": wide(limits.MAX_NAME, "1"), "name_en": NAME, "reason": TEXT}
+    await api.write(f"/v1/categories/{code}/names", rename, admin, if_match='"1"')
     signed = await api.send("/v1/audit/checkpoints", None, admin)
     assert signed.status_code in (201, 409), signed.text  # 409: no signing key configured
 
@@ -155,11 +159,17 @@ async def test_every_write_at_its_limits_is_projected(api: Limits) -> None:
     record = await api.read_json(f"/v1/declarations/{good}")
     assert (record["standard_number"], record["title"]) == (wide(limits.MAX_NAME, "1"), NAME)
     ranking = await api.read_json(f"/v1/schemes/{scheme_id}/ranking")
-    assert len(ranking["entries"][0]["score"]) > 80, ranking["entries"][0]["score"]
-    assert len(ranking["not_ranked"]) == 2
+    assert len(ranking["items"][0]["score"]) > 80, ranking["items"][0]["score"]
+    assert ranking["counts"]["not_ranked"] == 2
     assert (await api.read_json(f"/v1/complaints/{complaint_id}"))["evidence"] == evidence
     for moment in (EARLIEST, LATEST):
         await api.read_json("/v1/leaders", as_of=moment)
+    catalogued = await api.read_json(f"/v1/categories/{code}")
+    assert (catalogued["name_zh"], catalogued["schemes"]) == (rename["name_zh"], 2)
+    assert record["category"] == code  # the declaration's product names it...
+    excluded = await api.read_json(f"/v1/schemes/{scheme_id}/ranking", section="not_ranked")
+    titles = [*ranking["items"], *excluded["items"]]  # ...and the titles show its name
+    assert {t["product"]["category_name"] for t in titles} == {rename["name_zh"]}
     feed = await api.read_json("/v1/events", limit=1000)
     assert NAME in {event["actor"]["subject"] for event in feed}  # the regulator's
 

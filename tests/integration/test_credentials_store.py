@@ -110,7 +110,17 @@ def test_a_projection_added_later_catches_up_alone(
     assert count(engine, events) == public
     assert len(rows(engine)) == 4  # the body's credential and three regulators
     assert Follower(registry, engine, all_projections())._position == dict.fromkeys(
-        ["records", "candidacies", "history", "credentials", "audit"], head
+        [
+            "records",
+            "candidacies",
+            "history",
+            "credentials",
+            "audit",
+            "status_history",
+            "enterprises",
+            "search",
+        ],
+        head,
     )
 
 

@@ -9,8 +9,11 @@ from typing import Any
 import pytest
 from eventsourcing.domain import Aggregate
 
+from cli.demo.data import BODIES, CATEGORIES
 from cli.demo.story import DemoStoreNotEmpty, load_demo
+from domain import ids
 from domain.candidacy import Candidacy, Status
+from domain.category import Category
 from domain.complaint import Complaint, ComplaintStatus
 from domain.declaration import Declaration
 from domain.scheme import Scheme, SchemeStatus
@@ -112,6 +115,18 @@ def test_complaints_declarations_and_drafts(registry: LeaderRegistry, demo: dict
     draft = registry.load(Scheme, demo["schemes"]["draft"], "scheme")
     assert draft.status == SchemeStatus.DRAFT and draft.region == "120000"
     assert demo["counts"]["enterprises"] >= 36
+
+
+def test_every_category_of_the_demo_is_catalogued_with_two_names(
+    registry: LeaderRegistry, demo: dict[str, Any]
+) -> None:
+    used = {body.categories for body in BODIES}
+    codes = {code for categories in used for code in categories}
+    assert {code for code, _, _ in CATEGORIES} == codes
+    assert demo["counts"]["categories"] == len(codes) == 5
+    for code, name_zh, name_en in CATEGORIES:
+        category = registry.load(Category, ids.category_id(code), "category")
+        assert (category.code, category.name_zh, category.name_en) == (code, name_zh, name_en)
 
 
 def test_history_runs_forward_and_ends_now(registry: LeaderRegistry, demo: dict[str, Any]) -> None:

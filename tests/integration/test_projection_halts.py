@@ -94,6 +94,9 @@ def test_a_failing_projection_halts_alone_and_resumes_when_fixed(
         "history": head,
         "credentials": head,
         "audit": head,
+        "status_history": head,
+        "enterprises": head,
+        "search": head,
     }
     assert f.position == head  # readers of the others do not wait for it
     halt = f.halts["records"]

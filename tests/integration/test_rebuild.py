@@ -79,7 +79,7 @@ def test_rebuild_restores_rows_and_the_live_follower_reapplies_what_came_after(
     assert rows(engine, table) == after
 
 
-@pytest.mark.parametrize("name", ["records", "history", "audit"])
+@pytest.mark.parametrize("name", ["records", "history", "audit", "search"])
 def test_after_a_rebuild_the_tables_match_the_migrations_and_prepared_reads_go_on(
     store: Settings, name: str
 ) -> None:

@@ -63,7 +63,16 @@ def test_the_worker_counts_what_each_projection_applied(store: Settings) -> None
             time.sleep(0.2)
             counts = applied(f"http://127.0.0.1:{port}/metrics")
         assert counts.get("audit") == head  # the audit tree reads every event
-        assert set(counts) == {"records", "candidacies", "history", "credentials", "audit"}
+        assert set(counts) == {
+            "records",
+            "candidacies",
+            "history",
+            "credentials",
+            "audit",
+            "status_history",
+            "enterprises",
+            "search",
+        }
         assert 0 < counts["candidacies"] < head
     finally:
         worker.send_signal(signal.SIGTERM)

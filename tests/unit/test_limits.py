@@ -94,7 +94,7 @@ RULE_WIDTHS = {
     "projection", "replaces", "replaced_by", "aggregate_type", "event_type", "request_id",
     "credit_code", "kind", "status", "region", "category", "disclosed_on", "level",
     "enterprise_region", "scheme_region", "complainant_kind", "grounds", "role", "key_id",
-    "name",
+    "name", "code",
 }  # fmt: skip
 
 
@@ -112,4 +112,5 @@ def test_only_columns_whose_width_is_a_rule_have_a_width() -> None:
     assert [key for key in widths if not rule_bound(key[1])] == []
     assert widths[("audit_keys", "name")] and ("bodies", "name") not in widths
     categories = [width for (_, column), width in widths.items() if column == "category"]
+    categories.append(widths[("categories", "code")])  # the catalogue's code
     assert set(categories) == {limits.MAX_CATEGORY_CODE}

@@ -57,6 +57,7 @@ def build_targets() -> Targets:
     entered = world.registry.enter_candidate(
         world.body, world.scheme_id, declaration_id=world.declarations[0]
     )["id"]
+    world.registry.define_category(ADMIN, code=CATEGORY, name_zh="家用电冰箱", name_en="Fridges")
     return Targets(
         world=world,
         draft_scheme=draft(world, 2026, approve=None),
@@ -82,6 +83,12 @@ CALLS: dict[str, Callable[[Targets, Actor], Receipt]] = {
     ),
     "revoke_credential": lambda t, a: t.world.registry.revoke_credential(a, t.world.credential_id),
     "rotate_credential": lambda t, a: t.world.registry.rotate_credential(a, t.world.credential_id),
+    "define_category": lambda t, a: t.world.registry.define_category(
+        a, code="C3852", name_zh="房间空气调节器", name_en="Room air conditioners"
+    ),
+    "rename_category": lambda t, a: t.world.registry.rename_category(
+        a, CATEGORY, name_en="Household refrigerators", reason="the full name"
+    ),
     "declare": lambda t, a: t.world.registry.declare(
         a,
         enterprise=Enterprise(credit_code(0), "Fridge Maker 0", REGION),

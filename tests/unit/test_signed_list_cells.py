@@ -7,7 +7,8 @@ import io
 
 import pytest
 
-from projections.audit.signed_lists import neutralise, render
+from projections.audit.signed_lists import render
+from projections.cells import neutralise
 
 SCHEME = {
     "id": "s",

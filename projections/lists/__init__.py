@@ -1,0 +1,1 @@
+"""The browsable lists: one Select per kind of record (filters, order) and its item."""
