@@ -5,7 +5,8 @@ the embedded store): it generates a realistic data set (`bench.data`), imports i
 `leader-registry import`, writes the evaluation side through the application
 (`bench.populate`), starts the real service (2 uvicorn workers, projections in their own
 process) and a baseline app (`bench.baseline`), drives them from a separate load process
-(`bench.load`, httpx and asyncio, bounded in count and time), then rebuilds every
+(`bench.load`, wrk or httpx, bounded in count and time), measures search, every list, a
+10,000-entry ranking and whole CSV downloads (`bench.discovery`), then rebuilds every
 projection and reads the raw log. It prints a table (`bench.report`), writes JSON
 (default `bench/results/latest.json`) and always stops its processes and drops its
 database. See docs/performance.md.

@@ -2,19 +2,22 @@
 
 `generate` writes the national platform's feed as JSON Lines (the API's request shape, one
 declaration a line) and keeps, per category, a sample of what it wrote, which the
-population step enters as candidates. The same seed always gives the same file.
+population step enters as candidates, and the names, brands (`bench.names`) and models the
+search benchmark queries. The same seed always gives the same file.
 """
 
 from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from uuid import UUID
 
+from bench.names import brand, enterprise_name
 from domain import ids
 from domain.credit_code import make_credit_code
 from domain.values import Direction, Indicator, IndicatorKind
@@ -59,37 +62,6 @@ PROVINCES = [
 PROVINCE_WEIGHTS = [
     4, 3, 3, 1, 1, 2, 1, 1, 4, 9, 9, 3, 4, 2, 7, 4, 3, 3, 10, 2, 1, 2, 3, 1, 1, 2, 1, 1, 1, 1,
 ]  # fmt: skip
-WORDS = [
-    "华",
-    "海",
-    "美",
-    "格",
-    "新",
-    "康",
-    "佳",
-    "宏",
-    "瑞",
-    "泰",
-    "德",
-    "隆",
-    "信",
-    "安",
-    "达",
-    "恒",
-    "远",
-    "鑫",
-    "盛",
-    "光",
-    "明",
-    "科",
-    "创",
-    "力",
-    "源",
-    "丰",
-    "通",
-    "辉",
-]
-KINDS = ["电器", "科技", "实业", "照明", "机电", "家电", "制造", "智能", "电子", "工业"]
 
 
 @dataclass(frozen=True)
@@ -168,6 +140,10 @@ FAMILIES = [
 CATEGORIES = {
     f"C{3851 + n}": FAMILIES[n % len(FAMILIES)] for n in range(6 * 8)
 }  # 48 categories, 8 of each family (C3851: refrigerators, as in GB/T 4754)
+# The category of the one large scheme (bench/populate.py): its declarations kept in full.
+BIG_CATEGORY = "C3852"  # room air conditioners
+BIG_KEEP = 10_000
+SAMPLE = 5000  # enterprise names and product models kept for the search queries
 
 
 def family(category: str) -> Family:
@@ -199,6 +175,9 @@ class DataSet:
     enterprises: int
     by_category: dict[str, list[Sample]] = field(default_factory=dict)
     bytes: int = 0
+    brands: Counter[str] = field(default_factory=Counter)  # enterprises bearing each brand
+    names: list[str] = field(default_factory=list)  # of the first SAMPLE enterprises
+    models: list[str] = field(default_factory=list)  # of the first SAMPLE declarations
 
 
 def generate(
@@ -210,42 +189,50 @@ def generate(
     first_enterprise: int = 0,
 ) -> DataSet:
     """Write `declarations` declarations (about three per enterprise) as JSON Lines; the
-    enterprises are numbered from `first_enterprise`, so that later sets add new ones."""
+    enterprises are numbered from `first_enterprise`, so that later sets add new ones.
+    `keep_per_category` declarations of each category are kept (BIG_KEEP of BIG_CATEGORY)."""
     rng = random.Random(seed)
     enterprises = max(1, declarations // 3)
     provinces = rng.choices(range(len(PROVINCES)), PROVINCE_WEIGHTS, k=min(enterprises, 100_000))
     categories = sorted(CATEGORIES)
     data = DataSet(path, declarations, enterprises, {c: [] for c in categories})
+    keep = dict.fromkeys(categories, keep_per_category)
+    if keep_per_category:
+        keep[BIG_CATEGORY] = max(keep_per_category, BIG_KEEP)
     today = date.today()
     with path.open("w", encoding="utf-8") as out:
         for n in range(declarations):
             e = first_enterprise + n % enterprises  # its (n // enterprises + 1)-th standard
             region, province = PROVINCES[provinces[e % len(provinces)]]
             code = make_credit_code("91", region, 1_000_003 * e % 26_439_622_160_671 + 7)
-            name = (
-                f"{province}{WORDS[e % 28]}{WORDS[(e // 28) % 28]}{KINDS[(e // 784) % 10]}"
-                f"有限公司{e // 7840 or ''}"
-            )
+            name = enterprise_name(e, province)
+            if n < enterprises:  # each enterprise's first declaration
+                data.brands[brand(e)] += 1
+                if n < SAMPLE:
+                    data.names.append(name)
             category = categories[rng.randrange(len(categories))]
             fam = CATEGORIES[category]
             values = {i.code: str(declared_value(rng, i)) for i in fam.indicators}
             number = f"Q/{region[:2]}{code[10:14]} {n // enterprises + 1:04d}-{2019 + n % 7}"
+            model = f"{fam.model_prefix}-{rng.randrange(100, 999)}{'ABCDEFGH'[e % 8]}"
             record = {
                 "enterprise": {"credit_code": code, "name": name, "region": region},
                 "standard_number": number,
                 "title": fam.title,
                 "product": {
                     "name": fam.product,
-                    "model": f"{fam.model_prefix}-{rng.randrange(100, 999)}{'ABCDEFGH'[e % 8]}",
+                    "model": model,
                     "category": category,
                 },
                 "indicators": values,
                 "disclosed_on": (today - timedelta(days=rng.randrange(30, 1500))).isoformat(),
             }
+            if n < SAMPLE:
+                data.models.append(model)
             line = json.dumps(record, ensure_ascii=False) + "\n"
             data.bytes += len(line.encode())
             out.write(line)
             kept = data.by_category[category]
-            if len(kept) < keep_per_category:
+            if len(kept) < keep[category]:
                 kept.append(Sample(ids.declaration_id(code, number), code, values))
     return data

@@ -15,36 +15,27 @@ from bench.procs import (
 from bench.profiles import profile_finish, profile_worker
 
 
-def step_baselines(bench: Bench) -> None:
-    log("baselines: hello-world and a durable INSERT (bench/baseline.py)")
+def step_baselines(
+    bench: Bench, *, insert: bool = True, clients: tuple[int, ...] = (8, 64)
+) -> None:
+    """hello-world (and, with `insert`, the durable INSERT) at each number of clients."""
+    log("baselines: hello-world" + (" and a durable INSERT" * insert) + " (bench/baseline.py)")
     baseline.setup(bench.baseline_dsn)
     proc, url = bench.uvicorn("baseline", "bench.baseline:app_factory", bench.env)
     wait_http(f"{url}/hello", proc)
     bench.rss.watch("baseline_worker", proc, children=True)
     body = {"values": {"eei": "41.25", "noise": "37.5", "fresh": "78.00"}}
     try:
-        for clients in (8, 64):
-            common: dict[str, Any] = {"base_url": url, "concurrency": clients}
-            items: list[dict[str, Any]] = [{"path": "/hello"}]
-            bench.load(
-                f"hello@{clients}",
-                {
-                    **common,
-                    "items": items,
-                    "method": "GET",
-                    "max_requests": bench.max_requests(),
-                },
-            )
-            items = [{"path": "/insert", "body": body}]
-            bench.load(
-                f"insert@{clients}",
-                {
-                    **common,
-                    "items": items,
-                    "method": "POST",
-                    "max_requests": bench.max_requests(),
-                },
-            )
+        for n in clients:
+            common: dict[str, Any] = {
+                "base_url": url,
+                "concurrency": n,
+                "max_requests": bench.max_requests(),
+            }
+            bench.load(f"hello@{n}", {**common, "items": [{"path": "/hello"}], "method": "GET"})
+            if insert:
+                items = [{"path": "/insert", "body": body}]
+                bench.load(f"insert@{n}", {**common, "items": items, "method": "POST"})
     finally:
         bench.rss.forget("baseline_worker")
         bench.procs.stop(proc)

@@ -13,7 +13,17 @@ from bench.procs import (
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 # `--only`: the phases that can be run alone (each brings the steps it needs).
-PHASES = ("import", "baselines", "writes", "reads", "lag", "rebuilds", "raw", "growth")
+PHASES = (
+    "import",
+    "baselines",
+    "writes",
+    "reads",
+    "discovery",  # search, every list, a 10,000-entry ranking, a whole CSV download
+    "lag",
+    "rebuilds",
+    "raw",
+    "growth",
+)
 # Growth imports millions more declarations (see bench/growth.py): only when asked for.
 DEFAULT_PHASES = set(PHASES) - {"growth"}
 

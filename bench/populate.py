@@ -65,6 +65,7 @@ class Population:
     fresh: list[tuple[str, int, dict[str, str]]] = field(default_factory=list)
     credit_codes: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    big_ranking: str | None = None  # the scheme of bench/big_ranking.py, if populated
 
     @property
     def categories(self) -> list[str]:

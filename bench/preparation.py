@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from bench import data
+from bench.big_ranking import populate_big_ranking
 from bench.context import Bench, log
 from bench.populate import Population, Populator
 from bench.procs import (
@@ -69,6 +70,9 @@ def step_populate(bench: Bench) -> Population:
             fresh=a.fresh,
             log=lambda m: log(m),
         ).run()
+        if "discovery" in a.only:
+            pop.big_ranking, entries = populate_big_ranking(registry, bench.data, log=log)
+            pop.counts["big_ranking_entries"] = entries
     finally:
         registry.close()
     seconds = time.monotonic() - t

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench import discovery_report
+
 WRITES = ["hello", "insert", "evaluate", "complaint"]
 READS = ["leaders", "candidacy", "ranking", "history"]
 LABELS = {
@@ -125,6 +127,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             "not measured in this run (python -m bench --growth)",
             None,
         )
+    out += discovery_report.targets(results)
     return out
 
 
@@ -186,6 +189,7 @@ def table(results: dict[str, Any]) -> str:
                 f"{run['client_cpu']:.0%} | {_errors(run)} |"
             )
     lines += _server_cpu(results)
+    lines += discovery_report.table(results)
     lines += ["", "| Other measure | value |", "|---|---|"]
     steps = results.get("steps", {})
     if "import" in steps:
@@ -234,7 +238,7 @@ def table(results: dict[str, Any]) -> str:
     for role, mb in results.get("peak_rss_mb", {}).items():
         lines.append(f"| peak RSS, {role.replace('_', ' ')} | {_n(mb, 1)} MB |")
     goals = results.get("targets") or targets(results)
-    lines += ["", "| Target (issue 5) | measured | met |", "|---|---|---|"]
+    lines += ["", "| Target (issues 5, 14) | measured | met |", "|---|---|---|"]
     for t in goals:
         met = {True: "yes", False: "**no**", None: "–"}[t["met"]]
         lines.append(f"| {t['target']} | {t['measured']} | {met} |")

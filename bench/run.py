@@ -12,6 +12,7 @@ from typing import Any
 
 from bench import growth, report
 from bench.context import Bench, log
+from bench.discovery import step_discovery
 from bench.http_phases import step_baselines, step_lag, step_registry_http
 from bench.machine import load_tool, machine
 from bench.options import PHASES, parse_args
@@ -44,8 +45,10 @@ def run(bench: Bench) -> dict[str, Any]:
     started = time.monotonic()
     only = a.only
     needs_data = bool(only - {"baselines"})
-    needs_population = bool(only & {"writes", "reads", "lag", "rebuilds", "raw", "growth"})
-    needs_api = bool(only & {"writes", "reads", "lag", "growth"})
+    needs_population = bool(
+        only & {"writes", "reads", "discovery", "lag", "rebuilds", "raw", "growth"}
+    )
+    needs_api = bool(only & {"writes", "reads", "discovery", "lag", "growth"})
     if not a.sqlite:
         create_database(a.server, bench.db_name)
         bench.created_db = True
@@ -60,6 +63,8 @@ def run(bench: Bench) -> dict[str, Any]:
     if population is not None and needs_api:
         if only & {"writes", "reads"}:
             step_registry_http(bench, population, writes="writes" in only, reads="reads" in only)
+        if "discovery" in only:
+            step_discovery(bench, population)
         if "lag" in only:
             step_lag(bench, population)
         if "growth" in only and worker is not None:
