@@ -2,7 +2,7 @@
 """Developer bootstrap: the only thing a fresh machine needs is Python 3.11+.
 
     python3 dev.py serve [ARGS...]   run the service (leader-registry serve ARGS...)
-    python3 dev.py test [ARGS...]    ruff, mypy, lint-imports, then pytest ARGS (default -q)
+    python3 dev.py test [ARGS...]    ruff, mypy, lint-imports, pytest ARGS (default -q, all cores)
                                      (first installs Chromium for the browser tests, if root)
     python3 dev.py run CMD [ARGS...] run .venv/bin/CMD ARGS... (e.g. `run leader-registry demo`)
 
@@ -27,13 +27,14 @@ VENV = ROOT / ".venv"
 BIN = VENV / "bin"
 PYTHON = BIN / "python"
 STAMP_PREFIX = ".installed-"
+DEFAULT_PYTEST_ARGS = ["-q", "--numprocesses=auto", "--maxprocesses=4"]
 
 USAGE = """\
 usage: python3 dev.py COMMAND [ARGS...]
 
 commands:
   serve [ARGS...]      run `leader-registry serve ARGS...` from the virtualenv
-  test [ARGS...]       ruff check and format, mypy, lint-imports, then pytest ARGS (default -q)
+  test [ARGS...]       ruff check and format, mypy, lint-imports, pytest ARGS (default: all cores)
   run CMD [ARGS...]    run .venv/bin/CMD ARGS... (e.g. `run leader-registry demo`)
 
 The virtualenv (.venv) is created and `pip install -e '.[dev]'` is (re)run as needed.
@@ -139,7 +140,9 @@ def cmd_test(args: Sequence[str]) -> NoReturn:
     check([PYTHON, "-m", "ruff", "format", "--check", "."])
     check([PYTHON, "-m", "mypy"])
     check([BIN / "lint-imports"])  # the import contract: pyproject.toml [tool.importlinter]
-    code = run([PYTHON, "-m", "pytest", *(args or ["-q"])])
+    # By default on every core (at most 4: each worker holds PostgreSQL connections); each
+    # test has its own stores, so workers share nothing but the servers.
+    code = run([PYTHON, "-m", "pytest", *(args or DEFAULT_PYTEST_ARGS)])
     if code == 5:
         die("pytest collected no tests; that counts as a failure", code)
     if code != 0:
