@@ -37,7 +37,8 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _title(row: Any, now: datetime) -> dict[str, Any]:
+def title_fields(row: Any) -> dict[str, Any]:
+    """A candidacy row's title fields, its status as recorded (readers see `_title`'s)."""
     return {
         "candidacy_id": row.id,
         "scheme_id": row.scheme_id,
@@ -58,12 +59,18 @@ def _title(row: Any, now: datetime) -> dict[str, Any]:
         "cycle": row.cycle,
         "level": row.level,
         "region": row.scheme_region,
-        "status": display_status(row, now),
+        "status": str(row.status),
         "rank": row.rank,
         "score": row.score,
         "awarded_at": _iso(row.awarded_at),
         "valid_until": _iso(row.valid_until),
     }
+
+
+def _title(row: Any, now: datetime) -> dict[str, Any]:
+    item = title_fields(row)
+    item["status"] = display_status(row, now)  # in place: the fields keep their order
+    return item
 
 
 def titles() -> Select[Any]:

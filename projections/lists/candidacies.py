@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projections.category_names import named
 from projections.lists.timed import masked, timed
+from projections.queries import title_fields
 from projections.tables import candidacies
 
 c = candidacies.c
@@ -43,33 +44,16 @@ def candidacy_item(row: Row[Any], as_of: datetime | None = None) -> dict[str, An
     status = str(row.shown_status)
     ranked = not (as_of is not None and status in UNRANKED)
     awarded_at = masked(as_of, row.awarded_at)
-    return {
-        "candidacy_id": row.id,
-        "scheme_id": row.scheme_id,
-        "body_id": row.body_id,
-        "declaration_id": row.declaration_id,
-        "enterprise": {
-            "credit_code": row.credit_code,
-            "name": row.enterprise_name,
-            "region": row.enterprise_region,
-        },
-        "standard_number": row.standard_number,
-        "product": {
-            "name": row.product_name,
-            "model": row.product_model,
-            "category": row.category,
-            "category_name": row.category_name,
-        },
-        "cycle": row.cycle,
-        "level": row.level,
-        "region": row.scheme_region,
-        "status": status,
-        "rank": row.rank if ranked else None,
-        "score": row.score if ranked else None,
-        "awarded_at": awarded_at,
-        "valid_until": awarded_at and masked(None, row.valid_until),
-        "entered_at": row.entered_at.isoformat(),
-    }
+    item = title_fields(row)
+    item.update(
+        status=status,
+        rank=row.rank if ranked else None,
+        score=row.score if ranked else None,
+        awarded_at=awarded_at,
+        valid_until=awarded_at and masked(None, row.valid_until),
+        entered_at=row.entered_at.isoformat(),
+    )
+    return item
 
 
 async def next_expiry(conn: AsyncConnection, now: datetime) -> datetime | None:
