@@ -19,7 +19,7 @@ from registry.base import utc_now
 from registry.settings import Settings
 from service import cache, metrics, middleware, problems, query_params
 from service.deps import ReadSideDep, RegistryDep, worker_threads
-from service.pages import docs, errors, routes
+from service.pages import docs, errors, site
 from service.pages.static_files import PREFIX as STATIC_PREFIX
 from service.pages.static_files import static_files
 from service.routers import (
@@ -104,8 +104,8 @@ def create_app(
     )
     app.state.settings = settings
     problems.install(app)
-    errors.install(app, routes.PATHS)  # the website's own error pages, in its language
-    cache.install(app, pages=routes.PATHS)  # innermost: the hardening wraps cached answers
+    errors.install(app)  # the website's own error pages, in its language
+    cache.install(app, is_page=site.is_page)  # innermost: the hardening wraps cached answers
     middleware.install(app, settings, docs_paths=docs.PATHS)
     metrics.install(app)  # outermost: every answer counts, refusals included
     for module in (
@@ -124,7 +124,8 @@ def create_app(
         search,
     ):
         app.include_router(module.router)
-    app.include_router(routes.router)
+    for page_router in site.ROUTERS:
+        app.include_router(page_router)
     docs.install(app)
     app.mount(STATIC_PREFIX, static_files(), name="static")
 

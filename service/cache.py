@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -204,10 +204,10 @@ def store_for(settings: Settings) -> Store | None:
     return Store(settings.read_cache_bytes, settings.read_cache_entry_bytes)
 
 
-def install(app: FastAPI, *, pages: Collection[str] = ()) -> None:
+def install(app: FastAPI, *, is_page: Callable[[str], bool] = lambda path: False) -> None:
     """Put `ReadCache` in front of the routes (the reads under `/v1/`, and the website's
     `pages`, one entry per language); the lifespan sets `app.state.read_cache`."""
-    app.add_middleware(ReadCache, state=app.state, pages=frozenset(pages))
+    app.add_middleware(ReadCache, state=app.state, is_page=is_page)
 
 
 def _matches(scope: Scope, entry: Entry) -> bool:
@@ -220,10 +220,12 @@ def _matches(scope: Scope, entry: Entry) -> bool:
 class ReadCache:
     """The ASGI side: answers GET /v1/... from the store, or stores what the app answers."""
 
-    def __init__(self, app: ASGIApp, *, state: State, pages: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, app: ASGIApp, *, state: State, is_page: Callable[[str], bool] = lambda path: False
+    ) -> None:
         self.app = app
         self.state = state
-        self.pages = pages
+        self.is_page = is_page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         store: Store | None = getattr(self.state, "read_cache", None)
@@ -233,7 +235,7 @@ class ReadCache:
             or scope["method"] != "GET"
             or store is None
             or positions is None
-            or not (scope["path"].startswith(PREFIX) or scope["path"] in self.pages)
+            or not (scope["path"].startswith(PREFIX) or self.is_page(scope["path"]))
             or names_download(scope.get("query_string", b""), _accept(scope))
         ):
             # Downloads stream past: they are never kept, nor answered from a kept page.
@@ -242,12 +244,12 @@ class ReadCache:
         query: bytes = scope.get("query_string", b"")
         wanted = wanted_position(query)
         key: tuple[Any, ...] = (scope.get("root_path", ""), *cache_key(scope["path"], query))
-        if scope["path"] in self.pages:  # a page: one entry per language
+        if self.is_page(scope["path"]):  # a page: one entry per language
             key = (*key, negotiate(Headers(scope=scope)))
         if wanted is not None and positions.live and wanted <= positions.value:
             entry = store.get(key, Label(*positions.mark), self._now())
             if entry is not None:
-                page = scope["path"] in self.pages
+                page = self.is_page(scope["path"])
                 await self._answer(entry, send, unchanged=page and _matches(scope, entry))
                 return
         await self._through(store, key, scope, receive, send)
@@ -276,7 +278,7 @@ class ReadCache:
         start: Message | None = None
         chunks: list[bytes] = []
         complete = False
-        page = scope["path"] in self.pages
+        page = self.is_page(scope["path"])
 
         async def keep(message: Message) -> None:
             nonlocal start, complete

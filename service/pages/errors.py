@@ -12,33 +12,27 @@ from starlette.responses import Response
 
 from projections.machinery.outages import DATABASE_ERRORS, UNAVAILABLE, unavailable
 from service import problems
+from service.pages import site
 from service.pages.filters import BadFilter
 from service.pages.respond import html
 
 log = logging.getLogger(__name__)
 
-# Paths that are not the website's: a miss under them answers problem+json.
-API_PREFIXES = ("/v1/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/static/")
 
-
-def is_page(request: Request, page_paths: frozenset[str]) -> bool:
-    """A request for a page: a page route, or a path no route matched outside the API."""
-    route = request.scope.get("route")
-    if route is not None:
-        return getattr(route, "path", None) in page_paths
-    return not request.url.path.startswith(API_PREFIXES) and request.url.path != "/v1"
+def _page(request: Request) -> bool:
+    return site.is_page(request.url.path)
 
 
 def error_page(request: Request, status: int, kind: str, field: str | None = None) -> Response:
     return html(request, "error.html", status=status, kind=kind, field=field, status_code=status)
 
 
-def install(app: FastAPI, page_paths: frozenset[str]) -> None:
+def install(app: FastAPI) -> None:
     """Put the page errors before the problems (`problems.install` first)."""
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        if not is_page(request, page_paths):
+        if not _page(request):
             return await problems.http_error(request, exc)
         kind = "not_found" if exc.status_code == 404 else "error"
         return error_page(request, exc.status_code, kind)
@@ -48,14 +42,14 @@ def install(app: FastAPI, page_paths: frozenset[str]) -> None:
         return error_page(request, 400, "bad_filter", exc.field)
 
     async def invalid(request: Request, exc: Exception) -> Response:
-        if not is_page(request, page_paths):
+        if not _page(request):
             return await problems.validation_error(request, exc)
         assert isinstance(exc, RequestValidationError)
         fields = [problems.field_name(tuple(e["loc"])) for e in exc.errors()]
         return error_page(request, 400, "bad_filter", fields[0] if fields else None)
 
     async def unexpected(request: Request, exc: Exception) -> Response:
-        if not is_page(request, page_paths):
+        if not _page(request):
             return await problems.unexpected_error(request, exc)
         if unavailable(exc):
             log.warning("%s: a database is unreachable: %s", request.url.path, exc)
@@ -66,7 +60,7 @@ def install(app: FastAPI, page_paths: frozenset[str]) -> None:
         return error_page(request, 500, "error")
 
     async def database(request: Request, exc: Exception) -> Response:
-        if not is_page(request, page_paths):
+        if not _page(request):
             if isinstance(exc, UNAVAILABLE):
                 return await problems.store_unavailable(request, exc)
             return await problems.database_error(request, exc)

@@ -146,6 +146,3 @@ async def switch_language(to: Text = None, next: Text = None) -> Response:
             COOKIE, to, max_age=COOKIE_MAX_AGE, httponly=True, samesite="lax", path="/"
         )
     return response
-
-
-PATHS = frozenset(route.path for route in router.routes if hasattr(route, "path"))
