@@ -35,6 +35,12 @@ class Settings(BaseSettings):
         default=True,
         description="Create the event store's tables at start-up (false: `migrate` made them).",
     )
+    public_url: str = Field(
+        default="",
+        pattern=r"^(https?://[^\s/?#]+(/[^\s?#]*)?)?$",
+        description="The website's public base URL (e.g. https://leaders.example.org), which "
+        "links printed on paper (a leader page's QR code) use; empty: the request's own.",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     run_projections: bool = Field(

@@ -17,8 +17,9 @@ Entries are at most `max_entry_bytes`, and the cache drops the least recently us
 beyond `max_bytes` in all. A leaders page without `as_of` answers "as of" now: its entry
 keeps the page up to that field, and each hit appends the current moment.
 
-The website's pages (`service/pages`) are cached the same way, one entry per language (the
-key ends with it); a hit answers 304 when the request's `If-None-Match` names its ETag.
+The website's pages (`service/pages`) are cached the same way, one entry per language and
+`Host` (the key ends with them: a page may print its own absolute address); a hit answers
+304 when the request's `If-None-Match` names its ETag.
 """
 
 from __future__ import annotations
@@ -244,8 +245,10 @@ class ReadCache:
         query: bytes = scope.get("query_string", b"")
         wanted = wanted_position(query)
         key: tuple[Any, ...] = (scope.get("root_path", ""), *cache_key(scope["path"], query))
-        if self.is_page(scope["path"]):  # a page: one entry per language
-            key = (*key, negotiate(Headers(scope=scope)))
+        if self.is_page(scope["path"]):  # a page: one entry per language and host
+            headers = Headers(scope=scope)
+            # A page may print its own address (a leader's QR code): never another host's.
+            key = (*key, negotiate(headers), headers.get("host", ""))
         if wanted is not None and positions.live and wanted <= positions.value:
             entry = store.get(key, Label(*positions.mark), self._now())
             if entry is not None:
