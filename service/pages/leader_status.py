@@ -52,9 +52,7 @@ def _superseding_scheme(history: list[dict[str, Any]]) -> str | None:
     return None
 
 
-def status(
-    record: dict[str, Any], history: list[dict[str, Any]], bodies: dict[str, str]
-) -> Status:
+def status(record: dict[str, Any], history: list[dict[str, Any]], bodies: dict[str, str]) -> Status:
     """The status sentence's facts, for the candidacy `record` (as the API answers it)."""
     kind = str(record["status"])
     recorded = str(record["recorded_status"])
