@@ -38,6 +38,8 @@ class Live:
     awarded_on: date  # the day (China time) the titles were awarded
     revoked_enterprise: str  # the name of the enterprise whose title was revoked
     leader_code: str  # the credit code of an enterprise holding one title in force
+    leader_id: str  # the candidacy id of that title (its page is /leaders/{leader_id})
+    admin: str  # an administrator's bearer token, for tests that write through the API
 
 
 def free_port() -> int:
@@ -47,7 +49,7 @@ def free_port() -> int:
         return port
 
 
-def _story(registry: LeaderRegistry, clock: Clock) -> tuple[date, str, str]:
+def _story(registry: LeaderRegistry, clock: Clock) -> tuple[date, str, str, str]:
     registry.define_category(ADMIN, code=CATEGORY, name_zh="家用电冰箱", name_en="Refrigerators")
     registry.define_category(ADMIN, code=OTHER_CATEGORY, name_zh="家用洗衣机", name_en="Washers")
     world = build_world(registry, clock, LEADERS + 2, line=ENERGY)
@@ -59,7 +61,7 @@ def _story(registry: LeaderRegistry, clock: Clock) -> tuple[date, str, str]:
     registry.revoke_title(REGULATOR, revoked, reason="false declaration")
     name = world.get(revoked).enterprise.name
     held = next(c for c in candidacies if str(world.get(c).status) == "awarded")
-    return awarded_on, str(name), str(world.get(held).enterprise.credit_code)
+    return awarded_on, str(name), str(world.get(held).enterprise.credit_code), held
 
 
 @contextmanager
@@ -77,10 +79,12 @@ def live(settings: Settings) -> Iterator[Live]:
             if time.monotonic() > deadline or not thread.is_alive():
                 raise RuntimeError("the service did not start")
             time.sleep(0.05)
-        awarded_on, revoked, leader = _story(app.state.registry, clock)
+        registry: LeaderRegistry = app.state.registry
+        awarded_on, revoked, leader, leader_id = _story(registry, clock)
+        admin = registry.bootstrap_credential(role="admin", subject="ops", label="browser")
         base = f"http://127.0.0.1:{port}"
-        _settle(base, app.state.registry.recorder.max_notification_id() or 0)
-        yield Live(base, awarded_on, revoked, leader)
+        _settle(base, registry.recorder.max_notification_id() or 0)
+        yield Live(base, awarded_on, revoked, leader, leader_id, admin["token"])
     finally:
         server.should_exit = True
         thread.join(timeout=30)

@@ -17,12 +17,16 @@ from registry.settings import Settings
 from tests.e2e.browser.conftest import CHROMIUM, DESKTOP, PHONE
 from tests.e2e.browser.live import live
 
+LEADER = "/leaders/{leader_id}"  # a title in force (its id is known once the story is told)
 SHOTS: list[tuple[str, str, str, ViewportSize]] = [
     ("home", "/", "zh-CN", DESKTOP),
     ("home", "/", "en", DESKTOP),
     ("leaders", "/leaders", "zh-CN", DESKTOP),
     ("leaders", "/leaders", "en", DESKTOP),
     ("leaders-phone", "/leaders?page=2", "zh-CN", PHONE),
+    ("leader", LEADER, "zh-CN", DESKTOP),
+    ("leader", LEADER, "en", DESKTOP),
+    ("leader-phone", LEADER, "zh-CN", PHONE),
 ]
 
 
@@ -34,7 +38,7 @@ def main(out: Path) -> None:
             for name, path, locale, viewport in SHOTS:
                 context = browser.new_context(locale=locale, viewport=viewport)
                 page = context.new_page()
-                page.goto(site.base_url + path)
+                page.goto(site.base_url + path.format(leader_id=site.leader_id))
                 target = out / f"{name}.{locale}.png"
                 page.screenshot(path=str(target), full_page=viewport == PHONE)
                 print(target)

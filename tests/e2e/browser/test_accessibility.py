@@ -30,7 +30,7 @@ def test_no_serious_accessibility_violation(
     page = context.new_page()
     axe = Axe()
     found = {}
-    for path in PAGES:
+    for path in [*PAGES, f"/leaders/{site.leader_id}"]:  # and a leader's page
         page.goto(path)
         violations = axe.run(page).response["violations"]
         bad = [v["id"] for v in violations if v.get("impact") in SERIOUS]
