@@ -74,7 +74,7 @@ async def test_a_title_in_force_says_until_when_with_its_facts_and_links(api: Aw
         assert fact in page.text
     assert "Refrigerators 2025" in page.text and "Tianjin Quality Institute" in page.text
     chinese = await api.page(api.leaders[0], ZH)
-    assert f"有效，至 {until}" in text(chinese) and '<html lang="zh-CN">' in chinese.text
+    assert f"称号有效，有效期至 {until}" in text(chinese) and '<html lang="zh-CN">' in chinese.text
 
 
 async def test_the_history_is_a_timeline_with_every_steps_actor(api: Awarded) -> None:
@@ -95,7 +95,7 @@ async def test_under_complaint_says_since_when_and_still_in_force(api: Awarded) 
     assert "The title stays in force until" in page
     assert "Complaint filed on the grounds: the product does not meet its declared level" in page
     chinese = text(await api.page(api.leaders[0], ZH))
-    assert f"自 {api.clock.now.date().isoformat()} 起被投诉" in chinese
+    assert f"自 {api.clock.now.date().isoformat()} 起处于投诉中" in chinese
 
 
 async def test_an_upheld_complaint_says_revoked_on_by_whom_and_why(api: Awarded) -> None:

@@ -27,7 +27,7 @@ def decode_qr(page: Page) -> str:
 def test_the_qr_code_on_a_leader_page_opens_that_same_page(zh: Page, site: Live) -> None:
     zh.goto(f"/leaders?credit_code={site.leader_code}")
     zh.locator("tbody a").first.click()  # the row's link
-    expect(zh.locator(".leader-status .headline")).to_contain_text("有效，至")
+    expect(zh.locator(".leader-status .headline")).to_contain_text("称号有效，有效期至")
     here = zh.url
     assert here == f"{site.base_url}/leaders/{site.leader_id}"
     heading = zh.locator("h1").inner_text()
