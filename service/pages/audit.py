@@ -26,6 +26,7 @@ async def audit(request: Request, conn: ReadConn) -> Response:
     return html(
         request,
         "audit.html",
+        cached=False,  # a checkpoint signed is no event: the read cache would not see it
         checkpoint=checkpoint,
         keys=keys,
         tree_size=await audit_queries.tree_size(conn),
