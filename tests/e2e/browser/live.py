@@ -38,6 +38,7 @@ class Live:
     awarded_on: date  # the day (China time) the titles were awarded
     revoked_enterprise: str  # the name of the enterprise whose title was revoked
     leader_code: str  # the credit code of an enterprise holding one title in force
+    registry: LeaderRegistry  # the application, to issue a test its credentials
 
 
 def free_port() -> int:
@@ -80,7 +81,7 @@ def live(settings: Settings) -> Iterator[Live]:
         awarded_on, revoked, leader = _story(app.state.registry, clock)
         base = f"http://127.0.0.1:{port}"
         _settle(base, app.state.registry.recorder.max_notification_id() or 0)
-        yield Live(base, awarded_on, revoked, leader)
+        yield Live(base, awarded_on, revoked, leader, app.state.registry)
     finally:
         server.should_exit = True
         thread.join(timeout=30)
