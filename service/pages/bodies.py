@@ -7,6 +7,7 @@ from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response
 
 from projections import queries
+from projections.as_of import period_at
 from projections.category_names import names_of
 from projections.lists.paging import page as list_page
 from projections.lists.schemes import scheme_item, schemes_select
@@ -30,14 +31,17 @@ async def body(
     found = await queries.body(conn, body_id) if len(body_id) <= ID_LENGTH else None
     if found is None:
         raise HTTPException(404)
+    now = registry.now()
+    period = await period_at(conn, body_id, now)  # since when its status holds
     pager = Pager(f"/bodies/{body_id}", number, 0, PAGE_SIZE)
-    query = schemes_select(now=registry.now(), body_id=body_id)
+    query = schemes_select(now=now, body_id=body_id)
     schemes, total = await list_page(conn, query, scheme_item, limit=PAGE_SIZE, offset=pager.offset)
     codes = [*found["categories"], *(s["category"] for s in schemes)]
     return html(
         request,
         "body.html",
         body=found,
+        status_since=period.began_at.isoformat() if period else None,
         schemes=schemes,
         category_names=await names_of(conn, codes),
         pager=Pager(pager.path, number, total, PAGE_SIZE),

@@ -10,7 +10,7 @@ from registry.settings import Settings
 from service.pages import notices as notices_page
 from tests.e2e.api import Api, signing
 from tests.e2e.notice_board import REASON, notice_board
-from tests.worlds import ENERGY, REGULATOR, award_cycle, build_world, complain, credit_code
+from tests.worlds import ADMIN, ENERGY, REGULATOR, award_cycle, build_world, complain, credit_code
 
 EN = {"accept-language": "en"}
 
@@ -108,6 +108,16 @@ async def test_a_body_page_shows_its_accreditation_and_schemes(api: Api) -> None
     assert "检测机构" in chinese
     bad = await api.client.get(f"/bodies/{world.body_id}", params={"page": "x"}, headers=EN)
     assert "“page”" in is_page(bad, 400)
+
+
+async def test_a_suspended_body_says_since_when(api: Api) -> None:
+    world = build_world(api.registry, api.clock, 1, line=ENERGY)
+    api.clock.advance(days=3)
+    api.registry.suspend_body(ADMIN, world.body_id, reason="accreditation lapsed")
+    await api.settle()
+    english = is_page(await api.client.get(f"/bodies/{world.body_id}", headers=EN))
+    assert "Suspended" in english and f"since {api.clock().date().isoformat()}" in english
+    assert "This body has no schemes." in english and "may not evaluate" in english
 
 
 async def test_the_complaints_page_shows_decided_complaints_only(api: Api) -> None:
