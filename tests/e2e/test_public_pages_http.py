@@ -168,3 +168,27 @@ async def test_the_navigation_and_search_link_the_new_pages(api: Api) -> None:
     assert f'href="/bodies/{board.world.body_id}"' in bodies
     schemes = is_page(await api.client.get("/search", params={"q": "Refrigerators"}, headers=EN))
     assert f'href="/schemes/{board.publicity_scheme}"' in schemes
+
+
+def section(page: str, heading: str) -> str:
+    """The part of a page from the heading with this id to the next section."""
+    return page.split(f'id="{heading}"', 1)[1].split("</section>", 1)[0]
+
+
+async def test_pages_change_when_a_window_closes_or_a_title_ends_by_the_clock(api: Api) -> None:
+    board = await notice_board(api)
+    notices = is_page(await api.client.get("/notices", headers=EN))
+    assert "Objections may be filed" in notices and "4 notices" in notices
+    api.clock.advance(days=11)  # no event: the window closed by the clock alone
+    notices = is_page(await api.client.get("/notices", headers=EN))
+    assert "Objections may be filed" not in notices and "3 notices" in notices
+    _, titles = award_cycle(board.world, 2027, [40], top_n=1, validity_days=5)
+    await api.settle()
+    code = credit_code(0)
+    held = is_page(await api.client.get(f"/enterprises/{code}", headers=EN))
+    assert f'href="/leaders/{titles[0]}"' in section(held, "titles-now")
+    api.clock.advance(days=6)  # no event: the title's validity ended by the clock alone
+    ended = is_page(await api.client.get(f"/enterprises/{code}", headers=EN))
+    assert "This enterprise holds no title now." in section(ended, "titles-now")
+    assert f'href="/leaders/{titles[0]}"' in section(ended, "titles-before")
+    assert "4 notices" in is_page(await api.client.get("/notices", headers=EN))
