@@ -3,14 +3,27 @@ on both stores: their content in both languages, paging, and friendly 404 and 40
 
 from __future__ import annotations
 
+from datetime import date
+
 import httpx
 import pytest
 
+from domain.values import Product
 from registry.settings import Settings
 from service.pages import notices as notices_page
 from tests.e2e.api import Api, signing
 from tests.e2e.notice_board import REASON, notice_board
-from tests.worlds import ADMIN, ENERGY, REGULATOR, award_cycle, build_world, complain, credit_code
+from tests.worlds import (
+    ADMIN,
+    CATEGORY,
+    ENERGY,
+    PLATFORM,
+    REGULATOR,
+    award_cycle,
+    build_world,
+    complain,
+    credit_code,
+)
 
 EN = {"accept-language": "en"}
 
@@ -68,6 +81,34 @@ async def test_an_enterprise_page_shows_its_titles_declarations_and_history(api:
     assert "Title revoked" in english and REASON in english  # the history, with the reason
     chinese = is_page(await api.client.get(f"/enterprises/{code}"))
     assert "历史" in chinese and "已撤销" in chinese
+
+
+async def test_an_enterprise_page_shows_versions_and_withdrawals(api: Api) -> None:
+    world = build_world(api.registry, api.clock, 2, line=ENERGY)
+    revised, withdrawn = world.declarations
+    api.registry.revise_declaration(
+        PLATFORM,
+        revised,
+        title="Household refrigerators, revised",
+        product=Product("Refrigerator", "BCD-200", CATEGORY),
+        indicators=world.line.declared(0),
+        disclosed_on=date(2025, 1, 2),
+    )
+    await api.settle()
+    code = credit_code(0)
+    english = is_page(await api.client.get(f"/enterprises/{code}", headers=EN))
+    declarations = section(english, "declarations")
+    assert "Household refrigerators, revised" in declarations
+    assert "<td>2</td>" in declarations and "Active" in declarations
+    assert "Standard revised" in section(english, "history")
+    other = credit_code(1)
+    api.registry.withdraw_declaration(PLATFORM, withdrawn, reason="model discontinued")
+    await api.settle()
+    page = is_page(await api.client.get(f"/enterprises/{other}", headers=EN))
+    assert "Withdrawn" in section(page, "declarations")
+    history = section(page, "history")
+    assert "Standard withdrawn" in history and "model discontinued" in history
+    assert "已撤回" in is_page(await api.client.get(f"/enterprises/{other}"))
 
 
 async def test_an_enterprise_history_pages_from_a_position(api: Api) -> None:
