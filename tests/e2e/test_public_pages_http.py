@@ -79,6 +79,9 @@ async def test_an_enterprise_page_shows_its_titles_declarations_and_history(api:
     assert f'href="/leaders/{board.revoked}"' in english  # a title before
     assert "Revoked" in english and "Q/TJ 0001-2024" in english
     assert "Title revoked" in english and REASON in english  # the history, with the reason
+    history = section(english, "history")
+    assert f'href="/bodies/{board.world.body_id}"' in history  # who entered it, linked
+    assert "a regulator (Tianjin AMR)" in history
     chinese = is_page(await api.client.get(f"/enterprises/{code}"))
     assert "历史" in chinese and "已撤销" in chinese
 
