@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from projections.category_names import named
 from projections.lists.paging import page
-from projections.queries import c, titles
-from projections.tables import schemes
+from projections.queries import UNSHOWN, c
+from projections.tables import candidacies, schemes
 
 
 class NoticeKind(StrEnum):
@@ -52,7 +53,9 @@ def notices_select(*, now: datetime, kind: NoticeKind | None = None) -> Select[A
         (c.status == "superseded", NoticeKind.SUPERSESSION.value),
         else_=NoticeKind.EXPIRY.value,  # the rows left: the where clause keeps no other
     )
-    query = titles().add_columns(
+    # Not the JSON a notice does not show (the evaluation's values, the score's breakdown).
+    listed = [column for column in candidacies.c if column.name not in UNSHOWN]
+    query = named(select(*listed), c.category).add_columns(
         schemes.c.title.label("scheme_title"), at.label("noticed_at"), label.label("kind")
     )
     query = query.join(schemes, schemes.c.id == c.scheme_id)
