@@ -35,8 +35,10 @@ def complaints_select(
     grounds: str | None = None,
     credit_code: str | None = None,
     candidacy_id: str | None = None,
+    decided: bool = False,
 ) -> Select[Any]:
-    """Complaints matching every filter given, newest filed first (ties by id)."""
+    """Complaints matching every filter given (`decided`: only those decided), newest filed
+    first (ties by id)."""
     t = timed(complaints, now=now, as_of=as_of, displayed=False)
     source = t.source.join(candidacies, candidacies.c.id == k.candidacy_id)
     query = select(
@@ -54,6 +56,8 @@ def complaints_select(
         query = query.where(k.candidacy_id == candidacy_id)
     if status is not None:
         query = query.where(t.status_is(status))
+    if decided:
+        query = query.where(k.decided_at.is_not(None))
     return query.order_by(k.filed_at.desc(), k.id)
 
 

@@ -133,3 +133,8 @@ class LeaderFilters:
     def download_query(self, now: datetime) -> str:
         """The whole list as a CSV download from the API (`/v1/leaders?format=csv`)."""
         return urlencode({**self._api_pairs(now), "format": "csv"})
+
+
+def page_number(value: str | None) -> int:
+    """A page's `page` parameter: 1 when absent; a 400 naming it when not a page number."""
+    return _number("page", value, 1, MAX_PAGE) or 1

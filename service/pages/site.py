@@ -4,10 +4,27 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.pages import docs, leader_page, routes
+from service.pages import (
+    audit,
+    bodies,
+    complaints,
+    docs,
+    enterprises,
+    leader_page,
+    notices,
+    routes,
+)
 
 # Each page module's router; a new page module adds its router here.
-ROUTERS: tuple[APIRouter, ...] = (routes.router, leader_page.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    routes.router,
+    leader_page.router,
+    enterprises.router,
+    bodies.router,
+    notices.router,
+    complaints.router,
+    audit.router,
+)
 
 # Paths that are not the website's: a miss under them answers problem+json.
 NOT_PAGES = ("/v1/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/static/")

@@ -40,6 +40,7 @@ class Live:
     leader_code: str  # the credit code of an enterprise holding one title in force
     leader_id: str  # the candidacy id of that title (its page is /leaders/{leader_id})
     admin: str  # an administrator's bearer token, for tests that write through the API
+    registry: LeaderRegistry  # the application, to issue a test its credentials
 
 
 def free_port() -> int:
@@ -84,7 +85,7 @@ def live(settings: Settings) -> Iterator[Live]:
         admin = registry.bootstrap_credential(role="admin", subject="ops", label="browser")
         base = f"http://127.0.0.1:{port}"
         _settle(base, registry.recorder.max_notification_id() or 0)
-        yield Live(base, awarded_on, revoked, leader, leader_id, admin["token"])
+        yield Live(base, awarded_on, revoked, leader, leader_id, admin["token"], registry)
     finally:
         server.should_exit = True
         thread.join(timeout=30)

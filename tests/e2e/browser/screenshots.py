@@ -3,7 +3,7 @@
     python3 dev.py run python -m tests.e2e.browser.screenshots [DIR]
 
 Serves the browser tests' story on a throw-away SQLite store and photographs each page
-in Chinese and in English on a desktop window (and the leaders on a phone)."""
+in Chinese and in English on a desktop window (and the leaders and notices on a phone)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,14 @@ SHOTS: list[tuple[str, str, str, ViewportSize]] = [
     ("leader", LEADER, "zh-CN", DESKTOP),
     ("leader", LEADER, "en", DESKTOP),
     ("leader-phone", LEADER, "zh-CN", PHONE),
+    ("notices", "/notices", "zh-CN", DESKTOP),
+    ("notices", "/notices", "en", DESKTOP),
+    ("notices-phone", "/notices", "zh-CN", PHONE),
+    ("complaints", "/complaints", "zh-CN", DESKTOP),
+    ("audit", "/audit", "zh-CN", DESKTOP),
+    ("audit", "/audit", "en", DESKTOP),
+    ("enterprise", "/enterprises/{leader}", "zh-CN", DESKTOP),
+    ("enterprise", "/enterprises/{leader}", "en", DESKTOP),
 ]
 
 
@@ -38,7 +46,9 @@ def main(out: Path) -> None:
             for name, path, locale, viewport in SHOTS:
                 context = browser.new_context(locale=locale, viewport=viewport)
                 page = context.new_page()
-                page.goto(site.base_url + path.format(leader_id=site.leader_id))
+                page.goto(
+                    site.base_url + path.format(leader_id=site.leader_id, leader=site.leader_code)
+                )
                 target = out / f"{name}.{locale}.png"
                 page.screenshot(path=str(target), full_page=viewport == PHONE)
                 print(target)

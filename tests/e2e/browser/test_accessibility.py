@@ -3,6 +3,7 @@ a desktop, in both languages: no serious or critical violation."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ViewportSize
@@ -17,8 +18,18 @@ PAGES = [
     "/search?q=Fridge",
     "/search?q=冰",
     "/no/such/page",
+    "/notices",
+    "/notices?kind=revocation",
+    "/complaints",
+    "/audit",
 ]
 SERIOUS = {"serious", "critical"}
+
+
+def record_pages(site: Live) -> list[str]:
+    """The pages of the story's records: an enterprise holding a title, the body."""
+    bodies = httpx.get(f"{site.base_url}/v1/evaluation-bodies", params={"limit": 1}).json()
+    return [f"/enterprises/{site.leader_code}", f"/bodies/{bodies['items'][0]['id']}"]
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -30,7 +41,7 @@ def test_no_serious_accessibility_violation(
     page = context.new_page()
     axe = Axe()
     found = {}
-    for path in [*PAGES, f"/leaders/{site.leader_id}"]:  # and a leader's page
+    for path in [*PAGES, *record_pages(site), f"/leaders/{site.leader_id}"]:
         page.goto(path)
         violations = axe.run(page).response["violations"]
         bad = [v["id"] for v in violations if v.get("impact") in SERIOUS]

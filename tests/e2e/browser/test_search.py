@@ -8,16 +8,20 @@ from playwright.sync_api import Page, expect
 from tests.e2e.browser.live import Live
 
 
-def test_search_an_enterprise_and_open_its_titles(en: Page, site: Live) -> None:
+def test_search_an_enterprise_and_open_its_page_and_titles(en: Page, site: Live) -> None:
     en.goto("/")
     en.get_by_label("Search", exact=True).fill(site.leader_code)
     en.get_by_label("Search", exact=True).press("Enter")
     expect(en.locator("h1")).to_contain_text(site.leader_code)
     enterprises = en.locator("#found-enterprises + ul")
     expect(enterprises.locator("li")).to_have_count(1)
-    enterprises.get_by_role("link").click()
+    enterprises.get_by_role("link", name="its titles").click()
     assert f"credit_code={site.leader_code}" in en.url
     expect(en.locator(".total")).to_have_text("1 title")
+    en.go_back()
+    en.locator("#found-enterprises + ul").get_by_role("link").first.click()
+    assert en.url.endswith(f"/enterprises/{site.leader_code}")
+    expect(en.locator("#titles-now + .table-wrap tbody tr")).to_have_count(1)
 
 
 def test_search_words_find_each_kind_in_chinese(zh: Page) -> None:
