@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.pages import docs, routes
+from service.pages import docs, routes, scheme_page
 
 # Each page module's router; a new page module adds its router here.
-ROUTERS: tuple[APIRouter, ...] = (routes.router,)
+ROUTERS: tuple[APIRouter, ...] = (routes.router, scheme_page.router)
 
 # Paths that are not the website's: a miss under them answers problem+json.
 NOT_PAGES = ("/v1/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/static/")
