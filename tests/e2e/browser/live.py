@@ -90,3 +90,9 @@ def _settle(base: str, position: int) -> None:
     """Wait until the read models include `position` (the API waits for `min_position`)."""
     response = httpx.get(f"{base}/v1/leaders", params={"min_position": position}, timeout=60)
     assert response.status_code == 200 and "registry-consistency" not in response.headers
+
+
+def scheme_id(base: str) -> str:
+    """The story's scheme (its ranking runs to a second page), as the API lists it."""
+    found = httpx.get(f"{base}/v1/schemes", params={"category": CATEGORY}, timeout=30).json()
+    return str(found["items"][0]["id"])

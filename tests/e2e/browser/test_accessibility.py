@@ -8,7 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ViewportSize
 
 from tests.e2e.browser.conftest import DESKTOP, PHONE, open_context
-from tests.e2e.browser.live import Live
+from tests.e2e.browser.live import Live, scheme_id
 
 PAGES = [
     "/",
@@ -17,6 +17,9 @@ PAGES = [
     "/search?q=Fridge",
     "/search?q=冰",
     "/no/such/page",
+    "/schemes/{scheme}",
+    "/schemes/{scheme}?page=2",
+    "/schemes/{scheme}?section=not_ranked",
 ]
 SERIOUS = {"serious", "critical"}
 
@@ -30,8 +33,9 @@ def test_no_serious_accessibility_violation(
     page = context.new_page()
     axe = Axe()
     found = {}
+    ids = {"scheme": scheme_id(site.base_url)}
     for path in PAGES:
-        page.goto(path)
+        page.goto(path.format(**ids))
         violations = axe.run(page).response["violations"]
         bad = [v["id"] for v in violations if v.get("impact") in SERIOUS]
         if bad:

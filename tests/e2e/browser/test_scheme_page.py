@@ -1,0 +1,70 @@
+"""A scheme's page in a real browser: open it, page through its ranking by the links, see
+the cut-off, and the chart's name and description for a screen reader; on a phone too."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.browser.conftest import PHONE, open_context
+from tests.e2e.browser.live import LEADERS, Live, scheme_id
+
+
+def described_by(page: Page, selector: str) -> str:
+    """The text of the elements an element's `aria-describedby` names."""
+    text: str = page.eval_on_selector(
+        selector,
+        """element => element.getAttribute("aria-describedby").split(" ")
+            .map(id => document.getElementById(id).textContent).join(" ")""",
+    )
+    return text
+
+
+def test_a_scheme_pages_through_its_ranking_and_its_chart_has_a_text_alternative(
+    en: Page, site: Live
+) -> None:
+    scheme = scheme_id(site.base_url)
+    en.goto(f"/schemes/{scheme}")
+    expect(en.locator("h1")).to_have_text("Refrigerators 2025")
+    expect(en.locator("main")).to_contain_text("Refrigerators C3851")  # category, named
+    chart = en.get_by_role("img", name="Scores of the ranked entries on page 1 of 2")
+    expect(chart).to_be_visible()
+    assert "the dashed line is the cut-off" in described_by(en, "#score-chart svg")
+    assert "Ranked entries, page 1 of 2" in described_by(en, "#score-chart svg")  # the table
+    rows = en.locator("#ranking-table tbody tr")
+    expect(rows).to_have_count(20)
+    expect(rows.first.locator("th")).to_have_text("1")
+
+    en.get_by_role("link", name="Next page").click()
+    assert en.url.endswith(f"/schemes/{scheme}?page=2#ranking")
+    expect(en.locator("#ranking-caption")).to_have_text("Ranked entries, page 2 of 2")
+    places = en.locator("#ranking-table tbody th").all_text_contents()
+    assert places == [str(n) for n in range(21, LEADERS + 3)]
+    cut = en.locator("#ranking-table tr.cutoff")
+    expect(cut).to_contain_text("Cut-off: the entries above qualify")
+    second = en.get_by_role("img", name="Scores of the ranked entries on page 2 of 2")
+    expect(second).to_be_visible()
+    expect(en.locator("main")).to_contain_text("Entered24")
+
+    en.get_by_role("link", name="Entries not ranked (0)").click()
+    expect(en.locator("main")).to_contain_text("No entries on this page.")
+    en.get_by_role("link", name=f"Ranked entries ({LEADERS + 2})").click()
+    expect(en.locator("#ranking-caption")).to_have_text("Ranked entries, page 1 of 2")
+
+    # The chart shows the chosen entry's indicators; each entry links to its leader page.
+    rows.nth(1).get_by_role("link", name="Chart against the baselines").click()
+    assert "entry=" in en.url and en.url.endswith("#indicator-chart")
+    name = "Indicator values of Fridge Maker 1 against the baselines"
+    expect(en.get_by_role("img", name=name)).to_be_visible()
+    expect(rows.nth(1).locator("a[href^='/leaders/']")).to_have_count(1)
+
+
+def test_the_scheme_page_fits_a_phone_in_chinese(browser: Browser, site: Live) -> None:
+    context = open_context(browser, site, [], locale="zh-CN", viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"/schemes/{scheme_id(site.base_url)}")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.get_by_role("heading", name="排行榜")).to_be_visible()
+    expect(page.locator("#score-chart svg")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]  # wide tables scroll inside their own box
+    context.close()
