@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ClassVar
 
-WIDTH = 640  # the viewBox's width; the SVG scales to the page
-LEFT = 8  # where labels and bars start
-BAR_SPAN = 440  # the longest bar
+# The drawing's width: drawn at this size (1 unit = 1 CSS pixel) and shrunk to fit a
+# narrower screen, so its 13-unit text stays readable on a phone held in a shop.
+WIDTH = 440
+BAR_SPAN = 300  # the longest bar, leaving room for its number written after it
 ROW = 40  # a score's row: its label above its bar
 BAR = 16
 GROUP = 64  # an indicator's rows: its label, its value's bar, its baseline's bar
@@ -41,6 +42,7 @@ class ScoreBar:
 
 @dataclass(frozen=True)
 class ScoreChart:
+    width: ClassVar[int] = WIDTH
     bars: list[ScoreBar]
     cutoff_y: int | None  # the cut-off line, when it falls on this page
     height: int
@@ -78,6 +80,7 @@ class IndicatorBars:
 
 @dataclass(frozen=True)
 class IndicatorChart:
+    width: ClassVar[int] = WIDTH
     entry: dict[str, Any]
     groups: list[IndicatorBars]
     height: int

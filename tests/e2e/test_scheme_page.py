@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from service.pages.scheme_chart import BAR_SPAN
 from tests.e2e.api import Api
 from tests.worlds import ADMIN, CATEGORY, ENERGY, World, award_cycle, build_world, draft, ranked
 
@@ -112,7 +113,7 @@ async def test_the_chart_is_an_image_with_a_text_alternative_and_the_cut_off(api
     assert " style=" not in html and "<script" not in html  # the policy allows neither
     bars = re.findall(r'<rect x="8" y="(\d+)" width="([\d.]+)" height="16" fill="([^"]+)"', svg)
     assert [fill for _, _, fill in bars] == ["#0b4f9c"] * 3 + ["url(#score-hatch)"] * 2
-    assert float(bars[0][1]) == 440.0 and float(bars[1][1]) < 440.0  # the best is longest
+    assert float(bars[0][1]) == BAR_SPAN and float(bars[1][1]) < BAR_SPAN  # the best: longest
     cut = re.search(r'<g class="cutoff">\s*<line x1="4" y1="(\d+)"', svg)
     assert cut and int(bars[2][0]) < int(cut.group(1)) < int(bars[3][0])
     # The first entry's indicators against the baselines, unless another is chosen.
