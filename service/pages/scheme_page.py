@@ -15,7 +15,7 @@ from service import cache
 from service.consistency import ReadConn
 from service.deps import RegistryDep
 from service.pages.filters import PAGE_SIZE, BadFilter
-from service.pages.respond import html, language_of
+from service.pages.respond import html
 from service.pages.scheme_chart import indicator_chart, score_chart
 from service.pages.scheme_view import SchemeQuery, rows
 
@@ -70,10 +70,11 @@ async def scheme_page(
             now, [record["publicity_ends_at"], record["valid_until"]]
         )
     pages = max(1, -(-ranking["total"] // PAGE_SIZE))
+    ends = [record["publicity_ends_at"]]
+    publicity_open = cache.earliest_after(moment or now, ends) is not None
     return html(
         request,
         "scheme.html",
-        language=language_of(request),
         fresh_until=fresh_until,
         scheme=record,
         body=body,
@@ -94,7 +95,7 @@ async def scheme_page(
         asked=asked,
         pages=pages,
         then=moment,
-        now=(moment or now).isoformat(),
+        publicity_open=publicity_open,
         api_query=asked.api_query(moment, limit=PAGE_SIZE, offset=asked.offset),
         download_query=asked.api_query(moment, format="csv"),
     )
