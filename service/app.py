@@ -35,6 +35,7 @@ from service.routers import (
     schemes,
     search,
     signed_lists,
+    timelines,
     titles,
 )
 from service.schemas.reads import Health, Readiness
@@ -117,6 +118,7 @@ def create_app(
         reads,
         lists,
         rankings,
+        timelines,
         enterprises,
         grants,
         audit,
