@@ -1,12 +1,57 @@
-"""A scheme's page in a real browser: open it, page through its ranking by the links, see
-the cut-off, and the chart's name and description for a screen reader; on a phone too."""
+"""A scheme's page in a real browser: the demo's refrigerators (a tie at the cut-off, a
+revoked title, entries not ranked and why), a ranking paged by its links, the chart's name
+and description for a screen reader; on a phone too."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.browser.conftest import PHONE, open_context
-from tests.e2e.browser.live import LEADERS, Live, scheme_id
+from cli.demo.data import FORMAT_PROBLEM
+from cli.demo.story import load_demo
+from registry.settings import Settings
+from tests.e2e.browser.conftest import DESKTOP, PHONE, offline, open_context
+from tests.e2e.browser.live import LEADERS, Live, scheme_id, served, settle
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The service with the demo dataset (`leader-registry demo`): its URL and summary."""
+    path = tmp_path_factory.mktemp("demo") / "registry.sqlite3"
+    with served(Settings(database_url=f"sqlite:///{path}")) as (base, app, clock):
+        summary = load_demo(app.state.registry, now=clock())
+        settle(base, app.state.registry)
+        yield base, summary
+
+
+def test_the_demo_refrigerators_show_the_tie_the_cut_off_and_the_reasons(
+    browser: Browser, demo: tuple[str, dict[str, Any]], elsewhere: list[str]
+) -> None:
+    base, summary = demo
+    context = browser.new_context(base_url=base, locale="en", viewport=DESKTOP)
+    offline(context, base, elsewhere)
+    page = context.new_page()
+    page.goto(f"/schemes/{summary['schemes']['refrigerators_current']}")
+    expect(page.locator("h1")).to_contain_text("Household refrigerators")
+    expect(page.locator(".timeline")).to_contain_text("Titles awarded")
+    rows = page.locator("#ranking-table tbody tr")
+    tied = [page.locator(f"#entry-{c}") for c in summary["candidacies"]["tied"]]
+    for row in tied:
+        expect(row.locator("th")).to_have_text("3 tie")
+    expect(tied[1]).to_contain_text("Revoked")  # the title the upheld complaint revoked
+    expect(rows.nth(4)).to_have_class("cutoff")  # below the two tied at the cut-off
+    expect(
+        page.get_by_role("img", name="Scores of the ranked entries on page 1 of 1")
+    ).to_be_visible()
+
+    page.get_by_role("link", name="Entries not ranked (3)").click()
+    reasons = page.locator("#ranking-table td.reason").all_text_contents()
+    assert FORMAT_PROBLEM in reasons and len(reasons) == 3 and all(reasons)
+    context.close()
+    assert elsewhere == []
 
 
 def described_by(page: Page, selector: str) -> str:
