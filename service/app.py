@@ -36,6 +36,7 @@ from service.routers import (
     schemes,
     search,
     signed_lists,
+    timelines,
     titles,
 )
 from service.schemas.reads import Health, Readiness
@@ -118,6 +119,7 @@ def create_app(
         reads,
         lists,
         rankings,
+        timelines,
         enterprises,
         grants,
         notices,

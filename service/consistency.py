@@ -257,6 +257,8 @@ def sources(request: Request) -> frozenset[str]:
         return TITLES | {"status_history"}
     if path.startswith("/v1/enterprises"):
         return TITLES | {"enterprises"}
+    if path.endswith("/timeline"):  # its periods, their events' actors, superseded titles
+        return TITLES | {"status_history", "history"}
     if path.startswith("/v1/schemes/"):
         return RECORDS | {"status_history"}  # `as_of`: its status then
     if path.startswith(("/v1/complaints/", "/v1/declarations/")):

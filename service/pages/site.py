@@ -13,12 +13,14 @@ from service.pages import (
     leader_page,
     notices,
     routes,
+    scheme_page,
 )
 
 # Each page module's router; a new page module adds its router here.
 ROUTERS: tuple[APIRouter, ...] = (
     routes.router,
     leader_page.router,
+    scheme_page.router,
     enterprises.router,
     bodies.router,
     notices.router,

@@ -34,6 +34,7 @@ READS = [
     "/v1/candidacies/{candidacy_id}",
     "/v1/schemes/{scheme_id}",
     "/v1/schemes/{scheme_id}/ranking",
+    "/v1/schemes/{scheme_id}/timeline",
     "/v1/complaints/{complaint_id}",
     "/v1/declarations/{declaration_id}",
     "/v1/evaluation-bodies/{body_id}",

@@ -13,6 +13,7 @@ from datetime import date, timedelta, timezone
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 
 from registry.application import LeaderRegistry
 from registry.settings import Settings
@@ -66,8 +67,8 @@ def _story(registry: LeaderRegistry, clock: Clock) -> tuple[date, str, str, str]
 
 
 @contextmanager
-def live(settings: Settings) -> Iterator[Live]:
-    """Serve `settings` on a free port until the block ends, the story recorded and read."""
+def served(settings: Settings) -> Iterator[tuple[str, FastAPI, Clock]]:
+    """Serve `settings` on a free port until the block ends: its base URL, app and clock."""
     clock = Clock()
     app = create_app(settings.model_copy(update={"poll_interval": 0.05}), clock=clock)
     port = free_port()
@@ -80,18 +81,31 @@ def live(settings: Settings) -> Iterator[Live]:
             if time.monotonic() > deadline or not thread.is_alive():
                 raise RuntimeError("the service did not start")
             time.sleep(0.05)
-        registry: LeaderRegistry = app.state.registry
-        awarded_on, revoked, leader, leader_id = _story(registry, clock)
-        admin = registry.bootstrap_credential(role="admin", subject="ops", label="browser")
-        base = f"http://127.0.0.1:{port}"
-        _settle(base, registry.recorder.max_notification_id() or 0)
-        yield Live(base, awarded_on, revoked, leader, leader_id, admin["token"], registry)
+        yield f"http://127.0.0.1:{port}", app, clock
     finally:
         server.should_exit = True
         thread.join(timeout=30)
 
 
-def _settle(base: str, position: int) -> None:
-    """Wait until the read models include `position` (the API waits for `min_position`)."""
+@contextmanager
+def live(settings: Settings) -> Iterator[Live]:
+    """Serve `settings` on a free port until the block ends, the story recorded and read."""
+    with served(settings) as (base, app, clock):
+        registry: LeaderRegistry = app.state.registry
+        awarded_on, revoked, leader, leader_id = _story(registry, clock)
+        admin = registry.bootstrap_credential(role="admin", subject="ops", label="browser")
+        settle(base, registry)
+        yield Live(base, awarded_on, revoked, leader, leader_id, admin["token"], registry)
+
+
+def settle(base: str, registry: LeaderRegistry) -> None:
+    """Wait until the read models include every event (the API waits for `min_position`)."""
+    position = registry.recorder.max_notification_id() or 0
     response = httpx.get(f"{base}/v1/leaders", params={"min_position": position}, timeout=60)
     assert response.status_code == 200 and "registry-consistency" not in response.headers
+
+
+def scheme_id(base: str) -> str:
+    """The story's scheme (its ranking runs to a second page), as the API lists it."""
+    found = httpx.get(f"{base}/v1/schemes", params={"category": CATEGORY}, timeout=30).json()
+    return str(found["items"][0]["id"])

@@ -15,7 +15,7 @@ from playwright.sync_api import ViewportSize, sync_playwright
 
 from registry.settings import Settings
 from tests.e2e.browser.conftest import CHROMIUM, DESKTOP, PHONE
-from tests.e2e.browser.live import live
+from tests.e2e.browser.live import live, scheme_id
 
 LEADER = "/leaders/{leader_id}"  # a title in force (its id is known once the story is told)
 SHOTS: list[tuple[str, str, str, ViewportSize]] = [
@@ -35,6 +35,9 @@ SHOTS: list[tuple[str, str, str, ViewportSize]] = [
     ("audit", "/audit", "en", DESKTOP),
     ("enterprise", "/enterprises/{leader}", "zh-CN", DESKTOP),
     ("enterprise", "/enterprises/{leader}", "en", DESKTOP),
+    ("scheme", "/schemes/{scheme}?page=2", "zh-CN", DESKTOP),
+    ("scheme", "/schemes/{scheme}?page=2", "en", DESKTOP),
+    ("scheme-phone", "/schemes/{scheme}", "zh-CN", PHONE),
 ]
 
 
@@ -43,12 +46,12 @@ def main(out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
         with live(Settings(database_url=f"sqlite:///{tmp}/registry.sqlite3")) as site:
+            scheme = scheme_id(site.base_url)
             for name, path, locale, viewport in SHOTS:
                 context = browser.new_context(locale=locale, viewport=viewport)
                 page = context.new_page()
-                page.goto(
-                    site.base_url + path.format(leader_id=site.leader_id, leader=site.leader_code)
-                )
+                ids = {"leader_id": site.leader_id, "leader": site.leader_code, "scheme": scheme}
+                page.goto(site.base_url + path.format(**ids))
                 target = out / f"{name}.{locale}.png"
                 page.screenshot(path=str(target), full_page=viewport == PHONE)
                 print(target)

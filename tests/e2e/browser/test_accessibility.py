@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ViewportSize
 
 from tests.e2e.browser.conftest import DESKTOP, PHONE, open_context
-from tests.e2e.browser.live import Live
+from tests.e2e.browser.live import Live, scheme_id
 
 PAGES = [
     "/",
@@ -22,6 +22,9 @@ PAGES = [
     "/notices?kind=revocation",
     "/complaints",
     "/audit",
+    "/schemes/{scheme}",
+    "/schemes/{scheme}?page=2",
+    "/schemes/{scheme}?section=not_ranked",
 ]
 SERIOUS = {"serious", "critical"}
 
@@ -41,8 +44,9 @@ def test_no_serious_accessibility_violation(
     page = context.new_page()
     axe = Axe()
     found = {}
+    ids = {"scheme": scheme_id(site.base_url)}
     for path in [*PAGES, *record_pages(site), f"/leaders/{site.leader_id}"]:
-        page.goto(path)
+        page.goto(path.format(**ids))
         violations = axe.run(page).response["violations"]
         bad = [v["id"] for v in violations if v.get("impact") in SERIOUS]
         if bad:
