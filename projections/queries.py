@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, Table, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, Table, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projections.category_names import category_of, named, names_of
@@ -78,8 +78,8 @@ def titles() -> Select[Any]:
     return named(select(candidacies), c.category)
 
 
-def held_at(moment: datetime) -> Any:
-    """Titles that were in force at `moment`: awarded before, not yet ended or expired."""
+def held_at(moment: datetime | ColumnElement[datetime]) -> Any:
+    """Titles in force at `moment` (a time or a bound one): awarded, not yet ended or expired."""
     return and_(
         c.awarded_at <= moment,
         c.valid_until > moment,
