@@ -236,3 +236,25 @@ async def test_with_a_projection_worker_the_api_learns_positions_by_notification
         if worker.is_alive():
             worker.join(10)
         worker_registry.close()
+
+
+async def test_a_search_is_cached_until_a_title_it_counts_ends(api: Cached) -> None:
+    world, _ = awarded(api)
+    leader = world.candidacies[0]
+    await api.projected(api.head())
+    status = (await api.read(f"/v1/candidacies/{leader}")).json()
+    code = status["enterprise"]["credit_code"]
+    valid_until = datetime.fromisoformat(status["valid_until"])
+    query = {"q": code, "kind": "enterprises"}
+    api.clock.now = valid_until - timedelta(microseconds=1)
+    first = await api.read("/v1/search", **query)
+    (item,) = first.json()["enterprises"]["items"]
+    assert item["titles_in_force"] == 1
+    hits = api.store.hits
+    assert (await api.read("/v1/search", **query)).json() == first.json()
+    assert api.store.hits == hits + 1  # answered from the cache
+
+    api.clock.now = valid_until  # no event: the answer's fresh_until has passed
+    (item,) = (await api.read("/v1/search", **query)).json()["enterprises"]["items"]
+    assert item["titles_in_force"] == 0
+    assert api.store.hits == hits + 1
