@@ -87,6 +87,17 @@ def held_at(moment: datetime | ColumnElement[datetime]) -> Any:
     )
 
 
+async def first_title_end(conn: AsyncConnection, now: datetime) -> datetime | None:
+    """The first moment after `now` that a title in force now ends by itself (who holds a
+    title changes then without an event), or None if no title is in force."""
+    ends = (
+        await conn.execute(
+            select(func.min(c.valid_until), func.min(c.ended_at)).where(held_at(now))
+        )
+    ).one()
+    return min((m for m in ends if m is not None), default=None)
+
+
 LEADERS_ORDER = (c.category, c.cycle.desc(), c.rank, c.credit_code, c.id)
 
 
