@@ -41,6 +41,15 @@ RANKING = {
     "ranking10k": "10,000-entry ranking, first page",
     "ranking10k_pages": "10,000-entry ranking, a page at random",
 }
+# Search again on an API without its read cache: every query runs.
+SEARCH_UNCACHED = {
+    f"{name}_uncached": f"{label} (read cache off)" for name, label in SEARCH.items()
+}
+# The website's pages (issue 15), as deployed.
+PAGES = {
+    "page_leaders": "page /leaders (HTML, filtered and paged)",
+    "page_leader": "page /leaders/{candidacy_id} (HTML)",
+}
 # The leaders page and the ranking's first page again, every request a query (no cache).
 UNCACHED = {
     "leaders_uncached": "list /v1/leaders (read cache off)",
@@ -145,3 +154,19 @@ def ranking_items(pop: Population, entries: int, rng: random.Random) -> dict[str
         "ranking10k": [_path(base, limit=PAGE)],
         "ranking10k_pages": [_path(base, limit=PAGE, offset=o) for o in offsets],
     }
+
+
+def page_items(pop: Population, rng: random.Random) -> dict[str, list[dict[str, Any]]]:
+    """The leaders page filtered a way or two and paged, and awarded leaders' own pages."""
+    leaders = [_path("/leaders", page=n) for n in range(1, 11)]
+    for c in pop.categories:
+        leaders += [
+            _path("/leaders", category=c),
+            _path("/leaders", category=c, level=Level.NATIONAL.value),
+            _path("/leaders", category=c, page=2),
+        ]
+    leaders += [_path("/leaders", region=code) for code, _ in PROVINCES]
+    leaders += [_path("/leaders", credit_code=code) for code in pop.credit_codes[:100]]
+    titles = rng.sample(pop.active_titles, min(QUERIES * 2, len(pop.active_titles)))
+    rng.shuffle(leaders)
+    return {"page_leaders": leaders, "page_leader": [{"path": f"/leaders/{c}"} for c in titles]}

@@ -238,7 +238,7 @@ def table(results: dict[str, Any]) -> str:
     for role, mb in results.get("peak_rss_mb", {}).items():
         lines.append(f"| peak RSS, {role.replace('_', ' ')} | {_n(mb, 1)} MB |")
     goals = results.get("targets") or targets(results)
-    lines += ["", "| Target (issues 5, 14) | measured | met |", "|---|---|---|"]
+    lines += ["", "| Target (issues 5, 14, 15) | measured | met |", "|---|---|---|"]
     for t in goals:
         met = {True: "yes", False: "**no**", None: "–"}[t["met"]]
         lines.append(f"| {t['target']} | {t['measured']} | {met} |")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, Table, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, Table, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projections.category_names import category_of, named, names_of
@@ -78,13 +78,24 @@ def titles() -> Select[Any]:
     return named(select(candidacies), c.category)
 
 
-def held_at(moment: datetime) -> Any:
-    """Titles that were in force at `moment`: awarded before, not yet ended or expired."""
+def held_at(moment: datetime | ColumnElement[datetime]) -> Any:
+    """Titles in force at `moment` (a time or a bound one): awarded, not yet ended or expired."""
     return and_(
         c.awarded_at <= moment,
         c.valid_until > moment,
         or_(c.ended_at.is_(None), c.ended_at > moment),
     )
+
+
+async def first_title_end(conn: AsyncConnection, now: datetime) -> datetime | None:
+    """The first moment after `now` that a title in force now ends by itself (who holds a
+    title changes then without an event), or None if no title is in force."""
+    ends = (
+        await conn.execute(
+            select(func.min(c.valid_until), func.min(c.ended_at)).where(held_at(now))
+        )
+    ).one()
+    return min((m for m in ends if m is not None), default=None)
 
 
 LEADERS_ORDER = (c.category, c.cycle.desc(), c.rank, c.credit_code, c.id)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from projections import enterprise_queries
+from projections import enterprise_queries, queries
 from service import cache, columns, downloads
 from service.consistency import ReadConn
 from service.deps import RegistryDep
@@ -50,20 +50,20 @@ async def list_enterprises(
             "enterprises", query, enterprise_queries.enterprise_item, columns.ENTERPRISE
         )
         return await downloads.stream(request, response, listing, download, release=conn)
+    now = registry.now()
     page = await enterprise_queries.enterprises_page(
         conn,
-        now=registry.now(),
+        now=now,
         region=region,
         has_title_in_force=has_title_in_force,
         limit=limit,
         offset=offset,
     )
-    if has_title_in_force is None:
-        return answer(request, response, page)
-    # Who holds a title changes with the clock too (a title ends): not cached.
-    result = cache.json_response(page)
-    result.headers.update(response.headers)
-    return result
+    # Who holds a title changes with the clock too: such a page holds until a title ends.
+    fresh_until = None
+    if has_title_in_force is not None:
+        fresh_until = await queries.first_title_end(conn, now)
+    return answer(request, response, page, fresh_until=fresh_until)
 
 
 @router.get(

@@ -236,3 +236,49 @@ async def test_with_a_projection_worker_the_api_learns_positions_by_notification
         if worker.is_alive():
             worker.join(10)
         worker_registry.close()
+
+
+async def test_a_search_is_cached_until_a_title_it_counts_ends(api: Cached) -> None:
+    world, _ = awarded(api)
+    leader = world.candidacies[0]
+    await api.projected(api.head())
+    status = (await api.read(f"/v1/candidacies/{leader}")).json()
+    code = status["enterprise"]["credit_code"]
+    valid_until = datetime.fromisoformat(status["valid_until"])
+    query = {"q": code, "kind": "enterprises"}
+    api.clock.now = valid_until - timedelta(microseconds=1)
+    first = await api.read("/v1/search", **query)
+    (item,) = first.json()["enterprises"]["items"]
+    assert item["titles_in_force"] == 1
+    hits = api.store.hits
+    assert (await api.read("/v1/search", **query)).json() == first.json()
+    assert api.store.hits == hits + 1  # answered from the cache
+
+    api.clock.now = valid_until  # no event: the answer's fresh_until has passed
+    (item,) = (await api.read("/v1/search", **query)).json()["enterprises"]["items"]
+    assert item["titles_in_force"] == 0
+    assert api.store.hits == hits + 1
+
+
+async def test_enterprises_holding_titles_are_cached_until_a_title_ends(api: Cached) -> None:
+    world, _ = awarded(api)
+    await api.projected(api.head())
+    status = (await api.read(f"/v1/candidacies/{world.candidacies[0]}")).json()
+    code = status["enterprise"]["credit_code"]
+    valid_until = datetime.fromisoformat(status["valid_until"])
+    api.clock.now = valid_until - timedelta(microseconds=1)
+    holding = await api.read("/v1/enterprises", has_title_in_force="true")
+    assert [i["credit_code"] for i in holding.json()["items"]] == [code]
+    others = (await api.read("/v1/enterprises", has_title_in_force="false")).json()
+    assert code not in [i["credit_code"] for i in others["items"]]
+    hits = api.store.hits
+    for flag in ("true", "false"):
+        await api.read("/v1/enterprises", has_title_in_force=flag)
+    assert api.store.hits == hits + 2  # both answered from the cache
+
+    api.clock.now = valid_until  # no event: the title has ended by itself
+    holding = (await api.read("/v1/enterprises", has_title_in_force="true")).json()
+    assert holding["items"] == [] and holding["total"] == 0
+    others = (await api.read("/v1/enterprises", has_title_in_force="false")).json()
+    assert code in [i["credit_code"] for i in others["items"]]
+    assert api.store.hits == hits + 2

@@ -11,6 +11,7 @@ from bench import data, discovery_report, names
 from bench.discovery_items import (
     LISTS,
     list_items,
+    page_items,
     plain_model,
     ranking_items,
     search_queries,
@@ -58,6 +59,7 @@ def test_search_queries_are_drawn_from_the_data(tmp_path: Path) -> None:
 def population() -> Population:
     pop = Population([], "token", [ListSpec(0, "C3851", "national", "000000")])
     pop.credit_codes = ["91110000000000001X"]
+    pop.active_titles = [f"0c3c1e5e-0000-4000-8000-00000000010{n}" for n in range(5)]
     pop.ranked_schemes = ["0c3c1e5e-0000-4000-8000-000000000001"]
     pop.big_ranking = "0c3c1e5e-0000-4000-8000-000000000002"
     return pop
@@ -136,3 +138,41 @@ def test_targets_compare_with_hello_world_and_the_leaders_page() -> None:
     assert "not measured: every URL answered {'404': 9}" in table
     assert "| 16,000 | 4.1 | 0.8 | 20,000 | 110.0 → 113.5 MB (+3.5 MB) |" in table
     assert discovery_report.targets({"http": http}) == []  # the phase did not run
+
+
+def test_the_pages_phase_asks_for_many_leaders_pages_and_each_title_s_page() -> None:
+    items = page_items(population(), random.Random(1))
+    leaders = {unquote(p["path"]) for p in items["page_leaders"]}
+    assert len(leaders) == len(items["page_leaders"]) >= 40
+    assert {"/leaders?page=2", "/leaders?category=C3851&level=national"} <= leaders
+    assert "/leaders?credit_code=91110000000000001X" in leaders
+    assert sorted(p["path"] for p in items["page_leader"]) == [
+        f"/leaders/{c}" for c in population().active_titles
+    ]
+
+
+def test_search_is_judged_as_deployed_and_without_the_cache_and_pages_against_hello() -> None:
+    http = {"hello@64": run(10_000, 10, **{"200": 1})}
+    http["search2@64"] = run(9_000, 20, **{"200": 1})
+    http["search2_uncached@64"] = run(900, 400, **{"200": 1})
+    http["page_leaders@64"] = run(6_000, 29, **{"200": 1})
+    http["page_leader@64"] = run(4_000, 31, **{"200": 1})
+    results = {"http": http, "discovery": {"dropped": {}}}
+    met = {t["target"]: t["met"] for t in discovery_report.targets(results)}
+    assert met["search, 2-character brand: p99 < 50 ms at 64 clients"] is True
+    uncached = "search, 2-character brand (read cache off): p99 < 50 ms at 64 clients"
+    assert met[uncached] is False
+    leaders, leader = (
+        "page /leaders (HTML, filtered and paged)",
+        "page /leaders/{candidacy_id} (HTML)",
+    )
+    assert met[f"{leaders} ≥ 0.5× hello-world throughput"] is True
+    assert met[f"{leaders}: p99 < 3× hello-world's"] is True
+    assert met[f"{leader} ≥ 0.5× hello-world throughput"] is False  # 0.4×
+    assert met[f"{leader}: p99 < 3× hello-world's"] is False  # 3.1×
+    del http["page_leader@64"]
+    results["discovery"] = {"dropped": {"page_leader": {"statuses": {"404": 20}}}}
+    measured = {t["target"]: t["measured"] for t in discovery_report.targets(results)}
+    assert measured[f"{leader}: p99 < 3× hello-world's"] == (
+        "not measured: every URL answered {'404': 20}"
+    )
