@@ -7,8 +7,6 @@ when the baselines phase did not run):
   cycling through up to 300 distinct queries: on an API as deployed (read cache on: the
   first round of queries misses, repeats hit), and again on an API whose read cache is off
   (`..._uncached`: every query runs);
-* the website's leaders page (HTML, filtered and paged) and leader pages of awarded
-  candidacies (issue 15), as deployed;
 * every list's pages, first pages filtered a way or two and pages deeper in, and the large
   ranking (bench/big_ranking.py): its first page, and pages at random offsets, on an API
   as deployed (read cache on, many distinct URLs per phase); the leaders pages and the
@@ -33,7 +31,7 @@ import psycopg
 from psycopg import sql
 
 from bench.context import Bench, log
-from bench.discovery_items import list_items, page_items, ranking_items, search_items
+from bench.discovery_items import list_items, ranking_items, search_items
 from bench.download_memory import download
 from bench.http_phases import step_baselines
 from bench.populate import Population
@@ -60,7 +58,6 @@ def step_discovery(bench: Bench, pop: Population) -> None:
     lists = list_items(pop, rng)
     rankings = ranking_items(pop, found["big_ranking_entries"], rng)
     searches = search_items(bench.data, rng)
-    pages = page_items(pop, rng)
     log("discovery: search, the leaders page and the ranking's, on an API without its cache")
     proc, url = bench.start_api("api-search", REGISTRY_READ_CACHE_BYTES="0")
     try:
@@ -71,12 +68,10 @@ def step_discovery(bench: Bench, pop: Population) -> None:
         phase(bench, url, "ranking10k_uncached", rankings.get("ranking10k", []))
     finally:
         bench.procs.stop(proc)
-    log("discovery: search, lists, the large ranking and the pages, on an API as deployed")
+    log("discovery: search, lists and the large ranking, on an API as deployed")
     proc, url = bench.start_api("api-discovery")
     try:
         for name, items in searches.items():
-            phase(bench, url, name, items, sample=20)
-        for name, items in pages.items():
             phase(bench, url, name, items, sample=20)
         for name, items in lists.items():
             phase(bench, url, f"list_{name}", items)

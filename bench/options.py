@@ -19,6 +19,7 @@ PHASES = (
     "writes",
     "reads",
     "discovery",  # search, every list, a 10,000-entry ranking, a whole CSV download
+    "pages",  # the website's leaders page and leader pages, as HTML
     "lag",
     "rebuilds",
     "raw",

@@ -16,6 +16,7 @@ from bench.discovery import step_discovery
 from bench.http_phases import step_baselines, step_lag, step_registry_http
 from bench.machine import load_tool, machine
 from bench.options import PHASES, parse_args
+from bench.pages import step_pages
 from bench.preparation import (
     step_generate,
     step_migrate_and_import,
@@ -46,9 +47,9 @@ def run(bench: Bench) -> dict[str, Any]:
     only = a.only
     needs_data = bool(only - {"baselines"})
     needs_population = bool(
-        only & {"writes", "reads", "discovery", "lag", "rebuilds", "raw", "growth"}
+        only & {"writes", "reads", "discovery", "pages", "lag", "rebuilds", "raw", "growth"}
     )
-    needs_api = bool(only & {"writes", "reads", "discovery", "lag", "growth"})
+    needs_api = bool(only & {"writes", "reads", "discovery", "pages", "lag", "growth"})
     if not a.sqlite:
         create_database(a.server, bench.db_name)
         bench.created_db = True
@@ -65,6 +66,8 @@ def run(bench: Bench) -> dict[str, Any]:
             step_registry_http(bench, population, writes="writes" in only, reads="reads" in only)
         if "discovery" in only:
             step_discovery(bench, population)
+        if "pages" in only:
+            step_pages(bench, population)
         if "lag" in only:
             step_lag(bench, population)
         if "growth" in only and worker is not None:

@@ -112,6 +112,7 @@ def test_targets_compare_with_hello_world_and_the_leaders_page() -> None:
         "complete": True,
     }
     results = {
+        "phases": ["discovery", "pages"],
         "http": http,
         "scale": {"declarations": 3_200_000},
         "discovery": {
@@ -157,7 +158,7 @@ def test_search_is_judged_as_deployed_and_without_the_cache_and_pages_against_he
     http["search2_uncached@64"] = run(900, 400, **{"200": 1})
     http["page_leaders@64"] = run(6_000, 29, **{"200": 1})
     http["page_leader@64"] = run(4_000, 31, **{"200": 1})
-    results = {"http": http, "discovery": {"dropped": {}}}
+    results = {"http": http, "discovery": {"dropped": {}}, "phases": ["discovery", "pages"]}
     met = {t["target"]: t["met"] for t in discovery_report.targets(results)}
     assert met["search, 2-character brand: p99 < 50 ms at 64 clients"] is True
     uncached = "search, 2-character brand (read cache off): p99 < 50 ms at 64 clients"
@@ -176,3 +177,13 @@ def test_search_is_judged_as_deployed_and_without_the_cache_and_pages_against_he
     assert measured[f"{leader}: p99 < 3× hello-world's"] == (
         "not measured: every URL answered {'404': 20}"
     )
+
+
+def test_the_pages_phase_alone_is_judged_on_the_pages_alone() -> None:
+    http = {
+        "hello@64": run(10_000, 10, **{"200": 1}),
+        "page_leaders@64": run(6_000, 29, **{"200": 1}),
+    }
+    results = {"http": http, "discovery": {"dropped": {}}, "phases": ["pages"]}
+    judged = [t["target"] for t in discovery_report.targets(results)]
+    assert judged and all(t.startswith("page /leaders") for t in judged)
