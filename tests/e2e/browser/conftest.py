@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, ViewportSize, sync_playwright
 
+from cli.demo.story import load_demo
 from registry.settings import Settings
-from tests.e2e.browser.live import Live, live
+from tests.e2e.browser.live import Live, live, served, settle
 
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -93,3 +95,13 @@ def en(browser: Browser, site: Live, elsewhere: list[str]) -> Iterator[Page]:
     yield context.new_page()
     context.close()
     assert elsewhere == []
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The service with the demo dataset (`leader-registry demo`): its URL and summary."""
+    path = tmp_path_factory.mktemp("demo") / "registry.sqlite3"
+    with served(Settings(database_url=f"sqlite:///{path}")) as (base, app, clock):
+        summary = load_demo(app.state.registry, now=clock())
+        settle(base, app.state.registry)
+        yield base, summary

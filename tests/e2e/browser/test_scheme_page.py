@@ -4,27 +4,13 @@ and description for a screen reader; on a phone too."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from cli.demo.data import FORMAT_PROBLEM
-from cli.demo.story import load_demo
-from registry.settings import Settings
 from tests.e2e.browser.conftest import DESKTOP, PHONE, offline, open_context
-from tests.e2e.browser.live import LEADERS, Live, scheme_id, served, settle
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The service with the demo dataset (`leader-registry demo`): its URL and summary."""
-    path = tmp_path_factory.mktemp("demo") / "registry.sqlite3"
-    with served(Settings(database_url=f"sqlite:///{path}")) as (base, app, clock):
-        summary = load_demo(app.state.registry, now=clock())
-        settle(base, app.state.registry)
-        yield base, summary
+from tests.e2e.browser.live import LEADERS, Live, scheme_id
 
 
 def test_the_demo_refrigerators_show_the_tie_the_cut_off_and_the_reasons(
