@@ -110,7 +110,7 @@ MAX_SEARCH_LIMIT = 50
 SEARCH_COUNT_CAP = 1000
 
 # Public reports (`POST /v1/reports`, anyone, no account): the largest request body accepted,
-# in bytes (a full description, private note and 20 evidence links fit easily); a report
-# holds at most MAX_REPORT_EVIDENCE evidence references.
-MAX_REPORT_BODY = 32_768
+# in bytes (a full description and private note in Chinese, UTF-8, and every evidence link
+# fit); a report holds at most MAX_REPORT_EVIDENCE evidence references.
+MAX_REPORT_BODY = 65_536
 MAX_REPORT_EVIDENCE = 20

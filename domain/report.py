@@ -103,17 +103,19 @@ class PersonalData:
     def check(self) -> None:
         """Each field within its limit; a phone of digits and separators; an email with @."""
         for field, value, most, lines in (
-            ("name", self.name, limits.MAX_NAME, False),
-            ("phone", self.phone, limits.MAX_PHONE, False),
-            ("email", self.email, limits.MAX_EMAIL, False),
+            ("contact.name", self.name, limits.MAX_NAME, False),
+            ("contact.phone", self.phone, limits.MAX_PHONE, False),
+            ("contact.email", self.email, limits.MAX_EMAIL, False),
             ("private", self.private, limits.MAX_TEXT, True),
         ):
             if problem := limits.text_problem(value, most, lines=lines):
-                raise InvalidReport(f"{field} {problem}", field=field)
+                raise InvalidReport(f"{field.removeprefix('contact.')} {problem}", field=field)
         if self.phone and not _PHONE.fullmatch(self.phone):
-            raise InvalidReport("phone may hold digits, spaces, +, -, ( and )", field="phone")
+            raise InvalidReport(
+                "phone may hold digits, spaces, +, -, ( and )", field="contact.phone"
+            )
         if self.email and not _EMAIL.fullmatch(self.email):
-            raise InvalidReport("email must look like name@example.org", field="email")
+            raise InvalidReport("email must look like name@example.org", field="contact.email")
 
 
 class Report(Aggregate):

@@ -24,7 +24,9 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     and_,
+    delete,
     insert,
     select,
     update,
@@ -44,8 +46,8 @@ report_keys = Table(
     metadata,
     Column("report_id", String(36), primary_key=True),
     Column("key", LargeBinary, nullable=True),  # NULL once destroyed
-    Column("target", String(64), nullable=False),  # "candidacy:<id>" or "enterprise:<code>"
-    Column("fingerprint", String(64), nullable=False),
+    Column("target", Text, nullable=False),  # "candidacy:<id>" or "enterprise:<code>"
+    Column("fingerprint", Text, nullable=False),  # SHA-256, hex
     Column("received_at", DateTime(), nullable=False),
     Column("destroyed_at", DateTime(), nullable=True),
     Index("ix_report_keys_duplicates", "target", "fingerprint", "received_at"),
@@ -73,6 +75,8 @@ class ReportVault(Protocol):
     def first_since(self, target: str, fingerprint: str, since: datetime) -> UUID | None: ...
 
     def destroy(self, report_id: UUID, at: datetime) -> bool: ...
+
+    def discard(self, report_id: UUID) -> None: ...
 
     def destroy_received_before(self, cutoff: datetime, at: datetime) -> list[UUID]: ...
 
@@ -104,6 +108,9 @@ class MemoryVault:
             return False
         self.destroyed[report_id] = at
         return True
+
+    def discard(self, report_id: UUID) -> None:
+        self.entries.pop(report_id, None)
 
     def destroy_received_before(self, cutoff: datetime, at: datetime) -> list[UUID]:
         due = [i for i, e in self.entries.items() if e.received_at < cutoff]
@@ -156,6 +163,11 @@ class SqlVault:
                 update(report_keys).where(where).values(key=None, destroyed_at=_utc(at))
             )
         return bool(done.rowcount)
+
+    def discard(self, report_id: UUID) -> None:
+        """Forget the key of a report whose events were never recorded."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(report_keys).where(report_keys.c.report_id == str(report_id)))
 
     def destroy_received_before(self, cutoff: datetime, at: datetime) -> list[UUID]:
         where = and_(report_keys.c.received_at < _utc(cutoff), report_keys.c.key.is_not(None))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -61,12 +61,27 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def derive_secret(key: bytes) -> str:
+    """A report's secret, derived from its key (which never leaves the server), so that a
+    retry with the same Idempotency-Key can be answered with it again."""
+    digest = hmac.new(key, b"leader-registry report secret", hashlib.sha256).digest()
+    return SECRET_PREFIX + base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
 class ReportCases(RegistryBase):
     """Filing a public report, following it, reading and erasing its personal data."""
 
     report_vault: ReportVault | None = None  # the service sets the SQL vault
     duplicate_window: timedelta = DUPLICATE_WINDOW
     retention: timedelta = RETENTION
+
+    def configure_reports(
+        self, vault: ReportVault, *, duplicate_window: timedelta, retention: timedelta
+    ) -> None:
+        """Use `vault` for report keys, with the service's settings."""
+        self.report_vault = vault
+        self.duplicate_window = duplicate_window
+        self.retention = retention
 
     @property
     def vault(self) -> ReportVault:
@@ -104,7 +119,8 @@ class ReportCases(RegistryBase):
             except NotFound:
                 raise InvalidReport(f"no leader {target}", field="candidacy_id") from None
             target = str(candidacy.id)
-        now, key, secret = self.now(), new_key(), SECRET_PREFIX + secrets.token_urlsafe(32)
+        now, key = self.now(), new_key()
+        secret = derive_secret(key)
         secret_hash, about = hash_secret(secret), target_key(target_kind, target)
         said = fingerprint(description)
         first = self.vault.first_since(about, said, now - self.duplicate_window)
@@ -124,11 +140,25 @@ class ReportCases(RegistryBase):
         )
         # The key is stored before the events: a report never exists without its key.
         self.vault.store(VaultEntry(report.id, key, about, said, now))
-        blocks = candidacy is not None and candidacy.report_filed(
-            report=report, actor=actor, at=now
-        )
-        receipt = self.commit(report, candidacy if blocks else None)
+        recorded = False
+        try:
+            blocks = candidacy is not None and candidacy.report_filed(
+                report=report, actor=actor, at=now
+            )
+            receipt = self.commit(report, candidacy if blocks else None)
+            recorded = True
+        finally:
+            if not recorded:  # no report: its key must not stand for a first report
+                self.vault.discard(report.id)
         return FiledReport(id=receipt["id"], position=receipt["position"], secret=secret)
+
+    def report_secret(self, report_id: str) -> str:
+        """The secret of a report just filed, again: for a retry of the same request only
+        (the caller checks that). Gone with the key."""
+        key = self.vault.key(self.load(Report, report_id, "report", to_change=False).id)
+        if key is None:
+            raise PersonalDataErased("this report's key is destroyed; its secret is gone too")
+        return derive_secret(key)
 
     def follow_report(self, receipt: str, secret: str) -> ReportView:
         """The report's status for whoever holds its secret (ReportNotFound otherwise)."""

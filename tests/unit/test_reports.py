@@ -108,9 +108,9 @@ def test_the_same_text_about_the_same_target_is_folded_into_the_first(world: Wor
         ({"description": "  "}, "description"),
         ({"description": "x" * 4001}, "description"),
         ({"evidence": ["e"] * 21}, "evidence"),
-        ({"personal": PersonalData(email="nobody")}, "email"),
-        ({"personal": PersonalData(phone="call me")}, "phone"),
-        ({"personal": PersonalData(name="a\u202eb")}, "name"),
+        ({"personal": PersonalData(email="nobody")}, "contact.email"),
+        ({"personal": PersonalData(phone="call me")}, "contact.phone"),
+        ({"personal": PersonalData(name="a\u202eb")}, "contact.name"),
     ],
 )
 def test_bad_reports_are_refused_naming_the_field(
