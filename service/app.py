@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from fastapi import Depends, FastAPI, Response
@@ -16,7 +16,6 @@ from projections.running.read_side import ReadSide
 from projections.running.readiness import readiness
 from registry.application import LeaderRegistry
 from registry.base import utc_now
-from registry.report_vault import SqlVault
 from registry.settings import Settings
 from service import cache, metrics, middleware, problems, query_params, reporting
 from service.deps import ReadSideDep, RegistryDep, worker_threads
@@ -75,11 +74,6 @@ def create_app(
             read_side = ReadSide(settings, registry)
             app.state.metrics.attach(registry, read_side)
             read_side.start()
-            registry.configure_reports(
-                SqlVault(read_side.writer),
-                duplicate_window=timedelta(hours=settings.report_duplicate_window_hours),
-                retention=timedelta(days=settings.report_retention_days),
-            )
             app.state.registry, app.state.read_side = registry, read_side
             app.state.read_cache = cache.store_for(settings)
             app.state.threads = threads
