@@ -109,7 +109,7 @@ def create_app(
     reporting.install(app, settings)
     errors.install(app)  # the website's own error pages, in its language
     cache.install(app, is_page=site.is_page)  # innermost: the hardening wraps cached answers
-    middleware.install(app, settings, docs_paths=docs.PATHS)
+    middleware.install(app, settings, docs_paths=docs.PATHS, is_page=site.is_page)
     metrics.install(app)  # outermost: every answer counts, refusals included
     for module in (
         access,
