@@ -1,8 +1,8 @@
 """Reporting a problem from the website: the form on a leader's page posts here (plain HTML,
 no JavaScript), and `/reports/follow` shows a report's status to whoever holds its secret.
 
-Both POSTs are same-origin only (the `Origin`, else the `Referer`, must name this site): a
-page elsewhere cannot make its visitors' browsers file reports. No answer here is cached.
+Both POSTs are same-origin only (`same_origin`): a page elsewhere cannot make its visitors'
+browsers file reports. No answer here is cached.
 """
 
 from __future__ import annotations
@@ -30,7 +30,12 @@ FORM_FIELD = {"contact.name": "name", "contact.phone": "phone", "contact.email":
 
 
 def same_origin(request: Request, settings: Settings) -> bool:
-    """Whether the POST comes from this site's own pages (by `Origin`, else `Referer`)."""
+    """Whether the POST comes from this site's own pages: by `Sec-Fetch-Site` (which every
+    current browser sends), else by `Origin` or `Referer` naming this host. (The pages'
+    `Referrer-Policy: no-referrer` makes browsers send `Origin: null`, which matches none.)"""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site == "same-origin"
     source = request.headers.get("origin") or request.headers.get("referer") or ""
     host = urlsplit(source).netloc
     ours = {request.headers.get("host", ""), urlsplit(settings.public_url).netloc} - {""}

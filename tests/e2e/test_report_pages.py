@@ -90,7 +90,12 @@ async def test_the_leader_page_has_a_form_that_files_a_report_and_shows_its_secr
 
 async def test_a_post_from_elsewhere_is_refused_and_records_nothing(api: Site) -> None:
     head = api.head()
-    for headers in ({"origin": "https://evil.example"}, {"origin": "", "referer": ""}):
+    for headers in (
+        {"origin": "https://evil.example"},
+        {"origin": "null"},
+        {"origin": "", "referer": ""},
+        {"sec-fetch-site": "cross-site", "origin": BASE_URL},
+    ):
         refused = await api.client.post(
             f"/leaders/{api.leader}/report", data=FORM, headers={**EN, **headers}
         )
@@ -101,6 +106,12 @@ async def test_a_post_from_elsewhere_is_refused_and_records_nothing(api: Site) -
         headers={**EN, "referer": f"{BASE_URL}/leaders/{api.leader}"},
     )
     assert by_referer.status_code == 201
+    fetched = await api.client.post(
+        f"/leaders/{api.leader}/report",
+        data={**FORM, "description": "by fetch metadata"},
+        headers={**EN, "sec-fetch-site": "same-origin", "origin": "null"},
+    )
+    assert fetched.status_code == 201
     assert api.head() > head
 
 
