@@ -27,7 +27,12 @@ router = APIRouter(prefix="/v1", tags=["reports"])
 ANONYMOUS_ERRORS: dict[int | str, dict[str, Any]] = {
     413: problem_doc("The report is larger than the registry accepts"),
     422: problem_doc("The request is malformed or breaks a rule (the field is named)"),
-    429: problem_doc("Too many reports from this address or about this target: see Retry-After"),
+    429: {
+        **problem_doc("Too many reports from this address or about this target"),
+        "headers": {
+            "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
+        },
+    },
     503: WRITE_ERRORS[503],
 }
 SecretHeader = Annotated[
