@@ -4,9 +4,11 @@ while `leader-registry verify` still passes; limits, duplicates and bad input.""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -200,3 +202,14 @@ async def test_reports_are_limited_per_address_and_per_target(
         per_address = await api.post("/v1/reports", report(api, candidacy_id=entries[1]))
         assert_problem(per_address, 429)
         assert "address" in per_address.json()["detail"]
+
+
+async def test_concurrent_reports_about_one_entry_all_hold_its_award(api: Publicised) -> None:
+    """Five reports at once about one publicised entry: each is recorded (the candidacy's
+    write conflicts are retried) and each holds the award."""
+    bodies = [report(api, description=f"problem number {n}") for n in range(5)]
+    answers = await asyncio.gather(*(api.post("/v1/reports", body) for body in bodies))
+    assert {a.status_code for a in answers} == {201}, [a.text for a in answers]
+    candidacy = api.registry.repository.get(UUID(api.entries[0]))
+    assert len(candidacy.open_reports) == 5
+    assert {str(r) for r in candidacy.open_reports} == {a.json()["receipt"] for a in answers}
