@@ -13,6 +13,7 @@ from uuid import UUID
 import pytest
 
 from cli.main import main
+from domain.candidacy import Candidacy
 from registry.settings import Settings
 from tests.clock import Clock
 from tests.e2e.api import Api, assert_problem, serve
@@ -210,6 +211,6 @@ async def test_concurrent_reports_about_one_entry_all_hold_its_award(api: Public
     bodies = [report(api, description=f"problem number {n}") for n in range(5)]
     answers = await asyncio.gather(*(api.post("/v1/reports", body) for body in bodies))
     assert {a.status_code for a in answers} == {201}, [a.text for a in answers]
-    candidacy = api.registry.repository.get(UUID(api.entries[0]))
+    candidacy: Candidacy = api.registry.repository.get(UUID(api.entries[0]))
     assert len(candidacy.open_reports) == 5
     assert {str(r) for r in candidacy.open_reports} == {a.json()["receipt"] for a in answers}
