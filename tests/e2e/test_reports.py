@@ -5,6 +5,7 @@ while `leader-registry verify` still passes; limits, duplicates and bad input.""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -91,8 +92,11 @@ async def test_personal_data_is_only_a_regulators_then_erased_and_the_log_verifi
     ]
     for answer in public:
         assert answer.status_code == 200, answer.text
-        for secret in (*CONTACT.values(), PRIVATE, filed["secret"]):
+        for secret in (*CONTACT.values(), PRIVATE, filed["secret"], "twice the declared"):
             assert secret not in answer.text
+    leaves = [json.loads(line) for line in public[2].text.splitlines()]
+    headers = [leaf for leaf in leaves if leaf.get("aggregate_type") == "Report"]
+    assert headers and all(leaf["private"] is True for leaf in headers)  # a header, no content
     regulator = (await api.issue("regulator", "Tianjin AMR"))["token"]
     path = f"/v1/reports/{filed['receipt']}/personal-data"
     anonymous = await api.client.get(path)
