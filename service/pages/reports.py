@@ -10,13 +10,15 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response
 
 from domain.complaint import Grounds
 from domain.errors import DomainError, NotFound
 from domain.report import PersonalData, TargetKind
+from projections import queries
 from registry.settings import Settings
+from service.consistency import ReadConn
 from service.deps import RegistryDep, SettingsDep, in_thread
 from service.pages.leader_page import candidacy_key
 from service.pages.respond import html
@@ -71,9 +73,15 @@ def report_form(
 
 
 @router.get("/leaders/{candidacy_id}/report")
-async def report_page(candidacy_id: str, request: Request) -> Response:
-    """The form on its own (where the leader page's form comes back to with a problem)."""
-    return report_form(request, candidacy_key(candidacy_id), status=200, form={})
+async def report_page(
+    candidacy_id: str, request: Request, conn: ReadConn, registry: RegistryDep
+) -> Response:
+    """The form on its own (where the leader page's form comes back to with a problem);
+    for a leader the public reads show, as its page does."""
+    key = candidacy_key(candidacy_id)
+    if await queries.candidacy(conn, key, now=registry.now()) is None:
+        raise HTTPException(status_code=404)
+    return report_form(request, key, status=200, form={})
 
 
 @router.post("/leaders/{candidacy_id}/report")

@@ -145,6 +145,10 @@ async def test_an_unknown_leader_is_a_friendly_404(api: Site) -> None:
     for path in (f"/leaders/{unknown}/report", "/leaders/not-an-id/report"):
         answer = await post(api, path, FORM)
         assert answer.status_code == 404 and "Page not found" in answer.text
+        shown = await api.client.get(path, headers=EN)
+        assert shown.status_code == 404 and "Page not found" in shown.text
+    known = await api.client.get(f"/leaders/{api.leader}/report", headers=EN)
+    assert known.status_code == 200 and 'name="description"' in known.text
 
 
 async def test_too_many_reports_from_the_form_is_a_friendly_429(
