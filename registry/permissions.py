@@ -31,12 +31,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "file_complaint": frozenset({REGULATOR}),
     "decide_complaint": frozenset({REGULATOR}),
     "revoke_title": frozenset({BODY, REGULATOR}),
+    "erase_report_personal_data": frozenset({ADMIN, REGULATOR}),
 }
+
+# Writes anyone may make, without a credential (limited per client address and per target
+# instead: `service.report_limits`). They never create a credential.
+ANONYMOUS_ACTIONS = frozenset({"file_report"})
 
 # The few actions that record no event: private reads, and signing an audit checkpoint.
 READ_PERMISSIONS: dict[str, frozenset[str]] = {
     "list_credentials": frozenset({ADMIN}),
     "sign_checkpoint": frozenset({ADMIN}),
+    "read_report_personal_data": frozenset({REGULATOR}),
 }
 
 # Roles whose subject must match the record's owner (enterprise: credit code, checked by

@@ -17,7 +17,7 @@ from projections.running.readiness import readiness
 from registry.application import LeaderRegistry
 from registry.base import utc_now
 from registry.settings import Settings
-from service import cache, metrics, middleware, problems, query_params
+from service import cache, metrics, middleware, problems, query_params, reporting
 from service.deps import ReadSideDep, RegistryDep, worker_threads
 from service.pages import docs, errors, site
 from service.pages.static_files import PREFIX as STATIC_PREFIX
@@ -33,6 +33,7 @@ from service.routers import (
     notices,
     rankings,
     reads,
+    reports,
     schemes,
     search,
     signed_lists,
@@ -106,9 +107,10 @@ def create_app(
     )
     app.state.settings = settings
     problems.install(app)
+    reporting.install(app, settings)
     errors.install(app)  # the website's own error pages, in its language
     cache.install(app, is_page=site.is_page)  # innermost: the hardening wraps cached answers
-    middleware.install(app, settings, docs_paths=docs.PATHS)
+    middleware.install(app, settings, docs_paths=docs.PATHS, is_page=site.is_page)
     metrics.install(app)  # outermost: every answer counts, refusals included
     for module in (
         access,
@@ -116,6 +118,7 @@ def create_app(
         declarations,
         schemes,
         titles,
+        reports,
         reads,
         lists,
         rankings,

@@ -17,12 +17,13 @@ from typing import Any
 import httpx
 import pytest
 
-from domain.values import Role
+from domain.report import PersonalData
+from domain.values import Actor, Role
 from projections.audit.signed_checkpoints import Checkpointer
 from projections.machinery import schema
 from projections.machinery.engines import sync_engine
 from registry.application import LeaderRegistry
-from registry.permissions import PERMISSIONS, READ_PERMISSIONS, SCOPED_ROLES
+from registry.permissions import ANONYMOUS_ACTIONS, PERMISSIONS, READ_PERMISSIONS, SCOPED_ROLES
 from registry.settings import Settings
 from registry.signed_notes import open_checkpoint
 from service.app import create_app
@@ -103,6 +104,19 @@ COMPLAINT = {
 # Worlds: each setup puts a record in the right state and returns (path params, body) -------
 def issue(world: World, role: str, subject: str) -> dict[str, Any]:
     return dict(world.registry.issue_credential(ADMIN, role=role, subject=subject))
+
+
+def public_report(world: World) -> str:
+    """A report anyone filed about a publicised candidacy, with contact details."""
+    return world.registry.file_report(
+        Actor.anonymous(),
+        target_kind="candidacy",
+        target=publicised(world),
+        grounds="other",
+        description="the label differs from the shop's",
+        evidence=[],
+        personal=PersonalData(email="me@example.org"),
+    )["id"]
 
 
 def publicised(world: World) -> str:
@@ -218,7 +232,24 @@ ENDPOINTS: dict[str, tuple[str, Setup]] = {
         "/v1/candidacies/{candidacy_id}/revocation",
         lambda w: ({"candidacy_id": publicised(w)}, {"reason": "fraud"}),
     ),
+    "erase_report_personal_data": (
+        "/v1/reports/{report_id}/erasure",
+        lambda w: ({"report_id": public_report(w)}, {"reason": "asked by the reporter"}),
+    ),
     SIGN_CHECKPOINT: ("/v1/audit/checkpoints", lambda w: ({}, None)),
+}
+
+
+# Writes anyone may make: (path, body for a world).
+ANONYMOUS: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
+    "file_report": (
+        "/v1/reports",
+        lambda w: {
+            "candidacy_id": publicised(w),
+            "grounds": "fraud",
+            "description": "the figures were made up",
+        },
+    ),
 }
 
 
@@ -304,7 +335,8 @@ def test_every_action_and_write_endpoint_is_covered(sqlite_store: Settings) -> N
     assert set(ENDPOINTS) == set(ACTIONS), "PERMISSIONS and the endpoint map drifted"
     paths = create_app(sqlite_store).openapi()["paths"]
     posts = {path for path, operations in paths.items() if "post" in operations}
-    assert {template for template, _ in ENDPOINTS.values()} == posts
+    anonymous = {ANONYMOUS[action][0] for action in ANONYMOUS_ACTIONS}
+    assert {template for template, _ in ENDPOINTS.values()} | anonymous == posts
     assert all(roles <= set(ROLES) for roles in ACTIONS.values())
     assert paths["/v1/audit/checkpoints"]["post"]["operationId"] == SIGN_CHECKPOINT
 
@@ -346,3 +378,35 @@ async def test_the_right_role_and_subject_may_act(api: Matrix, action: str, role
         assert api.head() == before
     else:
         assert response.json()["position"] == api.head() > before
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+@pytest.mark.parametrize("action", sorted(ANONYMOUS_ACTIONS))
+async def test_anyone_may_make_an_anonymous_write_and_gets_no_credential(
+    api: Matrix, action: str, role: str | None
+) -> None:
+    path, setup = ANONYMOUS[action]
+    body = setup(api.world)
+    headers = {"Authorization": f"Bearer {api.token(role)}"} if role else {}
+    issued = credentials_issued(api)
+    response = await api.client.post(path, json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    assert "token" not in response.json()
+    assert credentials_issued(api) == issued
+
+
+def credentials_issued(api: Matrix) -> int:
+    notes = api.registry.recorder.select_notifications(0, 100_000)
+    return sum(".Credential." in n.topic or n.topic.endswith(":Credential.Issued") for n in notes)
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_only_a_regulator_reads_a_reports_personal_data(api: Matrix, role: str) -> None:
+    path = f"/v1/reports/{public_report(api.world)}/personal-data"
+    assert_problem(await api.client.get(path), 401)
+    response = await api.client.get(path, headers={"Authorization": f"Bearer {api.token(role)}"})
+    if role in READ_PERMISSIONS["read_report_personal_data"]:
+        assert response.status_code == 200, response.text
+        assert response.json()["email"] == "me@example.org"
+    else:
+        assert_problem(response, 403)

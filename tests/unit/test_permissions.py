@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from domain.report import PersonalData
 from domain.scheme import NotSchemeBody
 from domain.values import Actor, Enterprise, Product, Role
 from registry.base import Receipt
@@ -44,6 +45,7 @@ class Targets:
     ranked_scheme: str  # publicity over: ready to award
     title: str  # an awarded title: complaints and revocations
     complaint: str  # an open complaint on another title
+    report: str  # a public report about the title, its personal data not erased
 
 
 def build_targets() -> Targets:
@@ -66,6 +68,15 @@ def build_targets() -> Targets:
         ranked_scheme=ranked_scheme,
         title=titles[0],
         complaint=complaint,
+        report=world.registry.file_report(
+            Actor("public", ""),
+            target_kind="candidacy",
+            target=titles[0],
+            grounds="other",
+            description="the shop label differs",
+            evidence=[],
+            personal=PersonalData(email="me@example.org"),
+        )["id"],
     )
 
 
@@ -142,6 +153,9 @@ CALLS: dict[str, Callable[[Targets, Actor], Receipt]] = {
         a, t.complaint, upheld=False, findings="unfounded"
     ),
     "revoke_title": lambda t, a: t.world.registry.revoke_title(a, t.title, reason="fraud"),
+    "erase_report_personal_data": lambda t, a: t.world.registry.erase_report_personal_data(
+        a, t.report, reason="asked by the reporter"
+    ),
 }
 
 

@@ -38,6 +38,9 @@ SHOTS: list[tuple[str, str, str, ViewportSize]] = [
     ("scheme", "/schemes/{scheme}?page=2", "zh-CN", DESKTOP),
     ("scheme", "/schemes/{scheme}?page=2", "en", DESKTOP),
     ("scheme-phone", "/schemes/{scheme}", "zh-CN", PHONE),
+    ("report", LEADER + "/report", "zh-CN", DESKTOP),
+    ("report-phone", LEADER + "/report", "zh-CN", PHONE),
+    ("report-follow", "/reports/follow", "en", DESKTOP),
 ]
 
 
