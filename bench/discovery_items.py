@@ -167,6 +167,8 @@ def page_items(pop: Population, rng: random.Random) -> dict[str, list[dict[str, 
         ]
     leaders += [_path("/leaders", region=code) for code, _ in PROVINCES]
     leaders += [_path("/leaders", credit_code=code) for code in pop.credit_codes[:100]]
-    titles = rng.sample(pop.active_titles, min(QUERIES * 2, len(pop.active_titles)))
+    # As many leader pages as leaders pages, so that both phases ask for as many distinct
+    # answers (each is rendered once, then served from the read cache until an event).
+    titles = rng.sample(pop.active_titles, min(len(leaders), len(pop.active_titles)))
     rng.shuffle(leaders)
     return {"page_leaders": leaders, "page_leader": [{"path": f"/leaders/{c}"} for c in titles]}

@@ -2,7 +2,10 @@
 
 Beside hello-world measured in the same run, on an API as deployed (read cache on): the
 leaders page filtered a way or two and paged, and the pages of awarded candidacies
-(bench/discovery_items.py `page_items`). `python -m bench --only pages` runs them alone,
+(bench/discovery_items.py `page_items`: as many leader pages as leaders pages). Every URL
+is tried once before the load, as for the lists: the figures are the steady state of pages
+read more often than they change; what a page costs when it is not kept shows in the
+API's CPU per request of the discovery phase's uncached runs. `python -m bench --only pages` runs them alone,
 without the discovery phase's large ranking.
 """
 
@@ -28,6 +31,6 @@ def step_pages(bench: Bench, pop: Population) -> None:
     proc, url = bench.start_api("api-pages")
     try:
         for name, items in pages.items():
-            phase(bench, url, name, items, sample=20)
+            phase(bench, url, name, items)  # every URL tried once first, as for the lists
     finally:
         bench.procs.stop(proc)

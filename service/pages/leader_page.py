@@ -18,7 +18,7 @@ from service import cache
 from service.consistency import ReadConn
 from service.deps import RegistryDep, SettingsDep
 from service.pages import leader_proof, leader_status
-from service.pages.qr import absolute_url, inline_qr, qr_svg
+from service.pages.qr import absolute_url, qr_svg
 from service.pages.respond import html
 
 router = APIRouter(include_in_schema=False)
@@ -88,7 +88,6 @@ async def leader(
         proof=proof,
         page_url=url,
         api_base=absolute_url(request, settings, ""),
-        qr=inline_qr(url),
         grounds=[g.value for g in Grounds],
     )
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import io
 
 import segno
 from fastapi import Request
-from markupsafe import Markup
 
 from registry.settings import Settings
 
+CACHED = 2048  # QR codes kept (about 2.3 KB each): a page re-rendered after any event reuses it
 SCALE = 4  # SVG units per module: the drawing is scaled by CSS, never blurred
 BORDER = 4  # the quiet zone the QR specification asks for, in modules
 
@@ -20,22 +21,13 @@ def absolute_url(request: Request, settings: Settings, path: str) -> str:
     return base.rstrip("/") + path
 
 
-def _svg(text: str, **options: object) -> bytes:
-    """The QR code of `text` as SVG (error level M: it still reads with a crease or a smudge)."""
+@functools.lru_cache(maxsize=CACHED)
+def qr_svg(text: str) -> bytes:
+    """A standalone SVG document of the QR code that encodes `text` (error level M: it still
+    reads with a crease or a smudge), sized in CSS pixels, 4 a module. Drawing one takes
+    about 6 ms of Python, so the page shows it as an image of its own (`/leaders/{id}/qr.svg`)
+    and the codes drawn are kept."""
     code = segno.make(text, error="m", micro=False)
     out = io.BytesIO()
-    code.save(out, kind="svg", scale=SCALE, border=BORDER, dark="#000", light="#fff", **options)
+    code.save(out, kind="svg", scale=SCALE, border=BORDER, dark="#000", light="#fff")
     return out.getvalue()
-
-
-def qr_svg(text: str) -> bytes:
-    """A standalone SVG document of the QR code that encodes `text`, for download (sized
-    in CSS pixels: 4 a module)."""
-    return _svg(text)
-
-
-def inline_qr(text: str) -> Markup:
-    """The QR code as an `<svg>` element to put in a page; the page's caption names it (the
-    drawing itself is hidden from assistive technology)."""
-    svg = _svg(text, xmldecl=False, svgclass="qr", lineclass=None, omitsize=True).decode("ascii")
-    return Markup(svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1))

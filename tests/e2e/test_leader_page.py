@@ -145,10 +145,11 @@ async def test_the_leaders_list_links_each_row_to_its_leader_page(api: Awarded) 
         assert f'href="/leaders/{candidacy_id}"' in listing.text
 
 
-async def test_the_qr_code_opens_this_page_inline_and_as_a_download(api: Awarded) -> None:
+async def test_the_qr_code_opens_this_page_as_an_image_and_a_download(api: Awarded) -> None:
     url = f"http://registry.test/leaders/{api.leaders[0]}"
     page = await api.page(api.leaders[0])
-    assert '<svg aria-hidden="true"' in page.text and f'href="{url}"' in page.text
+    image = f'<img class="qr" src="/leaders/{api.leaders[0]}/qr.svg"'
+    assert image in page.text and f'href="{url}"' in page.text
     download = await api.client.get(f"/leaders/{api.leaders[0]}/qr.svg")
     assert download.status_code == 200
     assert download.headers["content-type"] == "image/svg+xml"

@@ -17,7 +17,7 @@ from tests.e2e.browser.live import Live
 
 def decode_qr(page: Page) -> str:
     """The text of the QR code the page shows, read from a screenshot of it."""
-    shot = page.locator("svg.qr").screenshot()
+    shot = page.locator("img.qr").screenshot()
     found = zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))
     assert len(found) == 1, found
     assert found[0].format == zxingcpp.BarcodeFormat.QRCode
