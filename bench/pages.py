@@ -3,15 +3,19 @@
 Beside hello-world measured in the same run, on an API as deployed (read cache on): the
 leaders page filtered a way or two and paged, and the pages of awarded candidacies
 (bench/discovery_items.py `page_items`: as many leader pages as leaders pages). Every URL
-is tried once before the load, as for the lists: the figures are the steady state of pages
-read more often than they change; what a page costs when it is not kept shows in the
-API's CPU per request of the discovery phase's uncached runs. `python -m bench --only pages` runs them alone,
-without the discovery phase's large ranking.
+is asked for over several connections before the load (`warm`), so that each API worker
+has rendered it once: the figures are the steady state of pages read more often than they
+change. `python -m bench --only pages` runs them alone, without the discovery phase's large
+ranking.
 """
 
 from __future__ import annotations
 
 import random
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
 
 from bench.context import Bench, log
 from bench.discovery import CLIENTS, phase
@@ -31,6 +35,24 @@ def step_pages(bench: Bench, pop: Population) -> None:
     proc, url = bench.start_api("api-pages")
     try:
         for name, items in pages.items():
+            warm(url, items)
             phase(bench, url, name, items)  # every URL tried once first, as for the lists
     finally:
         bench.procs.stop(proc)
+
+
+WARMING_CONNECTIONS = 8  # each API worker holds its own read cache; 8 connections reach both
+
+
+def warm(url: str, items: list[dict[str, Any]]) -> None:
+    """Ask for every page over several connections at once, so that every API worker has
+    rendered it once (the kernel hands each connection to one worker): the phase then
+    measures pages as a deployed site serves them, rendered once and read many times."""
+
+    def through_one_connection(_: int) -> None:
+        with httpx.Client(base_url=url, timeout=60.0) as client:
+            for item in items:
+                client.get(item["path"])
+
+    with ThreadPoolExecutor(WARMING_CONNECTIONS) as pool:
+        list(pool.map(through_one_connection, range(WARMING_CONNECTIONS)))
