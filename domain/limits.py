@@ -106,3 +106,6 @@ MAX_SEARCH_QUERY = 100
 MIN_SEARCH_QUERY = 2
 MAX_SEARCH_LIMIT = 50
 SEARCH_COUNT_CAP = 1000
+
+# The regulator's desk: the most days its overdue setting and its age filter may name.
+MAX_DESK_DAYS = 3650

@@ -174,12 +174,29 @@ class Records(Projection):
                 evidence=list(e.evidence),
                 status="filed",
                 findings="",
+                statement="",
                 filed_by_role=e.actor.role,
                 filed_by_subject=e.actor.subject,
                 filed_at=e.timestamp,
                 version=e.originator_version,
             ),
         )
+
+    @on(Complaint.InvestigationStarted)
+    def investigating(self, rows: Rows, e: Complaint.InvestigationStarted, position: int) -> None:
+        _set(
+            rows,
+            complaints,
+            e,
+            status="investigating",
+            investigated_by_role=e.actor.role,
+            investigated_by_subject=e.actor.subject,
+            investigated_at=e.timestamp,
+        )
+
+    @on(Complaint.Answered)
+    def answered(self, rows: Rows, e: Complaint.Answered, position: int) -> None:
+        _set(rows, complaints, e, statement=e.statement, answered_at=e.timestamp)
 
     @on(Complaint.Upheld, Complaint.Dismissed)
     def decided(self, rows: Rows, e: Complaint.Upheld | Complaint.Dismissed, position: int) -> None:

@@ -296,6 +296,12 @@ complaints = Table(
     Column("decided_by_subject", Text),
     Column("decided_at", TS),
     Column("version", Integer, nullable=False),
+    # The investigation step (who and when), and the enterprise's statement in answer.
+    Column("investigated_by_role", String(32)),
+    Column("investigated_by_subject", Text),
+    Column("investigated_at", TS),
+    Column("statement", Text, nullable=False, server_default=""),
+    Column("answered_at", TS),
     # The complaints list: newest filed first, overall and by status.
     Index("ix_complaints_filed", "filed_at", "id"),
     Index("ix_complaints_status_filed", "status", "filed_at"),
@@ -343,6 +349,8 @@ credentials = Table(
     Column("replaced_by", ID),
     Column("last_used_at", TS),
     Column("version", Integer, nullable=False),
+    # A regulator's jurisdiction ("" for other roles; national for older regulators').
+    Column("region", String(6), nullable=False, server_default=""),
     Index("ix_credentials_role_subject", "role", "subject"),
 )
 

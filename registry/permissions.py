@@ -29,6 +29,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "publish_ranking": frozenset({BODY}),
     "award": frozenset({BODY}),
     "file_complaint": frozenset({REGULATOR}),
+    "investigate_complaint": frozenset({REGULATOR}),
+    "answer_complaint": frozenset({ENTERPRISE}),
     "decide_complaint": frozenset({REGULATOR}),
     "revoke_title": frozenset({BODY, REGULATOR}),
 }
@@ -37,11 +39,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 READ_PERMISSIONS: dict[str, frozenset[str]] = {
     "list_credentials": frozenset({ADMIN}),
     "sign_checkpoint": frozenset({ADMIN}),
+    "read_desk": frozenset({REGULATOR}),
 }
 
 # Roles whose subject must match the record's owner (enterprise: credit code, checked by
-# `check_subject`; evaluation body: body id, the domain's rule 2). Other roles act for the
-# registry as a whole.
+# `check_subject`; evaluation body: body id, the domain's rule 2). A regulator is bound by
+# region instead (`domain.jurisdiction`, rule 15); an administrator and a platform act for
+# the registry as a whole.
 SCOPED_ROLES = frozenset({ENTERPRISE, BODY})
 
 
@@ -74,6 +78,11 @@ SCOPES: dict[str, str] = {
     "publish_ranking": "evaluation body: its own schemes",
     "award": "evaluation body: its own schemes",
     "revoke_title": "evaluation body: its own schemes' titles",
+    "file_complaint": "regulator: titles on lists of its region or below",
+    "investigate_complaint": "regulator: complaints about titles on lists of its region or below",
+    "answer_complaint": "enterprise: complaints about its own candidacies",
+    "decide_complaint": "regulator: complaints about titles on lists of its region or below",
+    "read_desk": "regulator: complaints about titles on lists of its region or below",
 }
 
 

@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 
+from domain.limits import MAX_DESK_DAYS
 from registry.signed_notes import NoteError, Signer
 
 
@@ -105,6 +106,13 @@ class Settings(BaseSettings):
         default=40,
         ge=1,
         description="Writes a credential may make at once before the rate applies.",
+    )
+
+    desk_overdue_days: int = Field(
+        default=30,
+        ge=1,
+        le=MAX_DESK_DAYS,
+        description="Days after which an open complaint is flagged overdue on the desk.",
     )
 
     audit_signing_key: SecretStr = Field(

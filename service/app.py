@@ -27,6 +27,7 @@ from service.routers import (
     audit,
     categories,
     declarations,
+    desk,
     enterprises,
     grants,
     lists,
@@ -124,6 +125,7 @@ def create_app(
         audit,
         signed_lists,
         search,
+        desk,
     ):
         app.include_router(module.router)
     for page_router in site.ROUTERS:
