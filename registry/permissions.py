@@ -77,7 +77,8 @@ SCOPES: dict[str, str] = {
     "evaluate": "evaluation body: its own schemes' candidates",
     "publish_ranking": "evaluation body: its own schemes",
     "award": "evaluation body: its own schemes",
-    "revoke_title": "evaluation body: its own schemes' titles",
+    "revoke_title": "evaluation body: its own schemes' titles; regulator: titles on lists "
+    "of its region or below",
     "file_complaint": "regulator: titles on lists of its region or below",
     "investigate_complaint": "regulator: complaints about titles on lists of its region or below",
     "answer_complaint": "enterprise: complaints about its own candidacies",

@@ -14,7 +14,7 @@ from domain.values import Actor, Role
 from registry.base import Receipt, RegistryBase
 from registry.permissions import check_role, check_subject
 
-COMPLAINT_ABOUT = "complaints about titles"
+TITLES = "titles"
 
 
 class TitleCases(RegistryBase):
@@ -29,9 +29,10 @@ class TitleCases(RegistryBase):
         return credential.jurisdiction
 
     def _check_jurisdiction(self, actor: Actor, candidacy: Candidacy) -> None:
-        """A regulator acts only on complaints about titles on lists of its region or below."""
+        """A regulator acts only on titles (and complaints about them) on lists of its region
+        or below (rule 15)."""
         if actor.role == Role.REGULATOR:
-            check_jurisdiction(self.jurisdiction(actor), candidacy.scheme_region, COMPLAINT_ABOUT)
+            check_jurisdiction(self.jurisdiction(actor), candidacy.scheme_region, TITLES)
 
     def file_complaint(
         self,
@@ -116,8 +117,9 @@ class TitleCases(RegistryBase):
         check_role(actor, "revoke_title")
         candidacy = self.load(Candidacy, candidacy_id, "candidacy", expected_version)
         scheme = self.load(Scheme, candidacy.scheme_id, "scheme")
-        if actor.role == Role.EVALUATION_BODY:  # a regulator revokes for the registry
+        if actor.role == Role.EVALUATION_BODY:  # a regulator revokes within its region
             scheme.check_body(actor, self.load(EvaluationBody, scheme.body_id, "evaluation body"))
+        self._check_jurisdiction(actor, candidacy)
         candidacy.revoke(reason=reason, actor=actor, at=self.now())
         return self.commit(candidacy)
 

@@ -138,6 +138,8 @@ def cases() -> list[tuple[str, dict[str, Any], str]]:
         ("/v1/complaints", changed(complaint, "evidence", [NAME] * 101), "evidence"),
         ("/v1/complaints", changed(complaint, "evidence", [OVER_NAME]), "evidence.0"),
         (f"/v1/complaints/{ID}/decision", {"upheld": True, "findings": OVER_TEXT}, "findings"),
+        (f"/v1/complaints/{ID}/statement", {"statement": OVER_TEXT}, "statement"),
+        ("/v1/credentials", changed(issued, "region", "1200000"), "region"),
     ]
     for moment in (AFTER_LATEST, BEFORE_EARLIEST, REPRODUCED_EXPIRY, "0.5", 0.5, LATEST[:-6]):
         found.append(("/v1/credentials", changed(issued, "expires_at", moment), "expires_at"))

@@ -95,7 +95,7 @@ def test_a_regulator_acts_within_its_region(world: World) -> None:
     assert world.get(title).status == "revoked"
 
 
-@pytest.mark.parametrize("action", ["file", "investigate", "decide"])
+@pytest.mark.parametrize("action", ["file", "investigate", "decide", "revoke"])
 def test_a_regulator_may_not_act_outside_its_region(world: World, action: str) -> None:
     title = provincial_title(world)
     beijing = regulator(world, "110000")
@@ -110,6 +110,8 @@ def test_a_regulator_may_not_act_outside_its_region(world: World, action: str) -
                 description="x",
                 evidence=[],
             )
+        elif action == "revoke":
+            world.registry.revoke_title(beijing, title, reason="x")
         elif action == "investigate":
             world.registry.investigate_complaint(beijing, complaint)
         else:
