@@ -16,6 +16,7 @@ from domain.complaint import Complaint, ComplaintStatus
 from domain.declaration import Declaration
 from domain.errors import Conflict, InvalidInput
 from domain.ranking import IndicatorScore
+from domain.report import Report
 from domain.scheme import Scheme
 from domain.values import Actor, Enterprise, Indicator, IndicatorKind, Product
 
@@ -119,6 +120,14 @@ class Candidacy(Aggregate):
         outcome: str
         actor: Actor
 
+    class ReportFiled(Aggregate.Event):
+        report_id: UUID
+        actor: Actor
+
+    class ReportClosed(Aggregate.Event):
+        report_id: UUID
+        actor: Actor
+
     class Revoked(Aggregate.Event):
         reason: str
         complaint_id: UUID | None
@@ -200,6 +209,7 @@ class Candidacy(Aggregate):
         self.exclusion_reason = ""
         self.rank: int | None = None
         self.open_complaints: list[UUID] = []
+        self.open_reports: list[UUID] = []
         self.valid_until: datetime | None = None
         self.end_reason = ""
 
@@ -324,10 +334,19 @@ class Candidacy(Aggregate):
         self.status = Status.NOT_RANKED.value
         self.exclusion_reason = reason
 
+    def award_blocker(self) -> str | None:
+        """Rule 6: what must be dealt with before the award (None: nothing). An open
+        complaint, or an open public report filed during the publicity window."""
+        if self.open_complaints:
+            return "an open complaint must be decided"
+        if self.open_reports:
+            return "an open report must be dealt with by a regulator"
+        return None
+
     def award(self, *, valid_until: datetime, actor: Actor, at: datetime) -> None:
         self._require(Status.PUBLICISED)
-        if self.open_complaints:
-            raise CandidacyStateConflict("an open complaint must be decided before the award")
+        if blocker := self.award_blocker():
+            raise CandidacyStateConflict(f"{blocker} before the award")
         self._awarded(valid_until=valid_until, actor=actor, timestamp=at)
 
     @event(Awarded)
@@ -363,6 +382,30 @@ class Candidacy(Aggregate):
         self, complaint_id: UUID, outcome: str, actor: Actor, timestamp: datetime
     ) -> None:
         self.open_complaints.remove(complaint_id)
+
+    def report_filed(self, *, report: Report, actor: Actor, at: datetime) -> bool:
+        """Rule 6: an open report filed during the publicity window blocks the award, as an
+        open complaint does, until a regulator deals with it. Whether it blocks."""
+        if self.status != Status.PUBLICISED or not report.is_open:
+            return False
+        self._report_filed(report_id=report.id, actor=actor, timestamp=at)
+        return True
+
+    @event(ReportFiled)
+    def _report_filed(self, report_id: UUID, actor: Actor, timestamp: datetime) -> None:
+        self.open_reports.append(report_id)
+
+    def report_dealt_with(self, *, report: Report, actor: Actor, at: datetime) -> None:
+        """Lift a report's block once it is no longer open (nothing to do if it never
+        blocked, e.g. one filed after the award)."""
+        if report.is_open:
+            raise CandidacyStateConflict("the report is still open")
+        if report.id in self.open_reports:
+            self._report_closed(report_id=report.id, actor=actor, timestamp=at)
+
+    @event(ReportClosed)
+    def _report_closed(self, report_id: UUID, actor: Actor, timestamp: datetime) -> None:
+        self.open_reports.remove(report_id)
 
     def complaint_decided(self, *, complaint: Complaint, actor: Actor, at: datetime) -> None:
         """Close a decided complaint. During publicity an upheld objection blocks the award

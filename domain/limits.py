@@ -16,6 +16,8 @@ from decimal import Decimal
 MAX_NAME = 200  # a required single line: names, titles, standard numbers, subjects
 MAX_LABEL = 200  # an optional single line: labels, product models
 MAX_TEXT = 4000  # free text, line breaks allowed: reasons, findings, descriptions
+MAX_PHONE = 32  # a reporter's phone number
+MAX_EMAIL = 254  # a reporter's email address (RFC 5321's longest path)
 MAX_UNIT = 32  # an indicator's unit, as a scheme declares it and an evaluation states it
 
 # Codes: ASCII only (`\d` and `\w` would also match other scripts' digits and letters).
@@ -27,7 +29,7 @@ REGION_CODE = r"^[0-9]{6}$"  # an administrative division code
 # Collections.
 MAX_INDICATORS = 100  # of a scheme, and values of a declaration or an evaluation
 MAX_CATEGORIES = 200  # an evaluation body is accredited for
-MAX_EVIDENCE = 100  # items of a complaint
+MAX_EVIDENCE = 100  # items of a complaint or a report
 
 # Decimals: finite, at most this many digits when written out in full (before and after the
 # point, so `1E+39` has 40 and `0E-50` has 50): exact arithmetic on them stays cheap.
@@ -109,3 +111,9 @@ SEARCH_COUNT_CAP = 1000
 
 # The regulator's desk: the most days its overdue setting and its age filter may name.
 MAX_DESK_DAYS = 3650
+
+# Public reports (`POST /v1/reports`, anyone, no account): the largest request body accepted,
+# in bytes (a full description and private note in Chinese, UTF-8, and every evidence link
+# fit); a report holds at most MAX_REPORT_EVIDENCE evidence references.
+MAX_REPORT_BODY = 65_536
+MAX_REPORT_EVIDENCE = 20

@@ -34,6 +34,9 @@ class Role(StrEnum):
     SYSTEM = "system"  # the registry itself, e.g. the expiry sweeper
 
 
+ANONYMOUS = "anonymous"  # not a Role: no credential is ever issued for it
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who did something: role, subject (body id, credit code, name), credential id and the
@@ -47,6 +50,11 @@ class Actor:
     @classmethod
     def system(cls, subject: str = "registry") -> Actor:
         return cls(role=Role.SYSTEM.value, subject=subject)
+
+    @classmethod
+    def anonymous(cls, request_id: str = "") -> Actor:
+        """Anyone, without a credential: a public report's author (no role one could hold)."""
+        return cls(role=ANONYMOUS, subject="", request_id=request_id)
 
 
 class IndicatorKind(StrEnum):

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 from domain.limits import MAX_CATEGORY_CODE, MAX_NAME
+from registry import report_vault
 
 
 class Grams(TypeDecorator[list[str]]):
@@ -453,3 +454,7 @@ search_declarations = _search_table(
 )
 search_bodies = _search_table("search_bodies", Column("id", ID, primary_key=True))
 search_schemes = _search_table("search_schemes", Column("id", ID, primary_key=True))
+
+# Not a read model: the report vault's keys (`registry.report_vault`), which nothing can
+# rebuild. Listed here so that the migrations create it beside the read models.
+report_keys = report_vault.report_keys.to_metadata(metadata)

@@ -5,12 +5,20 @@ from __future__ import annotations
 from registry.cases.access import AccessCases
 from registry.cases.categories import CategoryCases
 from registry.cases.declarations import DeclarationCases
+from registry.cases.reports import ReportCases
 from registry.cases.schemes import SchemeCases
 from registry.cases.titles import TitleCases
 from registry.idempotency import IdempotencyCases
 
 
 class LeaderRegistry(
-    AccessCases, CategoryCases, DeclarationCases, SchemeCases, TitleCases, IdempotencyCases
+    AccessCases,
+    CategoryCases,
+    DeclarationCases,
+    SchemeCases,
+    TitleCases,
+    ReportCases,
+    IdempotencyCases,
 ):
-    """Bodies, credentials, categories, declarations, schemes, candidacies and complaints."""
+    """Bodies, credentials, categories, declarations, schemes, candidacies, complaints and
+    public reports."""

@@ -33,6 +33,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "answer_complaint": frozenset({ENTERPRISE}),
     "decide_complaint": frozenset({REGULATOR}),
     "revoke_title": frozenset({BODY, REGULATOR}),
+    "erase_report_personal_data": frozenset({ADMIN, REGULATOR}),
 }
 
 # The few actions that record no event: private reads, and signing an audit checkpoint.
@@ -40,11 +41,12 @@ READ_PERMISSIONS: dict[str, frozenset[str]] = {
     "list_credentials": frozenset({ADMIN}),
     "sign_checkpoint": frozenset({ADMIN}),
     "read_desk": frozenset({REGULATOR}),
+    "read_report_personal_data": frozenset({REGULATOR}),
 }
 
 # Roles whose subject must match the record's owner (enterprise: credit code, checked by
 # `check_subject`; evaluation body: body id, the domain's rule 2). A regulator is bound by
-# region instead (`domain.jurisdiction`, rule 15); an administrator and a platform act for
+# region instead (`domain.jurisdiction`, rule 17); an administrator and a platform act for
 # the registry as a whole.
 SCOPED_ROLES = frozenset({ENTERPRISE, BODY})
 

@@ -107,6 +107,27 @@ class Settings(BaseSettings):
         ge=1,
         description="Writes a credential may make at once before the rate applies.",
     )
+    report_limit_per_address: int = Field(
+        default=10,
+        ge=1,
+        description="Public reports one client address may file an hour (429 beyond).",
+    )
+    report_limit_per_target: int = Field(
+        default=30,
+        ge=1,
+        description="Public reports about one leader or enterprise an hour, from anyone.",
+    )
+    report_duplicate_window_hours: float = Field(
+        default=24.0,
+        ge=0,
+        description="A report saying the same about the same target within this many hours "
+        "of the first is folded into it.",
+    )
+    report_retention_days: float = Field(
+        default=365.0,
+        gt=0,
+        description="Days a report's personal data is kept before its key is destroyed.",
+    )
 
     desk_overdue_days: int = Field(
         default=30,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import Depends, FastAPI, Response
@@ -16,8 +16,9 @@ from projections.running.read_side import ReadSide
 from projections.running.readiness import readiness
 from registry.application import LeaderRegistry
 from registry.base import utc_now
+from registry.report_vault import SqlVault
 from registry.settings import Settings
-from service import cache, metrics, middleware, problems, query_params
+from service import cache, metrics, middleware, problems, query_params, reporting
 from service.deps import ReadSideDep, RegistryDep, worker_threads
 from service.pages import docs, errors, site
 from service.pages.static_files import PREFIX as STATIC_PREFIX
@@ -34,6 +35,7 @@ from service.routers import (
     notices,
     rankings,
     reads,
+    reports,
     schemes,
     search,
     signed_lists,
@@ -74,6 +76,11 @@ def create_app(
             read_side = ReadSide(settings, registry)
             app.state.metrics.attach(registry, read_side)
             read_side.start()
+            registry.configure_reports(
+                SqlVault(read_side.writer),
+                duplicate_window=timedelta(hours=settings.report_duplicate_window_hours),
+                retention=timedelta(days=settings.report_retention_days),
+            )
             app.state.registry, app.state.read_side = registry, read_side
             app.state.read_cache = cache.store_for(settings)
             app.state.threads = threads
@@ -106,6 +113,7 @@ def create_app(
     )
     app.state.settings = settings
     problems.install(app)
+    reporting.install(app, settings)
     errors.install(app)  # the website's own error pages, in its language
     cache.install(app, is_page=site.is_page)  # innermost: the hardening wraps cached answers
     middleware.install(app, settings, docs_paths=docs.PATHS)
@@ -116,6 +124,7 @@ def create_app(
         declarations,
         schemes,
         titles,
+        reports,
         reads,
         lists,
         rankings,

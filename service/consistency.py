@@ -103,6 +103,12 @@ async def idempotency(
     ] = None,
 ) -> Idempotency | None:
     """The request's Idempotency-Key, scoped to the credential, with the request's fingerprint."""
+    return await scoped_key(request, caller.credential_id, key)
+
+
+async def scoped_key(request: Request, scope: str, key: str | None) -> Idempotency | None:
+    """`key` (checked) in `scope` (a credential, or an anonymous client), with the request's
+    fingerprint: its method, path and canonical body."""
     if key is None:
         return None
     if not _KEY.match(key):
@@ -113,7 +119,7 @@ async def idempotency(
     except (ValueError, ArithmeticError, RecursionError):  # not JSON, or beyond Decimal's range
         canonical = body
     digest = hashlib.sha256(f"{request.method} {request.url.path}\n".encode() + canonical)
-    return Idempotency(scope=caller.credential_id, key=key, fingerprint=digest.hexdigest())
+    return Idempotency(scope=scope, key=key, fingerprint=digest.hexdigest())
 
 
 class Commands:

@@ -170,6 +170,11 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Exception, unexpected_error)
 
 
+def problem_doc(description: str) -> dict[str, Any]:
+    """An answer's entry in the OpenAPI document: a problem, described."""
+    return _doc(description)
+
+
 def _doc(description: str) -> dict[str, Any]:
     return {
         "description": description,

@@ -37,6 +37,12 @@ class TokenBucket:
         self.max_keys = max_keys
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
+    def wait(self, key: str) -> float:
+        """The seconds until `key` has a token (0.0: it has one now); takes nothing."""
+        tokens, then = self._buckets.get(key, (float(self.burst), self.clock()))
+        tokens = min(float(self.burst), tokens + (self.clock() - then) * self.rate)
+        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+
     def take(self, key: str) -> float:
         """Take a token: 0.0 if there was one, else the seconds until there will be one."""
         now = self.clock()

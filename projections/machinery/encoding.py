@@ -11,8 +11,9 @@ from uuid import UUID
 
 ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
 # Credential events name who holds which role, and idempotency records are bookkeeping of
-# client retries: neither is part of the public record.
-PRIVATE_AGGREGATES = frozenset({"Credential", "IdempotentRequest"})
+# client retries, and a public report is its reporter's (and the regulator's) to read: none
+# is part of the public record.
+PRIVATE_AGGREGATES = frozenset({"Credential", "IdempotentRequest", "Report"})
 
 
 def plain(value: Any) -> Any:

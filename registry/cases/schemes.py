@@ -184,11 +184,9 @@ class SchemeCases(RegistryBase):
             declaration = self.load(Declaration, c.declaration_id, "declaration")
             if c.drop_if_withdrawn(declaration=declaration, actor=actor, at=now):
                 winners.remove(c)
-        pending = [c for c in winners if c.open_complaints]
-        if pending:
-            raise CandidacyStateConflict(
-                f"decide the open complaints first: candidacy {pending[0].id}"
-            )
+        for c in winners:
+            if blocker := c.award_blocker():
+                raise CandidacyStateConflict(f"{blocker} first: candidacy {c.id}")
         valid_until = scheme.award(awarded_ids=[c.id for c in winners], actor=actor, at=now)
         for c in winners:
             c.award(valid_until=valid_until, actor=actor, at=now)

@@ -30,7 +30,7 @@ class TitleCases(RegistryBase):
 
     def _check_jurisdiction(self, actor: Actor, candidacy: Candidacy) -> None:
         """A regulator acts only on titles (and complaints about them) on lists of its region
-        or below (rule 15)."""
+        or below (rule 17)."""
         if actor.role == Role.REGULATOR:
             check_jurisdiction(self.jurisdiction(actor), candidacy.scheme_region, TITLES)
 

@@ -1,5 +1,5 @@
 """The regulator's desk (`GET /v1/desk`), a complaint's investigation and the enterprise's
-statement over HTTP, and a regulator's jurisdiction (rule 15), on both stores."""
+statement over HTTP, and a regulator's jurisdiction (rule 17), on both stores."""
 
 from __future__ import annotations
 

@@ -313,7 +313,7 @@ ALLOWED = cases([(a, r) for a in ACTIONS for r in sorted(ACTIONS[a])])
 SCOPED = cases(
     [(a, r) for a in ACTIONS if a not in UNOWNED for r in sorted(ACTIONS[a] & SCOPED_ROLES)]
 )
-# Rule 15: a regulator acts only within its region (on titles and the complaints about them).
+# Rule 17: a regulator acts only within its region (on titles and the complaints about them).
 REGIONAL = [a for a in ACTIONS if REGULATOR in ACTIONS[a] and a in SCOPES]
 
 

@@ -142,7 +142,7 @@ def run_lifecycle(r: LeaderRegistry, clock: Clock, w: Drawn) -> None:
             subject=w.name,
             label=w.label,
             expires_at=expires_at,
-            region="000000",  # national: the scheme is a national list (rule 15)
+            region="000000",  # national: the scheme is a national list (rule 17)
         )["token"]
     )
     platform = Actor("platform", w.name)

@@ -1,4 +1,4 @@
-"""Rule 15: a regulator acts on complaints about titles on lists of its region or below."""
+"""Rule 17: a regulator acts on complaints about titles on lists of its region or below."""
 
 from __future__ import annotations
 

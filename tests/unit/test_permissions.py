@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from domain.report import PersonalData
 from domain.scheme import NotSchemeBody
 from domain.values import Actor, Enterprise, Product, Role
 from registry.base import Receipt
@@ -45,6 +46,7 @@ class Targets:
     title: str  # an awarded title: complaints and revocations
     complaint: str  # an open complaint on another title
     own_complaint: str  # an open complaint on the title of credit_code(0)
+    report: str  # a public report about the title, its personal data not erased
 
 
 def build_targets() -> Targets:
@@ -69,6 +71,15 @@ def build_targets() -> Targets:
         title=titles[0],
         complaint=complaint,
         own_complaint=own_complaint,
+        report=world.registry.file_report(
+            Actor("public", ""),
+            target_kind="candidacy",
+            target=titles[0],
+            grounds="other",
+            description="the shop label differs",
+            evidence=[],
+            personal=PersonalData(email="me@example.org"),
+        )["id"],
     )
 
 
@@ -149,6 +160,9 @@ CALLS: dict[str, Callable[[Targets, Actor], Receipt]] = {
         a, t.complaint, upheld=False, findings="unfounded"
     ),
     "revoke_title": lambda t, a: t.world.registry.revoke_title(a, t.title, reason="fraud"),
+    "erase_report_personal_data": lambda t, a: t.world.registry.erase_report_personal_data(
+        a, t.report, reason="asked by the reporter"
+    ),
 }
 
 

@@ -1,7 +1,7 @@
 """desk: a complaint's investigation and the enterprise's statement; a regulator's region
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 
 New columns only: complaints filed before hold no investigation or statement, and
 credentials issued before hold no region ("", national for a regulator).
@@ -14,8 +14,8 @@ from alembic import op
 
 import projections.tables
 
-revision = "0014"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
