@@ -71,6 +71,7 @@ class Complaint(Aggregate):
         description: str
         evidence: list[str]
         actor: Actor
+        report_id: UUID | None = None  # the public report it was opened from (older: None)
 
     class InvestigationStarted(Aggregate.Event):
         actor: Actor
@@ -98,6 +99,7 @@ class Complaint(Aggregate):
         evidence: Sequence[str],
         actor: Actor,
         at: datetime,
+        report_id: UUID | None = None,
     ) -> Complaint:
         if grounds not in set(Grounds):
             raise InvalidComplaint(f"unknown grounds {grounds!r}", field="grounds")
@@ -115,6 +117,7 @@ class Complaint(Aggregate):
             evidence=list(evidence),
             actor=actor,
             timestamp=at,
+            report_id=report_id,
         )
 
     @event(Filed)
@@ -127,8 +130,10 @@ class Complaint(Aggregate):
         evidence: list[str],
         actor: Actor,
         timestamp: datetime,
+        report_id: UUID | None = None,
     ) -> None:
         self.candidacy_id = candidacy_id
+        self.report_id = report_id
         self.complainant_kind = complainant_kind
         self.grounds = grounds
         self.description = description

@@ -32,6 +32,12 @@ def covers(jurisdiction: str, region: str) -> bool:
     return region.startswith(jurisdiction_prefix(jurisdiction))
 
 
+def credit_code_region(credit_code: str) -> str:
+    """The region of an enterprise's registration: characters 3 to 8 of its unified social
+    credit code (GB 32100-2015), what a report about an enterprise falls under."""
+    return credit_code[2:8]
+
+
 def check_jurisdiction(jurisdiction: str, region: str, what: str) -> None:
     """Refuse unless `jurisdiction` covers `region` (a national list is `000000`)."""
     if not covers(jurisdiction, region):

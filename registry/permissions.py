@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "investigate_complaint": frozenset({REGULATOR}),
     "answer_complaint": frozenset({ENTERPRISE}),
     "decide_complaint": frozenset({REGULATOR}),
+    "dismiss_report": frozenset({REGULATOR}),
+    "open_complaint_from_report": frozenset({REGULATOR}),
     "revoke_title": frozenset({BODY, REGULATOR}),
     "erase_report_personal_data": frozenset({ADMIN, REGULATOR}),
 }
@@ -85,7 +87,11 @@ SCOPES: dict[str, str] = {
     "investigate_complaint": "regulator: complaints about titles on lists of its region or below",
     "answer_complaint": "enterprise: complaints about its own candidacies",
     "decide_complaint": "regulator: complaints about titles on lists of its region or below",
-    "read_desk": "regulator: complaints about titles on lists of its region or below",
+    "dismiss_report": "regulator: reports about titles on lists of its region or below, or "
+    "about enterprises registered there",
+    "open_complaint_from_report": "regulator: reports about titles on lists of its region or "
+    "below, or about enterprises registered there",
+    "read_desk": "regulator: complaints and reports within its region",
 }
 
 

@@ -40,6 +40,7 @@ from service.routers import (
     search,
     signed_lists,
     titles,
+    triage,
 )
 from service.schemas.reads import Health, Readiness
 
@@ -135,6 +136,7 @@ def create_app(
         signed_lists,
         search,
         desk,
+        triage,
     ):
         app.include_router(module.router)
     for page_router in site.ROUTERS:

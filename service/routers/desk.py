@@ -1,4 +1,4 @@
-"""The regulator's desk: its queue of complaints, within its jurisdiction (private)."""
+"""The regulator's desk: its queue of complaints and reports, within its jurisdiction."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from domain.complaint import ComplaintStatus, Grounds
+from domain.complaint import Grounds
 from domain.limits import MAX_DESK_DAYS
 from domain.values import Actor
 from projections.desk import desk_page
@@ -15,7 +15,7 @@ from service.consistency import ReadConn
 from service.deps import ActorDep, RegistryDep, SettingsDep, in_thread
 from service.problems import READ_ERRORS
 from service.schemas.common import Region
-from service.schemas.desk import DeskPage
+from service.schemas.desk import DeskKind, DeskPage, DeskStatus
 from service.schemas.pages import PageLimit, PageOffset
 
 router = APIRouter(prefix="/v1", tags=["complaints"], responses=READ_ERRORS)
@@ -36,7 +36,8 @@ async def read_desk(
     conn: ReadConn,
     registry: RegistryDep,
     settings: SettingsDep,
-    status: ComplaintStatus | None = None,
+    kind: DeskKind | None = None,
+    status: DeskStatus | None = None,
     grounds: Grounds | None = None,
     region: Annotated[
         Region | None, Query(description="Only lists of this region or below.")
@@ -50,8 +51,8 @@ async def read_desk(
     limit: PageLimit = 50,
     offset: PageOffset = 0,
 ) -> dict[str, Any]:
-    """The complaints about titles on lists within the regulator's jurisdiction (regulators
-    only), oldest filed first, with their age; open ones older than the desk's overdue days
+    """The complaints and public reports within the regulator's jurisdiction (regulators
+    only), oldest first, with their age; open ones older than the desk's overdue days
     (`REGISTRY_DESK_OVERDUE_DAYS`) are flagged `overdue`."""
     response.headers["Cache-Control"] = NO_STORE
     jurisdiction = await in_thread(request.app.state.threads, registry.jurisdiction, actor)
@@ -62,7 +63,8 @@ async def read_desk(
         overdue_days=settings.desk_overdue_days,
         limit=limit,
         offset=offset,
-        status=status.value if status is not None else None,
+        kind=kind,
+        status=status,
         grounds=grounds.value if grounds is not None else None,
         region=region,
         older_than_days=older_than_days,

@@ -101,4 +101,5 @@ class ComplaintOut(BaseModel):
         description='The enterprise\'s statement in answer to the complaint ("" if none).'
     )
     answered_at: Timestamp | None
+    report_id: Id | None = Field(description="The public report it was opened from, if any.")
     version: int = Field(description=VERSION)

@@ -13,6 +13,8 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import TypeAdapter
 
 from domain.candidacy import Status
+from domain.report import PersonalData
+from domain.values import Actor
 from registry.settings import Settings
 from service.schemas.leaders import TitleStatus
 from tests.clock import Clock
@@ -69,6 +71,16 @@ async def world(settings: Settings, clock: Clock) -> AsyncIterator[Served]:
         complaint = complain(world, candidacies[1])
         api.registry.decide_complaint(REGULATOR, complaint, upheld=False, findings="conforms")
         complain(world, candidacies[0])
+        report = api.registry.file_report(
+            Actor("public", ""),
+            target_kind="candidacy",
+            target=candidacies[0],
+            grounds="other",
+            description="the label differs",
+            evidence=[],
+            personal=PersonalData(email="me@example.org"),
+        )
+        regulator = (await api.issue("regulator", "Tianjin AMR"))["token"]
         await api.settle()
         signed = await api.client.post("/v1/audit/checkpoints", headers=api.auth())
         assert signed.status_code == 201, signed.text
@@ -88,6 +100,12 @@ async def world(settings: Settings, clock: Clock) -> AsyncIterator[Served]:
             "tree_size": head,
             "first": 1,
             "second": head,
+            # Reads only another role may make: the token to make them with.
+            "token:/v1/desk": regulator,
+            "token:/v1/reports/{report_id}/personal-data": regulator,
+            "receipt": report["id"],
+            "report_id": report["id"],
+            "headers:/v1/reports/{receipt}": {"X-Report-Secret": report["secret"]},
         }
         yield Served.of(api, values=values)
 
@@ -98,7 +116,10 @@ async def test_every_read_answers_exactly_its_documented_model(world: Served) ->
     checked = []
     for path, route in world.reads():
         url = world.url(path)
-        response = await world.client.get(url, params=world.required(route), headers=world.auth())
+        headers = world.auth(
+            world.values.get(f"token:{path}"), **world.values.get(f"headers:{path}", {})
+        )
+        response = await world.client.get(url, params=world.required(route), headers=headers)
         assert response.status_code == 200, (url, response.text)
         answer = response.json()
         model: TypeAdapter[Any] = TypeAdapter(route.response_model)
