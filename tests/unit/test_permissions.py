@@ -156,6 +156,10 @@ CALLS: dict[str, Callable[[Targets, Actor], Receipt]] = {
     "answer_complaint": lambda t, a: t.world.registry.answer_complaint(
         a, t.own_complaint, statement="our own retest passed"
     ),
+    "dismiss_report": lambda t, a: t.world.registry.dismiss_report(a, t.report, reason="unfounded"),
+    "open_complaint_from_report": lambda t, a: t.world.registry.open_complaint_from_report(
+        a, t.report
+    ),
     "decide_complaint": lambda t, a: t.world.registry.decide_complaint(
         a, t.complaint, upheld=False, findings="unfounded"
     ),
