@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
+from domain.complaint import ComplaintStatus
+from domain.report import ReportStatus
 from service.schemas.desk import DeskPage, DeskStatus
 from service.schemas.records import ComplaintOut
 from tests.e2e.api import Api, assert_problem
@@ -161,9 +163,4 @@ async def test_an_enterprise_report_needs_its_own_candidacy(api: Api) -> None:
 
 
 def test_the_desks_statuses_are_a_complaints_and_a_reports() -> None:
-    from typing import get_args
-
-    from domain.complaint import ComplaintStatus
-    from domain.report import ReportStatus
-
     assert set(get_args(DeskStatus)) == {*ComplaintStatus, *ReportStatus}
