@@ -17,12 +17,14 @@ from typing import Any
 import httpx
 import pytest
 
-from domain.values import Role
+from domain.report import PersonalData
+from domain.values import Actor, Role
 from projections.audit.signed_checkpoints import Checkpointer
 from projections.machinery import schema
 from projections.machinery.engines import sync_engine
 from registry.application import LeaderRegistry
 from registry.permissions import PERMISSIONS, READ_PERMISSIONS, SCOPED_ROLES, SCOPES
+from registry.report_vault import MemoryVault
 from registry.settings import Settings
 from registry.signed_notes import open_checkpoint
 from service.app import create_app
@@ -56,6 +58,8 @@ SUBJECTS = {
     Role.PLATFORM.value: "feed",
 }
 OWNER, STRANGER = credit_code(0), credit_code(99)  # owner of world.declarations[0]
+# Writes anyone may make, with no credential (tests/e2e/test_reports.py).
+ANONYMOUS = frozenset({"/v1/reports"})
 # A body drafts its own scheme: there is no other owner to be wrong about.
 UNOWNED = frozenset({"draft_scheme"})
 
@@ -109,6 +113,19 @@ def issue(world: World, role: str, subject: str) -> dict[str, Any]:
 def publicised(world: World) -> str:
     """A publicised candidacy (publicity_days 0, so its window has already closed)."""
     return ranked(world, draft(world, 2024, publicity_days=0), [130])[0]
+
+
+def reported(world: World) -> str:
+    """An open public report about a publicised candidacy, with contact details."""
+    return world.registry.file_report(
+        Actor("public", ""),
+        target_kind="candidacy",
+        target=publicised(world),
+        grounds="nonconformity",
+        description="louder than declared",
+        evidence=[],
+        personal=PersonalData(email="me@example.org"),
+    )["id"]
 
 
 def catalogued(world: World) -> str:
@@ -216,6 +233,18 @@ ENDPOINTS: dict[str, tuple[str, Setup]] = {
         "/v1/complaints/{complaint_id}/statement",
         lambda w: ({"complaint_id": complain(w, publicised(w))}, {"statement": "retest passed"}),
     ),
+    "dismiss_report": (
+        "/v1/reports/{report_id}/dismissal",
+        lambda w: ({"report_id": reported(w)}, {"reason": "unfounded"}),
+    ),
+    "open_complaint_from_report": (
+        "/v1/reports/{report_id}/complaint",
+        lambda w: ({"report_id": reported(w)}, {}),
+    ),
+    "erase_report_personal_data": (
+        "/v1/reports/{report_id}/erasure",
+        lambda w: ({"report_id": reported(w)}, {"reason": "asked by the reporter"}),
+    ),
     "decide_complaint": (
         "/v1/complaints/{complaint_id}/decision",
         lambda w: (
@@ -295,6 +324,8 @@ def settings(settings: Settings) -> Settings:
 async def api(settings: Settings, clock: Clock) -> AsyncIterator[Matrix]:
     async with serve(settings, clock, read_side=SigningReadSide, admin=False) as served:
         registry = served.registry
+        # The fake read side migrates no read models: report keys are kept in memory.
+        registry.report_vault = MemoryVault()
         body, body_id = register_body(registry, "Tianjin Quality Institute", [CATEGORY])
         world = World(
             registry, clock, body, EFFICIENCY, body_id=body_id, credential_id=body.credential_id
@@ -320,7 +351,7 @@ REGIONAL = [a for a in ACTIONS if REGULATOR in ACTIONS[a] and a in SCOPES]
 def test_every_action_and_write_endpoint_is_covered(sqlite_store: Settings) -> None:
     assert set(ENDPOINTS) == set(ACTIONS), "PERMISSIONS and the endpoint map drifted"
     paths = create_app(sqlite_store).openapi()["paths"]
-    posts = {path for path, operations in paths.items() if "post" in operations}
+    posts = {path for path, operations in paths.items() if "post" in operations} - ANONYMOUS
     assert {template for template, _ in ENDPOINTS.values()} == posts
     assert all(roles <= set(ROLES) for roles in ACTIONS.values())
     assert paths["/v1/audit/checkpoints"]["post"]["operationId"] == SIGN_CHECKPOINT
@@ -364,6 +395,8 @@ def test_every_regional_action_is_tried() -> None:
         "investigate_complaint",
         "decide_complaint",
         "revoke_title",
+        "dismiss_report",
+        "open_complaint_from_report",
     }
 
 
