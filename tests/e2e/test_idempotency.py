@@ -172,3 +172,21 @@ async def test_a_retried_investigation_or_statement_answers_as_the_first(
             again = await api.client.post(url, json=body, headers=headers)
             assert (again.status_code, again.json()) == (200, first.json())  # not a 409
             assert api.head() == head
+
+
+async def test_a_retried_triage_answers_as_the_first(settings: Settings, clock: Clock) -> None:
+    async with serve(settings, clock) as api:
+        world = build_world(api.registry, api.clock, 1, line=EFFICIENCY)
+        _, titles = award_cycle(world, 2024, [130], publicity_days=0)
+        regulator = (await api.issue("regulator", "SAMR"))["token"]
+        for path, body in (("dismissal", {"reason": "unfounded"}), ("complaint", {})):
+            report = {"candidacy_id": titles[0], "grounds": "other", "description": path}
+            receipt = (await api.client.post("/v1/reports", json=report)).json()["receipt"]
+            headers = {**api.auth(regulator), "Idempotency-Key": f"triage-{path}"}
+            url = f"/v1/reports/{receipt}/{path}"
+            first = await api.client.post(url, json=body, headers=headers)
+            assert first.status_code in (200, 201), first.text
+            head = api.head()
+            again = await api.client.post(url, json=body, headers=headers)
+            assert (again.status_code, again.json()) == (first.status_code, first.json())
+            assert api.head() == head

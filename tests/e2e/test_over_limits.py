@@ -139,6 +139,7 @@ def cases() -> list[tuple[str, dict[str, Any], str]]:
         ("/v1/complaints", changed(complaint, "evidence", [OVER_NAME]), "evidence.0"),
         (f"/v1/complaints/{ID}/decision", {"upheld": True, "findings": OVER_TEXT}, "findings"),
         (f"/v1/complaints/{ID}/statement", {"statement": OVER_TEXT}, "statement"),
+        (f"/v1/reports/{ID}/dismissal", {"reason": OVER_TEXT}, "reason"),
         ("/v1/credentials", changed(issued, "region", "1200000"), "region"),
     ]
     for moment in (AFTER_LATEST, BEFORE_EARLIEST, REPRODUCED_EXPIRY, "0.5", 0.5, LATEST[:-6]):
