@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from eventsourcing.persistence import PersistenceError
 from pydantic import ValidationError
 
-from cli import audit, credentials, operations, serve
+from cli import audit, credentials, operations, reports, serve
 from cli.common import PROG, USER_ERROR, ConfigurationError, fail
 from cli.importing import command as importing
 from domain.errors import DomainError
@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_demo(commands)
     operations.add_store_commands(commands)
     audit.add_commands(commands)
+    reports.add_commands(commands)
     importing.add_import(commands)
     return parser
 

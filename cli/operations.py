@@ -22,10 +22,12 @@ def cmd_sweep(settings: Settings, args: argparse.Namespace) -> int:
     with open_registry(settings) as registry:
         read_side = ReadSide(settings, registry)
         try:
+            schema.upgrade(read_side.writer, settings)
+            erased = registry.erase_expired_personal_data()
             expired = read_side.sweep(utc_now())
         finally:
             asyncio.run(read_side.close())
-    print(f"expired {expired} title(s)")
+    print(f"expired {expired} title(s); erased {erased} report(s)' personal data")
     return 0
 
 
@@ -72,7 +74,11 @@ def cmd_rebuild(settings: Settings, args: argparse.Namespace) -> int:
 
 def add_store_commands(commands: Any) -> None:
     """`sweep`, `migrate`, `project` and `rebuild`, for `cli.main.build_parser`."""
-    sweep = commands.add_parser("sweep", help="record the expiry of titles whose validity ended")
+    sweep = commands.add_parser(
+        "sweep",
+        help="record the expiry of titles whose validity ended; erase the personal data of "
+        "reports past the retention period",
+    )
     sweep.set_defaults(handler=cmd_sweep)
     migrate = commands.add_parser("migrate", help="bring the read models to the current schema")
     migrate.set_defaults(handler=cmd_migrate)

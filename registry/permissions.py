@@ -38,6 +38,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "erase_report_personal_data": frozenset({ADMIN, REGULATOR}),
 }
 
+# Writes anyone may make, without a credential (limited per client address and per target
+# instead: `service.report_limits`). They never create a credential.
+ANONYMOUS_ACTIONS = frozenset({"file_report"})
+
 # The few actions that record no event: private reads, and signing an audit checkpoint.
 READ_PERMISSIONS: dict[str, frozenset[str]] = {
     "list_credentials": frozenset({ADMIN}),

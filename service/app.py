@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from fastapi import Depends, FastAPI, Response
@@ -16,7 +16,6 @@ from projections.running.read_side import ReadSide
 from projections.running.readiness import readiness
 from registry.application import LeaderRegistry
 from registry.base import utc_now
-from registry.report_vault import SqlVault
 from registry.settings import Settings
 from service import cache, metrics, middleware, problems, query_params, reporting
 from service.deps import ReadSideDep, RegistryDep, worker_threads
@@ -77,11 +76,6 @@ def create_app(
             read_side = ReadSide(settings, registry)
             app.state.metrics.attach(registry, read_side)
             read_side.start()
-            registry.configure_reports(
-                SqlVault(read_side.writer),
-                duplicate_window=timedelta(hours=settings.report_duplicate_window_hours),
-                retention=timedelta(days=settings.report_retention_days),
-            )
             app.state.registry, app.state.read_side = registry, read_side
             app.state.read_cache = cache.store_for(settings)
             app.state.threads = threads
@@ -117,7 +111,7 @@ def create_app(
     reporting.install(app, settings)
     errors.install(app)  # the website's own error pages, in its language
     cache.install(app, is_page=site.is_page)  # innermost: the hardening wraps cached answers
-    middleware.install(app, settings, docs_paths=docs.PATHS)
+    middleware.install(app, settings, docs_paths=docs.PATHS, is_page=site.is_page)
     metrics.install(app)  # outermost: every answer counts, refusals included
     for module in (
         access,

@@ -1,6 +1,9 @@
-"""Request bodies: 413 beyond `REGISTRY_MAX_BODY_BYTES`, 415 for a write that is not JSON."""
+"""Request bodies: 413 beyond `REGISTRY_MAX_BODY_BYTES`, 415 for a write that is not JSON
+(or, on the website's paths, an HTML form)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -25,13 +28,24 @@ def is_json(content_type: str | None) -> bool:
     )
 
 
+FORM = "application/x-www-form-urlencoded"
+
+
+def is_form(content_type: str | None) -> bool:
+    return (content_type or "").partition(";")[0].strip().lower() == FORM
+
+
 class BodyLimits:
     """413 for a body over `max_bytes` (declared by Content-Length, or counted as it
-    streams in); 415 for a write whose body is not JSON (a write without a body is fine)."""
+    streams in); 415 for a write whose body is not JSON (a write without a body is fine),
+    unless it is an HTML form posted to one of the website's paths (`is_page`)."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, is_page: Callable[[str], bool] = lambda _: False
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.is_page = is_page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -45,7 +59,13 @@ class BodyLimits:
             return
         has_body = bool(length) or (length is None and "transfer-encoding" in headers)
         content_type = headers.get("content-type")
-        if has_body and scope["method"] not in SAFE_METHODS and not is_json(content_type):
+        form = is_form(content_type) and self.is_page(scope["path"])
+        if (
+            has_body
+            and scope["method"] not in SAFE_METHODS
+            and not is_json(content_type)
+            and not form
+        ):
             got = content_type or "no Content-Type"
             detail = f"the request body must be application/json (got {got})"
             await problems.problem(415, detail)(scope, receive, send)

@@ -20,7 +20,7 @@ import base64
 import hashlib
 import re
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from fastapi import FastAPI
@@ -80,12 +80,18 @@ DOCS_CSP = (
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script>", re.S | re.I)
 
 
-def install(app: FastAPI, settings: Settings, *, docs_paths: Collection[str] = ()) -> None:
+def install(
+    app: FastAPI,
+    settings: Settings,
+    *,
+    docs_paths: Collection[str] = (),
+    is_page: Callable[[str], bool] = lambda _: False,
+) -> None:
     """Install the hardening middleware and put the write limiter on `app.state`."""
     app.state.write_limiter = TokenBucket(settings.write_rate, settings.write_burst)
     docs = (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url, *docs_paths)
     # Each `add_middleware` wraps the previous ones: the last added runs first.
-    app.add_middleware(BodyLimits, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimits, max_bytes=settings.max_body_bytes, is_page=is_page)
     app.add_middleware(WriteRateLimit, state=app.state)
     app.add_middleware(Cors, write_origins=settings.write_origins)
     app.add_middleware(

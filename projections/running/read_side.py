@@ -75,6 +75,7 @@ class ReadSide:
         self.observer: FollowerObserver | None = None  # given to every follower made here
         self.last_used = LastUsed(self.writer)  # notes credential use outside the log
         registry.on_credential_used = self.last_used
+        registry.use_vault_on(self.writer, settings)  # report keys live beside the read models
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -261,7 +262,9 @@ class ReadSide:
         return position
 
     def sweep(self, now: datetime) -> int:
-        """Record the expiry of every title whose validity ended before `now`."""
+        """Record the expiry of every title whose validity ended before `now`, and erase the
+        personal data of reports past the retention period."""
+        self.registry.erase_expired_personal_data()
         return expire_due(self.writer, self.registry, now)
 
     async def close(self) -> None:

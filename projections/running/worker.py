@@ -67,6 +67,7 @@ def follow(
     engine = sync_engine(settings)
     try:
         schema.upgrade(engine, settings)
+        registry.use_vault_on(engine, settings)
         with leadership(settings, stop) as conn:
             if stop.is_set():
                 return
@@ -81,6 +82,7 @@ def follow(
                 checkpoints.when_due(registry.now())  # only the active worker signs
                 if time.monotonic() >= next_sweep:  # only the active worker sweeps
                     expire_due(engine, registry, registry.now())
+                    registry.erase_expired_personal_data()
                     next_sweep = time.monotonic() + settings.sweep_interval
                 try:
                     follower.catch_up()

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.engine import Engine
+
 from domain.candidacy import Candidacy
 from domain.errors import Conflict, NotFound
 from domain.report import (
@@ -23,8 +25,9 @@ from domain.report import (
 from domain.values import Actor
 from registry.base import Receipt, RegistryBase
 from registry.permissions import check_role
-from registry.report_vault import MemoryVault, ReportVault, VaultEntry
+from registry.report_vault import MemoryVault, ReportVault, SqlVault, VaultEntry
 from registry.sealing import new_key, seal, unseal
+from registry.settings import Settings
 
 SECRET_PREFIX = "rs_"
 # Defaults of the settings `report_duplicate_window_hours` and `report_retention_days`.
@@ -83,6 +86,14 @@ class ReportCases(RegistryBase):
         self.report_vault = vault
         self.duplicate_window = duplicate_window
         self.retention = retention
+
+    def use_vault_on(self, engine: Engine, settings: Settings) -> None:
+        """Keep report keys in `report_keys` on the read-model database (`engine`)."""
+        self.configure_reports(
+            SqlVault(engine),
+            duplicate_window=timedelta(hours=settings.report_duplicate_window_hours),
+            retention=timedelta(days=settings.report_retention_days),
+        )
 
     @property
     def vault(self) -> ReportVault:

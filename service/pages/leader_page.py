@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Request
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.responses import Response
 
+from domain.complaint import Grounds
 from projections import queries
 from projections.category_queries import category
 from service import cache
@@ -88,6 +89,7 @@ async def leader(
         page_url=url,
         api_base=absolute_url(request, settings, ""),
         qr=inline_qr(url),
+        grounds=[g.value for g in Grounds],
     )
 
 

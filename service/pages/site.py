@@ -12,6 +12,7 @@ from service.pages import (
     enterprises,
     leader_page,
     notices,
+    reports,
     routes,
 )
 
@@ -24,6 +25,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     notices.router,
     complaints.router,
     audit.router,
+    reports.router,
 )
 
 # Paths that are not the website's: a miss under them answers problem+json.

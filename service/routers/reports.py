@@ -12,7 +12,7 @@ from domain.report import PersonalData, TargetKind
 from registry.permissions import check_role
 from service.consistency import CommandsDep
 from service.deps import ActorDep, RegistryDep, in_thread
-from service.problems import WRITE_ERRORS, problem_doc
+from service.problems import READ_ERRORS, WRITE_ERRORS, problem_doc
 from service.reporting import IdempotencyKey, check_size, file_public_report
 from service.schemas.common import Reason, ReceiptOut
 from service.schemas.reports import (
@@ -87,7 +87,10 @@ async def file_report(
     "/reports/{receipt}",
     response_model=ReportStatusOut,
     operation_id="follow_report",
-    responses={404: problem_doc("No report has this receipt, or the secret is not its own")},
+    responses={
+        **READ_ERRORS,
+        404: problem_doc("No report has this receipt, or the secret is not its own"),
+    },
 )
 async def follow_report(
     receipt: str, secret: SecretHeader, request: Request, registry: RegistryDep, response: Response

@@ -80,6 +80,12 @@ def cases() -> list[tuple[str, dict[str, Any], str]]:
         "description": NAME,
         "evidence": [],
     }
+    report = {
+        "candidacy_id": ID,
+        "grounds": "fraud",
+        "description": NAME,
+        "contact": {"name": NAME, "phone": "1" * limits.MAX_PHONE, "email": "e" * 254},
+    }
     found: list[tuple[str, dict[str, Any], str]] = [
         ("/v1/credentials", changed(issued, "subject", OVER_NAME), "subject"),
         ("/v1/credentials", changed(issued, "label", OVER_NAME), "label"),
@@ -141,6 +147,14 @@ def cases() -> list[tuple[str, dict[str, Any], str]]:
         (f"/v1/complaints/{ID}/statement", {"statement": OVER_TEXT}, "statement"),
         (f"/v1/reports/{ID}/dismissal", {"reason": OVER_TEXT}, "reason"),
         ("/v1/credentials", changed(issued, "region", "1200000"), "region"),
+        ("/v1/reports", changed(report, "description", OVER_TEXT), "description"),
+        ("/v1/reports", changed(report, "private", OVER_TEXT), "private"),
+        ("/v1/reports", changed(report, "evidence", [NAME] * 21), "evidence"),
+        ("/v1/reports", changed(report, "evidence", [OVER_NAME]), "evidence.0"),
+        ("/v1/reports", changed(report, "contact.name", OVER_NAME), "contact.name"),
+        ("/v1/reports", changed(report, "contact.phone", "1" * 33), "contact.phone"),
+        ("/v1/reports", changed(report, "contact.email", "e" * 255), "contact.email"),
+        ("/v1/reports", changed(report, "description", "a\u202eb"), "description"),
     ]
     for moment in (AFTER_LATEST, BEFORE_EARLIEST, REPRODUCED_EXPIRY, "0.5", 0.5, LATEST[:-6]):
         found.append(("/v1/credentials", changed(issued, "expires_at", moment), "expires_at"))

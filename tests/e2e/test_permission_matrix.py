@@ -23,8 +23,13 @@ from projections.audit.signed_checkpoints import Checkpointer
 from projections.machinery import schema
 from projections.machinery.engines import sync_engine
 from registry.application import LeaderRegistry
-from registry.permissions import PERMISSIONS, READ_PERMISSIONS, SCOPED_ROLES, SCOPES
-from registry.report_vault import MemoryVault
+from registry.permissions import (
+    ANONYMOUS_ACTIONS,
+    PERMISSIONS,
+    READ_PERMISSIONS,
+    SCOPED_ROLES,
+    SCOPES,
+)
 from registry.settings import Settings
 from registry.signed_notes import open_checkpoint
 from service.app import create_app
@@ -58,8 +63,6 @@ SUBJECTS = {
     Role.PLATFORM.value: "feed",
 }
 OWNER, STRANGER = credit_code(0), credit_code(99)  # owner of world.declarations[0]
-# Writes anyone may make, with no credential (tests/e2e/test_reports.py).
-ANONYMOUS = frozenset({"/v1/reports"})
 # A body drafts its own scheme: there is no other owner to be wrong about.
 UNOWNED = frozenset({"draft_scheme"})
 
@@ -110,22 +113,22 @@ def issue(world: World, role: str, subject: str) -> dict[str, Any]:
     return dict(world.registry.issue_credential(ADMIN, role=role, subject=subject))
 
 
-def publicised(world: World) -> str:
-    """A publicised candidacy (publicity_days 0, so its window has already closed)."""
-    return ranked(world, draft(world, 2024, publicity_days=0), [130])[0]
-
-
-def reported(world: World) -> str:
-    """An open public report about a publicised candidacy, with contact details."""
+def public_report(world: World) -> str:
+    """A report anyone filed about a publicised candidacy, with contact details."""
     return world.registry.file_report(
-        Actor("public", ""),
+        Actor.anonymous(),
         target_kind="candidacy",
         target=publicised(world),
-        grounds="nonconformity",
-        description="louder than declared",
+        grounds="other",
+        description="the label differs from the shop's",
         evidence=[],
         personal=PersonalData(email="me@example.org"),
     )["id"]
+
+
+def publicised(world: World) -> str:
+    """A publicised candidacy (publicity_days 0, so its window has already closed)."""
+    return ranked(world, draft(world, 2024, publicity_days=0), [130])[0]
 
 
 def catalogued(world: World) -> str:
@@ -235,15 +238,11 @@ ENDPOINTS: dict[str, tuple[str, Setup]] = {
     ),
     "dismiss_report": (
         "/v1/reports/{report_id}/dismissal",
-        lambda w: ({"report_id": reported(w)}, {"reason": "unfounded"}),
+        lambda w: ({"report_id": public_report(w)}, {"reason": "unfounded"}),
     ),
     "open_complaint_from_report": (
         "/v1/reports/{report_id}/complaint",
-        lambda w: ({"report_id": reported(w)}, {}),
-    ),
-    "erase_report_personal_data": (
-        "/v1/reports/{report_id}/erasure",
-        lambda w: ({"report_id": reported(w)}, {"reason": "asked by the reporter"}),
+        lambda w: ({"report_id": public_report(w)}, {}),
     ),
     "decide_complaint": (
         "/v1/complaints/{complaint_id}/decision",
@@ -256,7 +255,24 @@ ENDPOINTS: dict[str, tuple[str, Setup]] = {
         "/v1/candidacies/{candidacy_id}/revocation",
         lambda w: ({"candidacy_id": publicised(w)}, {"reason": "fraud"}),
     ),
+    "erase_report_personal_data": (
+        "/v1/reports/{report_id}/erasure",
+        lambda w: ({"report_id": public_report(w)}, {"reason": "asked by the reporter"}),
+    ),
     SIGN_CHECKPOINT: ("/v1/audit/checkpoints", lambda w: ({}, None)),
+}
+
+
+# Writes anyone may make: (path, body for a world).
+ANONYMOUS: dict[str, tuple[str, Callable[[World], dict[str, Any]]]] = {
+    "file_report": (
+        "/v1/reports",
+        lambda w: {
+            "candidacy_id": publicised(w),
+            "grounds": "fraud",
+            "description": "the figures were made up",
+        },
+    ),
 }
 
 
@@ -324,8 +340,6 @@ def settings(settings: Settings) -> Settings:
 async def api(settings: Settings, clock: Clock) -> AsyncIterator[Matrix]:
     async with serve(settings, clock, read_side=SigningReadSide, admin=False) as served:
         registry = served.registry
-        # The fake read side migrates no read models: report keys are kept in memory.
-        registry.report_vault = MemoryVault()
         body, body_id = register_body(registry, "Tianjin Quality Institute", [CATEGORY])
         world = World(
             registry, clock, body, EFFICIENCY, body_id=body_id, credential_id=body.credential_id
@@ -351,8 +365,9 @@ REGIONAL = [a for a in ACTIONS if REGULATOR in ACTIONS[a] and a in SCOPES]
 def test_every_action_and_write_endpoint_is_covered(sqlite_store: Settings) -> None:
     assert set(ENDPOINTS) == set(ACTIONS), "PERMISSIONS and the endpoint map drifted"
     paths = create_app(sqlite_store).openapi()["paths"]
-    posts = {path for path, operations in paths.items() if "post" in operations} - ANONYMOUS
-    assert {template for template, _ in ENDPOINTS.values()} == posts
+    posts = {path for path, operations in paths.items() if "post" in operations}
+    anonymous = {ANONYMOUS[action][0] for action in ANONYMOUS_ACTIONS}
+    assert {template for template, _ in ENDPOINTS.values()} | anonymous == posts
     assert all(roles <= set(ROLES) for roles in ACTIONS.values())
     assert paths["/v1/audit/checkpoints"]["post"]["operationId"] == SIGN_CHECKPOINT
 
@@ -412,3 +427,35 @@ async def test_the_right_role_and_subject_may_act(api: Matrix, action: str, role
         assert api.head() == before
     else:
         assert response.json()["position"] == api.head() > before
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+@pytest.mark.parametrize("action", sorted(ANONYMOUS_ACTIONS))
+async def test_anyone_may_make_an_anonymous_write_and_gets_no_credential(
+    api: Matrix, action: str, role: str | None
+) -> None:
+    path, setup = ANONYMOUS[action]
+    body = setup(api.world)
+    headers = {"Authorization": f"Bearer {api.token(role)}"} if role else {}
+    issued = credentials_issued(api)
+    response = await api.client.post(path, json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    assert "token" not in response.json()
+    assert credentials_issued(api) == issued
+
+
+def credentials_issued(api: Matrix) -> int:
+    notes = api.registry.recorder.select_notifications(0, 100_000)
+    return sum(".Credential." in n.topic or n.topic.endswith(":Credential.Issued") for n in notes)
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_only_a_regulator_reads_a_reports_personal_data(api: Matrix, role: str) -> None:
+    path = f"/v1/reports/{public_report(api.world)}/personal-data"
+    assert_problem(await api.client.get(path), 401)
+    response = await api.client.get(path, headers={"Authorization": f"Bearer {api.token(role)}"})
+    if role in READ_PERMISSIONS["read_report_personal_data"]:
+        assert response.status_code == 200, response.text
+        assert response.json()["email"] == "me@example.org"
+    else:
+        assert_problem(response, 403)
