@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, get_args
 
 import pytest
@@ -164,3 +165,36 @@ async def test_an_enterprise_report_needs_its_own_candidacy(api: Api) -> None:
 
 def test_the_desks_statuses_are_a_complaints_and_a_reports() -> None:
     assert set(get_args(DeskStatus)) == {*ComplaintStatus, *ReportStatus}
+
+
+async def test_racing_triages_of_one_report_record_one(api: Api) -> None:
+    """A dismissal and a complaint opened at once: one wins, the other is a clean 409, and
+    the report is dealt with exactly once."""
+    _, title = await titled(api)
+    report, token = await filed(api, candidacy_id=title), await regulator(api)
+    base = f"/v1/reports/{report['receipt']}"
+    responses = await asyncio.gather(
+        api.post(f"{base}/dismissal", {"reason": "unfounded"}, token),
+        api.post(f"{base}/complaint", {}, token),
+        api.post(f"{base}/dismissal", {"reason": "unfounded too"}, token),
+    )
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses.count(409) == 2 and statuses[0] in (200, 201), [r.text for r in responses]
+    followed = await follow(api, report)
+    opened = [r for r in responses if r.status_code == 201]
+    assert followed["complaint_id"] == (opened[0].json()["id"] if opened else None)
+
+
+async def test_racing_statements_record_one(api: Api) -> None:
+    _, title = await titled(api)
+    token, owner = await regulator(api), (await api.issue("enterprise", credit_code(0)))["token"]
+    report = await filed(api, candidacy_id=title)
+    opened = await api.post(f"/v1/reports/{report['receipt']}/complaint", {}, token)
+    complaint = opened.json()["id"]
+    responses = await asyncio.gather(
+        *(
+            api.post(f"/v1/complaints/{complaint}/statement", {"statement": f"answer {n}"}, owner)
+            for n in range(3)
+        )
+    )
+    assert sorted(r.status_code for r in responses) == [200, 409, 409], [r.text for r in responses]
