@@ -13,12 +13,14 @@ from projections.desk import desk_page
 from registry.permissions import check_role
 from service.consistency import ReadConn
 from service.deps import ActorDep, RegistryDep, SettingsDep, in_thread
-from service.problems import READ_ERRORS
+from service.problems import READ_ERRORS, WRITE_ERRORS
 from service.schemas.common import Region
 from service.schemas.desk import DeskKind, DeskPage, DeskStatus
 from service.schemas.pages import PageLimit, PageOffset
 
-router = APIRouter(prefix="/v1", tags=["complaints"], responses=READ_ERRORS)
+# A private read: the token's errors too.
+DESK_ERRORS = {**READ_ERRORS, 401: WRITE_ERRORS[401], 403: WRITE_ERRORS[403]}
+router = APIRouter(prefix="/v1", tags=["complaints"], responses=DESK_ERRORS)
 NO_STORE = "no-store"
 
 
