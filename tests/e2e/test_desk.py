@@ -107,7 +107,7 @@ async def test_only_a_regulator_reads_the_desk(api: Api) -> None:
 @pytest.mark.parametrize(
     ("params", "field"),
     [
-        ({"status": "closed"}, "status"),
+        ({"status": "open"}, "status"),
         ({"grounds": "rudeness"}, "grounds"),
         ({"region": "12000"}, "region"),
         ({"older_than_days": -1}, "older_than_days"),
