@@ -1,8 +1,8 @@
 """Reporting a problem from the website: the form on a leader's page posts here (plain HTML,
 no JavaScript), and `/reports/follow` shows a report's status to whoever holds its secret.
 
-Both POSTs are same-origin only (the `Origin`, else the `Referer`, must name this site): a
-page elsewhere cannot make its visitors' browsers file reports. No answer here is cached.
+Both POSTs are same-origin only (`same_origin`): a page elsewhere cannot make its visitors'
+browsers file reports. No answer here is cached.
 """
 
 from __future__ import annotations
@@ -10,13 +10,15 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response
 
 from domain.complaint import Grounds
 from domain.errors import DomainError, NotFound
 from domain.report import PersonalData, TargetKind
+from projections import queries
 from registry.settings import Settings
+from service.consistency import ReadConn
 from service.deps import RegistryDep, SettingsDep, in_thread
 from service.pages.leader_page import candidacy_key
 from service.pages.respond import html
@@ -30,7 +32,12 @@ FORM_FIELD = {"contact.name": "name", "contact.phone": "phone", "contact.email":
 
 
 def same_origin(request: Request, settings: Settings) -> bool:
-    """Whether the POST comes from this site's own pages (by `Origin`, else `Referer`)."""
+    """Whether the POST comes from this site's own pages: by `Sec-Fetch-Site` (which every
+    current browser sends), else by `Origin` or `Referer` naming this host. (The pages'
+    `Referrer-Policy: no-referrer` makes browsers send `Origin: null`, which matches none.)"""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site == "same-origin"
     source = request.headers.get("origin") or request.headers.get("referer") or ""
     host = urlsplit(source).netloc
     ours = {request.headers.get("host", ""), urlsplit(settings.public_url).netloc} - {""}
@@ -66,9 +73,15 @@ def report_form(
 
 
 @router.get("/leaders/{candidacy_id}/report")
-async def report_page(candidacy_id: str, request: Request) -> Response:
-    """The form on its own (where the leader page's form comes back to with a problem)."""
-    return report_form(request, candidacy_key(candidacy_id), status=200, form={})
+async def report_page(
+    candidacy_id: str, request: Request, conn: ReadConn, registry: RegistryDep
+) -> Response:
+    """The form on its own (where the leader page's form comes back to with a problem);
+    for a leader the public reads show, as its page does."""
+    key = candidacy_key(candidacy_id)
+    if await queries.candidacy(conn, key, now=registry.now()) is None:
+        raise HTTPException(status_code=404)
+    return report_form(request, key, status=200, form={})
 
 
 @router.post("/leaders/{candidacy_id}/report")

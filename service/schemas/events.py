@@ -37,8 +37,9 @@ from service.schemas.values import (
     Timestamp,
 )
 
-# The aggregates whose events are public (the feed leaves out credentials and idempotency
-# records: `projections.machinery.encoding.PRIVATE_AGGREGATES`). A new aggregate goes here.
+# The aggregates whose events are public (the feed leaves out credentials, idempotency
+# records and public reports: `projections.machinery.encoding.PRIVATE_AGGREGATES`). A new
+# aggregate goes here.
 PUBLIC_AGGREGATES: tuple[type, ...] = (
     EvaluationBody,
     AccessGrant,

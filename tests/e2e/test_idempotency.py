@@ -190,3 +190,22 @@ async def test_a_retried_triage_answers_as_the_first(settings: Settings, clock: 
             again = await api.client.post(url, json=body, headers=headers)
             assert (again.status_code, again.json()) == (first.status_code, first.json())
             assert api.head() == head
+
+
+async def test_concurrent_retries_of_an_anonymous_report_record_one_and_share_its_secret(
+    api: Api,
+) -> None:
+    """A report (no credential: the key is scoped to the client's address) sent eight times
+    at once with one key: one report, every answer the same receipt and secret."""
+    app, client = api.app, api.client
+    registry = app.state.registry
+    enterprise = make_credit_code("91", "120000", 5)
+    body = {"credit_code": enterprise, "grounds": "fraud", "description": "forged test report"}
+    headers = {"Idempotency-Key": "report-burst", "Authorization": ""}
+    responses = await asyncio.gather(
+        *(client.post("/v1/reports", json=body, headers=headers) for _ in range(8))
+    )
+    assert {r.status_code for r in responses} == {201}, [r.text for r in responses]
+    assert len({r.text for r in responses}) == 1
+    notes = registry.recorder.select_notifications(0, 10_000)
+    assert sum(n.topic.endswith("Report.Received") for n in notes) == 1

@@ -90,7 +90,12 @@ async def test_the_leader_page_has_a_form_that_files_a_report_and_shows_its_secr
 
 async def test_a_post_from_elsewhere_is_refused_and_records_nothing(api: Site) -> None:
     head = api.head()
-    for headers in ({"origin": "https://evil.example"}, {"origin": "", "referer": ""}):
+    for headers in (
+        {"origin": "https://evil.example"},
+        {"origin": "null"},
+        {"origin": "", "referer": ""},
+        {"sec-fetch-site": "cross-site", "origin": BASE_URL},
+    ):
         refused = await api.client.post(
             f"/leaders/{api.leader}/report", data=FORM, headers={**EN, **headers}
         )
@@ -101,6 +106,12 @@ async def test_a_post_from_elsewhere_is_refused_and_records_nothing(api: Site) -
         headers={**EN, "referer": f"{BASE_URL}/leaders/{api.leader}"},
     )
     assert by_referer.status_code == 201
+    fetched = await api.client.post(
+        f"/leaders/{api.leader}/report",
+        data={**FORM, "description": "by fetch metadata"},
+        headers={**EN, "sec-fetch-site": "same-origin", "origin": "null"},
+    )
+    assert fetched.status_code == 201
     assert api.head() > head
 
 
@@ -134,6 +145,10 @@ async def test_an_unknown_leader_is_a_friendly_404(api: Site) -> None:
     for path in (f"/leaders/{unknown}/report", "/leaders/not-an-id/report"):
         answer = await post(api, path, FORM)
         assert answer.status_code == 404 and "Page not found" in answer.text
+        shown = await api.client.get(path, headers=EN)
+        assert shown.status_code == 404 and "Page not found" in shown.text
+    known = await api.client.get(f"/leaders/{api.leader}/report", headers=EN)
+    assert known.status_code == 200 and 'name="description"' in known.text
 
 
 async def test_too_many_reports_from_the_form_is_a_friendly_429(

@@ -4,13 +4,17 @@ while `leader-registry verify` still passes; limits, duplicates and bad input.""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 import pytest
 
 from cli.main import main
+from domain.candidacy import Candidacy
 from registry.settings import Settings
 from tests.clock import Clock
 from tests.e2e.api import Api, assert_problem, serve
@@ -88,8 +92,11 @@ async def test_personal_data_is_only_a_regulators_then_erased_and_the_log_verifi
     ]
     for answer in public:
         assert answer.status_code == 200, answer.text
-        for secret in (*CONTACT.values(), PRIVATE, filed["secret"]):
+        for secret in (*CONTACT.values(), PRIVATE, filed["secret"], "twice the declared"):
             assert secret not in answer.text
+    leaves = [json.loads(line) for line in public[2].text.splitlines()]
+    headers = [leaf for leaf in leaves if leaf.get("aggregate_type") == "Report"]
+    assert headers and all(leaf["private"] is True for leaf in headers)  # a header, no content
     regulator = (await api.issue("regulator", "Tianjin AMR"))["token"]
     path = f"/v1/reports/{filed['receipt']}/personal-data"
     anonymous = await api.client.get(path)
@@ -200,3 +207,14 @@ async def test_reports_are_limited_per_address_and_per_target(
         per_address = await api.post("/v1/reports", report(api, candidacy_id=entries[1]))
         assert_problem(per_address, 429)
         assert "address" in per_address.json()["detail"]
+
+
+async def test_concurrent_reports_about_one_entry_all_hold_its_award(api: Publicised) -> None:
+    """Five reports at once about one publicised entry: each is recorded (the candidacy's
+    write conflicts are retried) and each holds the award."""
+    bodies = [report(api, description=f"problem number {n}") for n in range(5)]
+    answers = await asyncio.gather(*(api.post("/v1/reports", body) for body in bodies))
+    assert {a.status_code for a in answers} == {201}, [a.text for a in answers]
+    candidacy: Candidacy = api.registry.repository.get(UUID(api.entries[0]))
+    assert len(candidacy.open_reports) == 5
+    assert {str(r) for r in candidacy.open_reports} == {a.json()["receipt"] for a in answers}

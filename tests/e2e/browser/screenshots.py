@@ -35,6 +35,9 @@ SHOTS: list[tuple[str, str, str, ViewportSize]] = [
     ("audit", "/audit", "en", DESKTOP),
     ("enterprise", "/enterprises/{leader}", "zh-CN", DESKTOP),
     ("enterprise", "/enterprises/{leader}", "en", DESKTOP),
+    ("report", LEADER + "/report", "zh-CN", DESKTOP),
+    ("report-phone", LEADER + "/report", "zh-CN", PHONE),
+    ("report-follow", "/reports/follow", "en", DESKTOP),
 ]
 
 

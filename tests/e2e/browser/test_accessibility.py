@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, ViewportSize
+from playwright.sync_api import Browser, Page, ViewportSize
 
 from tests.e2e.browser.conftest import DESKTOP, PHONE, open_context
 from tests.e2e.browser.live import Live
@@ -22,6 +22,7 @@ PAGES = [
     "/notices?kind=revocation",
     "/complaints",
     "/audit",
+    "/reports/follow",
 ]
 SERIOUS = {"serious", "critical"}
 
@@ -30,6 +31,13 @@ def record_pages(site: Live) -> list[str]:
     """The pages of the story's records: an enterprise holding a title, the body."""
     bodies = httpx.get(f"{site.base_url}/v1/evaluation-bodies", params={"limit": 1}).json()
     return [f"/enterprises/{site.leader_code}", f"/bodies/{bodies['items'][0]['id']}"]
+
+
+def serious(axe: Axe, page: Page, where: str) -> dict[str, list[str]]:
+    """The serious or critical violations axe finds on the page, under `where`."""
+    violations = axe.run(page).response["violations"]
+    bad = [v["id"] for v in violations if v.get("impact") in SERIOUS]
+    return {where: bad} if bad else {}
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -41,12 +49,27 @@ def test_no_serious_accessibility_violation(
     page = context.new_page()
     axe = Axe()
     found = {}
-    for path in [*PAGES, *record_pages(site), f"/leaders/{site.leader_id}"]:
+    leader = f"/leaders/{site.leader_id}"
+    for path in [*PAGES, *record_pages(site), leader, f"{leader}/report"]:
         page.goto(path)
-        violations = axe.run(page).response["violations"]
-        bad = [v["id"] for v in violations if v.get("impact") in SERIOUS]
-        if bad:
-            found[path] = bad
+        found.update(serious(axe, page, path))
+    # The pages a report leads to: a refused form, the receipt, a report's status.
+    page.goto(f"{leader}/report")
+    page.fill("#report-description", "x")
+    page.fill("#report-email", "nobody@example")  # the registry refuses it: the form again
+    page.click("form.report-form button[type=submit]")
+    found.update(serious(axe, page, "the refused form"))
+    page.fill("#report-email", "")
+    page.fill("#report-description", f"axe {locale} {viewport['width']}")
+    page.click("form.report-form button[type=submit]")
+    found.update(serious(axe, page, "the receipt"))
+    codes = page.locator(".receipt .code")
+    receipt, secret = codes.nth(0).inner_text(), codes.nth(1).inner_text()
+    page.goto("/reports/follow")
+    page.fill("#follow-receipt", receipt)
+    page.fill("#follow-secret", secret)
+    page.click("form.report-form button[type=submit]")
+    found.update(serious(axe, page, "a report's status"))
     context.close()
     assert found == {}
     assert elsewhere == []
