@@ -27,6 +27,7 @@ class Status:
     ended_by: dict[str, str] | None = None  # who ended it (an actor, named)
     reason: str | None = None  # why it was revoked, excluded or not ranked
     superseded_by: str | None = None  # the scheme whose list superseded it
+    open_reports: int = 0  # public reports holding a publicised entry's award (rule 6)
 
 
 def actor(event_actor: dict[str, Any] | None, bodies: dict[str, str]) -> dict[str, str]:
@@ -52,6 +53,12 @@ def _superseding_scheme(history: list[dict[str, Any]]) -> str | None:
         if event["type"] == "Candidacy.Superseded":
             return str(event["data"]["by_scheme_id"])
     return None
+
+
+def _open_reports(history: list[dict[str, Any]]) -> int:
+    """How many public reports hold the award now: filed, and not yet dealt with."""
+    kinds = [e["type"] for e in history]
+    return kinds.count("Candidacy.ReportFiled") - kinds.count("Candidacy.ReportClosed")
 
 
 def status(record: dict[str, Any], history: list[dict[str, Any]], bodies: dict[str, str]) -> Status:
@@ -84,7 +91,9 @@ def status(record: dict[str, Any], history: list[dict[str, Any]], bodies: dict[s
     if kind in ("excluded", "not_ranked"):
         return Status(kind, False, reason=record["exclusion_reason"])
     if kind == "publicised":
-        return Status(kind, False, until=record["publicity_ends_at"])
+        return Status(
+            kind, False, until=record["publicity_ends_at"], open_reports=_open_reports(history)
+        )
     return Status(kind, False)  # entered, evaluated, ranked: a stage on the way
 
 

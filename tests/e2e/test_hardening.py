@@ -403,6 +403,28 @@ def test_the_bucket_refills_and_forgets_idle_keys() -> None:
     assert set(bucket._buckets) == {"b", "c"}
 
 
+def test_waiting_for_a_token_takes_none() -> None:
+    now = [0.0]
+    clock: Callable[[], float] = lambda: now[0]  # noqa: E731
+    bucket = TokenBucket(rate=1, burst=1, clock=clock)
+    assert bucket.wait("a") == 0.0 and bucket.wait("a") == 0.0  # still there
+    assert bucket.take("a") == 0.0
+    assert bucket.wait("a") == pytest.approx(1.0)
+    now[0] = 1.0
+    assert bucket.wait("a") == 0.0
+
+
+async def test_a_form_is_refused_by_the_api_and_accepted_only_by_the_website(
+    api: Api,
+) -> None:
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    refused = await api.client.post("/v1/reports", content="grounds=fraud", headers=form)
+    assert_problem(refused, 415)
+    page = await api.client.post("/reports/follow", content="receipt=x", headers=form)
+    assert page.status_code == 403  # read as a form: refused for its origin, not its type
+    assert page.headers["content-type"].startswith("text/html")
+
+
 async def test_the_rate_limit_keys_on_a_hash_of_the_token(api: Api) -> None:
     response = await api.client.post("/v1/evaluation-bodies", json=BODY, headers=api.auth())
     assert response.status_code == 201

@@ -84,6 +84,7 @@ async def test_the_leader_page_has_a_form_that_files_a_report_and_shows_its_secr
     await api.settle()
     page = await api.client.get(f"/leaders/{api.leader}", headers=EN)
     assert "A public report was filed" in page.text
+    assert "A public report about this entry is open" in page.text
     for value in (FORM["name"], FORM["phone"], FORM["email"], FORM["private"], secret):
         assert value not in page.text
 

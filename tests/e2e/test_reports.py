@@ -62,6 +62,8 @@ async def test_anyone_reports_gets_a_receipt_and_secret_only_and_the_award_waits
     assert filed.status_code == 201, filed.text
     answer = filed.json()
     assert set(answer) == {"receipt", "secret"} and answer["secret"].startswith("rs_")
+    assert "registry-consistency" not in filed.headers  # every read model took it in
+    assert not api.read_side.halted
     followed = await api.client.get(
         f"/v1/reports/{answer['receipt']}", headers={"X-Report-Secret": answer["secret"]}
     )

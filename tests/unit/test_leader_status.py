@@ -61,6 +61,17 @@ def test_a_publicised_entry_under_complaint_holds_no_title() -> None:
     assert not found.in_force and found.until is None
 
 
+def test_a_publicised_entry_counts_the_public_reports_still_open() -> None:
+    record = RECORD | {"status": "publicised", "recorded_status": "publicised"}
+    history = [
+        event("Candidacy.ReportFiled", "2025-03-02T00:00:00+00:00", report_id="r1"),
+        event("Candidacy.ReportFiled", "2025-03-03T00:00:00+00:00", report_id="r2"),
+        event("Candidacy.ReportClosed", "2025-03-04T00:00:00+00:00", report_id="r1"),
+    ]
+    assert leader_status.status(record, history, {}).open_reports == 1
+    assert leader_status.status(record, history[:1] + history[2:], {}).open_reports == 0
+
+
 def test_expired_is_on_the_last_day_of_validity_even_before_the_sweep() -> None:
     record = RECORD | {"status": "expired"}  # still `awarded` as recorded
     found = leader_status.status(record, [], {})
