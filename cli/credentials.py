@@ -44,7 +44,12 @@ def cmd_create(settings: Settings, args: argparse.Namespace) -> int:
         if args.expires_in_days is not None:
             expires_at = registry.now() + timedelta(days=args.expires_in_days)
         issued = registry.issue_credential(
-            OPERATOR, role=args.role, subject=subject, label=args.label, expires_at=expires_at
+            OPERATOR,
+            role=args.role,
+            subject=subject,
+            label=args.label,
+            expires_at=expires_at,
+            region=args.region,
         )
     print(f"credential: {issued['id']}")
     if expires_at is not None:
@@ -161,6 +166,12 @@ def add_commands(commands: Any) -> None:
         type=_expiry_days,
         metavar="N",
         help="the token stops working N days from now (default: it does not expire)",
+    )
+    create.add_argument(
+        "--region",
+        default="",
+        metavar="CODE",
+        help="a regulator's jurisdiction: a 6-digit division code (default: 000000, national)",
     )
     create.set_defaults(handler=cmd_create)
     listing = actions.add_parser(

@@ -31,6 +31,7 @@ class ComplainantKind(StrEnum):
 
 class ComplaintStatus(StrEnum):
     FILED = "filed"
+    INVESTIGATING = "investigating"
     UPHELD = "upheld"
     DISMISSED = "dismissed"
 
@@ -47,8 +48,20 @@ class ComplaintAlreadyDecided(ComplaintError, Conflict):
     """A decided complaint is final."""
 
 
+class ComplaintStepConflict(ComplaintError, Conflict):
+    """The step does not fit the complaint's state (investigated or answered twice)."""
+
+
+OPEN_STATUSES = frozenset({ComplaintStatus.FILED.value, ComplaintStatus.INVESTIGATING.value})
+
+
 class Complaint(Aggregate):
-    """A complaint about one candidacy: filed, then upheld or dismissed."""
+    """A complaint about one candidacy: filed, under investigation, then upheld or dismissed.
+
+    The investigation step is optional: a complaint may still be decided straight from
+    `filed` (as before the step existed). While it is open, the enterprise whose candidacy
+    it is about may answer it once with a statement.
+    """
 
     # The events, declared so that their readers (the projections) are typed.
     class Filed(Aggregate.Created):
@@ -57,6 +70,14 @@ class Complaint(Aggregate):
         grounds: str
         description: str
         evidence: list[str]
+        actor: Actor
+        report_id: UUID | None = None  # the public report it was opened from (older: None)
+
+    class InvestigationStarted(Aggregate.Event):
+        actor: Actor
+
+    class Answered(Aggregate.Event):
+        statement: str
         actor: Actor
 
     class Upheld(Aggregate.Event):
@@ -78,6 +99,7 @@ class Complaint(Aggregate):
         evidence: Sequence[str],
         actor: Actor,
         at: datetime,
+        report_id: UUID | None = None,
     ) -> Complaint:
         if grounds not in set(Grounds):
             raise InvalidComplaint(f"unknown grounds {grounds!r}", field="grounds")
@@ -95,6 +117,7 @@ class Complaint(Aggregate):
             evidence=list(evidence),
             actor=actor,
             timestamp=at,
+            report_id=report_id,
         )
 
     @event(Filed)
@@ -107,18 +130,47 @@ class Complaint(Aggregate):
         evidence: list[str],
         actor: Actor,
         timestamp: datetime,
+        report_id: UUID | None = None,
     ) -> None:
         self.candidacy_id = candidacy_id
+        self.report_id = report_id
         self.complainant_kind = complainant_kind
         self.grounds = grounds
         self.description = description
         self.evidence = list(evidence)
         self.status = ComplaintStatus.FILED.value
         self.findings = ""
+        self.statement = ""
 
     @property
     def is_open(self) -> bool:
-        return self.status == ComplaintStatus.FILED
+        return self.status in OPEN_STATUSES
+
+    def start_investigation(self, *, actor: Actor, at: datetime) -> None:
+        """Record that a regulator investigates the complaint (who and when)."""
+        if not self.is_open:
+            raise ComplaintAlreadyDecided(f"complaint is already {self.status}")
+        if self.status == ComplaintStatus.INVESTIGATING:
+            raise ComplaintStepConflict("the complaint is already under investigation")
+        self._investigation_started(actor=actor, timestamp=at)
+
+    @event(InvestigationStarted)
+    def _investigation_started(self, actor: Actor, timestamp: datetime) -> None:
+        self.status = ComplaintStatus.INVESTIGATING.value
+
+    def answer(self, *, statement: str, actor: Actor, at: datetime) -> None:
+        """Record the enterprise's statement in answer; once, while the complaint is open."""
+        if not self.is_open:
+            raise ComplaintAlreadyDecided(f"complaint is already {self.status}")
+        if self.statement:
+            raise ComplaintStepConflict("the enterprise has already answered this complaint")
+        if not statement.strip():
+            raise InvalidComplaint("a statement needs some text", field="statement")
+        self._answered(statement=statement, actor=actor, timestamp=at)
+
+    @event(Answered)
+    def _answered(self, statement: str, actor: Actor, timestamp: datetime) -> None:
+        self.statement = statement
 
     @property
     def revokes(self) -> bool:

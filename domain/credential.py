@@ -12,8 +12,9 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import ids
 from domain.errors import Conflict, InvalidInput
+from domain.jurisdiction import NATIONAL
 from domain.limits import MAX_LABEL, MAX_NAME, moment_problem, text_problem
-from domain.values import Actor, Role
+from domain.values import Actor, Role, is_region
 
 ISSUABLE_ROLES = frozenset(r.value for r in Role if r is not Role.SYSTEM)
 
@@ -42,6 +43,18 @@ class CredentialExpired(CredentialError, Conflict):
 ROTATED = "rotated"
 
 
+def check_region(role: str, region: str) -> str:
+    """A regulator's jurisdiction (national unless given); other roles have none."""
+    if role != Role.REGULATOR:
+        if region:
+            raise InvalidCredential("only a regulator's credential has a region", field="region")
+        return ""
+    region = region or NATIONAL
+    if not is_region(region):
+        raise InvalidCredential("region must be a 6-digit division code", field="region")
+    return region
+
+
 class Credential(Aggregate):
     """An issued bearer token's hash, role, subject and lifetime."""
 
@@ -55,6 +68,7 @@ class Credential(Aggregate):
         expires_at: datetime | None
         actor: Actor
         replaces: str = ""
+        region: str = ""  # a regulator's jurisdiction; "" for other roles and older events
 
     class Revoked(Aggregate.Event):
         actor: Actor
@@ -77,9 +91,11 @@ class Credential(Aggregate):
         actor: Actor,
         at: datetime,
         replaces: str = "",
+        region: str = "",
     ) -> Credential:
         if role not in ISSUABLE_ROLES:
             raise InvalidCredential(f"unknown role {role!r}", field="role")
+        region = check_region(role, region)
         if not subject.strip():
             raise InvalidCredential("a credential needs a subject", field="subject")
         for name, value, maximum in (("subject", subject, MAX_NAME), ("label", label, MAX_LABEL)):
@@ -98,6 +114,7 @@ class Credential(Aggregate):
             actor=actor,
             timestamp=at,
             replaces=replaces,
+            region=region,
         )
 
     @event(Issued)
@@ -111,6 +128,7 @@ class Credential(Aggregate):
         actor: Actor,
         timestamp: datetime,
         replaces: str = "",  # the credential this one replaced by rotation (older events: "")
+        region: str = "",
     ) -> None:
         self.token_hash = token_hash
         self.role = role
@@ -118,11 +136,17 @@ class Credential(Aggregate):
         self.label = label
         self.expires_at = expires_at
         self.replaces = replaces
+        self.region = region
         self.issued_by = actor
         self.revoked = False
         self.revocation_reason = ""
         self.revoked_at: datetime | None = None
         self.revoked_by: Actor | None = None
+
+    @property
+    def jurisdiction(self) -> str:
+        """The region a regulator's credential may act in (older credentials: national)."""
+        return self.region or NATIONAL
 
     def matches(self, token: str) -> bool:
         return hmac.compare_digest(self.token_hash, hash_token(token))
@@ -155,6 +179,7 @@ class Credential(Aggregate):
             actor=actor,
             at=at,
             replaces=str(self.id),
+            region=self.region,
         )
         self._revoked(actor=actor, timestamp=at, reason=ROTATED)
         return successor

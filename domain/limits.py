@@ -109,6 +109,9 @@ MIN_SEARCH_QUERY = 2
 MAX_SEARCH_LIMIT = 50
 SEARCH_COUNT_CAP = 1000
 
+# The regulator's desk: the most days its overdue setting and its age filter may name.
+MAX_DESK_DAYS = 3650
+
 # Public reports (`POST /v1/reports`, anyone, no account): the largest request body accepted,
 # in bytes (a full description and private note in Chinese, UTF-8, and every evidence link
 # fit); a report holds at most MAX_REPORT_EVIDENCE evidence references.

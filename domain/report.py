@@ -32,6 +32,8 @@ class ReportStatus(StrEnum):
 
 
 OPEN_STATUSES = frozenset({ReportStatus.RECEIVED.value})
+# The outcome a reporter reads when a complaint was opened from the report (then its id).
+COMPLAINT_OPENED = "A regulator opened a complaint from this report:"
 _PHONE = re.compile(r"[0-9+()\- ]{3,}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -147,6 +149,10 @@ class Report(Aggregate):
         reason: str
         actor: Actor
 
+    class ComplaintOpened(Aggregate.Event):
+        complaint_id: UUID
+        actor: Actor
+
     @classmethod
     def receive(
         cls,
@@ -216,6 +222,7 @@ class Report(Aggregate):
         self.status = (ReportStatus.FOLDED if folded else ReportStatus.RECEIVED).value
         self.outcome = ""
         self.erased = False
+        self.complaint_id: UUID | None = None  # the complaint a regulator opened from it
 
     @property
     def is_open(self) -> bool:
@@ -248,3 +255,17 @@ class Report(Aggregate):
     @event(PersonalDataErased)
     def _personal_data_erased(self, reason: str, actor: Actor, timestamp: datetime) -> None:
         self.erased = True
+
+    def complaint_opened(self, *, complaint_id: UUID, actor: Actor, at: datetime) -> None:
+        """Triage: a regulator opened a complaint from the report, which is dealt with; the
+        reporter reads the complaint's id (the complaint names the report: linked both ways).
+        The other way to deal with it is `close`, as unfounded, with a reason."""
+        if not self.is_open:
+            raise ReportAlreadyClosed(f"report is {self.status}")
+        self._complaint_opened(complaint_id=complaint_id, actor=actor, timestamp=at)
+
+    @event(ComplaintOpened)
+    def _complaint_opened(self, complaint_id: UUID, actor: Actor, timestamp: datetime) -> None:
+        self.status = ReportStatus.CLOSED.value
+        self.complaint_id = complaint_id
+        self.outcome = f"{COMPLAINT_OPENED} {complaint_id}"

@@ -13,6 +13,7 @@ from eventsourcing.domain import Aggregate, event
 from domain import ids
 from domain.errors import Conflict, InvalidInput, NotPermitted
 from domain.evaluation_body import EvaluationBody
+from domain.jurisdiction import NATIONAL
 from domain.ranking import check_indicators
 from domain.values import Actor, Indicator, is_region
 
@@ -31,7 +32,7 @@ class SchemeStatus(StrEnum):
     AWARDED = "awarded"
 
 
-NATIONAL_REGION = "000000"
+NATIONAL_REGION = NATIONAL  # a national list's region
 
 
 class SchemeError(Exception):

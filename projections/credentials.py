@@ -46,6 +46,7 @@ class Credentials(Projection):
                 expires_at=e.expires_at,
                 revocation_reason="",
                 replaces=replaces,
+                region=e.region,
                 version=e.originator_version,
             ),
         )

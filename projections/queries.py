@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, Table, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.jurisdiction import NATIONAL
+from domain.values import Role
 from projections.category_names import category_of, named, names_of
 from projections.tables import (
     bodies,
@@ -388,6 +390,8 @@ def _credential(row: Any, now: datetime) -> dict[str, Any]:
         "revocation_reason": row.revocation_reason or None,
         "replaces": row.replaces,
         "replaced_by": row.replaced_by,
+        # Older regulators' credentials hold no region: they are national.
+        "region": row.region or (NATIONAL if row.role == Role.REGULATOR else ""),
         "version": row.version,
     }
 

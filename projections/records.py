@@ -1,4 +1,5 @@
-"""Current state of bodies, categories, declarations, schemes, complaints and access grants."""
+"""Current state of bodies, categories, declarations, schemes, complaints, access grants and
+public reports (the last for the regulator's desk alone)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,21 @@ from domain.category import Category
 from domain.complaint import Complaint
 from domain.declaration import Declaration
 from domain.evaluation_body import EvaluationBody
+from domain.jurisdiction import credit_code_region
+from domain.report import COMPLAINT_OPENED, Report, ReportStatus, TargetKind
 from domain.scheme import Scheme
 from projections.machinery.base import Projection, on
 from projections.machinery.encoding import plain
 from projections.machinery.rows import Rows
-from projections.tables import bodies, categories, complaints, declarations, grants, schemes
+from projections.tables import (
+    bodies,
+    categories,
+    complaints,
+    declarations,
+    grants,
+    reports,
+    schemes,
+)
 
 
 def _set(rows: Rows, table: Table, event: Any, **values: Any) -> None:
@@ -36,11 +47,11 @@ def _declaration_content(e: Declaration.Declared | Declaration.Revised) -> dict[
 
 
 class Records(Projection):
-    """One row per body, category, declaration, scheme, complaint and access grant."""
+    """One row per body, category, declaration, scheme, complaint, access grant and report."""
 
     name = "records"
     uses_rows = True
-    tables = (bodies, categories, declarations, schemes, complaints, grants)
+    tables = (bodies, categories, declarations, schemes, complaints, grants, reports)
 
     @on(EvaluationBody.Registered)
     def registered(self, rows: Rows, e: EvaluationBody.Registered, position: int) -> None:
@@ -174,12 +185,30 @@ class Records(Projection):
                 evidence=list(e.evidence),
                 status="filed",
                 findings="",
+                statement="",
+                report_id=str(e.report_id) if e.report_id else None,
                 filed_by_role=e.actor.role,
                 filed_by_subject=e.actor.subject,
                 filed_at=e.timestamp,
                 version=e.originator_version,
             ),
         )
+
+    @on(Complaint.InvestigationStarted)
+    def investigating(self, rows: Rows, e: Complaint.InvestigationStarted, position: int) -> None:
+        _set(
+            rows,
+            complaints,
+            e,
+            status="investigating",
+            investigated_by_role=e.actor.role,
+            investigated_by_subject=e.actor.subject,
+            investigated_at=e.timestamp,
+        )
+
+    @on(Complaint.Answered)
+    def answered(self, rows: Rows, e: Complaint.Answered, position: int) -> None:
+        _set(rows, complaints, e, statement=e.statement, answered_at=e.timestamp)
 
     @on(Complaint.Upheld, Complaint.Dismissed)
     def decided(self, rows: Rows, e: Complaint.Upheld | Complaint.Dismissed, position: int) -> None:
@@ -193,6 +222,58 @@ class Records(Projection):
             decided_by_subject=e.actor.subject,
             decided_at=e.timestamp,
         )
+
+    @on(Report.Received)
+    def report_received(self, rows: Rows, e: Report.Received, position: int) -> None:
+        about_enterprise = e.target_kind == TargetKind.ENTERPRISE
+        rows.insert(
+            reports,
+            dict(
+                id=str(e.originator_id),
+                target_kind=e.target_kind,
+                target=e.target,
+                candidacy_id=str(e.candidacy_id) if e.candidacy_id else None,
+                region=credit_code_region(e.target) if about_enterprise else None,
+                grounds=e.grounds,
+                description=e.description,
+                evidence=list(e.evidence),
+                status=ReportStatus.FOLDED.value if e.duplicate_of else ReportStatus.RECEIVED.value,
+                duplicate_of=str(e.duplicate_of) if e.duplicate_of else None,
+                outcome="",
+                received_at=e.timestamp,
+                version=e.originator_version,
+            ),
+        )
+
+    @on(Report.Closed)
+    def report_closed(self, rows: Rows, e: Report.Closed, position: int) -> None:
+        """Triaged as unfounded (or otherwise dealt with): the outcome its reporter reads."""
+        _set(
+            rows,
+            reports,
+            e,
+            status=ReportStatus.CLOSED.value,
+            outcome=e.outcome,
+            dealt_at=e.timestamp,
+            dealt_by_subject=e.actor.subject,
+        )
+
+    @on(Report.ComplaintOpened)
+    def report_complained(self, rows: Rows, e: Report.ComplaintOpened, position: int) -> None:
+        _set(
+            rows,
+            reports,
+            e,
+            status=ReportStatus.CLOSED.value,
+            outcome=f"{COMPLAINT_OPENED} {e.complaint_id}",
+            complaint_id=str(e.complaint_id),
+            dealt_at=e.timestamp,
+            dealt_by_subject=e.actor.subject,
+        )
+
+    @on(Report.PersonalDataErased)
+    def report_erased(self, rows: Rows, e: Report.PersonalDataErased, position: int) -> None:
+        _set(rows, reports, e)  # nothing of it is here; the version moves on
 
     @on(AccessGrant.Granted)
     def granted(self, rows: Rows, e: AccessGrant.Granted, position: int) -> None:

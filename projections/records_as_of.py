@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.complaint import OPEN_STATUSES
 from projections import as_of, queries
 from projections.tables import candidacies, complaints
 
@@ -94,7 +95,7 @@ async def candidacy(
         is_leader=recorded == "awarded" and period.status in ("awarded", "under_complaint"),
         complaints=await _complaints_then(conn, candidacy_id, moment),
     )
-    then["open_complaints"] = sum(1 for c in then["complaints"] if c["status"] == "filed")
+    then["open_complaints"] = sum(1 for c in then["complaints"] if c["status"] in OPEN_STATUSES)
     if recorded in NOT_RANKED_YET:
         then.update(rank=None, score=None, qualified=False, breakdown=[], publicity_ends_at=None)
     if recorded == "entered":

@@ -52,6 +52,7 @@ STATUS = {
     Scheme.Rejected: "rejected",
     Scheme.RankingPublished: "ranked",
     Scheme.Awarded: "awarded",
+    Complaint.InvestigationStarted: "investigating",
     Complaint.Upheld: "upheld",
     Complaint.Dismissed: "dismissed",
     Candidacy.Evaluated: "evaluated",

@@ -8,6 +8,7 @@ from registry.cases.declarations import DeclarationCases
 from registry.cases.reports import ReportCases
 from registry.cases.schemes import SchemeCases
 from registry.cases.titles import TitleCases
+from registry.cases.triage import TriageCases
 from registry.idempotency import IdempotencyCases
 
 
@@ -16,6 +17,7 @@ class LeaderRegistry(
     CategoryCases,
     DeclarationCases,
     SchemeCases,
+    TriageCases,
     TitleCases,
     ReportCases,
     IdempotencyCases,

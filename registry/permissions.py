@@ -29,7 +29,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "publish_ranking": frozenset({BODY}),
     "award": frozenset({BODY}),
     "file_complaint": frozenset({REGULATOR}),
+    "investigate_complaint": frozenset({REGULATOR}),
+    "answer_complaint": frozenset({ENTERPRISE}),
     "decide_complaint": frozenset({REGULATOR}),
+    "dismiss_report": frozenset({REGULATOR}),
+    "open_complaint_from_report": frozenset({REGULATOR}),
     "revoke_title": frozenset({BODY, REGULATOR}),
     "erase_report_personal_data": frozenset({ADMIN, REGULATOR}),
 }
@@ -42,12 +46,14 @@ ANONYMOUS_ACTIONS = frozenset({"file_report"})
 READ_PERMISSIONS: dict[str, frozenset[str]] = {
     "list_credentials": frozenset({ADMIN}),
     "sign_checkpoint": frozenset({ADMIN}),
+    "read_desk": frozenset({REGULATOR}),
     "read_report_personal_data": frozenset({REGULATOR}),
 }
 
 # Roles whose subject must match the record's owner (enterprise: credit code, checked by
-# `check_subject`; evaluation body: body id, the domain's rule 2). Other roles act for the
-# registry as a whole.
+# `check_subject`; evaluation body: body id, the domain's rule 2). A regulator is bound by
+# region instead (`domain.jurisdiction`, rule 17); an administrator and a platform act for
+# the registry as a whole.
 SCOPED_ROLES = frozenset({ENTERPRISE, BODY})
 
 
@@ -79,7 +85,17 @@ SCOPES: dict[str, str] = {
     "evaluate": "evaluation body: its own schemes' candidates",
     "publish_ranking": "evaluation body: its own schemes",
     "award": "evaluation body: its own schemes",
-    "revoke_title": "evaluation body: its own schemes' titles",
+    "revoke_title": "evaluation body: its own schemes' titles; regulator: titles on lists "
+    "of its region or below",
+    "file_complaint": "regulator: titles on lists of its region or below",
+    "investigate_complaint": "regulator: complaints about titles on lists of its region or below",
+    "answer_complaint": "enterprise: complaints about its own candidacies",
+    "decide_complaint": "regulator: complaints about titles on lists of its region or below",
+    "dismiss_report": "regulator: reports about titles on lists of its region or below, or "
+    "about enterprises registered there",
+    "open_complaint_from_report": "regulator: reports about titles on lists of its region or "
+    "below, or about enterprises registered there",
+    "read_desk": "regulator: complaints and reports within its region",
 }
 
 

@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 
+from domain.limits import MAX_DESK_DAYS
 from registry.signed_notes import NoteError, Signer
 
 
@@ -126,6 +127,13 @@ class Settings(BaseSettings):
         default=365.0,
         gt=0,
         description="Days a report's personal data is kept before its key is destroyed.",
+    )
+
+    desk_overdue_days: int = Field(
+        default=30,
+        ge=1,
+        le=MAX_DESK_DAYS,
+        description="Days after which an open complaint is flagged overdue on the desk.",
     )
 
     audit_signing_key: SecretStr = Field(

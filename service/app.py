@@ -27,6 +27,7 @@ from service.routers import (
     audit,
     categories,
     declarations,
+    desk,
     enterprises,
     grants,
     lists,
@@ -39,6 +40,7 @@ from service.routers import (
     signed_lists,
     timelines,
     titles,
+    triage,
 )
 from service.schemas.reads import Health, Readiness
 
@@ -129,6 +131,8 @@ def create_app(
         audit,
         signed_lists,
         search,
+        desk,
+        triage,
     ):
         app.include_router(module.router)
     for page_router in site.ROUTERS:

@@ -79,6 +79,7 @@ COMPLAINT = (
     "decided_at",
     "decided_by_role",
     "findings",
+    "statement",
 )
 ENTERPRISE = (
     "credit_code",

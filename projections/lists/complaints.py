@@ -24,6 +24,8 @@ PUBLIC = (
     k.decided_by_role,
     k.filed_at,
     k.decided_at,
+    k.statement,  # the enterprise's answer: public, as in `GET /v1/complaints/{id}`
+    k.answered_at,
 )
 
 
@@ -76,4 +78,5 @@ def complaint_item(row: Row[Any], as_of: datetime | None = None) -> dict[str, An
         "decided_at": decided_at,
         "decided_by_role": row.decided_by_role if decided_at else None,
         "findings": row.findings if decided_at else None,
+        "statement": row.statement if masked(as_of, row.answered_at) else None,
     }

@@ -94,6 +94,7 @@ class AccessCases(RegistryBase):
         subject: str,
         label: str = "",
         expires_at: datetime | None = None,
+        region: str = "",
     ) -> IssuedCredential:
         """Create a credential; the token is returned here once and never stored."""
         check_role(actor, "issue_credential")
@@ -110,6 +111,7 @@ class AccessCases(RegistryBase):
             expires_at=expires_at,
             actor=actor,
             at=at,
+            region=region,
         )
         receipt = self.commit(credential, granted(credential, actor, at))
         return IssuedCredential(id=receipt["id"], position=receipt["position"], token=token)

@@ -58,6 +58,7 @@ class ReportView:
     outcome: str
     received_at: datetime
     folded_into: str | None  # the first report, whose status and outcome this shows
+    complaint_id: str | None = None  # the complaint a regulator opened from it (triage)
 
 
 def hash_secret(secret: str) -> str:
@@ -188,6 +189,7 @@ class ReportCases(RegistryBase):
             outcome=shown.outcome,
             received_at=report.created_on,
             folded_into=str(shown.id) if shown is not report else None,
+            complaint_id=str(shown.complaint_id) if shown.complaint_id else None,
         )
 
     def report_personal_data(self, actor: Actor, report_id: str) -> PersonalData:

@@ -6,15 +6,33 @@ from collections.abc import Iterable, Sequence
 
 from domain.candidacy import Candidacy, Status
 from domain.complaint import Complaint
+from domain.credential import Credential
 from domain.evaluation_body import EvaluationBody
+from domain.jurisdiction import NATIONAL, check_jurisdiction
 from domain.scheme import Scheme
 from domain.values import Actor, Role
 from registry.base import Receipt, RegistryBase
-from registry.permissions import check_role
+from registry.permissions import check_role, check_subject
+
+TITLES = "titles"
 
 
 class TitleCases(RegistryBase):
     """What happens to a title once it is publicised: complaints, revocation, expiry."""
+
+    def jurisdiction(self, actor: Actor) -> str:
+        """The region a regulator may act in: its credential's (an actor with no credential,
+        such as the command line's or a test's, is national)."""
+        if not actor.credential_id:
+            return NATIONAL
+        credential = self.load(Credential, actor.credential_id, "credential", to_change=False)
+        return credential.jurisdiction
+
+    def _check_jurisdiction(self, actor: Actor, candidacy: Candidacy) -> None:
+        """A regulator acts only on titles (and complaints about them) on lists of its region
+        or below (rule 17)."""
+        if actor.role == Role.REGULATOR:
+            check_jurisdiction(self.jurisdiction(actor), candidacy.scheme_region, TITLES)
 
     def file_complaint(
         self,
@@ -28,6 +46,7 @@ class TitleCases(RegistryBase):
     ) -> Receipt:
         check_role(actor, "file_complaint")
         candidacy = self.load(Candidacy, candidacy_id, "candidacy")
+        self._check_jurisdiction(actor, candidacy)
         now = self.now()
         complaint = Complaint.file(
             candidacy_id=candidacy.id,
@@ -54,10 +73,38 @@ class TitleCases(RegistryBase):
         check_role(actor, "decide_complaint")
         complaint = self.load(Complaint, complaint_id, "complaint", expected_version)
         candidacy = self.load(Candidacy, complaint.candidacy_id, "candidacy")
+        self._check_jurisdiction(actor, candidacy)
         now = self.now()
         complaint.decide(upheld=upheld, findings=findings, actor=actor, at=now)
         candidacy.complaint_decided(complaint=complaint, actor=actor, at=now)
         return self.commit(complaint, candidacy)
+
+    def investigate_complaint(
+        self, actor: Actor, complaint_id: str, *, expected_version: int | None = None
+    ) -> Receipt:
+        """Record that the regulator investigates the complaint (who and when)."""
+        check_role(actor, "investigate_complaint")
+        complaint = self.load(Complaint, complaint_id, "complaint", expected_version)
+        candidacy = self.load(Candidacy, complaint.candidacy_id, "candidacy", to_change=False)
+        self._check_jurisdiction(actor, candidacy)
+        complaint.start_investigation(actor=actor, at=self.now())
+        return self.commit(complaint)
+
+    def answer_complaint(
+        self,
+        actor: Actor,
+        complaint_id: str,
+        *,
+        statement: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """Record the enterprise's statement in answer to a complaint about its own title."""
+        check_role(actor, "answer_complaint")
+        complaint = self.load(Complaint, complaint_id, "complaint", expected_version)
+        candidacy = self.load(Candidacy, complaint.candidacy_id, "candidacy", to_change=False)
+        check_subject(actor, candidacy.enterprise.credit_code, "this complaint")
+        complaint.answer(statement=statement, actor=actor, at=self.now())
+        return self.commit(complaint)
 
     def revoke_title(
         self,
@@ -70,8 +117,9 @@ class TitleCases(RegistryBase):
         check_role(actor, "revoke_title")
         candidacy = self.load(Candidacy, candidacy_id, "candidacy", expected_version)
         scheme = self.load(Scheme, candidacy.scheme_id, "scheme")
-        if actor.role == Role.EVALUATION_BODY:  # a regulator revokes for the registry
+        if actor.role == Role.EVALUATION_BODY:  # a regulator revokes within its region
             scheme.check_body(actor, self.load(EvaluationBody, scheme.body_id, "evaluation body"))
+        self._check_jurisdiction(actor, candidacy)
         candidacy.revoke(reason=reason, actor=actor, at=self.now())
         return self.commit(candidacy)
 

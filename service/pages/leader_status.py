@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from domain.complaint import OPEN_STATUSES
+
 # Events whose actor is the registry itself (the expiry sweeper, a supersession).
 SYSTEM = "system"
 # The candidacy's own notes of a complaint, which the complaint's events tell in full.
@@ -67,7 +69,7 @@ def status(record: dict[str, Any], history: list[dict[str, Any]], bodies: dict[s
     if kind == "awarded":
         return Status(kind, True, until=record["valid_until"])
     if kind == "under_complaint":
-        open_ids = {str(c["id"]) for c in record["complaints"] if c["status"] == "filed"}
+        open_ids = {str(c["id"]) for c in record["complaints"] if c["status"] in OPEN_STATUSES}
         since = _filed_at(history, open_ids)
         held = recorded == "awarded"
         return Status(kind, held, until=record["valid_until"] if held else None, since=since)

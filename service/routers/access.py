@@ -77,6 +77,7 @@ async def issue_credential(
         subject=payload.subject,
         label=payload.label,
         expires_at=payload.expires_at,
+        region=payload.region or "",
     )
     return CredentialReceiptOut(**receipt)
 

@@ -108,6 +108,7 @@ async def follow_report(
         outcome=view.outcome,
         received_at=view.received_at,
         folded_into=view.folded_into,
+        complaint_id=view.complaint_id,
     )
 
 

@@ -8,7 +8,7 @@ from service.consistency import CommandsDep
 from service.preconditions import IfMatch
 from service.problems import WRITE_ERRORS
 from service.schemas.common import Reason, ReceiptOut
-from service.schemas.titles import DecideComplaint, FileComplaint
+from service.schemas.titles import AnswerComplaint, DecideComplaint, FileComplaint
 
 router = APIRouter(prefix="/v1", tags=["complaints"], responses=WRITE_ERRORS)
 
@@ -29,6 +29,42 @@ async def file_complaint(
         evidence=payload.evidence,
     )
     response.headers["Location"] = f"/v1/complaints/{receipt['id']}"
+    return ReceiptOut(**receipt)
+
+
+@router.post(
+    "/complaints/{complaint_id}/investigation",
+    response_model=ReceiptOut,
+    operation_id="investigate_complaint",
+)
+async def investigate_complaint(
+    complaint_id: str, commands: CommandsDep, version: IfMatch
+) -> ReceiptOut:
+    """Start the investigation of an open complaint (a regulator of its list's region)."""
+    receipt = await commands.run(
+        commands.registry.investigate_complaint, complaint_id, expected_version=version
+    )
+    return ReceiptOut(**receipt)
+
+
+@router.post(
+    "/complaints/{complaint_id}/statement",
+    response_model=ReceiptOut,
+    operation_id="answer_complaint",
+)
+async def answer_complaint(
+    complaint_id: str,
+    payload: AnswerComplaint,
+    commands: CommandsDep,
+    version: IfMatch,
+) -> ReceiptOut:
+    """The enterprise's statement in answer to an open complaint about its own title (once)."""
+    receipt = await commands.run(
+        commands.registry.answer_complaint,
+        complaint_id,
+        statement=payload.statement,
+        expected_version=version,
+    )
     return ReceiptOut(**receipt)
 
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from domain.evaluation_body import BodyKind
 from domain.limits import MAX_CATEGORIES
-from service.schemas.common import CategoryCode, Label, Moment, Name, Request
+from service.schemas.common import CategoryCode, Label, Moment, Name, Region, Request
 from service.schemas.values import ActorRef, Timestamp
 
 IssuableRole = Literal["admin", "evaluation_body", "regulator", "enterprise", "platform"]
@@ -29,6 +29,12 @@ class IssueCredential(Request):
     subject: Name
     label: Label = ""
     expires_at: Moment | None = None
+    region: Region | None = Field(
+        default=None,
+        description="A regulator's jurisdiction, a 6-digit division code: it may act on "
+        "complaints about titles on lists of this region or below (000000, the default, "
+        "is national). Other roles have none.",
+    )
 
 
 class CredentialOut(BaseModel):
@@ -49,6 +55,7 @@ class CredentialOut(BaseModel):
     revocation_reason: str | None = Field(description='"rotated" when replaced by rotation.')
     replaces: str | None = Field(description="The credential this one replaced by rotation.")
     replaced_by: str | None = Field(description="The credential that replaced this one.")
+    region: str = Field(description='A regulator\'s jurisdiction ("" for other roles).')
     version: int = Field(
         description='Send it quoted as If-Match (e.g. "1") to revoke or rotate the credential '
         "only if it has not changed since this read."

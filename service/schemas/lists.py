@@ -133,6 +133,10 @@ class ComplaintItem(BaseModel):
     decided_at: str | None
     decided_by_role: str | None
     findings: str | None
+    statement: str | None = Field(
+        description="The enterprise's statement in answer (None if it made none, or not yet "
+        "at `as_of`)."
+    )
 
 
 SchemePage = Page[SchemeItem]

@@ -94,4 +94,12 @@ class ComplaintOut(BaseModel):
     decided_by_role: str | None
     decided_by_subject: str | None
     decided_at: Timestamp | None
+    investigated_by_role: str | None = Field(description="Who started the investigation.")
+    investigated_by_subject: str | None
+    investigated_at: Timestamp | None
+    statement: str = Field(
+        description='The enterprise\'s statement in answer to the complaint ("" if none).'
+    )
+    answered_at: Timestamp | None
+    report_id: Id | None = Field(description="The public report it was opened from, if any.")
     version: int = Field(description=VERSION)

@@ -59,6 +59,9 @@ class ReportStatusOut(BaseModel):
     folded_into: str | None = Field(
         description="The earlier report saying the same, whose status and outcome this shows."
     )
+    complaint_id: str | None = Field(
+        default=None, description="The complaint a regulator opened from the report, if any."
+    )
 
 
 class PersonalDataOut(BaseModel):

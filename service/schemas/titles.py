@@ -24,6 +24,12 @@ class FileComplaint(Request):
     evidence: Evidence = Field(default_factory=list)
 
 
+class AnswerComplaint(Request):
+    """The enterprise's statement in answer to a complaint about its own title."""
+
+    statement: RequiredText
+
+
 class DecideComplaint(Request):
     upheld: bool
     findings: RequiredText

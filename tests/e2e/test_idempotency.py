@@ -14,6 +14,7 @@ from domain.credit_code import make_credit_code
 from registry.settings import Settings
 from tests.clock import Clock
 from tests.e2e.api import Api, serve
+from tests.worlds import EFFICIENCY, award_cycle, build_world, complain, credit_code
 
 
 def declaration(n: int = 1) -> dict[str, Any]:
@@ -146,6 +147,49 @@ async def test_a_retried_category_definition_or_rename_answers_as_the_first(
         repeated = await client.post("/v1/categories/C3851/names", json=rename, headers=key)
         assert renamed.status_code == repeated.status_code == 200, renamed.text
         assert renamed.json() == repeated.json() and api.head() == head
+
+
+async def test_a_retried_investigation_or_statement_answers_as_the_first(
+    settings: Settings, clock: Clock
+) -> None:
+    async with serve(settings, clock) as api:
+        world = build_world(api.registry, api.clock, 1, line=EFFICIENCY)
+        _, titles = award_cycle(
+            world, 2024, [130], level="provincial", region="120000", publicity_days=0
+        )
+        complaint = complain(world, titles[0])
+        regulator = (await api.issue("regulator", "Tianjin AMR", region="120000"))["token"]
+        owner = (await api.issue("enterprise", credit_code(0)))["token"]
+        for path, body, token in (
+            ("investigation", None, regulator),
+            ("statement", {"statement": "our retest passed"}, owner),
+        ):
+            headers = {**api.auth(token), "Idempotency-Key": f"{path}-1"}
+            url = f"/v1/complaints/{complaint}/{path}"
+            first = await api.client.post(url, json=body, headers=headers)
+            assert first.status_code == 200, first.text
+            head = api.head()
+            again = await api.client.post(url, json=body, headers=headers)
+            assert (again.status_code, again.json()) == (200, first.json())  # not a 409
+            assert api.head() == head
+
+
+async def test_a_retried_triage_answers_as_the_first(settings: Settings, clock: Clock) -> None:
+    async with serve(settings, clock) as api:
+        world = build_world(api.registry, api.clock, 1, line=EFFICIENCY)
+        _, titles = award_cycle(world, 2024, [130], publicity_days=0)
+        regulator = (await api.issue("regulator", "SAMR"))["token"]
+        for path, body in (("dismissal", {"reason": "unfounded"}), ("complaint", {})):
+            report = {"candidacy_id": titles[0], "grounds": "other", "description": path}
+            receipt = (await api.client.post("/v1/reports", json=report)).json()["receipt"]
+            headers = {**api.auth(regulator), "Idempotency-Key": f"triage-{path}"}
+            url = f"/v1/reports/{receipt}/{path}"
+            first = await api.client.post(url, json=body, headers=headers)
+            assert first.status_code in (200, 201), first.text
+            head = api.head()
+            again = await api.client.post(url, json=body, headers=headers)
+            assert (again.status_code, again.json()) == (first.status_code, first.json())
+            assert api.head() == head
 
 
 async def test_concurrent_retries_of_an_anonymous_report_record_one_and_share_its_secret(

@@ -23,7 +23,13 @@ from projections.audit.signed_checkpoints import Checkpointer
 from projections.machinery import schema
 from projections.machinery.engines import sync_engine
 from registry.application import LeaderRegistry
-from registry.permissions import ANONYMOUS_ACTIONS, PERMISSIONS, READ_PERMISSIONS, SCOPED_ROLES
+from registry.permissions import (
+    ANONYMOUS_ACTIONS,
+    PERMISSIONS,
+    READ_PERMISSIONS,
+    SCOPED_ROLES,
+    SCOPES,
+)
 from registry.settings import Settings
 from registry.signed_notes import open_checkpoint
 from service.app import create_app
@@ -50,6 +56,7 @@ ROLES = sorted(role.value for role in Role if role is not Role.SYSTEM)
 SIGN_CHECKPOINT = "sign_checkpoint"
 ACTIONS = {**PERMISSIONS, SIGN_CHECKPOINT: READ_PERMISSIONS[SIGN_CHECKPOINT]}
 BODY, ENTERPRISE = Role.EVALUATION_BODY.value, Role.ENTERPRISE.value
+REGULATOR, PROVINCE = Role.REGULATOR.value, "130000"
 SUBJECTS = {
     Role.ADMIN.value: "ops",
     Role.REGULATOR.value: "Tianjin AMR",
@@ -221,6 +228,22 @@ ENDPOINTS: dict[str, tuple[str, Setup]] = {
         "/v1/complaints",
         lambda w: ({}, {"candidacy_id": publicised(w), **COMPLAINT}),
     ),
+    "investigate_complaint": (
+        "/v1/complaints/{complaint_id}/investigation",
+        lambda w: ({"complaint_id": complain(w, publicised(w))}, None),
+    ),
+    "answer_complaint": (  # a complaint about OWNER's candidacy
+        "/v1/complaints/{complaint_id}/statement",
+        lambda w: ({"complaint_id": complain(w, publicised(w))}, {"statement": "retest passed"}),
+    ),
+    "dismiss_report": (
+        "/v1/reports/{report_id}/dismissal",
+        lambda w: ({"report_id": public_report(w)}, {"reason": "unfounded"}),
+    ),
+    "open_complaint_from_report": (
+        "/v1/reports/{report_id}/complaint",
+        lambda w: ({"report_id": public_report(w)}, {}),
+    ),
     "decide_complaint": (
         "/v1/complaints/{complaint_id}/decision",
         lambda w: (
@@ -261,7 +284,13 @@ class Matrix(Api):
     world: World
 
     def token(self, role: str, *, owner: bool = True) -> str:
-        """A token for the role: the world's own subject, or (owner=False) another one."""
+        """A token for the role: the world's own subject, or (owner=False) another one (for
+        a regulator: one of a province, whose jurisdiction misses the world's national lists)."""
+        if role == REGULATOR and not owner:
+            issued = self.world.registry.issue_credential(
+                ADMIN, role=role, subject="Hebei AMR", region=PROVINCE
+            )
+            return str(issued["token"])
         if role == BODY:
             subject = self.world.body_id
             if not owner:
@@ -329,6 +358,8 @@ ALLOWED = cases([(a, r) for a in ACTIONS for r in sorted(ACTIONS[a])])
 SCOPED = cases(
     [(a, r) for a in ACTIONS if a not in UNOWNED for r in sorted(ACTIONS[a] & SCOPED_ROLES)]
 )
+# Rule 17: a regulator acts only within its region (on titles and the complaints about them).
+REGIONAL = [a for a in ACTIONS if REGULATOR in ACTIONS[a] and a in SCOPES]
 
 
 def test_every_action_and_write_endpoint_is_covered(sqlite_store: Settings) -> None:
@@ -364,6 +395,24 @@ async def test_a_scoped_role_may_not_act_for_another_subject(
     response, before = await api.attempt(action, role, owner=False)
     assert_problem(response, 403)
     assert api.head() == before
+
+
+@pytest.mark.parametrize("action", REGIONAL)
+async def test_a_regulator_may_not_act_outside_its_region(api: Matrix, action: str) -> None:
+    response, before = await api.attempt(action, REGULATOR, owner=False)
+    assert PROVINCE in assert_problem(response, 403)["detail"]
+    assert api.head() == before
+
+
+def test_every_regional_action_is_tried() -> None:
+    assert set(REGIONAL) == {
+        "file_complaint",
+        "investigate_complaint",
+        "decide_complaint",
+        "revoke_title",
+        "dismiss_report",
+        "open_complaint_from_report",
+    }
 
 
 @pytest.mark.parametrize(("action", "role"), ALLOWED)

@@ -8,7 +8,7 @@ from datetime import date
 import httpx
 import pytest
 
-from domain.values import Product
+from domain.values import Actor, Product, Role
 from registry.settings import Settings
 from service.pages import notices as notices_page
 from tests.e2e.api import Api, signing
@@ -236,3 +236,28 @@ async def test_pages_change_when_a_window_closes_or_a_title_ends_by_the_clock(ap
     assert "This enterprise holds no title now." in section(ended, "titles-now")
     assert f'href="/leaders/{titles[0]}"' in section(ended, "titles-before")
     assert "4 notices" in is_page(await api.client.get("/notices", headers=EN))
+
+
+async def test_the_complaints_and_leader_pages_show_the_investigation_and_statement(
+    api: Api,
+) -> None:
+    world = build_world(api.registry, api.clock, 1, line=ENERGY)
+    _, titles = award_cycle(world, 2025, [40], top_n=1)
+    complaint = complain(world, titles[0])
+    owner = Actor(Role.ENTERPRISE.value, credit_code(0))
+    api.registry.investigate_complaint(REGULATOR, complaint)
+    api.registry.answer_complaint(owner, complaint, statement="Our CNAS retest: 41 kWh.")
+    api.registry.decide_complaint(REGULATOR, complaint, upheld=False, findings="as declared")
+    await api.settle()
+    english = is_page(await api.client.get("/complaints", headers=EN))
+    assert (
+        "enterprise's statement" in english.replace("&#39;", "'")
+        and "Our CNAS retest: 41 kWh." in english
+    )
+    chinese = is_page(await api.client.get("/complaints"))
+    assert "企业说明" in chinese and "Our CNAS retest: 41 kWh." in chinese
+    leader = is_page(await api.client.get(f"/leaders/{titles[0]}", headers=EN))
+    assert "A regulator began investigating the complaint" in leader
+    assert "The enterprise answered the complaint: Our CNAS retest: 41 kWh." in leader
+    leader_zh = is_page(await api.client.get(f"/leaders/{titles[0]}"))
+    assert "监管部门已开始调查该投诉" in leader_zh and "企业就投诉作出说明" in leader_zh

@@ -111,6 +111,7 @@ async def world(settings: Settings, clock: Clock) -> AsyncIterator[Served]:
         headers = {
             "/v1/reports/{receipt}": {"X-Report-Secret": report["secret"]},
             "/v1/reports/{report_id}/personal-data": api.auth(regulator["token"]),
+            "/v1/desk": api.auth(regulator["token"]),
         }
         yield Served.of(api, values=values, headers=headers)
 

@@ -141,6 +141,8 @@ async def test_every_write_at_its_limits_is_projected(api: Limits) -> None:
         "evidence": evidence,
     }
     complaint_id = (await api.write("/v1/complaints", complaint, regulator))["id"]
+    await api.write(f"/v1/complaints/{complaint_id}/investigation", None, regulator)
+    await api.write(f"/v1/complaints/{complaint_id}/statement", {"statement": TEXT}, owner)
     decision = {"upheld": False, "findings": TEXT}
     await api.write(f"/v1/complaints/{complaint_id}/decision", decision, regulator)
     await api.write(f"/v1/candidacies/{first}/revocation", {"reason": TEXT}, regulator)
@@ -161,7 +163,8 @@ async def test_every_write_at_its_limits_is_projected(api: Limits) -> None:
     ranking = await api.read_json(f"/v1/schemes/{scheme_id}/ranking")
     assert len(ranking["items"][0]["score"]) > 80, ranking["items"][0]["score"]
     assert ranking["counts"]["not_ranked"] == 2
-    assert (await api.read_json(f"/v1/complaints/{complaint_id}"))["evidence"] == evidence
+    complained = await api.read_json(f"/v1/complaints/{complaint_id}")
+    assert (complained["evidence"], complained["statement"]) == (evidence, TEXT)
     for moment in (EARLIEST, LATEST):
         await api.read_json("/v1/leaders", as_of=moment)
     catalogued = await api.read_json(f"/v1/categories/{code}")

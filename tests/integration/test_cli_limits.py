@@ -39,6 +39,11 @@ def test_a_credential_subject_longer_than_a_name_is_refused_by_the_cli(
             [*CREATE, "--subject", "x", "--expires-in-days", str(limits.MAX_EXPIRY_DAYS + 1)],
             f"must be between 1 and {limits.MAX_EXPIRY_DAYS}",
         ),
+        ([*CREATE, "--subject", "x", "--region", "12000"], "region must be a 6-digit"),
+        (
+            ["credentials", "create", "--role", "platform", "--subject", "x", "--region", "120000"],
+            "only a regulator's credential has a region",
+        ),
     ):
         assert main(argv) == 2, argv
         assert said in capsys.readouterr().err
@@ -51,6 +56,7 @@ def test_a_cli_credential_at_its_limits_is_projected(
     monkeypatch.setenv("REGISTRY_DATABASE_URL", store.database_url)
     name, days = wide(limits.MAX_NAME), str(limits.MAX_EXPIRY_DAYS)
     argv = [*CREATE, "--subject", name, "--label", name, "--expires-in-days", days]
+    argv += ["--region", "120101"]
     assert main(argv) == 0, capsys.readouterr().err
     registry = LeaderRegistry(env=store.event_store_env())
     engine = sync_engine(store)

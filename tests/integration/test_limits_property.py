@@ -137,14 +137,20 @@ def run_lifecycle(r: LeaderRegistry, clock: Clock, w: Drawn) -> None:
     body = r.authenticate(issued["token"])
     regulator = r.authenticate(
         r.issue_credential(
-            ADMIN, role="regulator", subject=w.name, label=w.label, expires_at=expires_at
+            ADMIN,
+            role="regulator",
+            subject=w.name,
+            label=w.label,
+            expires_at=expires_at,
+            region="000000",  # national: the scheme is a national list (rule 17)
         )["token"]
     )
     platform = Actor("platform", w.name)
+    credit_code = make_credit_code("91", "120000", next(SERIAL))
     today = china_date(clock())
     declaration_id = r.declare(
         platform,
-        enterprise=Enterprise(make_credit_code("91", "120000", next(SERIAL)), w.name, "120000"),
+        enterprise=Enterprise(credit_code, w.name, "120000"),
         standard_number=unique(w.name, limits.MAX_NAME),
         title=w.name,
         product=Product(w.name, w.label, category),
@@ -183,6 +189,8 @@ def run_lifecycle(r: LeaderRegistry, clock: Clock, w: Drawn) -> None:
         description=w.text,
         evidence=w.evidence,
     )["id"]
+    r.investigate_complaint(regulator, complaint_id)
+    r.answer_complaint(Actor("enterprise", credit_code), complaint_id, statement=w.text)
     r.decide_complaint(regulator, complaint_id, upheld=w.upheld, findings=w.text)
     r.withdraw_declaration(platform, declaration_id, reason=w.text)
     r.revoke_credential(ADMIN, issued["id"])

@@ -95,6 +95,7 @@ RULE_WIDTHS = {
     "credit_code", "kind", "status", "region", "category", "disclosed_on", "level",
     "enterprise_region", "scheme_region", "complainant_kind", "grounds", "role", "key_id",
     "name", "code",
+    "target_kind", "target", "duplicate_of",  # a report's: what it is about (an id or a code)
 }  # fmt: skip
 
 

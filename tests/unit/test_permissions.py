@@ -45,6 +45,7 @@ class Targets:
     ranked_scheme: str  # publicity over: ready to award
     title: str  # an awarded title: complaints and revocations
     complaint: str  # an open complaint on another title
+    own_complaint: str  # an open complaint on the title of credit_code(0)
     report: str  # a public report about the title, its personal data not erased
 
 
@@ -52,6 +53,7 @@ def build_targets() -> Targets:
     world = in_memory_world(declarations=6)
     _, titles = award_cycle(world, 2021, [130, 120], publicity_days=0)
     complaint = complain(world, titles[1])
+    own_complaint = complain(world, titles[0], grounds="other")
     evaluated_scheme = draft(world, 2022)
     enter_and_evaluate(world, evaluated_scheme, [130, 120])
     ranked_scheme = draft(world, 2023, publicity_days=0)
@@ -68,6 +70,7 @@ def build_targets() -> Targets:
         ranked_scheme=ranked_scheme,
         title=titles[0],
         complaint=complaint,
+        own_complaint=own_complaint,
         report=world.registry.file_report(
             Actor("public", ""),
             target_kind="candidacy",
@@ -149,6 +152,14 @@ CALLS: dict[str, Callable[[Targets, Actor], Receipt]] = {
         description="spot check failed",
         evidence=[],
     ),
+    "investigate_complaint": lambda t, a: t.world.registry.investigate_complaint(a, t.complaint),
+    "answer_complaint": lambda t, a: t.world.registry.answer_complaint(
+        a, t.own_complaint, statement="our own retest passed"
+    ),
+    "dismiss_report": lambda t, a: t.world.registry.dismiss_report(a, t.report, reason="unfounded"),
+    "open_complaint_from_report": lambda t, a: t.world.registry.open_complaint_from_report(
+        a, t.report
+    ),
     "decide_complaint": lambda t, a: t.world.registry.decide_complaint(
         a, t.complaint, upheld=False, findings="unfounded"
     ),
@@ -223,6 +234,12 @@ def test_body_may_not_act_on_another_bodys_scheme(action: str) -> None:
 def test_platform_feed_acts_for_any_enterprise(action: str) -> None:
     targets = build_targets()
     assert CALLS[action](targets, Actor(Role.PLATFORM.value, "another-feed"))["position"] > 0
+
+
+def test_enterprise_answers_only_complaints_about_its_own_candidacies() -> None:
+    targets = build_targets()
+    with refused(targets.world, Forbidden):
+        CALLS["answer_complaint"](targets, Actor(Role.ENTERPRISE.value, credit_code(1)))
 
 
 def test_regulator_revokes_any_bodys_title() -> None:
