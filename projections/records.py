@@ -106,6 +106,10 @@ class Records(Projection):
     def withdrawn(self, rows: Rows, e: Declaration.Withdrawn, position: int) -> None:
         _set(rows, declarations, e, status="withdrawn", withdrawal_reason=e.reason)
 
+    @on(Declaration.TitleAwarded)
+    def title_awarded(self, rows: Rows, e: Declaration.TitleAwarded, position: int) -> None:
+        _set(rows, declarations, e)  # the title is the candidacy's: only the version moves
+
     @on(Scheme.Drafted)
     def drafted(self, rows: Rows, e: Scheme.Drafted, position: int) -> None:
         rows.insert(

@@ -59,6 +59,7 @@ STATUS = {
     Candidacy.NotRanked: "not_ranked",
     Candidacy.Revoked: "revoked",
     Candidacy.Superseded: "superseded",
+    Candidacy.Withdrawn: "withdrawn",
 }
 _CREATED = {cls.__qualname__: value for cls, value in CREATED.items()}
 _STATUS = {cls.__qualname__: value for cls, value in STATUS.items()}

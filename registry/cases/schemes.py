@@ -180,18 +180,23 @@ class SchemeCases(RegistryBase):
         now = self.now()
         qualified = [self.load(Candidacy, c, "candidacy") for c in scheme.qualified_ids]
         winners = [c for c in qualified if c.status == Status.PUBLICISED]
+        standards: list[Declaration] = []
         for c in list(winners):
             declaration = self.load(Declaration, c.declaration_id, "declaration")
             if c.drop_if_withdrawn(declaration=declaration, actor=actor, at=now):
                 winners.remove(c)
+            else:
+                standards.append(declaration)
         pending = [c for c in winners if c.open_complaints]
         if pending:
             raise CandidacyStateConflict(
                 f"decide the open complaints first: candidacy {pending[0].id}"
             )
         valid_until = scheme.award(awarded_ids=[c.id for c in winners], actor=actor, at=now)
-        for c in winners:
+        for c, declaration in zip(winners, standards, strict=True):
             c.award(valid_until=valid_until, actor=actor, at=now)
+            # Saved with the award: a withdrawal racing it conflicts instead of missing it.
+            declaration.title_awarded(candidacy_id=c.id, actor=actor, at=now)
         superseded = []
         for back in range(1, SUPERSEDE_LOOKBACK + 1):
             earlier_id = scheme.previous_cycle_id(back)
@@ -203,4 +208,4 @@ class SchemeCases(RegistryBase):
                 if old.is_active_leader(now):
                     old.supersede(by_scheme_id=scheme.id, actor=actor, at=now)
                     superseded.append(old)
-        return self.commit(scheme, *qualified, *superseded)
+        return self.commit(scheme, *qualified, *standards, *superseded)

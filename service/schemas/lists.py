@@ -24,6 +24,7 @@ CandidacyStatus = Literal[
     "revoked",
     "expired",
     "superseded",
+    "withdrawn",
 ]
 
 
