@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Row, Select, Table, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from projections.body_changes import suspension
 from projections.category_names import category_of, named, names_of
 from projections.tables import (
     bodies,
@@ -296,8 +297,13 @@ async def declaration(conn: AsyncConnection, declaration_id: str) -> dict[str, A
 
 
 async def body(conn: AsyncConnection, body_id: str) -> dict[str, Any] | None:
+    """A body, its changes and, while suspended, its suspension's reason."""
     row = await _one(conn, bodies, body_id)
-    return _plain_row(row) if row is not None else None
+    if row is None:
+        return None
+    found = _plain_row(row)
+    found["changes"] = list(row.changes or [])
+    return {**found, "suspension": suspension(found["changes"], row.status)}
 
 
 def _event(row: Row[Any], names: dict[str, str]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Table
@@ -35,6 +36,22 @@ def _declaration_content(e: Declaration.Declared | Declaration.Revised) -> dict[
     }
 
 
+def _body_change(
+    e: EvaluationBody.Suspended | EvaluationBody.Reinstated | EvaluationBody.CategoriesChanged,
+    kind: str,
+    **categories: Callable[[list[str]], list[str]],
+) -> Callable[[dict[str, Any]], list[dict[str, Any]]]:
+    """The body's `changes` with this one added, a function of its row as it was (for a
+    change of categories: the new ones, and `before` them)."""
+
+    def added(row: dict[str, Any]) -> list[dict[str, Any]]:
+        change: dict[str, Any] = {"kind": kind, "at": e.timestamp.isoformat(), "reason": e.reason}
+        change.update({key: of(list(row["categories"])) for key, of in categories.items()})
+        return [*(row["changes"] or []), change]
+
+    return added
+
+
 class Records(Projection):
     """One row per body, category, declaration, scheme, complaint and access grant."""
 
@@ -54,12 +71,26 @@ class Records(Projection):
                 status="registered",
                 registered_at=e.timestamp,
                 version=e.originator_version,
+                changes=[],
             ),
         )
 
     @on(EvaluationBody.Suspended)
     def body_suspended(self, rows: Rows, e: EvaluationBody.Suspended, position: int) -> None:
-        _set(rows, bodies, e, status="suspended")
+        _set(rows, bodies, e, status="suspended", changes=_body_change(e, "suspended"))
+
+    @on(EvaluationBody.Reinstated)
+    def body_reinstated(self, rows: Rows, e: EvaluationBody.Reinstated, position: int) -> None:
+        _set(rows, bodies, e, status="registered", changes=_body_change(e, "reinstated"))
+
+    @on(EvaluationBody.CategoriesChanged)
+    def body_categories_changed(
+        self, rows: Rows, e: EvaluationBody.CategoriesChanged, position: int
+    ) -> None:
+        change = _body_change(
+            e, "categories_changed", categories=lambda row: list(e.categories), before=list
+        )
+        _set(rows, bodies, e, categories=list(e.categories), changes=change)
 
     @on(Category.Defined)
     def category_defined(self, rows: Rows, e: Category.Defined, position: int) -> None:

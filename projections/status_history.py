@@ -47,6 +47,7 @@ CREATED = {
 # Events that set a status outright.
 STATUS = {
     EvaluationBody.Suspended: "suspended",
+    EvaluationBody.Reinstated: "registered",
     Declaration.Withdrawn: "withdrawn",
     Scheme.Approved: "approved",
     Scheme.Rejected: "rejected",

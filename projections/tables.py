@@ -123,6 +123,9 @@ bodies = Table(
     Column("status", String(16), nullable=False),
     Column("registered_at", TS, nullable=False),
     Column("version", Integer, nullable=False),
+    # Every suspension, reinstatement and change of accredited categories, oldest first:
+    # {"kind", "at", "reason", "categories" (after a change of them)}. A body has few.
+    Column("changes", JSON, nullable=False, server_default="[]"),
 )
 
 # The catalogue of category codes (Category events): their Chinese and English names. The

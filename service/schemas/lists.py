@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from service.schemas.pages import Page
+from service.schemas.values import BodyChange, BodySuspension
 
 BodyStatus = Literal["registered", "suspended"]
 DeclarationStatus = Literal["active", "withdrawn"]
@@ -59,6 +60,11 @@ class BodyItem(BaseModel):
     categories: list[str]
     status: str
     registered_at: str
+    suspension: BodySuspension | None = Field(description="While suspended: why and since when.")
+    changes: list[BodyChange] = Field(
+        description="Its suspensions, reinstatements and changes of categories, oldest first "
+        "(made by `as_of`, if asked)."
+    )
 
 
 class Enterprise(BaseModel):

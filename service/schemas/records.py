@@ -10,7 +10,15 @@ from pydantic import BaseModel, Field
 from domain.complaint import ComplainantKind, ComplaintStatus, Grounds
 from domain.evaluation_body import BodyKind
 from domain.scheme import Level, SchemeStatus
-from service.schemas.values import Date, Id, IndicatorFigures, IndicatorOut, Timestamp
+from service.schemas.values import (
+    BodyChange,
+    BodySuspension,
+    Date,
+    Id,
+    IndicatorFigures,
+    IndicatorOut,
+    Timestamp,
+)
 
 VERSION = "The record's version: send it quoted as If-Match to change it only if unchanged."
 
@@ -74,6 +82,10 @@ class EvaluationBodyOut(BaseModel):
     categories: list[str]
     status: Literal["registered", "suspended"]
     registered_at: Timestamp
+    suspension: BodySuspension | None = Field(description="While suspended: why and since when.")
+    changes: list[BodyChange] = Field(
+        description="Its suspensions, reinstatements and changes of categories, oldest first."
+    )
     version: int = Field(description=VERSION)
 
 

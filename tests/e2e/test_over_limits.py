@@ -167,8 +167,20 @@ def cases() -> list[tuple[str, dict[str, Any], str]]:
         f"/v1/candidacies/{ID}/revocation",
         f"{DECLARATIONS}/{ID}/withdrawal",
         f"/v1/evaluation-bodies/{ID}/suspension",
+        f"/v1/evaluation-bodies/{ID}/reinstatement",
     ):
         found.append((path, {"reason": OVER_TEXT}, "reason"))
+    accredit = f"/v1/evaluation-bodies/{ID}/categories"
+    found += [
+        (accredit, {"categories": [category(0)], "reason": OVER_TEXT}, "reason"),
+        (accredit, {"categories": [category(0) + "0"], "reason": NAME}, "categories.0"),
+        (accredit, {"categories": [], "reason": NAME}, "categories"),
+        (
+            accredit,
+            {"categories": [category(n) for n in range(limits.MAX_CATEGORIES + 1)], "reason": NAME},
+            "categories",
+        ),
+    ]
     return found
 
 

@@ -44,6 +44,7 @@ class Targets:
     ranked_scheme: str  # publicity over: ready to award
     title: str  # an awarded title: complaints and revocations
     complaint: str  # an open complaint on another title
+    suspended_body: str  # another body, suspended: to reinstate
 
 
 def build_targets() -> Targets:
@@ -58,6 +59,8 @@ def build_targets() -> Targets:
         world.body, world.scheme_id, declaration_id=world.declarations[0]
     )["id"]
     world.registry.define_category(ADMIN, code=CATEGORY, name_zh="家用电冰箱", name_en="Fridges")
+    _, suspended_body = register_body(world.registry, "Suspended Body", [CATEGORY])
+    world.registry.suspend_body(ADMIN, suspended_body, reason="audit")
     return Targets(
         world=world,
         draft_scheme=draft(world, 2026, approve=None),
@@ -66,6 +69,7 @@ def build_targets() -> Targets:
         ranked_scheme=ranked_scheme,
         title=titles[0],
         complaint=complaint,
+        suspended_body=suspended_body,
     )
 
 
@@ -78,6 +82,12 @@ CALLS: dict[str, Callable[[Targets, Actor], Receipt]] = {
         a, name="New Body", kind="industry_alliance", categories=[CATEGORY]
     ),
     "suspend_body": lambda t, a: t.world.registry.suspend_body(a, t.world.body_id, reason="audit"),
+    "reinstate_body": lambda t, a: t.world.registry.reinstate_body(
+        a, t.suspended_body, reason="audit passed"
+    ),
+    "change_body_categories": lambda t, a: t.world.registry.change_body_categories(
+        a, t.world.body_id, categories=["C3852"], reason="re-accredited"
+    ),
     "issue_credential": lambda t, a: t.world.registry.issue_credential(
         a, role="regulator", subject="X"
     ),
