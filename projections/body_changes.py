@@ -15,12 +15,13 @@ def changes_until(changes: list[dict[str, Any]] | None, as_of: datetime | None) 
     return [c for c in made if datetime.fromisoformat(c["at"]) <= as_of]
 
 
-def suspension(changes: list[dict[str, Any]], status: str) -> dict[str, Any] | None:
-    """Why and since when a suspended body is suspended (None for a registered one)."""
-    if status != "suspended":
-        return None
+def suspension(changes: list[dict[str, Any]], status: str) -> dict[str, Any]:
+    """Why and since when a suspended body is suspended (None for a registered one), as the
+    fields `suspension_reason` and `suspended_at` (flat: a list downloads them as columns)."""
     last = next((c for c in reversed(changes) if c["kind"] == "suspended"), None)
-    return {"reason": last["reason"], "at": last["at"]} if last else None
+    if status != "suspended" or last is None:
+        return {"suspension_reason": None, "suspended_at": None}
+    return {"suspension_reason": last["reason"], "suspended_at": last["at"]}
 
 
 def categories_at(row: Any, changes: list[dict[str, Any]]) -> list[str]:

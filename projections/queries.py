@@ -303,7 +303,7 @@ async def body(conn: AsyncConnection, body_id: str) -> dict[str, Any] | None:
         return None
     found = _plain_row(row)
     found["changes"] = list(row.changes or [])
-    return {**found, "suspension": suspension(found["changes"], row.status)}
+    return {**found, **suspension(found["changes"], row.status)}
 
 
 def _event(row: Row[Any], names: dict[str, str]) -> dict[str, Any]:

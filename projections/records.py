@@ -156,6 +156,7 @@ class Records(Projection):
                 status="draft",
                 indicators=plain(e.indicators),
                 top_n=e.top_n,
+                top_share=str(e.top_share) if e.top_share is not None else None,
                 publicity_days=e.publicity_days,
                 validity_days=e.validity_days,
                 candidates=0,

@@ -182,7 +182,9 @@ schemes = Table(
     Column("region", String(6), nullable=False),
     Column("status", String(16), nullable=False),
     Column("indicators", JSON, nullable=False),
-    Column("top_n", Integer, nullable=False),
+    # The leaders: the top N ranks, or (NULL top_n) the top share, a percentage as text.
+    Column("top_n", Integer),
+    Column("top_share", Text),
     Column("publicity_days", Integer, nullable=False),
     Column("validity_days", Integer, nullable=False),
     Column("candidates", Integer, nullable=False),

@@ -47,6 +47,6 @@ def body_item(row: Row[Any], as_of: datetime | None = None) -> dict[str, Any]:
         "categories": categories_at(row, changes),
         "status": row.shown_status,
         "registered_at": row.registered_at.isoformat(),
-        "suspension": suspension(changes, row.shown_status),
+        **suspension(changes, row.shown_status),
         "changes": changes,
     }

@@ -32,9 +32,10 @@ class SchemeCases(RegistryBase):
         level: str,
         region: str,
         indicators: Sequence[Indicator],
-        top_n: int,
+        top_n: int | None,
         publicity_days: int,
         validity_days: int,
+        top_share: Decimal | None = None,
     ) -> Receipt:
         check_role(actor, "draft_scheme")
         body = self.load(EvaluationBody, actor.subject, "evaluation body")
@@ -47,6 +48,7 @@ class SchemeCases(RegistryBase):
             region=region,
             indicators=indicators,
             top_n=top_n,
+            top_share=top_share,
             publicity_days=publicity_days,
             validity_days=validity_days,
             actor=actor,
@@ -152,7 +154,7 @@ class SchemeCases(RegistryBase):
         result = rank_entries(
             scheme.indicators,
             [Entry(key=k, values=c.values) for k, c in evaluated.items()],
-            scheme.top_n,
+            scheme.quota,
         )
         qualified = [evaluated[p.key].id for p in result.placements if p.qualified]
         ends = scheme.publish_ranking(

@@ -12,8 +12,8 @@ from domain.evaluation_body import BodyKind
 from domain.scheme import Level, SchemeStatus
 from service.schemas.values import (
     BodyChange,
-    BodySuspension,
     Date,
+    DecimalText,
     Id,
     IndicatorFigures,
     IndicatorOut,
@@ -36,7 +36,10 @@ class SchemeOut(BaseModel):
     region: str = Field(description="Division code of a provincial or municipal list.")
     status: SchemeStatus
     indicators: list[IndicatorOut]
-    top_n: int
+    top_n: int | None = Field(description="The top N ranks lead, ties included (or top_share).")
+    top_share: DecimalText | None = Field(
+        description="The top share (a percentage) of the ranked entries leads (or top_n)."
+    )
     publicity_days: int
     validity_days: int
     candidates: int = Field(description="How many candidates were entered.")
@@ -82,7 +85,8 @@ class EvaluationBodyOut(BaseModel):
     categories: list[str]
     status: Literal["registered", "suspended"]
     registered_at: Timestamp
-    suspension: BodySuspension | None = Field(description="While suspended: why and since when.")
+    suspension_reason: str | None = Field(description="While suspended: why.")
+    suspended_at: Timestamp | None = Field(description="While suspended: since when.")
     changes: list[BodyChange] = Field(
         description="Its suspensions, reinstatements and changes of categories, oldest first."
     )

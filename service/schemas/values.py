@@ -79,13 +79,6 @@ class EventActor(ActorRef):
     request_id: str
 
 
-class BodySuspension(BaseModel):
-    """Why, and since when, an evaluation body is suspended."""
-
-    reason: str
-    at: Timestamp
-
-
 class BodyChange(BaseModel):
     """A suspension, a reinstatement or a change of the categories a body is accredited for,
     each with its reason (an administrator's)."""

@@ -30,7 +30,8 @@ async def test_the_reads_show_the_suspension_reinstatement_and_categories(api: A
     api.clock.advance(days=1)
     api.registry.suspend_body(ADMIN, world.body_id, reason="accreditation lapsed")
     record, item = await body_reads(api, world.body_id)
-    assert record["suspension"]["reason"] == item["suspension"]["reason"] == "accreditation lapsed"
+    assert record["suspension_reason"] == item["suspension_reason"] == "accreditation lapsed"
+    assert record["suspended_at"] == item["suspended_at"] == api.clock().isoformat()
     page = (await api.client.get(f"/bodies/{world.body_id}", headers=EN)).text
     assert "Because: accreditation lapsed" in page
     assert "理由" in (await api.client.get(f"/bodies/{world.body_id}")).text
@@ -42,7 +43,7 @@ async def test_the_reads_show_the_suspension_reinstatement_and_categories(api: A
         ADMIN, world.body_id, categories=[CATEGORY, "C3852"], reason="scope extended"
     )
     record, item = await body_reads(api, world.body_id)
-    assert (record["status"], record["suspension"], item["suspension"]) == (
+    assert (record["status"], record["suspension_reason"], item["suspended_at"]) == (
         "registered",
         None,
         None,
@@ -60,7 +61,11 @@ async def test_the_reads_show_the_suspension_reinstatement_and_categories(api: A
     assert "Accredited categories changed to: C3851, C3852" in page
 
     _, then = await body_reads(api, world.body_id, as_of=registered.isoformat())
-    assert (then["categories"], then["changes"], then["suspension"]) == ([CATEGORY], [], None)
+    assert (then["categories"], then["changes"], then["suspension_reason"]) == (
+        [CATEGORY],
+        [],
+        None,
+    )
 
 
 async def test_bad_requests_are_refused_naming_the_field(api: Api) -> None:

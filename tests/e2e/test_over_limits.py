@@ -117,6 +117,9 @@ def cases() -> list[tuple[str, dict[str, Any], str]]:
         (SCHEMES, changed(drafted, "cycle", limits.MAX_CYCLE + 1), "cycle"),
         (SCHEMES, changed(drafted, "cycle", limits.MIN_CYCLE - 1), "cycle"),
         (SCHEMES, changed(drafted, "top_n", limits.MAX_TOP_N + 1), "top_n"),
+        (SCHEMES, {**drafted, "top_n": None, "top_share": "100.01"}, "top_share"),
+        (SCHEMES, {**drafted, "top_n": None, "top_share": "0"}, "top_share"),
+        (SCHEMES, {**drafted, "top_n": None, "top_share": "12.345"}, "top_share"),
         (
             SCHEMES,
             changed(drafted, "publicity_days", limits.MAX_PUBLICITY_DAYS + 1),
