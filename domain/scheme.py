@@ -15,7 +15,8 @@ from domain import ids
 from domain.errors import Conflict, InvalidInput, NotPermitted
 from domain.evaluation_body import EvaluationBody
 from domain.ranking import Quota, check_indicators
-from domain.values import Actor, Indicator, is_region
+from domain.regions import NATIONAL_REGION, list_region_problem
+from domain.values import Actor, Indicator
 
 
 class Level(StrEnum):
@@ -31,8 +32,6 @@ class SchemeStatus(StrEnum):
     RANKED = "ranked"
     AWARDED = "awarded"
 
-
-NATIONAL_REGION = "000000"
 
 
 class SchemeError(Exception):
@@ -121,8 +120,8 @@ class Scheme(Aggregate):
             raise InvalidScheme(f"unknown level {level!r}", field="level")
         if level == Level.NATIONAL:
             region = region or NATIONAL_REGION
-        if not is_region(region) or (level != Level.NATIONAL and region == NATIONAL_REGION):
-            raise InvalidScheme("region must be a 6-digit division code", field="region")
+        if problem := list_region_problem(level, region):  # rule 16
+            raise InvalidScheme(problem, field="region")
         if not 1900 <= cycle <= 9999:
             raise InvalidScheme("cycle must be a year", field="cycle")
         Quota(top_n=top_n, top_share=top_share)  # exactly one of them, in its range
