@@ -47,4 +47,3 @@ def list_region_problem(level: str, region: str) -> str | None:
     if level == "municipal" and (not region.endswith("00") or region.endswith("0000")):
         return "a municipal list's region is a city's code (ending 00, not 0000)"
     return None
-

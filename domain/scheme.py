@@ -33,7 +33,6 @@ class SchemeStatus(StrEnum):
     AWARDED = "awarded"
 
 
-
 class SchemeError(Exception):
     """Base of evaluation scheme rule failures."""
 

@@ -13,6 +13,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ from sqlalchemy import Engine
 from domain import limits
 from domain.credit_code import make_credit_code
 from domain.declaration import china_date
+from domain.regions import divisions
 from domain.values import Actor, Enterprise, Indicator, Product
 from projections.machinery.follower import Follower
 from projections.running.read_side import all_projections
@@ -79,7 +81,11 @@ class Drawn:
     values: list[Decimal]
     evidence: list[str]
     cycle: int
-    top_n: int
+    top_n: int | None
+    top_share: Decimal | None  # the quota as a share instead (then top_n is None)
+    region: str  # the enterprise's: any division of the table
+    level: str  # the list's level, and its region of that level
+    list_region: str
     publicity_days: int
     validity_days: int
     expires_in: float  # the share of the time left until the latest moment
@@ -87,6 +93,27 @@ class Drawn:
     disclosed_days: int  # how long before today the standard was disclosed
     upheld: bool
     grounds: str
+
+
+DIVISIONS = sorted(divisions())  # every real region code (rule 16)
+PROVINCES = [code for code in DIVISIONS if code.endswith("0000")]
+CITIES = [code for code in DIVISIONS if code.endswith("00") and not code.endswith("0000")]
+
+
+def quota(draw: st.DrawFn) -> dict[str, Any]:
+    """A top N, or a top share with up to the allowed places, each up to its limit."""
+    if draw(st.booleans()):
+        return {"top_n": draw(st.integers(1, limits.MAX_TOP_N)), "top_share": None}
+    hundredths = draw(st.integers(1, limits.MAX_TOP_SHARE * 10**limits.TOP_SHARE_PLACES))
+    share = Decimal(hundredths).scaleb(-limits.TOP_SHARE_PLACES).normalize()
+    return {"top_n": None, "top_share": share}
+
+
+def list_level(draw: st.DrawFn) -> dict[str, str]:
+    """A list's level and a real region of that level."""
+    level = draw(st.sampled_from(["national", "provincial", "municipal"]))
+    regions = {"national": [""], "provincial": PROVINCES, "municipal": CITIES}[level]
+    return {"level": level, "list_region": draw(st.sampled_from(regions))}
 
 
 @st.composite
@@ -105,7 +132,9 @@ def drawn(draw: st.DrawFn) -> Drawn:
         values=[draw(decimals()) for _ in codes],
         evidence=draw(st.lists(texts(limits.MAX_NAME), max_size=limits.MAX_EVIDENCE)),
         cycle=draw(st.integers(limits.MIN_CYCLE, limits.MAX_CYCLE)),
-        top_n=draw(st.integers(1, limits.MAX_TOP_N)),
+        **quota(draw),
+        region=draw(st.sampled_from(DIVISIONS)),
+        **list_level(draw),
         publicity_days=draw(st.integers(0, limits.MAX_PUBLICITY_DAYS)),
         validity_days=draw(st.integers(1, limits.MAX_VALIDITY_DAYS)),
         expires_in=draw(st.floats(0, 1)),
@@ -144,7 +173,7 @@ def run_lifecycle(r: LeaderRegistry, clock: Clock, w: Drawn) -> None:
     today = china_date(clock())
     declaration_id = r.declare(
         platform,
-        enterprise=Enterprise(make_credit_code("91", "120000", next(SERIAL)), w.name, "120000"),
+        enterprise=Enterprise(make_credit_code("91", "120000", next(SERIAL)), w.name, w.region),
         standard_number=unique(w.name, limits.MAX_NAME),
         title=w.name,
         product=Product(w.name, w.label, category),
@@ -160,10 +189,11 @@ def run_lifecycle(r: LeaderRegistry, clock: Clock, w: Drawn) -> None:
         title=w.name,
         category=category,
         cycle=w.cycle,
-        level="national",
-        region="",
+        level=w.level,
+        region=w.list_region,
         indicators=indicators,
         top_n=w.top_n,
+        top_share=w.top_share,
         publicity_days=w.publicity_days,
         validity_days=w.validity_days,
     )["id"]
