@@ -52,7 +52,13 @@ class DraftScheme(Request):
     cycle: Annotated[int, Field(ge=limits.MIN_CYCLE, le=limits.MAX_CYCLE)]
     level: Level
     region: Annotated[
-        str, Field(pattern=r"^([0-9]{6})?$", description="Division code; empty for national.")
+        str,
+        Field(
+            pattern=r"^([0-9]{6})?$",
+            description="A GB/T 2260 division code of the list's level: 000000 (or empty) for "
+            "national, a province's (ending 0000) for provincial, a city's (ending 00) for "
+            "municipal.",
+        ),
     ] = ""
     indicators: Annotated[list[IndicatorIn], Field(min_length=1, max_length=limits.MAX_INDICATORS)]
     top_n: Annotated[

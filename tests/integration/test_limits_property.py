@@ -13,7 +13,6 @@ import itertools
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -100,26 +99,26 @@ PROVINCES = [code for code in DIVISIONS if code.endswith("0000")]
 CITIES = [code for code in DIVISIONS if code.endswith("00") and not code.endswith("0000")]
 
 
-def quota(draw: st.DrawFn) -> dict[str, Any]:
+def quota(draw: st.DrawFn) -> tuple[int | None, Decimal | None]:
     """A top N, or a top share with up to the allowed places, each up to its limit."""
     if draw(st.booleans()):
-        return {"top_n": draw(st.integers(1, limits.MAX_TOP_N)), "top_share": None}
+        return draw(st.integers(1, limits.MAX_TOP_N)), None
     hundredths = draw(st.integers(1, limits.MAX_TOP_SHARE * 10**limits.TOP_SHARE_PLACES))
-    share = Decimal(hundredths).scaleb(-limits.TOP_SHARE_PLACES).normalize()
-    return {"top_n": None, "top_share": share}
+    return None, Decimal(hundredths).scaleb(-limits.TOP_SHARE_PLACES).normalize()
 
 
-def list_level(draw: st.DrawFn) -> dict[str, str]:
+def list_level(draw: st.DrawFn) -> tuple[str, str]:
     """A list's level and a real region of that level."""
     level = draw(st.sampled_from(["national", "provincial", "municipal"]))
     regions = {"national": [""], "provincial": PROVINCES, "municipal": CITIES}[level]
-    return {"level": level, "list_region": draw(st.sampled_from(regions))}
+    return level, draw(st.sampled_from(regions))
 
 
 @st.composite
 def drawn(draw: st.DrawFn) -> Drawn:
     count = draw(st.one_of(st.just(limits.MAX_INDICATORS), st.integers(1, limits.MAX_INDICATORS)))
     codes = [f"i{n:0>31}" for n in range(count)]
+    (top_n, top_share), (level, list_region) = quota(draw), list_level(draw)
     return Drawn(
         name=draw(texts(limits.MAX_NAME)),
         label=draw(texts(limits.MAX_LABEL)),
@@ -132,9 +131,11 @@ def drawn(draw: st.DrawFn) -> Drawn:
         values=[draw(decimals()) for _ in codes],
         evidence=draw(st.lists(texts(limits.MAX_NAME), max_size=limits.MAX_EVIDENCE)),
         cycle=draw(st.integers(limits.MIN_CYCLE, limits.MAX_CYCLE)),
-        **quota(draw),
+        top_n=top_n,
+        top_share=top_share,
         region=draw(st.sampled_from(DIVISIONS)),
-        **list_level(draw),
+        level=level,
+        list_region=list_region,
         publicity_days=draw(st.integers(0, limits.MAX_PUBLICITY_DAYS)),
         validity_days=draw(st.integers(1, limits.MAX_VALIDITY_DAYS)),
         expires_in=draw(st.floats(0, 1)),

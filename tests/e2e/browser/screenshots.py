@@ -35,6 +35,8 @@ SHOTS: list[tuple[str, str, str, ViewportSize]] = [
     ("audit", "/audit", "en", DESKTOP),
     ("enterprise", "/enterprises/{leader}", "zh-CN", DESKTOP),
     ("enterprise", "/enterprises/{leader}", "en", DESKTOP),
+    ("body-suspended", "/bodies/{suspended_body}", "zh-CN", DESKTOP),
+    ("body-suspended", "/bodies/{suspended_body}", "en", DESKTOP),
 ]
 
 
@@ -47,7 +49,12 @@ def main(out: Path) -> None:
                 context = browser.new_context(locale=locale, viewport=viewport)
                 page = context.new_page()
                 page.goto(
-                    site.base_url + path.format(leader_id=site.leader_id, leader=site.leader_code)
+                    site.base_url
+                    + path.format(
+                        leader_id=site.leader_id,
+                        leader=site.leader_code,
+                        suspended_body=site.suspended_body,
+                    )
                 )
                 target = out / f"{name}.{locale}.png"
                 page.screenshot(path=str(target), full_page=viewport == PHONE)
