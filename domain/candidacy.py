@@ -32,6 +32,7 @@ class Status(StrEnum):
     REVOKED = "revoked"
     EXPIRED = "expired"
     SUPERSEDED = "superseded"
+    WITHDRAWN = "withdrawn"  # the enterprise withdrew the declared standard
 
 
 EVALUABLE = (Status.ENTERED, Status.EVALUATED, Status.EXCLUDED)
@@ -139,6 +140,10 @@ class Candidacy(Aggregate):
 
     class Superseded(Aggregate.Event):
         by_scheme_id: UUID
+        actor: Actor
+
+    class Withdrawn(Aggregate.Event):
+        reason: str
         actor: Actor
 
     @staticmethod
@@ -428,11 +433,17 @@ class Candidacy(Aggregate):
         self, *, reason: str, actor: Actor, at: datetime, complaint_id: UUID | None = None
     ) -> None:
         """Revoke a title in force; an upheld complaint also revokes one that has since
-        lapsed, expired or been superseded, so the record shows the finding (rule 8)."""
+        lapsed, expired, been superseded or withdrawn, so the record shows the finding (rule 8)."""
         if complaint_id is None:
             self._require_title(at)
         else:
-            self._require(Status.PUBLICISED, Status.AWARDED, Status.EXPIRED, Status.SUPERSEDED)
+            self._require(
+                Status.PUBLICISED,
+                Status.AWARDED,
+                Status.EXPIRED,
+                Status.SUPERSEDED,
+                Status.WITHDRAWN,
+            )
         if not reason.strip():
             raise InvalidEvaluation("a revocation needs a reason", field="reason")
         self._revoked(reason=reason, complaint_id=complaint_id, actor=actor, timestamp=at)
@@ -464,3 +475,19 @@ class Candidacy(Aggregate):
     def _superseded(self, by_scheme_id: UUID, actor: Actor, timestamp: datetime) -> None:
         self.status = Status.SUPERSEDED.value
         self.end_reason = f"superseded by the list of scheme {by_scheme_id}"
+
+    def end_for_withdrawal(self, *, declaration: Declaration, actor: Actor, at: datetime) -> bool:
+        """Rule 18: a title in force ends at once, as withdrawn, when the enterprise withdraws
+        its declared standard. Whether it ended (a title no longer in force is left as is)."""
+        if declaration.id != self.declaration_id or not declaration.withdrawn:
+            raise CandidacyStateConflict("the title's own standard has not been withdrawn")
+        if not self.is_active_leader(at):
+            return False
+        reason = f"{STANDARD_WITHDRAWN}: {declaration.withdrawal_reason}"
+        self._withdrawn(reason=reason, actor=actor, timestamp=at)
+        return True
+
+    @event(Withdrawn)
+    def _withdrawn(self, reason: str, actor: Actor, timestamp: datetime) -> None:
+        self.status = Status.WITHDRAWN.value
+        self.end_reason = reason

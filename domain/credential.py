@@ -14,7 +14,8 @@ from domain import ids
 from domain.errors import Conflict, InvalidInput
 from domain.jurisdiction import NATIONAL
 from domain.limits import MAX_LABEL, MAX_NAME, moment_problem, text_problem
-from domain.values import Actor, Role, is_region
+from domain.regions import region_problem
+from domain.values import Actor, Role
 
 ISSUABLE_ROLES = frozenset(r.value for r in Role if r is not Role.SYSTEM)
 
@@ -50,8 +51,8 @@ def check_region(role: str, region: str) -> str:
             raise InvalidCredential("only a regulator's credential has a region", field="region")
         return ""
     region = region or NATIONAL
-    if not is_region(region):
-        raise InvalidCredential("region must be a 6-digit division code", field="region")
+    if region != NATIONAL and (problem := region_problem(region)):  # rule 19: a real division
+        raise InvalidCredential(problem, field="region")
     return region
 
 

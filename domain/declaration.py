@@ -83,6 +83,12 @@ class Declaration(Aggregate):
         reason: str
         actor: Actor
 
+    class TitleAwarded(Aggregate.Event):
+        """A candidacy of this standard was awarded a title: withdrawing ends it (rule 18)."""
+
+        candidacy_id: UUID
+        actor: Actor
+
     @staticmethod
     def create_id(enterprise: Enterprise, standard_number: str, **_: Any) -> UUID:
         return ids.declaration_id(enterprise.credit_code, standard_number)
@@ -134,6 +140,7 @@ class Declaration(Aggregate):
         self.revision = 1
         self.withdrawn = False
         self.withdrawal_reason = ""
+        self.title_ids: list[UUID] = []  # the candidacies awarded a title, in order
 
     @property
     def status(self) -> str:
@@ -191,3 +198,12 @@ class Declaration(Aggregate):
     def _withdrawn(self, reason: str, actor: Actor, timestamp: datetime) -> None:
         self.withdrawn = True
         self.withdrawal_reason = reason
+
+    def title_awarded(self, *, candidacy_id: UUID, actor: Actor, at: datetime) -> None:
+        """Note a title awarded to this standard, so that its withdrawal can end it."""
+        self.check_active()
+        self._title_awarded(candidacy_id=candidacy_id, actor=actor, timestamp=at)
+
+    @event(TitleAwarded)
+    def _title_awarded(self, candidacy_id: UUID, actor: Actor, timestamp: datetime) -> None:
+        self.title_ids.append(candidacy_id)

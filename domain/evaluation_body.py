@@ -38,6 +38,19 @@ class BodyStatusConflict(EvaluationBodyError, Conflict):
     """The body is already in the requested status."""
 
 
+def accredited(categories: list[str]) -> list[str]:
+    """The categories a body is accredited for, as recorded: at least one, each once, sorted."""
+    if not categories:
+        raise InvalidInput("at least one accredited category is required", field="categories")
+    return sorted(set(categories))
+
+
+def check_reason(reason: str) -> None:
+    """Every change of a body's status or accreditation says why."""
+    if not reason.strip():
+        raise InvalidInput("a reason is required", field="reason")
+
+
 class EvaluationBody(Aggregate):
     """A registered evaluation body and the categories it is accredited for."""
 
@@ -52,6 +65,15 @@ class EvaluationBody(Aggregate):
         reason: str
         actor: Actor
 
+    class Reinstated(Aggregate.Event):
+        reason: str
+        actor: Actor
+
+    class CategoriesChanged(Aggregate.Event):
+        categories: list[str]
+        reason: str
+        actor: Actor
+
     @staticmethod
     def create_id(name: str, **_: Any) -> UUID:
         return ids.body_id(name)
@@ -60,14 +82,12 @@ class EvaluationBody(Aggregate):
     def register(
         cls, *, name: str, kind: str, categories: list[str], actor: Actor, at: datetime
     ) -> EvaluationBody:
-        if not categories:
-            raise InvalidInput("at least one accredited category is required", field="categories")
         if kind not in set(BodyKind):
             raise InvalidInput(f"unknown kind {kind!r}", field="kind")
         return cls(
             name=name.strip(),
             kind=kind,
-            categories=sorted(set(categories)),
+            categories=accredited(categories),
             actor=actor,
             timestamp=at,
         )
@@ -96,6 +116,7 @@ class EvaluationBody(Aggregate):
             )
 
     def suspend(self, *, reason: str, actor: Actor, at: datetime) -> None:
+        check_reason(reason)
         if self.suspended:
             raise BodyStatusConflict("evaluation body is already suspended")
         self._suspended(reason=reason, actor=actor, timestamp=at)
@@ -103,3 +124,31 @@ class EvaluationBody(Aggregate):
     @event(Suspended)
     def _suspended(self, reason: str, actor: Actor, timestamp: datetime) -> None:
         self.suspended = True
+
+    def reinstate(self, *, reason: str, actor: Actor, at: datetime) -> None:
+        """A suspended body may act again, as before its suspension."""
+        check_reason(reason)
+        if not self.suspended:
+            raise BodyStatusConflict("evaluation body is not suspended")
+        self._reinstated(reason=reason, actor=actor, timestamp=at)
+
+    @event(Reinstated)
+    def _reinstated(self, reason: str, actor: Actor, timestamp: datetime) -> None:
+        self.suspended = False
+
+    def change_categories(
+        self, *, categories: list[str], reason: str, actor: Actor, at: datetime
+    ) -> None:
+        """Accredit the body for exactly `categories` from now on: in a category it loses,
+        it may no longer act (its schemes there stop; titles awarded stay as they are)."""
+        recorded = accredited(categories)
+        check_reason(reason)
+        if recorded == self.categories:
+            raise BodyStatusConflict("the body is already accredited for exactly these categories")
+        self._categories_changed(categories=recorded, reason=reason, actor=actor, timestamp=at)
+
+    @event(CategoriesChanged)
+    def _categories_changed(
+        self, categories: list[str], reason: str, actor: Actor, timestamp: datetime
+    ) -> None:
+        self.categories = list(categories)

@@ -8,8 +8,9 @@ below it: the nation all, a province `XX****`, a city `XXXX**`, a district itsel
 from __future__ import annotations
 
 from domain.errors import NotPermitted
+from domain.regions import NATIONAL_REGION
 
-NATIONAL = "000000"
+NATIONAL = NATIONAL_REGION  # the whole country: a national regulator's jurisdiction
 
 
 class OutsideJurisdiction(NotPermitted):

@@ -38,6 +38,10 @@ MAX_DIGITS = 40
 # Whole numbers.
 MIN_CYCLE, MAX_CYCLE = 1900, 9999  # a scheme's cycle is a year
 MAX_TOP_N = 100_000
+# A scheme's leaders as the top share of its ranked entries: a percentage above 0, at most
+# 100, with at most this many decimal places (e.g. 12.5).
+MAX_TOP_SHARE = 100
+TOP_SHARE_PLACES = 2
 MAX_PUBLICITY_DAYS = 3650
 MAX_VALIDITY_DAYS = 36_500
 MAX_EXPIRY_DAYS = 36_500  # a credential's lifetime when given in days (the CLI)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from domain import limits
 from domain.errors import InvalidInput
 from domain.values import Direction, Indicator, IndicatorKind
 
@@ -49,6 +50,44 @@ class Rejection:
 
     key: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Quota:
+    """How many lead: the top N ranks, or the top share (a percentage) of the ranked entries.
+    Exactly one of them."""
+
+    top_n: int | None = None
+    top_share: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        if self.top_n is None and self.top_share is None:
+            raise InvalidInput("give top_n or top_share", field="top_n")
+        if self.top_n is not None and self.top_share is not None:
+            raise InvalidInput("give top_n or top_share, not both", field="top_share")
+        if self.top_n is not None and not 1 <= self.top_n <= limits.MAX_TOP_N:
+            raise InvalidInput(f"top_n must be 1 to {limits.MAX_TOP_N}", field="top_n")
+        share = self.top_share
+        if share is not None and not (
+            share.is_finite()
+            and 0 < share <= limits.MAX_TOP_SHARE
+            and -int(share.as_tuple().exponent) <= limits.TOP_SHARE_PLACES
+        ):
+            raise InvalidInput(
+                f"top_share must be a percentage above 0 and at most {limits.MAX_TOP_SHARE}, "
+                f"with at most {limits.TOP_SHARE_PLACES} decimal places",
+                field="top_share",
+            )
+
+    def cut_off(self, ranked: int) -> int:
+        """Rule 6's cut-off rank among `ranked` entries: the top N, or the share of them
+        rounded up (exactly: any part of an entry counts as a place, so a share of a non-empty
+        ranking always names at least one). Ranks up to it qualify, ties included."""
+        if self.top_n is not None:
+            return self.top_n
+        assert self.top_share is not None  # __post_init__: exactly one is given
+        places = Fraction(self.top_share) * ranked / 100
+        return -(-places.numerator // places.denominator)  # the ceiling, exactly
 
 
 @dataclass(frozen=True)
@@ -158,13 +197,15 @@ def _score(core: Sequence[Indicator], entry: Entry) -> tuple[Fraction, tuple[Ind
 
 
 def rank_entries(
-    indicators: Sequence[Indicator], entries: Sequence[Entry], top_n: int
+    indicators: Sequence[Indicator], entries: Sequence[Entry], quota: Quota | int
 ) -> RankingResult:
     """Rule 5 and the cut-off of rule 6: rank entries by exact score (competition ranking:
-    equal scores share a rank), each with its breakdown; the top N ranks, ties included,
-    qualify."""
-    if top_n < 1:
-        raise ValueError("top_n must be at least 1")
+    equal scores share a rank), each with its breakdown; the ranks up to the quota's cut-off
+    (`Quota.cut_off`; an int is a top N), ties included, qualify."""
+    if isinstance(quota, int):
+        if quota < 1:
+            raise ValueError("top_n must be at least 1")
+        quota = Quota(top_n=quota)
     core = check_indicators(indicators)
     keys = [entry.key for entry in entries]
     if len(set(keys)) != len(keys):
@@ -179,6 +220,7 @@ def rank_entries(
         score, breakdown = _score(core, entry)
         scored.append((score, entry.key, breakdown))
     scored.sort(key=lambda item: (-item[0], item[1]))
+    top = quota.cut_off(len(scored))
     placements: list[Placement] = []
     previous: Fraction | None = None
     rank = 0
@@ -190,7 +232,7 @@ def rank_entries(
                 key=key,
                 rank=rank,
                 score=_display(score),
-                qualified=rank <= top_n,
+                qualified=rank <= top,
                 breakdown=breakdown,
             )
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -13,9 +14,9 @@ from eventsourcing.domain import Aggregate, event
 from domain import ids
 from domain.errors import Conflict, InvalidInput, NotPermitted
 from domain.evaluation_body import EvaluationBody
-from domain.jurisdiction import NATIONAL
-from domain.ranking import check_indicators
-from domain.values import Actor, Indicator, is_region
+from domain.ranking import Quota, check_indicators
+from domain.regions import NATIONAL_REGION, list_region_problem
+from domain.values import Actor, Indicator
 
 
 class Level(StrEnum):
@@ -30,9 +31,6 @@ class SchemeStatus(StrEnum):
     REJECTED = "rejected"
     RANKED = "ranked"
     AWARDED = "awarded"
-
-
-NATIONAL_REGION = NATIONAL  # a national list's region
 
 
 class SchemeError(Exception):
@@ -63,10 +61,12 @@ class Scheme(Aggregate):
         level: str
         region: str
         indicators: list[Indicator]
-        top_n: int
+        top_n: int | None  # None when the leaders are a top share
         publicity_days: int
         validity_days: int
         actor: Actor
+        # Last, with a default: schemes drafted before shares existed recorded none.
+        top_share: Decimal | None = None
 
     class Approved(Aggregate.Event):
         actor: Actor
@@ -107,23 +107,23 @@ class Scheme(Aggregate):
         level: str,
         region: str,
         indicators: Sequence[Indicator],
-        top_n: int,
+        top_n: int | None,
         publicity_days: int,
         validity_days: int,
         actor: Actor,
         at: datetime,
+        top_share: Decimal | None = None,
     ) -> Scheme:
         body.check_may_act(category)
         if level not in set(Level):
             raise InvalidScheme(f"unknown level {level!r}", field="level")
         if level == Level.NATIONAL:
             region = region or NATIONAL_REGION
-        if not is_region(region) or (level != Level.NATIONAL and region == NATIONAL_REGION):
-            raise InvalidScheme("region must be a 6-digit division code", field="region")
+        if problem := list_region_problem(level, region):  # rule 19
+            raise InvalidScheme(problem, field="region")
         if not 1900 <= cycle <= 9999:
             raise InvalidScheme("cycle must be a year", field="cycle")
-        if top_n < 1:
-            raise InvalidScheme("top_n must be at least 1", field="top_n")
+        Quota(top_n=top_n, top_share=top_share)  # exactly one of them, in its range
         if publicity_days < 0:
             raise InvalidScheme("publicity_days cannot be negative", field="publicity_days")
         if validity_days < 1:
@@ -142,6 +142,7 @@ class Scheme(Aggregate):
             validity_days=validity_days,
             actor=actor,
             timestamp=at,
+            top_share=top_share,
         )
 
     @event(Drafted)
@@ -154,11 +155,12 @@ class Scheme(Aggregate):
         level: str,
         region: str,
         indicators: list[Indicator],
-        top_n: int,
+        top_n: int | None,
         publicity_days: int,
         validity_days: int,
         actor: Actor,
         timestamp: datetime,
+        top_share: Decimal | None = None,
     ) -> None:
         self.body_id = body_id
         self.title = title
@@ -168,6 +170,7 @@ class Scheme(Aggregate):
         self.region = region
         self.indicators = list(indicators)
         self.top_n = top_n
+        self.top_share = top_share
         self.publicity_days = publicity_days
         self.validity_days = validity_days
         self.status = SchemeStatus.DRAFT.value
@@ -175,6 +178,11 @@ class Scheme(Aggregate):
         self.qualified_ids: list[UUID] = []
         self.publicity_ends_at: datetime | None = None
         self.awarded_at: datetime | None = None
+
+    @property
+    def quota(self) -> Quota:
+        """How many of its ranked entries lead (rule 6)."""
+        return Quota(top_n=self.top_n, top_share=self.top_share)
 
     def previous_cycle_id(self, cycles_back: int) -> UUID:
         """The id this body's scheme for the same list had `cycles_back` cycles ago."""

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from domain import limits
 from domain.credit_code import credit_code_problem
 from domain.errors import InvalidInput
-
-_REGION = re.compile(limits.REGION_CODE)
+from domain.regions import region_problem
 
 
 class InvalidEnterprise(InvalidInput):
     """The enterprise's credit code or region code is not valid."""
-
-
-def is_region(code: str) -> bool:
-    """Whether `code` is an administrative division code: six ASCII digits."""
-    return _REGION.fullmatch(code) is not None
 
 
 class Role(StrEnum):
@@ -83,7 +75,7 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Enterprise:
-    """An enterprise as it declares itself: credit code, name, 6-digit region code."""
+    """An enterprise as it declares itself: credit code, name, region (a GB/T 2260 code)."""
 
     credit_code: str
     name: str
@@ -94,10 +86,8 @@ class Enterprise:
         # an enterprise with a valid credit code (GB 32100-2015) and region.
         if problem := credit_code_problem(self.credit_code):
             raise InvalidEnterprise(f"credit code {problem}", field="enterprise.credit_code")
-        if not is_region(self.region):
-            raise InvalidEnterprise(
-                "region must be a 6-digit division code", field="enterprise.region"
-            )
+        if problem := region_problem(self.region):  # rule 19: a real division
+            raise InvalidEnterprise(f"region {problem}", field="enterprise.region")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ def _set(rows: Rows, e: AggregateEvent, **values: Any) -> None:
 
 
 def _ended(
-    e: Candidacy.Revoked | Candidacy.Expired | Candidacy.Superseded, status: str, reason: str
+    e: Candidacy.Revoked | Candidacy.Expired | Candidacy.Superseded | Candidacy.Withdrawn,
+    status: str,
+    reason: str,
 ) -> dict[str, Any]:
     return {
         "status": status,
@@ -135,3 +137,7 @@ class Candidacies(Projection):
     @on(Candidacy.Superseded)
     def superseded(self, rows: Rows, e: Candidacy.Superseded, position: int) -> None:
         _set(rows, e, **_ended(e, "superseded", f"superseded by scheme {e.by_scheme_id}"))
+
+    @on(Candidacy.Withdrawn)
+    def withdrawn(self, rows: Rows, e: Candidacy.Withdrawn, position: int) -> None:
+        _set(rows, e, **_ended(e, "withdrawn", e.reason))

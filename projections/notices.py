@@ -1,5 +1,6 @@
-"""The notice board (公示): publicity windows open now, revocations, expiries and
-supersessions, newest first, read from the `candidacies` read model (and its scheme)."""
+"""The notice board (公示): publicity windows open now, revocations, expiries,
+supersessions and titles ended by a withdrawn standard, newest first, read from the
+`candidacies` read model (and its scheme)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class NoticeKind(StrEnum):
     REVOCATION = "revocation"
     EXPIRY = "expiry"
     SUPERSESSION = "supersession"
+    WITHDRAWAL = "withdrawal"  # the enterprise withdrew the standard: the title ended (rule 18)
 
 
 def _conditions(now: datetime) -> dict[NoticeKind, ColumnElement[bool]]:
@@ -35,6 +37,7 @@ def _conditions(now: datetime) -> dict[NoticeKind, ColumnElement[bool]]:
             c.status == "expired", and_(c.status == "awarded", c.valid_until <= now)
         ),
         NoticeKind.SUPERSESSION: c.status == "superseded",
+        NoticeKind.WITHDRAWAL: c.status == "withdrawn",
     }
 
 
@@ -51,6 +54,7 @@ def notices_select(*, now: datetime, kind: NoticeKind | None = None) -> Select[A
         (conditions[NoticeKind.PUBLICITY], NoticeKind.PUBLICITY.value),
         (c.status == "revoked", NoticeKind.REVOCATION.value),
         (c.status == "superseded", NoticeKind.SUPERSESSION.value),
+        (c.status == "withdrawn", NoticeKind.WITHDRAWAL.value),
         else_=NoticeKind.EXPIRY.value,  # the rows left: the where clause keeps no other
     )
     # Not the JSON a notice does not show (the evaluation's values, the score's breakdown).
@@ -69,7 +73,7 @@ def _iso(value: datetime | None) -> str | None:
 def notice_item(row: Any) -> dict[str, Any]:
     """One notice: what it announces, when, about which title, and why."""
     kind = NoticeKind(row.kind)
-    ended = kind in (NoticeKind.REVOCATION, NoticeKind.SUPERSESSION)
+    ended = kind in (NoticeKind.REVOCATION, NoticeKind.SUPERSESSION, NoticeKind.WITHDRAWAL)
     return {
         "kind": kind.value,
         "at": _iso(row.noticed_at),

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.jurisdiction import NATIONAL
 from domain.values import Role
+from projections.body_changes import suspension
 from projections.category_names import category_of, named, names_of
 from projections.tables import (
     bodies,
@@ -309,8 +310,13 @@ async def declaration(conn: AsyncConnection, declaration_id: str) -> dict[str, A
 
 
 async def body(conn: AsyncConnection, body_id: str) -> dict[str, Any] | None:
+    """A body, its changes and, while suspended, its suspension's reason."""
     row = await _one(conn, bodies, body_id)
-    return _plain_row(row) if row is not None else None
+    if row is None:
+        return None
+    found = _plain_row(row)
+    found["changes"] = list(row.changes or [])
+    return {**found, **suspension(found["changes"], row.status)}
 
 
 def _event(row: Row[Any], names: dict[str, str]) -> dict[str, Any]:

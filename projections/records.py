@@ -3,6 +3,7 @@ public reports (the last for the regulator's desk alone)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Table
@@ -46,6 +47,22 @@ def _declaration_content(e: Declaration.Declared | Declaration.Revised) -> dict[
     }
 
 
+def _body_change(
+    e: EvaluationBody.Suspended | EvaluationBody.Reinstated | EvaluationBody.CategoriesChanged,
+    kind: str,
+    **categories: Callable[[list[str]], list[str]],
+) -> Callable[[dict[str, Any]], list[dict[str, Any]]]:
+    """The body's `changes` with this one added, a function of its row as it was (for a
+    change of categories: the new ones, and `before` them)."""
+
+    def added(row: dict[str, Any]) -> list[dict[str, Any]]:
+        change: dict[str, Any] = {"kind": kind, "at": e.timestamp.isoformat(), "reason": e.reason}
+        change.update({key: of(list(row["categories"])) for key, of in categories.items()})
+        return [*(row["changes"] or []), change]
+
+    return added
+
+
 class Records(Projection):
     """One row per body, category, declaration, scheme, complaint, access grant and report."""
 
@@ -65,12 +82,26 @@ class Records(Projection):
                 status="registered",
                 registered_at=e.timestamp,
                 version=e.originator_version,
+                changes=[],
             ),
         )
 
     @on(EvaluationBody.Suspended)
     def body_suspended(self, rows: Rows, e: EvaluationBody.Suspended, position: int) -> None:
-        _set(rows, bodies, e, status="suspended")
+        _set(rows, bodies, e, status="suspended", changes=_body_change(e, "suspended"))
+
+    @on(EvaluationBody.Reinstated)
+    def body_reinstated(self, rows: Rows, e: EvaluationBody.Reinstated, position: int) -> None:
+        _set(rows, bodies, e, status="registered", changes=_body_change(e, "reinstated"))
+
+    @on(EvaluationBody.CategoriesChanged)
+    def body_categories_changed(
+        self, rows: Rows, e: EvaluationBody.CategoriesChanged, position: int
+    ) -> None:
+        change = _body_change(
+            e, "categories_changed", categories=lambda row: list(e.categories), before=list
+        )
+        _set(rows, bodies, e, categories=list(e.categories), changes=change)
 
     @on(Category.Defined)
     def category_defined(self, rows: Rows, e: Category.Defined, position: int) -> None:
@@ -117,6 +148,10 @@ class Records(Projection):
     def withdrawn(self, rows: Rows, e: Declaration.Withdrawn, position: int) -> None:
         _set(rows, declarations, e, status="withdrawn", withdrawal_reason=e.reason)
 
+    @on(Declaration.TitleAwarded)
+    def title_awarded(self, rows: Rows, e: Declaration.TitleAwarded, position: int) -> None:
+        _set(rows, declarations, e)  # the title is the candidacy's: only the version moves
+
     @on(Scheme.Drafted)
     def drafted(self, rows: Rows, e: Scheme.Drafted, position: int) -> None:
         rows.insert(
@@ -132,6 +167,7 @@ class Records(Projection):
                 status="draft",
                 indicators=plain(e.indicators),
                 top_n=e.top_n,
+                top_share=str(e.top_share) if e.top_share is not None else None,
                 publicity_days=e.publicity_days,
                 validity_days=e.validity_days,
                 candidates=0,

@@ -47,6 +47,7 @@ CREATED = {
 # Events that set a status outright.
 STATUS = {
     EvaluationBody.Suspended: "suspended",
+    EvaluationBody.Reinstated: "registered",
     Declaration.Withdrawn: "withdrawn",
     Scheme.Approved: "approved",
     Scheme.Rejected: "rejected",
@@ -60,6 +61,7 @@ STATUS = {
     Candidacy.NotRanked: "not_ranked",
     Candidacy.Revoked: "revoked",
     Candidacy.Superseded: "superseded",
+    Candidacy.Withdrawn: "withdrawn",
 }
 _CREATED = {cls.__qualname__: value for cls, value in CREATED.items()}
 _STATUS = {cls.__qualname__: value for cls, value in STATUS.items()}

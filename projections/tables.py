@@ -124,6 +124,9 @@ bodies = Table(
     Column("status", String(16), nullable=False),
     Column("registered_at", TS, nullable=False),
     Column("version", Integer, nullable=False),
+    # Every suspension, reinstatement and change of accredited categories, oldest first:
+    # {"kind", "at", "reason", "categories" (after a change of them)}. A body has few.
+    Column("changes", JSON, nullable=False, server_default="[]"),
 )
 
 # The catalogue of category codes (Category events): their Chinese and English names. The
@@ -180,7 +183,9 @@ schemes = Table(
     Column("region", String(6), nullable=False),
     Column("status", String(16), nullable=False),
     Column("indicators", JSON, nullable=False),
-    Column("top_n", Integer, nullable=False),
+    # The leaders: the top N ranks, or (NULL top_n) the top share, a percentage as text.
+    Column("top_n", Integer),
+    Column("top_share", Text),
     Column("publicity_days", Integer, nullable=False),
     Column("validity_days", Integer, nullable=False),
     Column("candidates", Integer, nullable=False),

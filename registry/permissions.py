@@ -14,6 +14,8 @@ ENTERPRISE, PLATFORM = Role.ENTERPRISE.value, Role.PLATFORM.value
 PERMISSIONS: dict[str, frozenset[str]] = {
     "register_body": frozenset({ADMIN}),
     "suspend_body": frozenset({ADMIN}),
+    "reinstate_body": frozenset({ADMIN}),
+    "change_body_categories": frozenset({ADMIN}),
     "issue_credential": frozenset({ADMIN}),
     "revoke_credential": frozenset({ADMIN}),
     "rotate_credential": frozenset({ADMIN}),

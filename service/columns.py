@@ -40,6 +40,7 @@ SCHEME = (
     "region",
     "status",
     "top_n",
+    "top_share",
     "publicity_days",
     "validity_days",
     "drafted_at",
@@ -49,7 +50,17 @@ SCHEME = (
     "awarded_at",
     "valid_until",
 )
-BODY = ("id", "name", "kind", "categories", "status", "registered_at")
+BODY = (
+    "id",
+    "name",
+    "kind",
+    "categories",
+    "status",
+    "registered_at",
+    "suspension_reason",
+    "suspended_at",
+    "changes",
+)
 DECLARATION = (
     "id",
     "enterprise.credit_code",

@@ -150,12 +150,13 @@ def draft(
     cycle: int = 2025,
     *,
     category: str = CATEGORY,
-    top_n: int = 2,
+    top_n: int | None = 2,
     publicity_days: int = 10,
     validity_days: int = 365,
     level: str = "national",
     region: str = "",
     approve: bool | None = True,
+    top_share: Decimal | None = None,
 ) -> str:
     """Draft a scheme for the world's body; approve (True), reject (False) or leave (None)."""
     scheme_id = world.registry.draft_scheme(
@@ -166,7 +167,8 @@ def draft(
         level=level,
         region=region,
         indicators=world.line.indicators,
-        top_n=top_n,
+        top_n=None if top_share is not None else top_n,
+        top_share=top_share,
         publicity_days=publicity_days,
         validity_days=validity_days,
     )["id"]

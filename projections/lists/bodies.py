@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Row, Select, Text, cast, select
 
+from projections.body_changes import categories_at, changes_until, suspension
 from projections.lists.timed import timed
 from projections.tables import bodies
 
@@ -37,12 +38,15 @@ def bodies_select(
 
 
 def body_item(row: Row[Any], as_of: datetime | None = None) -> dict[str, Any]:
-    """One evaluation body as listed."""
+    """One evaluation body as listed (at `as_of`: its categories and changes then)."""
+    changes = changes_until(row.changes, as_of)
     return {
         "id": row.id,
         "name": row.name,
         "kind": row.kind,
-        "categories": list(row.categories),
+        "categories": categories_at(row, changes),
         "status": row.shown_status,
         "registered_at": row.registered_at.isoformat(),
+        **suspension(changes, row.shown_status),
+        "changes": changes,
     }

@@ -55,6 +55,7 @@ def scheme_item(row: Row[Any], as_of: datetime | None = None) -> dict[str, Any]:
         "region": row.region,
         "status": row.shown_status,
         "top_n": row.top_n,
+        "top_share": row.top_share,
         "publicity_days": row.publicity_days,
         "validity_days": row.validity_days,
         "drafted_at": row.drafted_at.isoformat(),

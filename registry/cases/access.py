@@ -86,6 +86,28 @@ class AccessCases(RegistryBase):
         body.suspend(reason=reason, actor=actor, at=self.now())
         return self.commit(body)
 
+    def reinstate_body(
+        self, actor: Actor, body_id: str, *, reason: str, expected_version: int | None = None
+    ) -> Receipt:
+        check_role(actor, "reinstate_body")
+        body = self.load(EvaluationBody, body_id, "evaluation body", expected_version)
+        body.reinstate(reason=reason, actor=actor, at=self.now())
+        return self.commit(body)
+
+    def change_body_categories(
+        self,
+        actor: Actor,
+        body_id: str,
+        *,
+        categories: list[str],
+        reason: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        check_role(actor, "change_body_categories")
+        body = self.load(EvaluationBody, body_id, "evaluation body", expected_version)
+        body.change_categories(categories=categories, reason=reason, actor=actor, at=self.now())
+        return self.commit(body)
+
     def issue_credential(
         self,
         actor: Actor,

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain import ids
+from domain.candidacy import Candidacy
 from domain.declaration import Declaration
 from domain.values import Actor, Enterprise, Product
 from registry.base import AlreadyExists, Receipt, RegistryBase
@@ -88,6 +89,12 @@ class DeclarationCases(RegistryBase):
         reason: str,
         expected_version: int | None = None,
     ) -> Receipt:
+        """Withdraw; every title the standard holds in force ends with it (rule 18)."""
         declaration = self._owned(actor, declaration_id, "withdraw_declaration", expected_version)
-        declaration.withdraw(reason=reason, actor=actor, at=self.now())
-        return self.commit(declaration)
+        now = self.now()
+        declaration.withdraw(reason=reason, actor=actor, at=now)
+        titles = [self.load(Candidacy, c, "candidacy") for c in declaration.title_ids]
+        ended = [
+            t for t in titles if t.end_for_withdrawal(declaration=declaration, actor=actor, at=now)
+        ]
+        return self.commit(declaration, *ended)

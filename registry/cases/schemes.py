@@ -32,9 +32,10 @@ class SchemeCases(RegistryBase):
         level: str,
         region: str,
         indicators: Sequence[Indicator],
-        top_n: int,
+        top_n: int | None,
         publicity_days: int,
         validity_days: int,
+        top_share: Decimal | None = None,
     ) -> Receipt:
         check_role(actor, "draft_scheme")
         body = self.load(EvaluationBody, actor.subject, "evaluation body")
@@ -47,6 +48,7 @@ class SchemeCases(RegistryBase):
             region=region,
             indicators=indicators,
             top_n=top_n,
+            top_share=top_share,
             publicity_days=publicity_days,
             validity_days=validity_days,
             actor=actor,
@@ -152,7 +154,7 @@ class SchemeCases(RegistryBase):
         result = rank_entries(
             scheme.indicators,
             [Entry(key=k, values=c.values) for k, c in evaluated.items()],
-            scheme.top_n,
+            scheme.quota,
         )
         qualified = [evaluated[p.key].id for p in result.placements if p.qualified]
         ends = scheme.publish_ranking(
@@ -180,16 +182,21 @@ class SchemeCases(RegistryBase):
         now = self.now()
         qualified = [self.load(Candidacy, c, "candidacy") for c in scheme.qualified_ids]
         winners = [c for c in qualified if c.status == Status.PUBLICISED]
+        standards: list[Declaration] = []
         for c in list(winners):
             declaration = self.load(Declaration, c.declaration_id, "declaration")
             if c.drop_if_withdrawn(declaration=declaration, actor=actor, at=now):
                 winners.remove(c)
+            else:
+                standards.append(declaration)
         for c in winners:
             if blocker := c.award_blocker():
                 raise CandidacyStateConflict(f"{blocker} first: candidacy {c.id}")
         valid_until = scheme.award(awarded_ids=[c.id for c in winners], actor=actor, at=now)
-        for c in winners:
+        for c, declaration in zip(winners, standards, strict=True):
             c.award(valid_until=valid_until, actor=actor, at=now)
+            # Saved with the award: a withdrawal racing it conflicts instead of missing it.
+            declaration.title_awarded(candidacy_id=c.id, actor=actor, at=now)
         superseded = []
         for back in range(1, SUPERSEDE_LOOKBACK + 1):
             earlier_id = scheme.previous_cycle_id(back)
@@ -201,4 +208,4 @@ class SchemeCases(RegistryBase):
                 if old.is_active_leader(now):
                     old.supersede(by_scheme_id=scheme.id, actor=actor, at=now)
                     superseded.append(old)
-        return self.commit(scheme, *qualified, *superseded)
+        return self.commit(scheme, *qualified, *standards, *superseded)

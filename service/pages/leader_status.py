@@ -80,6 +80,10 @@ def status(record: dict[str, Any], history: list[dict[str, Any]], bodies: dict[s
         return Status(
             kind, False, ended_on=record["ended_at"], ended_by=ended_by, reason=record["end_reason"]
         )
+    if kind == "withdrawn":  # rule 18: the enterprise withdrew the declared standard
+        return Status(
+            kind, False, ended_on=record["ended_at"], ended_by=ended_by, reason=record["end_reason"]
+        )
     if kind == "superseded":
         return Status(
             kind,

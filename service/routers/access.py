@@ -13,7 +13,13 @@ from service.consistency import CommandsDep, ReadConn
 from service.deps import ActorDep, RegistryDep
 from service.preconditions import IfMatch
 from service.problems import WRITE_ERRORS
-from service.schemas.access import CredentialPage, IssuableRole, IssueCredential, RegisterBody
+from service.schemas.access import (
+    ChangeBodyCategories,
+    CredentialPage,
+    IssuableRole,
+    IssueCredential,
+    RegisterBody,
+)
 from service.schemas.common import MAX_POSITION, CredentialReceiptOut, Name, Reason, ReceiptOut
 
 router = APIRouter(prefix="/v1", tags=["access"], responses=WRITE_ERRORS)
@@ -54,6 +60,44 @@ async def suspend_evaluation_body(
     receipt = await commands.run(
         commands.registry.suspend_body,
         body_id,
+        reason=payload.reason,
+        expected_version=version,
+    )
+    return ReceiptOut(**receipt)
+
+
+@router.post(
+    "/evaluation-bodies/{body_id}/reinstatement",
+    response_model=ReceiptOut,
+    operation_id="reinstate_evaluation_body",
+)
+async def reinstate_evaluation_body(
+    body_id: str, payload: Reason, commands: CommandsDep, version: IfMatch
+) -> ReceiptOut:
+    """Reinstate a suspended evaluation body; it may act again within its categories."""
+    receipt = await commands.run(
+        commands.registry.reinstate_body,
+        body_id,
+        reason=payload.reason,
+        expected_version=version,
+    )
+    return ReceiptOut(**receipt)
+
+
+@router.post(
+    "/evaluation-bodies/{body_id}/categories",
+    response_model=ReceiptOut,
+    operation_id="change_evaluation_body_categories",
+)
+async def change_evaluation_body_categories(
+    body_id: str, payload: ChangeBodyCategories, commands: CommandsDep, version: IfMatch
+) -> ReceiptOut:
+    """Replace the categories a body is accredited for, with the reason; in a category it
+    loses it may no longer act (titles it awarded stay as they are)."""
+    receipt = await commands.run(
+        commands.registry.change_body_categories,
+        body_id,
+        categories=payload.categories,
         reason=payload.reason,
         expected_version=version,
     )

@@ -64,7 +64,8 @@ async def withdraw_declaration(
     commands: CommandsDep,
     version: IfMatch,
 ) -> ReceiptOut:
-    """Withdraw a declared standard; it can no longer compete."""
+    """Withdraw a declared standard: it can no longer compete, and each title it holds in
+    force ends at once as `withdrawn` (published on the notice board)."""
     receipt = await commands.run(
         commands.registry.withdraw_declaration,
         declaration_id,

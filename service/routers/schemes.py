@@ -27,6 +27,7 @@ async def draft_scheme(
         region=payload.region,
         indicators=[indicator.to_domain() for indicator in payload.indicators],
         top_n=payload.top_n,
+        top_share=payload.top_share,
         publicity_days=payload.publicity_days,
         validity_days=payload.validity_days,
     )

@@ -8,7 +8,15 @@ from pydantic import BaseModel, Field
 
 from domain.evaluation_body import BodyKind
 from domain.limits import MAX_CATEGORIES
-from service.schemas.common import CategoryCode, Label, Moment, Name, Region, Request
+from service.schemas.common import (
+    CategoryCode,
+    Label,
+    Moment,
+    Name,
+    Region,
+    Request,
+    RequiredText,
+)
 from service.schemas.values import ActorRef, Timestamp
 
 IssuableRole = Literal["admin", "evaluation_body", "regulator", "enterprise", "platform"]
@@ -20,6 +28,13 @@ class RegisterBody(Request):
     name: Name
     kind: BodyKind
     categories: Annotated[list[CategoryCode], Field(min_length=1, max_length=MAX_CATEGORIES)]
+
+
+class ChangeBodyCategories(Request):
+    """The categories a body is accredited for from now on (all of them), and why."""
+
+    categories: Annotated[list[CategoryCode], Field(min_length=1, max_length=MAX_CATEGORIES)]
+    reason: RequiredText
 
 
 class IssueCredential(Request):

@@ -37,6 +37,7 @@ class TitleStatus(StrEnum):
     REVOKED = "revoked"
     EXPIRED = "expired"
     SUPERSEDED = "superseded"
+    WITHDRAWN = "withdrawn"
     UNDER_COMPLAINT = "under_complaint"
 
 

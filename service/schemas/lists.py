@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from service.schemas.pages import Page
+from service.schemas.values import BodyChange, DecimalText, Timestamp
 
 BodyStatus = Literal["registered", "suspended"]
 DeclarationStatus = Literal["active", "withdrawn"]
@@ -24,6 +25,7 @@ CandidacyStatus = Literal[
     "revoked",
     "expired",
     "superseded",
+    "withdrawn",
 ]
 
 
@@ -38,7 +40,10 @@ class SchemeItem(BaseModel):
     level: str
     region: str
     status: str
-    top_n: int
+    top_n: int | None = Field(description="The top N ranks lead, ties included (or top_share).")
+    top_share: DecimalText | None = Field(
+        description="The top share (a percentage) of the ranked entries leads (or top_n)."
+    )
     publicity_days: int
     validity_days: int
     drafted_at: str
@@ -58,6 +63,12 @@ class BodyItem(BaseModel):
     categories: list[str]
     status: str
     registered_at: str
+    suspension_reason: str | None = Field(description="While suspended: why.")
+    suspended_at: Timestamp | None = Field(description="While suspended: since when.")
+    changes: list[BodyChange] = Field(
+        description="Its suspensions, reinstatements and changes of categories, oldest first "
+        "(made by `as_of`, if asked)."
+    )
 
 
 class Enterprise(BaseModel):

@@ -13,7 +13,8 @@ from service.schemas.values import ActorRef, EnterpriseOut, Id, Timestamp
 
 class NoticeItem(BaseModel):
     """One notice: a qualified entry publicised (objections open until `publicity_ends_at`),
-    or a title revoked (with its reason and who decided), expired or superseded."""
+    or a title revoked (with its reason and who decided), expired, superseded, or ended by the
+    withdrawal of its declared standard (with the enterprise's reason)."""
 
     kind: NoticeKind
     at: Timestamp = Field(
@@ -33,7 +34,7 @@ class NoticeItem(BaseModel):
         description="A publicity window's close: objections may be filed until then."
     )
     valid_until: Timestamp | None
-    reason: str | None = Field(description="Why a title was revoked or superseded.")
+    reason: str | None = Field(description="Why a title was revoked, superseded or withdrawn.")
     decided_by: ActorRef | None = Field(description="Who revoked the title.")
 
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from domain.scheme import Level, SchemeStatus
 from service.schemas.leaders import TitleItem
 from service.schemas.pages import Page
-from service.schemas.values import Id, IndicatorScoreOut, Timestamp
+from service.schemas.values import DecimalText, Id, IndicatorScoreOut, Timestamp
 
 
 class RankingEntry(TitleItem):
@@ -31,7 +31,10 @@ class RankingScheme(BaseModel):
     level: Level
     region: str
     status: SchemeStatus
-    top_n: int
+    top_n: int | None = Field(description="The top N ranks lead, ties included (or top_share).")
+    top_share: DecimalText | None = Field(
+        description="The top share (a percentage) of the ranked entries leads (or top_n)."
+    )
     candidates: int
     ranked_at: Timestamp | None
     publicity_ends_at: Timestamp | None
@@ -54,6 +57,10 @@ class RankingPage(Page[RankingEntry]):
     scheme: RankingScheme
     published: bool = Field(description="Whether the ranking had been published.")
     counts: RankingCounts
-    top_n: int = Field(description="The scheme's cut-off: the top N ranks, ties included.")
+    top_n: int | None = Field(description="The scheme's quota: the top N ranks, ties included.")
+    top_share: DecimalText | None = Field(
+        description="Or its quota as a share: this percentage of the ranked entries, rounded "
+        "up, gives the cut-off rank; ties included."
+    )
     cutoff_rank: int | None = Field(description="The last rank within the cut-off.")
     section: Literal["ranked", "not_ranked"]

@@ -10,7 +10,15 @@ from pydantic import BaseModel, Field
 from domain.complaint import ComplainantKind, ComplaintStatus, Grounds
 from domain.evaluation_body import BodyKind
 from domain.scheme import Level, SchemeStatus
-from service.schemas.values import Date, Id, IndicatorFigures, IndicatorOut, Timestamp
+from service.schemas.values import (
+    BodyChange,
+    Date,
+    DecimalText,
+    Id,
+    IndicatorFigures,
+    IndicatorOut,
+    Timestamp,
+)
 
 VERSION = "The record's version: send it quoted as If-Match to change it only if unchanged."
 
@@ -28,7 +36,10 @@ class SchemeOut(BaseModel):
     region: str = Field(description="Division code of a provincial or municipal list.")
     status: SchemeStatus
     indicators: list[IndicatorOut]
-    top_n: int
+    top_n: int | None = Field(description="The top N ranks lead, ties included (or top_share).")
+    top_share: DecimalText | None = Field(
+        description="The top share (a percentage) of the ranked entries leads (or top_n)."
+    )
     publicity_days: int
     validity_days: int
     candidates: int = Field(description="How many candidates were entered.")
@@ -74,6 +85,11 @@ class EvaluationBodyOut(BaseModel):
     categories: list[str]
     status: Literal["registered", "suspended"]
     registered_at: Timestamp
+    suspension_reason: str | None = Field(description="While suspended: why.")
+    suspended_at: Timestamp | None = Field(description="While suspended: since when.")
+    changes: list[BodyChange] = Field(
+        description="Its suspensions, reinstatements and changes of categories, oldest first."
+    )
     version: int = Field(description=VERSION)
 
 

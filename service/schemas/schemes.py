@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
@@ -51,10 +52,31 @@ class DraftScheme(Request):
     cycle: Annotated[int, Field(ge=limits.MIN_CYCLE, le=limits.MAX_CYCLE)]
     level: Level
     region: Annotated[
-        str, Field(pattern=r"^([0-9]{6})?$", description="Division code; empty for national.")
+        str,
+        Field(
+            pattern=r"^([0-9]{6})?$",
+            description="A GB/T 2260 division code of the list's level: 000000 (or empty) for "
+            "national, a province's (ending 0000) for provincial, a city's (ending 00) for "
+            "municipal.",
+        ),
     ] = ""
     indicators: Annotated[list[IndicatorIn], Field(min_length=1, max_length=limits.MAX_INDICATORS)]
-    top_n: Annotated[int, Field(ge=1, le=limits.MAX_TOP_N)]
+    top_n: Annotated[
+        int | None,
+        Field(ge=1, le=limits.MAX_TOP_N, description="The top N ranks lead (or give top_share)."),
+    ] = None
+    top_share: Annotated[
+        Decimal | None,
+        Field(
+            gt=0,
+            le=limits.MAX_TOP_SHARE,
+            decimal_places=limits.TOP_SHARE_PLACES,
+            allow_inf_nan=False,
+            description="The top share of the ranked entries lead, a percentage (or give "
+            "top_n): the cut-off rank is the share of the ranked entries rounded up; ties at "
+            "it included.",
+        ),
+    ] = None
     publicity_days: Annotated[int, Field(ge=0, le=limits.MAX_PUBLICITY_DAYS)]
     validity_days: Annotated[int, Field(ge=1, le=limits.MAX_VALIDITY_DAYS)]
 

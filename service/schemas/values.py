@@ -3,7 +3,7 @@ records (enterprise, product, indicator, score breakdown, actor) several reads s
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -77,3 +77,18 @@ class EventActor(ActorRef):
 
     credential_id: str
     request_id: str
+
+
+class BodyChange(BaseModel):
+    """A suspension, a reinstatement or a change of the categories a body is accredited for,
+    each with its reason (an administrator's)."""
+
+    kind: Literal["suspended", "reinstated", "categories_changed"]
+    at: Timestamp
+    reason: str
+    categories: list[str] | None = Field(
+        default=None, description="After a change of categories: the categories from then on."
+    )
+    before: list[str] | None = Field(
+        default=None, description="After a change of categories: the categories until then."
+    )

@@ -209,3 +209,25 @@ async def test_concurrent_retries_of_an_anonymous_report_record_one_and_share_it
     assert len({r.text for r in responses}) == 1
     notes = registry.recorder.select_notifications(0, 10_000)
     assert sum(n.topic.endswith("Report.Received") for n in notes) == 1
+
+
+async def test_a_retried_reinstatement_or_change_of_categories_answers_as_the_first(
+    settings: Settings, clock: Clock
+) -> None:
+    body = {"name": "CHEARI", "kind": "testing_institute", "categories": ["C3851"]}
+    async with serve(settings, clock, signed_in=True) as api:
+        client = api.client
+        body_id = (await client.post("/v1/evaluation-bodies", json=body)).json()["id"]
+        path = f"/v1/evaluation-bodies/{body_id}"
+        await client.post(f"{path}/suspension", json={"reason": "audit"})
+        for action, request in (
+            ("reinstatement", {"reason": "audit passed"}),
+            ("categories", {"categories": ["C3851", "C3852"], "reason": "re-accredited"}),
+        ):
+            key = {"Idempotency-Key": f"body-{action}"}
+            first = await client.post(f"{path}/{action}", json=request, headers=key)
+            assert first.status_code == 200, first.text
+            head = api.head()
+            again = await client.post(f"{path}/{action}", json=request, headers=key)
+            assert (again.status_code, again.json()) == (200, first.json())  # not a 409
+            assert api.head() == head

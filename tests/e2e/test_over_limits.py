@@ -123,6 +123,9 @@ def cases() -> list[tuple[str, dict[str, Any], str]]:
         (SCHEMES, changed(drafted, "cycle", limits.MAX_CYCLE + 1), "cycle"),
         (SCHEMES, changed(drafted, "cycle", limits.MIN_CYCLE - 1), "cycle"),
         (SCHEMES, changed(drafted, "top_n", limits.MAX_TOP_N + 1), "top_n"),
+        (SCHEMES, {**drafted, "top_n": None, "top_share": "100.01"}, "top_share"),
+        (SCHEMES, {**drafted, "top_n": None, "top_share": "0"}, "top_share"),
+        (SCHEMES, {**drafted, "top_n": None, "top_share": "12.345"}, "top_share"),
         (
             SCHEMES,
             changed(drafted, "publicity_days", limits.MAX_PUBLICITY_DAYS + 1),
@@ -184,8 +187,20 @@ def cases() -> list[tuple[str, dict[str, Any], str]]:
         f"/v1/candidacies/{ID}/revocation",
         f"{DECLARATIONS}/{ID}/withdrawal",
         f"/v1/evaluation-bodies/{ID}/suspension",
+        f"/v1/evaluation-bodies/{ID}/reinstatement",
     ):
         found.append((path, {"reason": OVER_TEXT}, "reason"))
+    accredit = f"/v1/evaluation-bodies/{ID}/categories"
+    found += [
+        (accredit, {"categories": [category(0)], "reason": OVER_TEXT}, "reason"),
+        (accredit, {"categories": [category(0) + "0"], "reason": NAME}, "categories.0"),
+        (accredit, {"categories": [], "reason": NAME}, "categories"),
+        (
+            accredit,
+            {"categories": [category(n) for n in range(limits.MAX_CATEGORIES + 1)], "reason": NAME},
+            "categories",
+        ),
+    ]
     return found
 
 

@@ -137,6 +137,12 @@ def catalogued(world: World) -> str:
     return CATEGORY
 
 
+def suspended(world: World) -> str:
+    """The world's body, suspended."""
+    world.registry.suspend_body(ADMIN, world.body_id, reason="audit")
+    return world.body_id
+
+
 def entered(world: World) -> str:
     scheme_id = draft(world, 2024)
     cid = world.registry.enter_candidate(
@@ -167,6 +173,14 @@ ENDPOINTS: dict[str, tuple[str, Setup]] = {
     "suspend_body": (
         "/v1/evaluation-bodies/{body_id}/suspension",
         lambda w: ({"body_id": w.body_id}, {"reason": "audit"}),
+    ),
+    "reinstate_body": (
+        "/v1/evaluation-bodies/{body_id}/reinstatement",
+        lambda w: ({"body_id": suspended(w)}, {"reason": "audit passed"}),
+    ),
+    "change_body_categories": (
+        "/v1/evaluation-bodies/{body_id}/categories",
+        lambda w: ({"body_id": w.body_id}, {"categories": ["C3852"], "reason": "re-accredited"}),
     ),
     "issue_credential": (
         "/v1/credentials",

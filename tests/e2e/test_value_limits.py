@@ -148,6 +148,9 @@ async def test_every_write_at_its_limits_is_projected(api: Limits) -> None:
     await api.write(f"/v1/candidacies/{first}/revocation", {"reason": TEXT}, regulator)
     await api.write(f"/v1/declarations/{excluded}/withdrawal", {"reason": TEXT}, owner)
     await api.write(f"/v1/evaluation-bodies/{body_id}/suspension", {"reason": TEXT}, admin)
+    await api.write(f"/v1/evaluation-bodies/{body_id}/reinstatement", {"reason": TEXT}, admin)
+    accreditation = {"categories": CATEGORIES[::-1][: limits.MAX_CATEGORIES - 1], "reason": TEXT}
+    await api.write(f"/v1/evaluation-bodies/{body_id}/categories", accreditation, admin)
     rotated = await api.write(f"/v1/credentials/{enterprise['id']}/rotation", None, admin)
     await api.write(f"/v1/credentials/{rotated['id']}/revocation", None, admin)
     code = CATEGORIES[-1]  # the longest code, the longest names, a rename with the longest reason
@@ -165,6 +168,13 @@ async def test_every_write_at_its_limits_is_projected(api: Limits) -> None:
     assert ranking["counts"]["not_ranked"] == 2
     complained = await api.read_json(f"/v1/complaints/{complaint_id}")
     assert (complained["evidence"], complained["statement"]) == (evidence, TEXT)
+    accredited = await api.read_json(f"/v1/evaluation-bodies/{body_id}")
+    assert [c["kind"] for c in accredited["changes"]] == [
+        "suspended",
+        "reinstated",
+        "categories_changed",
+    ]
+    assert accredited["changes"][-1]["before"] == sorted(CATEGORIES)
     for moment in (EARLIEST, LATEST):
         await api.read_json("/v1/leaders", as_of=moment)
     catalogued = await api.read_json(f"/v1/categories/{code}")

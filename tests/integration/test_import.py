@@ -248,6 +248,7 @@ def bad_records() -> list[dict[str, Any] | str]:
         record(28, unexpected="field"),
         {k: v for k, v in record(29).items() if k != "title"},
         record(30, enterprise={**record(30)["enterprise"], "region": "12000"}),
+        record(31, enterprise={**record(31)["enterprise"], "region": "999999"}),  # rule 19
         "[1, 2]",
         "{not json",
     ]

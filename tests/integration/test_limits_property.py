@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from domain import limits
 from domain.credit_code import make_credit_code
 from domain.declaration import china_date
+from domain.regions import divisions
 from domain.values import Actor, Enterprise, Indicator, Product
 from projections.machinery.follower import Follower
 from projections.running.read_side import all_projections
@@ -79,7 +80,11 @@ class Drawn:
     values: list[Decimal]
     evidence: list[str]
     cycle: int
-    top_n: int
+    top_n: int | None
+    top_share: Decimal | None  # the quota as a share instead (then top_n is None)
+    region: str  # the enterprise's: any division of the table
+    level: str  # the list's level, and its region of that level
+    list_region: str
     publicity_days: int
     validity_days: int
     expires_in: float  # the share of the time left until the latest moment
@@ -89,10 +94,31 @@ class Drawn:
     grounds: str
 
 
+DIVISIONS = sorted(divisions())  # every real region code (rule 19)
+PROVINCES = [code for code in DIVISIONS if code.endswith("0000")]
+CITIES = [code for code in DIVISIONS if code.endswith("00") and not code.endswith("0000")]
+
+
+def quota(draw: st.DrawFn) -> tuple[int | None, Decimal | None]:
+    """A top N, or a top share with up to the allowed places, each up to its limit."""
+    if draw(st.booleans()):
+        return draw(st.integers(1, limits.MAX_TOP_N)), None
+    hundredths = draw(st.integers(1, limits.MAX_TOP_SHARE * 10**limits.TOP_SHARE_PLACES))
+    return None, Decimal(hundredths).scaleb(-limits.TOP_SHARE_PLACES).normalize()
+
+
+def list_level(draw: st.DrawFn) -> tuple[str, str]:
+    """A list's level and a real region of that level."""
+    level = draw(st.sampled_from(["national", "provincial", "municipal"]))
+    regions = {"national": [""], "provincial": PROVINCES, "municipal": CITIES}[level]
+    return level, draw(st.sampled_from(regions))
+
+
 @st.composite
 def drawn(draw: st.DrawFn) -> Drawn:
     count = draw(st.one_of(st.just(limits.MAX_INDICATORS), st.integers(1, limits.MAX_INDICATORS)))
     codes = [f"i{n:0>31}" for n in range(count)]
+    (top_n, top_share), (level, list_region) = quota(draw), list_level(draw)
     return Drawn(
         name=draw(texts(limits.MAX_NAME)),
         label=draw(texts(limits.MAX_LABEL)),
@@ -105,7 +131,11 @@ def drawn(draw: st.DrawFn) -> Drawn:
         values=[draw(decimals()) for _ in codes],
         evidence=draw(st.lists(texts(limits.MAX_NAME), max_size=limits.MAX_EVIDENCE)),
         cycle=draw(st.integers(limits.MIN_CYCLE, limits.MAX_CYCLE)),
-        top_n=draw(st.integers(1, limits.MAX_TOP_N)),
+        top_n=top_n,
+        top_share=top_share,
+        region=draw(st.sampled_from(DIVISIONS)),
+        level=level,
+        list_region=list_region,
         publicity_days=draw(st.integers(0, limits.MAX_PUBLICITY_DAYS)),
         validity_days=draw(st.integers(1, limits.MAX_VALIDITY_DAYS)),
         expires_in=draw(st.floats(0, 1)),
@@ -150,7 +180,7 @@ def run_lifecycle(r: LeaderRegistry, clock: Clock, w: Drawn) -> None:
     today = china_date(clock())
     declaration_id = r.declare(
         platform,
-        enterprise=Enterprise(credit_code, w.name, "120000"),
+        enterprise=Enterprise(credit_code, w.name, w.region),
         standard_number=unique(w.name, limits.MAX_NAME),
         title=w.name,
         product=Product(w.name, w.label, category),
@@ -166,10 +196,11 @@ def run_lifecycle(r: LeaderRegistry, clock: Clock, w: Drawn) -> None:
         title=w.name,
         category=category,
         cycle=w.cycle,
-        level="national",
-        region="",
+        level=w.level,
+        region=w.list_region,
         indicators=indicators,
         top_n=w.top_n,
+        top_share=w.top_share,
         publicity_days=w.publicity_days,
         validity_days=w.validity_days,
     )["id"]

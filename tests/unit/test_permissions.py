@@ -47,6 +47,7 @@ class Targets:
     complaint: str  # an open complaint on another title
     own_complaint: str  # an open complaint on the title of credit_code(0)
     report: str  # a public report about the title, its personal data not erased
+    suspended_body: str  # another body, suspended: to reinstate
 
 
 def build_targets() -> Targets:
@@ -62,6 +63,8 @@ def build_targets() -> Targets:
         world.body, world.scheme_id, declaration_id=world.declarations[0]
     )["id"]
     world.registry.define_category(ADMIN, code=CATEGORY, name_zh="家用电冰箱", name_en="Fridges")
+    _, suspended_body = register_body(world.registry, "Suspended Body", [CATEGORY])
+    world.registry.suspend_body(ADMIN, suspended_body, reason="audit")
     return Targets(
         world=world,
         draft_scheme=draft(world, 2026, approve=None),
@@ -80,6 +83,7 @@ def build_targets() -> Targets:
             evidence=[],
             personal=PersonalData(email="me@example.org"),
         )["id"],
+        suspended_body=suspended_body,
     )
 
 
@@ -92,6 +96,12 @@ CALLS: dict[str, Callable[[Targets, Actor], Receipt]] = {
         a, name="New Body", kind="industry_alliance", categories=[CATEGORY]
     ),
     "suspend_body": lambda t, a: t.world.registry.suspend_body(a, t.world.body_id, reason="audit"),
+    "reinstate_body": lambda t, a: t.world.registry.reinstate_body(
+        a, t.suspended_body, reason="audit passed"
+    ),
+    "change_body_categories": lambda t, a: t.world.registry.change_body_categories(
+        a, t.world.body_id, categories=["C3852"], reason="re-accredited"
+    ),
     "issue_credential": lambda t, a: t.world.registry.issue_credential(
         a, role="regulator", subject="X"
     ),

@@ -48,7 +48,7 @@ def test_hand_worked_two_core_indicators() -> None:
     result = rank_entries(
         SCHEME,
         [entry("x", A="120", B="40"), entry("y", A="150", B="50"), entry("z", A="100", B="25")],
-        top_n=2,
+        quota=2,
     )
     assert result.rejections == ()
     assert keys_ranks(result.placements) == [("y", 1), ("x", 2), ("z", 3)]
@@ -76,7 +76,7 @@ def test_breakdown_follows_scheme_core_order() -> None:
         ind("S", "basic", HIGHER, "1"),
         ind("A", "core", HIGHER, "1"),
     ]
-    result = rank_entries(scheme, [entry("e", Z="2", A="3", S="1")], top_n=1)
+    result = rank_entries(scheme, [entry("e", Z="2", A="3", S="1")], quota=1)
     assert [s.code for s in result.placements[0].breakdown] == ["Z", "A"]
     # Z: (2-1)/1 = 1; A: (3-1)/1 = 2; mean (1 + 2)/2 = 3/2
     assert result.placements[0].score == D("1.5")
@@ -85,7 +85,7 @@ def test_breakdown_follows_scheme_core_order() -> None:
 def test_lower_is_better_rewards_smaller_values() -> None:
     scheme = [ind("E", "core", LOWER, "8")]
     # a: (8-6)/8 = 1/4; b: (8-2)/8 = 3/4
-    result = rank_entries(scheme, [entry("a", E="6"), entry("b", E="2")], top_n=1)
+    result = rank_entries(scheme, [entry("a", E="6"), entry("b", E="2")], quota=1)
     assert keys_ranks(result.placements) == [("b", 1), ("a", 2)]
     assert [p.score for p in result.placements] == [D("0.75"), D("0.25")]
 
@@ -93,21 +93,21 @@ def test_lower_is_better_rewards_smaller_values() -> None:
 def test_negative_baseline_uses_absolute_value() -> None:
     scheme = [ind("T", "core", LOWER, "-20")]
     # storage temperature, lower is better: (-20 - -30)/|-20| = 10/20 = 1/2
-    result = rank_entries(scheme, [entry("a", T="-30")], top_n=1)
+    result = rank_entries(scheme, [entry("a", T="-30")], quota=1)
     assert result.placements[0].score == D("0.5")
 
 
 def test_baseline_zero_uses_absolute_difference() -> None:
     scheme = [ind("H", "core", HIGHER, "0"), ind("L", "core", LOWER, "0")]
     # H: 3 - 0 = 3; L: 0 - (-2) = 2; mean (3 + 2)/2 = 5/2
-    result = rank_entries(scheme, [entry("a", H="3", L="-2")], top_n=1)
+    result = rank_entries(scheme, [entry("a", H="3", L="-2")], quota=1)
     assert result.placements[0].score == D("2.5")
     assert [s.improvement for s in result.placements[0].breakdown] == [D("3"), D("2")]
 
 
 def test_core_worse_than_baseline_is_rejected() -> None:
     result = rank_entries(
-        SCHEME, [entry("ok", A="100", B="50"), entry("bad", A="99", B="50")], top_n=1
+        SCHEME, [entry("ok", A="100", B="50"), entry("bad", A="99", B="50")], quota=1
     )
     assert keys_ranks(result.placements) == [("ok", 1)]
     assert result.rejections == (
@@ -119,7 +119,7 @@ def test_core_worse_than_baseline_is_rejected() -> None:
 
 
 def test_lower_is_better_worse_than_baseline_is_rejected() -> None:
-    result = rank_entries(SCHEME, [entry("bad", A="120", B="50.5")], top_n=1)
+    result = rank_entries(SCHEME, [entry("bad", A="120", B="50.5")], quota=1)
     assert result.placements == ()
     assert result.rejections[0].reason == (
         "indicator 'B' value 50.5 is worse than baseline 50 (lower_is_better)"
@@ -135,7 +135,7 @@ def test_basic_worse_than_baseline_is_rejected_but_may_be_absent() -> None:
             entry("fine", A="120", B="40", S="1000"),
             entry("worse", A="120", B="40", S="9"),
         ],
-        top_n=5,
+        quota=5,
     )
     # basic values are never scored: both ranked entries score 1/5 and tie
     assert keys_ranks(result.placements) == [("absent", 1), ("fine", 1)]
@@ -157,7 +157,7 @@ def test_innovation_indicators_are_ignored() -> None:
             entry("worse", A="150", B="50", N="1"),
             entry("huge", A="150", B="50", N="1000000"),
         ],
-        top_n=1,
+        quota=1,
     )
     assert result.rejections == ()
     assert keys_ranks(result.placements) == [("huge", 1), ("none", 1), ("worse", 1)]
@@ -166,13 +166,13 @@ def test_innovation_indicators_are_ignored() -> None:
 
 
 def test_missing_core_indicator_is_rejected() -> None:
-    result = rank_entries(SCHEME, [entry("m", A="120")], top_n=1)
+    result = rank_entries(SCHEME, [entry("m", A="120")], quota=1)
     assert result.placements == ()
     assert result.rejections == (Rejection(key="m", reason="missing core indicator 'B'"),)
 
 
 def test_all_problems_are_reported_in_scheme_order() -> None:
-    result = rank_entries(SCHEME, [entry("m", B="60")], top_n=1)
+    result = rank_entries(SCHEME, [entry("m", B="60")], quota=1)
     assert result.rejections[0].reason == (
         "missing core indicator 'A'; "
         "indicator 'B' value 60 is worse than baseline 50 (lower_is_better)"
@@ -180,7 +180,7 @@ def test_all_problems_are_reported_in_scheme_order() -> None:
 
 
 def test_non_finite_value_is_rejected() -> None:
-    result = rank_entries(SCHEME, [entry("n", A="NaN", B="40")], top_n=1)
+    result = rank_entries(SCHEME, [entry("n", A="NaN", B="40")], quota=1)
     assert result.rejections[0].reason == "indicator 'A' value NaN is not a finite number"
 
 
@@ -190,17 +190,17 @@ FOUR = [entry("d", A="110"), entry("c", A="120"), entry("a", A="140"), entry("b"
 
 
 def test_ties_share_rank_competition_ranking() -> None:
-    result = rank_entries(SINGLE, FOUR, top_n=4)
+    result = rank_entries(SINGLE, FOUR, quota=4)
     assert keys_ranks(result.placements) == [("a", 1), ("b", 2), ("c", 2), ("d", 4)]
 
 
 def test_tie_at_cut_off_all_qualify() -> None:
-    three = rank_entries(SINGLE, FOUR, top_n=3)
+    three = rank_entries(SINGLE, FOUR, quota=3)
     assert [p.key for p in three.placements if p.qualified] == ["a", "b", "c"]
-    two = rank_entries(SINGLE, FOUR[1:], top_n=2)  # ranks 1, 2, 2
+    two = rank_entries(SINGLE, FOUR[1:], quota=2)  # ranks 1, 2, 2
     assert keys_ranks(two.placements) == [("a", 1), ("b", 2), ("c", 2)]
     assert all(p.qualified for p in two.placements)
-    one = rank_entries(SINGLE, FOUR, top_n=1)
+    one = rank_entries(SINGLE, FOUR, quota=1)
     assert [p.key for p in one.placements if p.qualified] == ["a"]
 
 
@@ -213,7 +213,7 @@ def test_equal_fractions_tie_exactly() -> None:
     result = rank_entries(
         scheme,
         [entry("p", A="13", B="13"), entry("q", A="19", B="10"), entry("r", A="10", B="14.5")],
-        top_n=1,
+        quota=1,
     )
     assert keys_ranks(result.placements) == [("p", 1), ("q", 1), ("r", 1)]
 
@@ -253,22 +253,22 @@ def test_result_is_independent_of_input_order() -> None:
         entry("r", A="120", B="40", S="1"),
         entry("m", A="120"),
     ]
-    expected = rank_entries(scheme, entries, top_n=2)
+    expected = rank_entries(scheme, entries, quota=2)
     assert keys_ranks(expected.placements) == [("w", 1), ("y", 1), ("x", 3), ("z", 4)]
     assert [r.key for r in expected.rejections] == ["m", "r"]
     for perm in permutations(entries):
-        assert rank_entries(scheme, list(perm), top_n=2) == expected
+        assert rank_entries(scheme, list(perm), quota=2) == expected
 
 
 def test_no_entries_gives_empty_result() -> None:
-    result = rank_entries(SCHEME, [], top_n=1)
+    result = rank_entries(SCHEME, [], quota=1)
     assert result.placements == () and result.rejections == ()
 
 
 @pytest.mark.parametrize("top_n", [0, -1])
 def test_top_n_must_be_positive(top_n: int) -> None:
     with pytest.raises(ValueError, match="top_n"):
-        rank_entries(SCHEME, [], top_n=top_n)
+        rank_entries(SCHEME, [], quota=top_n)
 
 
 def test_duplicate_entry_keys_raise() -> None:

@@ -27,6 +27,7 @@ from tests.worlds import (
     REGULATOR,
     award_cycle,
     build_world,
+    register_body,
 )
 
 CST = timezone(timedelta(hours=8))
@@ -42,6 +43,7 @@ class Live:
     leader_id: str  # the candidacy id of that title (its page is /leaders/{leader_id})
     admin: str  # an administrator's bearer token, for tests that write through the API
     registry: LeaderRegistry  # the application, to issue a test its credentials
+    suspended_body: str = ""  # a body suspended after a change of its categories (its page)
 
 
 def free_port() -> int:
@@ -49,6 +51,16 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def _suspended_body(registry: LeaderRegistry) -> str:
+    """A second body, its categories changed, then suspended: each with its reason."""
+    _, body_id = register_body(registry, "Suspended Testing Institute", [CATEGORY])
+    registry.change_body_categories(
+        ADMIN, body_id, categories=[CATEGORY, OTHER_CATEGORY], reason="scope extended"
+    )
+    registry.suspend_body(ADMIN, body_id, reason="accreditation lapsed")
+    return body_id
 
 
 def _story(registry: LeaderRegistry, clock: Clock) -> tuple[date, str, str, str]:
@@ -93,9 +105,12 @@ def live(settings: Settings) -> Iterator[Live]:
     with served(settings) as (base, app, clock):
         registry: LeaderRegistry = app.state.registry
         awarded_on, revoked, leader, leader_id = _story(registry, clock)
+        suspended = _suspended_body(registry)
         admin = registry.bootstrap_credential(role="admin", subject="ops", label="browser")
         settle(base, registry)
-        yield Live(base, awarded_on, revoked, leader, leader_id, admin["token"], registry)
+        yield Live(
+            base, awarded_on, revoked, leader, leader_id, admin["token"], registry, suspended
+        )
 
 
 def settle(base: str, registry: LeaderRegistry) -> None:

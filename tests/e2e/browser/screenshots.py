@@ -41,6 +41,8 @@ SHOTS: list[tuple[str, str, str, ViewportSize]] = [
     ("report", LEADER + "/report", "zh-CN", DESKTOP),
     ("report-phone", LEADER + "/report", "zh-CN", PHONE),
     ("report-follow", "/reports/follow", "en", DESKTOP),
+    ("body-suspended", "/bodies/{suspended_body}", "zh-CN", DESKTOP),
+    ("body-suspended", "/bodies/{suspended_body}", "en", DESKTOP),
 ]
 
 
@@ -53,7 +55,12 @@ def main(out: Path) -> None:
             for name, path, locale, viewport in SHOTS:
                 context = browser.new_context(locale=locale, viewport=viewport)
                 page = context.new_page()
-                ids = {"leader_id": site.leader_id, "leader": site.leader_code, "scheme": scheme}
+                ids = {
+                    "leader_id": site.leader_id,
+                    "leader": site.leader_code,
+                    "scheme": scheme,
+                    "suspended_body": site.suspended_body,
+                }
                 page.goto(site.base_url + path.format(**ids))
                 target = out / f"{name}.{locale}.png"
                 page.screenshot(path=str(target), full_page=viewport == PHONE)

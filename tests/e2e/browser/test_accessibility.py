@@ -20,6 +20,7 @@ PAGES = [
     "/no/such/page",
     "/notices",
     "/notices?kind=revocation",
+    "/notices?kind=withdrawal",
     "/complaints",
     "/audit",
     "/schemes/{scheme}",
@@ -31,9 +32,14 @@ SERIOUS = {"serious", "critical"}
 
 
 def record_pages(site: Live) -> list[str]:
-    """The pages of the story's records: an enterprise holding a title, the body."""
+    """The pages of the story's records: an enterprise holding a title, the body, and a body
+    suspended after a change of its categories (its changes table)."""
     bodies = httpx.get(f"{site.base_url}/v1/evaluation-bodies", params={"limit": 1}).json()
-    return [f"/enterprises/{site.leader_code}", f"/bodies/{bodies['items'][0]['id']}"]
+    return [
+        f"/enterprises/{site.leader_code}",
+        f"/bodies/{bodies['items'][0]['id']}",
+        f"/bodies/{site.suspended_body}",
+    ]
 
 
 def serious(axe: Axe, page: Page, where: str) -> dict[str, list[str]]:
