@@ -6,16 +6,17 @@ from domain.candidacy import Candidacy
 from domain.complaint import ComplainantKind, Complaint
 from domain.errors import InvalidInput
 from domain.jurisdiction import check_jurisdiction, credit_code_region
-from domain.report import Report, TargetKind
+from domain.report import PersonalData, Report, TargetKind
 from domain.values import Actor
 from registry.base import Receipt
+from registry.cases.reports import ReportCases
 from registry.cases.titles import TitleCases
 from registry.permissions import check_role
 
 REPORTS = "reports"
 
 
-class TriageCases(TitleCases):
+class TriageCases(TitleCases, ReportCases):
     """A regulator deals with an open report: unfounded (a reason the reporter reads), or a
     complaint opened from it (linked both ways). Either lifts the report's hold on an award."""
 
@@ -30,6 +31,22 @@ class TriageCases(TitleCases):
             region = credit_code_region(report.target)
         check_jurisdiction(self.jurisdiction(actor), region, REPORTS)
         return candidacy
+
+    def report_personal_data(self, actor: Actor, report_id: str) -> PersonalData:
+        """A regulator reads a report's personal data only within its jurisdiction."""
+        self._check_regulator_scope(actor, report_id)
+        return super().report_personal_data(actor, report_id)
+
+    def erase_report_personal_data(self, actor: Actor, report_id: str, *, reason: str) -> Receipt:
+        """A regulator erases a report's personal data only within its jurisdiction (an
+        administrator anywhere)."""
+        self._check_regulator_scope(actor, report_id)
+        return super().erase_report_personal_data(actor, report_id, reason=reason)
+
+    def _check_regulator_scope(self, actor: Actor, report_id: str) -> None:
+        if actor.role == "regulator":
+            report = self.load(Report, report_id, "report", to_change=False)
+            self._check_report_jurisdiction(actor, report)
 
     def dismiss_report(
         self, actor: Actor, report_id: str, *, reason: str, expected_version: int | None = None

@@ -116,3 +116,8 @@ def test_triage_stays_within_the_regulators_region(world: World) -> None:
             world.registry.dismiss_report(beijing, report_id, reason="not ours")
     with refused(world, OutsideJurisdiction):
         world.registry.open_complaint_from_report(beijing, about_leader)
+    for report_id in (about_leader, about_enterprise):  # nor its reporters' personal data
+        with refused(world, OutsideJurisdiction):
+            world.registry.report_personal_data(beijing, report_id)
+        with refused(world, OutsideJurisdiction):
+            world.registry.erase_report_personal_data(beijing, report_id, reason="not ours")
