@@ -52,7 +52,7 @@ def check_region(role: str, region: str) -> str:
         return ""
     region = region or NATIONAL
     if region != NATIONAL and (problem := region_problem(region)):  # rule 19: a real division
-        raise InvalidCredential(problem, field="region")
+        raise InvalidCredential(f"region {problem}", field="region")
     return region
 
 
