@@ -65,7 +65,8 @@ def test_a_regulators_credential_is_national_unless_given_a_region(world: World)
 
 
 @pytest.mark.parametrize(
-    ("role", "region"), [("regulator", "12000"), ("regulator", "12000x"), ("admin", "120000")]
+    ("role", "region"),
+    [("regulator", "12000"), ("regulator", "12000x"), ("regulator", "999999"), ("admin", "120000")],
 )
 def test_a_region_must_be_a_code_and_only_a_regulators(
     world: World, role: str, region: str
