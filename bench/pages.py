@@ -12,13 +12,9 @@ ranking.
 from __future__ import annotations
 
 import random
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
-
-import httpx
 
 from bench.context import Bench, log
-from bench.discovery import CLIENTS, phase
+from bench.discovery import CLIENTS, phase, warm
 from bench.discovery_items import page_items
 from bench.http_phases import step_baselines
 from bench.populate import Population
@@ -39,20 +35,3 @@ def step_pages(bench: Bench, pop: Population) -> None:
             phase(bench, url, name, items)  # every URL tried once first, as for the lists
     finally:
         bench.procs.stop(proc)
-
-
-WARMING_CONNECTIONS = 8  # each API worker holds its own read cache; 8 connections reach both
-
-
-def warm(url: str, items: list[dict[str, Any]]) -> None:
-    """Ask for every page over several connections at once, so that every API worker has
-    rendered it once (the kernel hands each connection to one worker): the phase then
-    measures pages as a deployed site serves them, rendered once and read many times."""
-
-    def through_one_connection(_: int) -> None:
-        with httpx.Client(base_url=url, timeout=60.0) as client:
-            for item in items:
-                client.get(item["path"])
-
-    with ThreadPoolExecutor(WARMING_CONNECTIONS) as pool:
-        list(pool.map(through_one_connection, range(WARMING_CONNECTIONS)))
