@@ -3,6 +3,7 @@ them: `/v1/evaluation-bodies/{id}`, the list (with `as_of`) and the `/bodies/{id
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from service.schemas.lists import BodyItem
@@ -84,3 +85,39 @@ async def test_bad_requests_are_refused_naming_the_field(api: Api) -> None:
     missing = "/v1/evaluation-bodies/00000000-0000-0000-0000-000000000000/reinstatement"
     assert_problem(await api.client.post(missing, json={"reason": "x"}, headers=admin), 404)
     assert api.head() == head
+
+
+async def test_racing_reinstatements_and_changes_of_categories_record_one(api: Api) -> None:
+    """Three reinstatements of one suspended body at once: one wins, the others are clean
+    409s and one event is recorded; so for three changes of categories made at once."""
+    world = build_world(api.registry, api.clock, 1, line=ENERGY)
+    api.registry.suspend_body(ADMIN, world.body_id, reason="audit")
+    path = f"/v1/evaluation-bodies/{world.body_id}"
+    reinstated = await asyncio.gather(
+        *(
+            api.post(f"{path}/reinstatement", {"reason": f"renewed {n}"}, api.admin)
+            for n in range(3)
+        )
+    )
+    assert sorted(r.status_code for r in reinstated) == [200, 409, 409], [
+        r.text for r in reinstated
+    ]
+    changes = [["C3851", "C3852"], ["C3852"], ["C3851", "C3853"]]
+    await api.settle()
+    tag = (await api.read(path)).headers["etag"]  # each change is made against this version
+    changed = await asyncio.gather(
+        *(
+            api.client.post(
+                f"{path}/categories",
+                json={"categories": categories, "reason": "re-accredited"},
+                headers={"Authorization": f"Bearer {api.admin}", "If-Match": tag},
+            )
+            for categories in changes
+        )
+    )
+    statuses = sorted(r.status_code for r in changed)
+    assert statuses[0] == 200 and set(statuses[1:]) <= {409, 412}, [r.text for r in changed]
+    notes = api.registry.recorder.select_notifications(0, 100_000)
+    topics = [n.topic.rsplit(".", 1)[-1] for n in notes]
+    assert topics.count("Reinstated") == 1
+    assert topics.count("CategoriesChanged") == statuses.count(200)
