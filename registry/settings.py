@@ -120,12 +120,14 @@ class Settings(BaseSettings):
     report_duplicate_window_hours: float = Field(
         default=24.0,
         ge=0,
+        le=MAX_DESK_DAYS * 24,  # beyond it the window's start is no date
         description="A report saying the same about the same target within this many hours "
         "of the first is folded into it.",
     )
     report_retention_days: float = Field(
         default=365.0,
         gt=0,
+        le=MAX_DESK_DAYS,  # beyond it the retention's cut-off is no date
         description="Days a report's personal data is kept before its key is destroyed.",
     )
 
