@@ -14,7 +14,7 @@ from domain import ids
 from domain.errors import NotFound
 from domain.limits import MAX_EXPIRY_DAYS
 from domain.values import Role
-from projections import queries
+from projections import credential_queries
 from projections.machinery.engines import async_engine
 from registry.application import LeaderRegistry
 from registry.base import utc_now
@@ -92,7 +92,7 @@ async def _all_credentials(settings: Settings, **filters: Any) -> list[dict[str,
     try:
         async with engine.connect() as conn:
             while True:
-                page = await queries.list_credentials(
+                page = await credential_queries.list_credentials(
                     conn, now=utc_now(), limit=200, offset=len(items), **filters
                 )
                 items.extend(page["items"])

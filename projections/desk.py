@@ -32,6 +32,7 @@ from domain.jurisdiction import jurisdiction_prefix
 from domain.report import OPEN_STATUSES as OPEN_REPORTS
 from domain.report import TargetKind
 from projections.lists.paging import page
+from projections.queries import iso
 from projections.tables import TS, candidacies, complaints, enterprises, reports
 
 k, c, r, e = complaints.c, candidacies.c, reports.c, enterprises.c
@@ -142,16 +143,12 @@ def desk_item(row: Row[Any], *, now: datetime, overdue_after: timedelta) -> dict
         "filed_at": row.filed_at.isoformat(),
         "age_days": age.days,
         "overdue": row.status in OPEN and age >= overdue_after,
-        "investigated_at": _iso(row.investigated_at),
-        "answered_at": _iso(row.answered_at),
-        "decided_at": _iso(row.decided_at),
+        "investigated_at": iso(row.investigated_at),
+        "answered_at": iso(row.answered_at),
+        "decided_at": iso(row.decided_at),
         "report_id": row.report_id,
         "complaint_id": row.complaint_id,
     }
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
 
 
 async def desk_page(

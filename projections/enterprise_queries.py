@@ -9,7 +9,7 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projections import as_of as periods
-from projections.queries import held_at, title_item, titles
+from projections.queries import held_at, iso, title_item, titles
 from projections.tables import candidacies, declarations, enterprise_names, enterprises
 
 e = enterprises.c
@@ -18,10 +18,6 @@ d = declarations.c
 c = candidacies.c
 # An enterprise's page shows its latest declarations (the list of them all is paged).
 MAX_DECLARATIONS = 200
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def enterprise_select(
@@ -44,8 +40,8 @@ def enterprise_item(row: Any) -> dict[str, Any]:
         "name": row.name,
         "region": row.region,
         "declarations": row.declarations,
-        "first_declared_at": _iso(row.first_declared_at),
-        "last_declared_at": _iso(row.last_declared_at),
+        "first_declared_at": iso(row.first_declared_at),
+        "last_declared_at": iso(row.last_declared_at),
     }
 
 
@@ -89,9 +85,9 @@ async def _names(conn: AsyncConnection, credit_code: str, moment: datetime) -> l
         {
             "name": r.name,
             "declarations": r.declarations,
-            "first_used_at": _iso(r.first_used_at),
+            "first_used_at": iso(r.first_used_at),
             "first_position": r.first_position,
-            "last_used_at": _iso(r.last_used_at),
+            "last_used_at": iso(r.last_used_at),
             "last_position": r.last_position,
         }
         for r in rows
@@ -106,7 +102,7 @@ def _declaration(row: Any) -> dict[str, Any]:
         "product": {"name": row.product_name, "model": row.product_model, "category": row.category},
         "revision": row.revision,
         "status": getattr(row, "status_then", row.status),
-        "declared_at": _iso(row.declared_at),
+        "declared_at": iso(row.declared_at),
     }
 
 

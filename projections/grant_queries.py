@@ -8,12 +8,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from projections.queries import credential_status
+from projections.credential_queries import credential_status
+from projections.queries import iso
 from projections.tables import grants
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def grant(row: Any, now: datetime) -> dict[str, Any]:
@@ -26,11 +23,11 @@ def grant(row: Any, now: datetime) -> dict[str, Any]:
         "role": row.role,
         "subject": row.subject,
         "status": credential_status(row, now),
-        "issued_at": _iso(row.issued_at),
+        "issued_at": iso(row.issued_at),
         "issued_by": {"role": row.issued_by_role, "subject": row.issued_by_subject},
-        "expires_at": _iso(row.expires_at),
+        "expires_at": iso(row.expires_at),
         "replaces": row.replaces,
-        "revoked_at": _iso(row.revoked_at),
+        "revoked_at": iso(row.revoked_at),
         "revoked_by": revoked_by,
         "revocation_reason": row.revocation_reason or None,
     }

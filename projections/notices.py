@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projections.category_names import named
 from projections.lists.paging import page
-from projections.queries import UNSHOWN, c
+from projections.queries import UNSHOWN, c, iso
 from projections.tables import candidacies, schemes
 
 
@@ -66,17 +66,13 @@ def notices_select(*, now: datetime, kind: NoticeKind | None = None) -> Select[A
     return query.where(or_(*(conditions[k] for k in wanted))).order_by(at.desc(), c.id)
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def notice_item(row: Any) -> dict[str, Any]:
     """One notice: what it announces, when, about which title, and why."""
     kind = NoticeKind(row.kind)
     ended = kind in (NoticeKind.REVOCATION, NoticeKind.SUPERSESSION, NoticeKind.WITHDRAWAL)
     return {
         "kind": kind.value,
-        "at": _iso(row.noticed_at),
+        "at": iso(row.noticed_at),
         "candidacy_id": row.id,
         "scheme_id": row.scheme_id,
         "scheme_title": row.scheme_title,
@@ -95,8 +91,8 @@ def notice_item(row: Any) -> dict[str, Any]:
         "cycle": row.cycle,
         "level": row.level,
         "rank": row.rank,
-        "publicity_ends_at": _iso(row.publicity_ends_at) if kind is NoticeKind.PUBLICITY else None,
-        "valid_until": _iso(row.valid_until),
+        "publicity_ends_at": iso(row.publicity_ends_at) if kind is NoticeKind.PUBLICITY else None,
+        "valid_until": iso(row.valid_until),
         "reason": (row.end_reason or None) if ended else None,
         "decided_by": (
             {"role": row.ended_by_role, "subject": row.ended_by_subject}

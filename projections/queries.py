@@ -8,15 +8,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, Table, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.jurisdiction import NATIONAL
-from domain.values import Role
 from projections.body_changes import suspension
 from projections.category_names import category_of, named, names_of
 from projections.tables import (
     bodies,
     candidacies,
     complaints,
-    credentials,
     declarations,
     events,
     schemes,
@@ -36,7 +33,8 @@ def display_status(row: Any, now: datetime) -> str:
     return str(row.status)
 
 
-def _iso(value: datetime | None) -> str | None:
+def iso(value: datetime | None) -> str | None:
+    """A stored moment as ISO 8601 (None stays None)."""
     return value.isoformat() if value is not None else None
 
 
@@ -65,8 +63,8 @@ def title_fields(row: Any) -> dict[str, Any]:
         "status": str(row.status),
         "rank": row.rank,
         "score": row.score,
-        "awarded_at": _iso(row.awarded_at),
-        "valid_until": _iso(row.valid_until),
+        "awarded_at": iso(row.awarded_at),
+        "valid_until": iso(row.valid_until),
     }
 
 
@@ -249,8 +247,8 @@ async def candidacy(
         exclusion_reason=row.exclusion_reason or None,
         qualified=row.qualified,
         breakdown=row.breakdown,
-        publicity_ends_at=_iso(row.publicity_ends_at),
-        ended_at=_iso(row.ended_at),
+        publicity_ends_at=iso(row.publicity_ends_at),
+        ended_at=iso(row.ended_at),
         end_reason=row.end_reason or None,
         ended_by=(
             {"role": row.ended_by_role, "subject": row.ended_by_subject}
@@ -259,14 +257,14 @@ async def candidacy(
         ),
         open_complaints=row.open_complaints,
         complaints=[dict(r._mapping) for r in found],
-        entered_at=_iso(row.entered_at),
+        entered_at=iso(row.entered_at),
         version=row.version,
     )
     return result
 
 
 def _plain_row(row: Row[Any]) -> dict[str, Any]:
-    return {k: (_iso(v) if isinstance(v, datetime) else v) for k, v in row._mapping.items()}
+    return {k: (iso(v) if isinstance(v, datetime) else v) for k, v in row._mapping.items()}
 
 
 async def scheme(conn: AsyncConnection, scheme_id: str) -> dict[str, Any] | None:
@@ -327,7 +325,7 @@ def _event(row: Row[Any], names: dict[str, str]) -> dict[str, Any]:
         "aggregate_type": row.aggregate_type,
         "aggregate_id": row.aggregate_id,
         "aggregate_version": row.aggregate_version,
-        "timestamp": _iso(row.timestamp),
+        "timestamp": iso(row.timestamp),
         "actor": {
             "role": row.actor_role,
             "subject": row.actor_subject,
@@ -370,71 +368,6 @@ async def candidacy_history(
 
 async def feed(conn: AsyncConnection, *, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
     return await _events(conn, after=after, limit=limit)
-
-
-# Credentials (private: the caller checks the reader may see them) -------------------------
-def credential_status(row: Any, now: datetime) -> str:
-    if row.revoked_at is not None:
-        return "revoked"
-    if row.expires_at is not None and row.expires_at <= now:
-        return "expired"
-    return "active"
-
-
-def _credential(row: Any, now: datetime) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "role": row.role,
-        "subject": row.subject,
-        "label": row.label,
-        "status": credential_status(row, now),
-        "created_at": _iso(row.created_at),
-        "created_by": {"role": row.created_by_role, "subject": row.created_by_subject},
-        "expires_at": _iso(row.expires_at),
-        "last_used_at": _iso(row.last_used_at),
-        "revoked_at": _iso(row.revoked_at),
-        "revocation_reason": row.revocation_reason or None,
-        "replaces": row.replaces,
-        "replaced_by": row.replaced_by,
-        # Older regulators' credentials hold no region: they are national.
-        "region": row.region or (NATIONAL if row.role == Role.REGULATOR else ""),
-        "version": row.version,
-    }
-
-
-async def list_credentials(
-    conn: AsyncConnection,
-    *,
-    now: datetime,
-    role: str | None = None,
-    subject: str | None = None,
-    include_revoked: bool = False,
-    limit: int = 50,
-    offset: int = 0,
-) -> dict[str, Any]:
-    """Credentials, newest first; revoked ones only if asked (expired ones are marked)."""
-    k = credentials.c
-    where = []
-    if role is not None:
-        where.append(k.role == role)
-    if subject is not None:
-        where.append(k.subject == subject)
-    if not include_revoked:
-        where.append(k.revoked_at.is_(None))
-    total = await conn.scalar(select(func.count()).select_from(credentials).where(*where))
-    rows = await conn.execute(
-        select(credentials)
-        .where(*where)
-        .order_by(k.created_at.desc(), k.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    return {
-        "items": [_credential(r, now) for r in rows],
-        "total": int(total or 0),
-        "limit": limit,
-        "offset": offset,
-    }
 
 
 def title_item(row: Any, now: datetime) -> dict[str, Any]:

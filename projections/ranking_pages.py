@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from projections import as_of as periods
 from projections import records_as_of
+from projections.queries import iso
 from projections.ranking_queries import (
     Section,
     ranking_counts,
@@ -37,10 +38,6 @@ SUMMARY = (
     "awarded_at",
     "valid_until",
 )
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def _item_then(row: Any, now: datetime, moment: datetime) -> dict[str, Any]:
@@ -86,7 +83,7 @@ async def ranking_page(
     row = (await conn.execute(select(schemes).where(schemes.c.id == scheme_id))).first()
     if row is None:
         return None, None
-    plain = {k: (_iso(v) if isinstance(v, datetime) else v) for k, v in row._mapping.items()}
+    plain = {k: (iso(v) if isinstance(v, datetime) else v) for k, v in row._mapping.items()}
     summary = {k: plain[k] for k in SUMMARY}
     counts = await ranking_counts(conn, row, as_of)
     published = row.ranked_at is not None
@@ -124,6 +121,6 @@ async def ranking_page(
         "total": counts[section],
         "limit": limit,
         "offset": offset,
-        "as_of": _iso(as_of),
+        "as_of": iso(as_of),
     }
     return page, fresh_until

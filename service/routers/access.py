@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response
 
 from domain.values import Actor
-from projections import queries
+from projections import credential_queries
 from registry.permissions import check_role
 from service.consistency import CommandsDep, ReadConn
 from service.deps import ActorDep, RegistryDep
@@ -189,7 +189,7 @@ async def list_credentials(
     Each shows its role, subject, label, status, creation, expiry, last use and rotation
     links; never a token or its hash. Revoked credentials only with `include_revoked`."""
     response.headers["Cache-Control"] = NO_STORE
-    return await queries.list_credentials(
+    return await credential_queries.list_credentials(
         conn,
         now=registry.now(),
         role=role,
