@@ -289,7 +289,9 @@ class ReadCache:
                 types = [v for k, v in message.get("headers", []) if k.lower() == b"content-type"]
                 kind = types[0].split(b";")[0].strip() if types else b""
                 # Only JSON answers (and pages) are kept: any other (a stream) is not held.
-                start = message if kind == JSON or (page and kind == HTML) else None
+                # A copy: the middleware outside (CORS) adds to these headers in place.
+                kept = kind == JSON or (page and kind == HTML)
+                start = {**message, "headers": list(message.get("headers", []))} if kept else None
             elif message["type"] == "http.response.body" and start is not None:
                 chunks.append(message.get("body", b""))
                 complete = not message.get("more_body", False)

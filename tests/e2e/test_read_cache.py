@@ -77,6 +77,19 @@ async def test_a_repeated_read_is_answered_from_the_cache_as_the_app_answers_it(
     assert api.store.hits == hits + 1
 
 
+async def test_a_hit_varies_on_what_the_first_answer_varied_on(api: Cached) -> None:
+    """The CORS layer outside the cache adds `Origin` to `Vary` once, on a hit as on a miss."""
+    await api.settle()
+    for path in ("/v1/schemes", "/notices"):
+        answers = [await api.client.get(path, headers={"Origin": "https://a.example"})]
+        hits = api.store.hits
+        answers.append(await api.client.get(path, headers={"Origin": "https://a.example"}))
+        assert api.store.hits == hits + 1, path
+        first, again = (a.headers.get_list("vary") for a in answers)
+        assert again == first, path
+        assert [v.strip() for v in again[0].split(",")].count("Origin") == 1, path
+
+
 async def test_a_cached_read_changes_as_soon_as_the_read_models_advance(api: Cached) -> None:
     world, _ = awarded(api)
     leader = world.candidacies[0]
