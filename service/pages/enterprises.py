@@ -34,6 +34,14 @@ def _after(value: str | None) -> int:
     return int(value)
 
 
+def credit_code_or_404(value: str) -> str:
+    """A credit code as the records key it; one that is malformed names no enterprise."""
+    try:
+        return _CREDIT_CODE.validate_python(value)
+    except ValidationError:
+        raise HTTPException(404) from None
+
+
 @router.get("/enterprises/{credit_code}")
 async def enterprise(
     request: Request,
@@ -43,10 +51,7 @@ async def enterprise(
     after: Text = None,
 ) -> Response:
     """One enterprise; its history a page at a time from the position `after`."""
-    try:
-        code = _CREDIT_CODE.validate_python(credit_code)
-    except ValidationError:
-        raise HTTPException(404) from None
+    code = credit_code_or_404(credit_code)
     since = _after(after)
     now = registry.now()
     record = await enterprise_queries.enterprise(conn, code, now=now)
