@@ -14,21 +14,16 @@ from typing import Any
 
 from projections.notice_feed import FeedPage
 from service.languages import LANGUAGES
+from service.pages.feed_links import MEDIA_TYPE, N_
 from service.pages.templating import translations
 
 ATOM = "http://www.w3.org/2005/Atom"
 HISTORY = "http://purl.org/syndication/history/1.0"  # RFC 5005
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-MEDIA_TYPE = "application/atom+xml"
 # The namespace of the feeds' and entries' ids (urn:uuid, from a name: stable forever).
 IDS = uuid.UUID("0f6f1f4e-5c1e-5d0e-9b7a-6c0c2a7e51a4")
 # What XML 1.0 does not allow in a document, even escaped: replaced by U+FFFD.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def N_(message: str) -> str:
-    """Mark a message for the catalogues (pybabel's default keyword); translated later."""
-    return message
 
 
 TITLES = {
@@ -39,7 +34,8 @@ TITLES = {
     "supersession": N_("Title superseded: %(subject)s"),
     "withdrawal": N_("Title ended, its standard withdrawn: %(subject)s"),
 }
-ABOUT = N_("Category %(category)s, cycle %(cycle)s, level %(level)s, standard %(standard)s.")
+ABOUT = N_("Category %(category)s, cycle %(cycle)s, %(level)s level, standard %(standard)s.")
+LEVELS = {"national": N_("National"), "provincial": N_("Provincial"), "municipal": N_("Municipal")}
 RANK = N_("Rank %(rank)s.")
 OBJECTIONS = N_("Objections until %(until)s.")
 VALID = N_("Valid until %(until)s.")
@@ -52,9 +48,20 @@ def clean(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
+class Word(str):
+    """A value that is itself a message: translated along with the message it fills."""
+
+    __slots__ = ()
+
+
+def _in(language: str, message: str, values: dict[str, Any]) -> str:
+    say = translations(language).gettext
+    return say(message) % {k: say(v) if isinstance(v, Word) else v for k, v in values.items()}
+
+
 def both(message: str, **values: Any) -> str:
     """The message in Chinese, then in English (once when they read the same)."""
-    said = [translations(lang).gettext(message) % values for lang in LANGUAGES]
+    said = [_in(language, message, values) for language in LANGUAGES]
     return clean(" / ".join(dict.fromkeys(said)))
 
 
@@ -91,7 +98,7 @@ def _summary(e: dict[str, Any]) -> str:
     values = {
         "category": e["category"],
         "cycle": e["cycle"],
-        "level": e["level"],
+        "level": Word(LEVELS.get(e["level"], e["level"])),
         "standard": e["standard_number"],
         "rank": e["rank"],
         "until": e["until"].date().isoformat() if e["until"] is not None else "",
@@ -104,15 +111,15 @@ def _link(parent: ET.Element, rel: str, href: str, kind: str | None = None) -> N
     attributes = {"rel": rel, "href": href}
     if kind is not None:
         attributes["type"] = kind
-    ET.SubElement(parent, f"{{{ATOM}}}link", attributes)
+    ET.SubElement(parent, "link", attributes)
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> None:
-    ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes).text = clean(text)
+    ET.SubElement(parent, tag, attributes).text = clean(text)
 
 
 def _entry(root: ET.Element, e: dict[str, Any], url: Callable[[str], str]) -> None:
-    entry = ET.SubElement(root, f"{{{ATOM}}}entry")
+    entry = ET.SubElement(root, "entry")
     _text(entry, "id", name_id(f"notice:{e['candidacy_id']}:{e['kind']}:{e['position']}"))
     subject = f"{e['enterprise_name']} {e['product_name']} {e['product_model']}"
     _text(entry, "title", both(TITLES[e["kind"]], subject=subject))
@@ -120,7 +127,7 @@ def _entry(root: ET.Element, e: dict[str, Any], url: Callable[[str], str]) -> No
     _link(entry, "alternate", url(f"/leaders/{e['candidacy_id']}"), "text/html")
     _link(entry, "related", url(f"/enterprises/{e['credit_code']}"), "text/html")
     _link(entry, "related", url(f"/schemes/{e['scheme_id']}"), "text/html")
-    ET.SubElement(entry, f"{{{ATOM}}}category", {"term": e["kind"]})
+    ET.SubElement(entry, "category", {"term": e["kind"]})
     _text(entry, "summary", _summary(e))
 
 
@@ -134,11 +141,12 @@ def document(
     empty_updated: datetime,
 ) -> bytes:
     """The feed document of `page`: its entries newest first, as UTF-8 XML."""
-    root = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: LANGUAGES[0]})
+    # Plain tags under the namespaces the root declares: written as they read.
+    root = ET.Element("feed", {"xmlns": ATOM, "xmlns:fh": HISTORY, XML_LANG: LANGUAGES[0]})
     _text(root, "id", name_id(f"feed:{name}"))
     _text(root, "title", title)
     _text(root, "updated", stamp(page.updated or empty_updated))
-    author = ET.SubElement(root, f"{{{ATOM}}}author")
+    author = ET.SubElement(root, "author")
     _text(author, "name", both(REGISTRY))
     _link(root, "self", links.self, MEDIA_TYPE)
     _link(root, "current", links.current, MEDIA_TYPE)
@@ -148,11 +156,8 @@ def document(
     if links.next_archive is not None:
         _link(root, "next-archive", links.next_archive, MEDIA_TYPE)
     if page.archived:
-        ET.SubElement(root, f"{{{HISTORY}}}archive")
+        ET.SubElement(root, "fh:archive")  # the prefix the root declares
     for e in page.entries:
         _entry(root, e, url)
-    ET.register_namespace("fh", HISTORY)  # idempotent: the prefix readers expect
-    written: bytes = ET.tostring(
-        root, encoding="utf-8", xml_declaration=True, default_namespace=ATOM
-    )
+    written: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return written

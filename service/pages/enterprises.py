@@ -10,10 +10,12 @@ from starlette.responses import Response
 from projections import enterprise_queries, queries
 from projections.lists.candidacies import c, candidacies_select, candidacy_item
 from projections.lists.paging import page
+from projections.notice_feed import Feed
 from registry.inputs import CreditCode
 from service import cache
 from service.consistency import ReadConn
 from service.deps import RegistryDep
+from service.pages import feed_links
 from service.pages.filters import BadFilter
 from service.pages.respond import html
 from service.pages.routes import Text
@@ -74,4 +76,5 @@ async def enterprise(
         events=events,
         after=since,
         next_after=events[-1]["position"] if more else None,
+        feeds=feed_links.links(Feed("enterprise", code)),
     )

@@ -19,28 +19,13 @@ from service.consistency import ReadConn
 from service.deps import RegistryDep, SettingsDep
 from service.pages import atom
 from service.pages.enterprises import credit_code_or_404
+from service.pages.feed_links import KINDS, MEDIA_TYPE, TITLES, feed_path
 from service.pages.qr import absolute_url
 from service.schemas.common import MAX_POSITION
 
 router = APIRouter(include_in_schema=False)
 ARCHIVED = "public, max-age=31536000, immutable"  # a full page never changes
 CURRENT = "public, max-age=60"  # the newest notices: a reader may poll each minute
-# The feeds of one record, by the path's plural: the record's kind in `notice_feed`.
-KINDS = {"categories": "category", "enterprises": "enterprise", "schemes": "scheme"}
-TITLES = {
-    "all": atom.N_("Notices"),
-    "category": atom.N_("Notices of category %(key)s"),
-    "enterprise": atom.N_("Notices of enterprise %(key)s"),
-    "scheme": atom.N_("Notices of scheme %(key)s"),
-}
-
-
-def feed_path(feed: Feed) -> str:
-    """The feed's path without `.atom`: its current document is this plus `.atom`."""
-    if feed.key is None:
-        return "/feeds/notices"
-    plural = next(p for p, kind in KINDS.items() if kind == feed.kind)
-    return f"/feeds/{plural}/{feed.key}"
 
 
 def page_path(feed: Feed) -> str:
@@ -118,7 +103,7 @@ def _answer(
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     cache.cacheable(request, None)
-    return Response(body, media_type=atom.MEDIA_TYPE, headers=headers)
+    return Response(body, media_type=MEDIA_TYPE, headers=headers)
 
 
 async def _current(
