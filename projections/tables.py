@@ -416,7 +416,7 @@ notice_subjects = Table(
 notice_counts = Table(
     "notice_counts",
     metadata,
-    Column("feed", String(64), primary_key=True),
+    Column("feed", Text, primary_key=True),
     Column("notices", BigInteger, nullable=False),
 )
 

@@ -65,7 +65,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "notice_counts",
-        sa.Column("feed", sa.String(64), primary_key=True),
+        sa.Column("feed", sa.Text(), primary_key=True),
         sa.Column("notices", sa.BigInteger(), nullable=False),
     )
 
