@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from eventsourcing.application import Application
-
 from domain.candidacy import Candidacy
+from registry.application import LeaderRegistry
 from tests.e2e.api import Api
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -104,7 +103,7 @@ async def walk(api: Api, path: str) -> tuple[list[tuple[str, str]], list[Doc]]:
     return [seen[i] for i in reversed(unique)], archives
 
 
-def expected(registry: Application, **subject: str) -> list[tuple[str, str]]:
+def expected(registry: LeaderRegistry, **subject: str) -> list[tuple[str, str]]:
     """The notices the log holds (kind, leader path), oldest first, of candidacies whose
     entry matches `subject` (scheme_id, credit_code, category)."""
     notices: list[tuple[str, str]] = []
