@@ -22,12 +22,9 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade() -> None:
-    op.create_table(
-        "notice_log",
-        sa.Column("position", sa.BigInteger(), primary_key=True),
-        sa.Column("kind", sa.String(16), nullable=False),
-        sa.Column("candidacy_id", sa.String(36), nullable=False),
+def _subject() -> list[sa.Column[object]]:
+    """A candidacy as a notice names it (fresh columns for each table)."""
+    return [
         sa.Column("scheme_id", sa.String(36), nullable=False),
         sa.Column("credit_code", sa.String(18), nullable=False),
         sa.Column("category", sa.String(32), nullable=False),
@@ -38,6 +35,16 @@ def upgrade() -> None:
         sa.Column("cycle", sa.Integer(), nullable=False),
         sa.Column("level", sa.String(16), nullable=False),
         sa.Column("rank", sa.Integer(), nullable=True),
+    ]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "notice_log",
+        sa.Column("position", sa.BigInteger(), primary_key=True),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("candidacy_id", sa.String(36), nullable=False),
+        *_subject(),
         sa.Column("at", UTCDateTime(), nullable=False),
         sa.Column("until", UTCDateTime(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=True),
@@ -52,16 +59,7 @@ def upgrade() -> None:
     op.create_table(
         "notice_subjects",
         sa.Column("candidacy_id", sa.String(36), primary_key=True),
-        sa.Column("scheme_id", sa.String(36), nullable=False),
-        sa.Column("credit_code", sa.String(18), nullable=False),
-        sa.Column("category", sa.String(32), nullable=False),
-        sa.Column("enterprise_name", sa.Text(), nullable=False),
-        sa.Column("product_name", sa.Text(), nullable=False),
-        sa.Column("product_model", sa.Text(), nullable=False),
-        sa.Column("standard_number", sa.Text(), nullable=False),
-        sa.Column("cycle", sa.Integer(), nullable=False),
-        sa.Column("level", sa.String(16), nullable=False),
-        sa.Column("rank", sa.Integer(), nullable=True),
+        *_subject(),
     )
     op.create_table(
         "notice_counts",
