@@ -11,7 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
-from domain.limits import MAX_CATEGORY_CODE
+from domain.category import InvalidCategory, check_code
 from projections import notice_feed
 from projections.notice_feed import Feed, FeedPage
 from service import cache
@@ -47,8 +47,10 @@ def _key(kind: str, key: str) -> str:
             return str(UUID(key))
         except ValueError:
             raise HTTPException(404) from None
-    if not key or len(key) > MAX_CATEGORY_CODE:
-        raise HTTPException(404)
+    try:
+        check_code(key)
+    except InvalidCategory:
+        raise HTTPException(404) from None
     return key
 
 
