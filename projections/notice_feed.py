@@ -16,19 +16,19 @@ from typing import Any
 from sqlalchemy import Column, ColumnElement, exists, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from projections.notice_log import counter
 from projections.tables import categories, enterprises, notice_counts, notice_log, schemes
 
 n = notice_log.c
 
-# A feed's kind: the column choosing its notices, the column ranking them there, the prefix
-# of its count, and the table whose key names it.
+# A feed's kind: the column choosing its notices, the column ranking them there, and the
+# column of the record (its read model's) that the feed's key names.
 _SCOPES: dict[str, tuple[Any, Column[Any], Column[Any] | None]] = {
     "all": (None, n.seq, None),
     "category": (n.category, n.category_seq, categories.c.code),
     "enterprise": (n.credit_code, n.enterprise_seq, enterprises.c.credit_code),
     "scheme": (n.scheme_id, n.scheme_seq, schemes.c.id),
 }
-KINDS = tuple(_SCOPES)
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,8 @@ class Feed:
 
     @property
     def counted(self) -> str:
-        """Its name in `notice_counts` (as `projections.notice_log.feeds_of` names it)."""
-        return "all" if self.key is None else f"{self.kind}:{self.key}"
+        """Its name in `notice_counts`."""
+        return counter(self.kind, self.key)
 
     def _where(self) -> ColumnElement[bool]:
         column = _SCOPES[self.kind][0]

@@ -39,13 +39,19 @@ NOTICES = frozenset(
 SUBJECT = tuple(c.name for c in notice_subjects.c if c.name != "candidacy_id")
 
 
+def counter(kind: str, key: str | None) -> str:
+    """A feed's name in `notice_counts`: "all", or "category:CODE", "enterprise:CODE",
+    "scheme:ID"."""
+    return "all" if key is None else f"{kind}:{key}"
+
+
 def feeds_of(subject: dict[str, Any]) -> dict[str, str]:
     """The feeds a notice about `subject` is in, by the column holding its rank in each."""
     return {
-        "seq": "all",
-        "category_seq": f"category:{subject['category']}",
-        "enterprise_seq": f"enterprise:{subject['credit_code']}",
-        "scheme_seq": f"scheme:{subject['scheme_id']}",
+        "seq": counter("all", None),
+        "category_seq": counter("category", subject["category"]),
+        "enterprise_seq": counter("enterprise", subject["credit_code"]),
+        "scheme_seq": counter("scheme", subject["scheme_id"]),
     }
 
 
