@@ -137,6 +137,13 @@ class Settings(BaseSettings):
         le=MAX_DESK_DAYS,
         description="Days after which an open complaint is flagged overdue on the desk.",
     )
+    feed_page_size: int = Field(
+        default=50,
+        ge=1,
+        le=1000,
+        description="Notices in an Atom feed's document and in each of its archive pages; "
+        "changing it renames the archive pages (readers walk them again).",
+    )
 
     audit_signing_key: SecretStr = Field(
         default=SecretStr(""),

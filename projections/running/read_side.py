@@ -24,6 +24,7 @@ from projections.machinery.engines import async_engine, libpq_conninfo, sync_eng
 from projections.machinery.follower import Follower, FollowerObserver, TrackingConflict
 from projections.machinery.outages import Pacer
 from projections.machinery.positions import PositionWatch, tracked_state
+from projections.notice_log import NoticeLog
 from projections.records import Records
 from projections.search import Search
 from projections.search_queries import database_problem
@@ -49,6 +50,7 @@ def all_projections() -> list[Projection]:
         StatusHistory(),
         Enterprises(),
         Search(),
+        NoticeLog(),
     ]
 
 

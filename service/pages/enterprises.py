@@ -10,10 +10,12 @@ from starlette.responses import Response
 from projections import enterprise_queries, queries
 from projections.lists.candidacies import c, candidacies_select, candidacy_item
 from projections.lists.paging import page
+from projections.notice_feed import Feed
 from registry.inputs import CreditCode
 from service import cache
 from service.consistency import ReadConn
 from service.deps import RegistryDep
+from service.pages import feed_links
 from service.pages.filters import BadFilter
 from service.pages.respond import html
 from service.pages.routes import Text
@@ -34,6 +36,14 @@ def _after(value: str | None) -> int:
     return int(value)
 
 
+def credit_code_or_404(value: str) -> str:
+    """A credit code as the records key it; one that is malformed names no enterprise."""
+    try:
+        return _CREDIT_CODE.validate_python(value)
+    except ValidationError:
+        raise HTTPException(404) from None
+
+
 @router.get("/enterprises/{credit_code}")
 async def enterprise(
     request: Request,
@@ -43,10 +53,7 @@ async def enterprise(
     after: Text = None,
 ) -> Response:
     """One enterprise; its history a page at a time from the position `after`."""
-    try:
-        code = _CREDIT_CODE.validate_python(credit_code)
-    except ValidationError:
-        raise HTTPException(404) from None
+    code = credit_code_or_404(credit_code)
     since = _after(after)
     now = registry.now()
     record = await enterprise_queries.enterprise(conn, code, now=now)
@@ -69,4 +76,5 @@ async def enterprise(
         events=events,
         after=since,
         next_after=events[-1]["position"] if more else None,
+        feeds=feed_links.links(Feed("enterprise", code)),
     )

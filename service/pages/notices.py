@@ -5,9 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from projections.notice_feed import Feed
 from projections.notices import NoticeKind, notices_page
 from service.consistency import ReadConn
 from service.deps import RegistryDep
+from service.pages import feed_links
 from service.pages.filters import PAGE_SIZE, BadFilter, page_number
 from service.pages.paging import Pager
 from service.pages.respond import html
@@ -47,4 +49,5 @@ async def notices(
         kinds=[k.value for k in NoticeKind],
         pager=pager,
         api_query=api,
+        feeds=feed_links.links(Feed()),
     )

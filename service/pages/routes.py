@@ -14,9 +14,11 @@ from projections.enterprise_queries import enterprises_page
 from projections.lists.bodies import bodies_select, body_item
 from projections.lists.paging import page
 from projections.lists.schemes import scheme_item, schemes_select
+from projections.notice_feed import Feed
 from service.consistency import ReadConn
 from service.deps import RegistryDep
 from service.languages import COOKIE, COOKIE_MAX_AGE, LANGUAGES
+from service.pages import feed_links
 from service.pages.filters import PAGE_SIZE, LeaderFilters
 from service.pages.respond import html, language_of
 from service.schemas.search import SearchKind, SearchQuery
@@ -50,6 +52,7 @@ async def home(request: Request, conn: ReadConn, registry: RegistryDep) -> Respo
         awards=await latest.latest_awards(conn, now=now),
         revocations=await latest.latest_revocations(conn, now=now),
         categories=categories["items"],
+        feeds=feed_links.links(Feed()),
     )
 
 
@@ -111,6 +114,10 @@ async def leaders(
         api_query=filters.api_query(now),
         download_query=filters.download_query(now),
         then=moment,
+        # The category's notices, when one is chosen (unknown: the feed is a 404, not linked).
+        feeds=feed_links.links(Feed("category", filters.category))
+        if filters.category in named
+        else [],
     )
 
 

@@ -10,10 +10,12 @@ from starlette.responses import Response
 
 from projections import queries, ranking_pages, records_as_of
 from projections.category_queries import category
+from projections.notice_feed import Feed
 from projections.scheme_timeline import scheme_timeline
 from service import cache
 from service.consistency import ReadConn
 from service.deps import RegistryDep
+from service.pages import feed_links
 from service.pages.filters import PAGE_SIZE, BadFilter
 from service.pages.respond import html
 from service.pages.scheme_chart import indicator_chart, score_chart
@@ -77,6 +79,7 @@ async def scheme_page(
         "scheme.html",
         fresh_until=fresh_until,
         scheme=record,
+        feeds=feed_links.links(Feed("scheme", record["id"])),
         body=body,
         category=named[0] if named else None,
         timeline=await scheme_timeline(

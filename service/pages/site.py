@@ -10,6 +10,7 @@ from service.pages import (
     complaints,
     docs,
     enterprises,
+    feeds,
     leader_page,
     notices,
     reports,
@@ -28,6 +29,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     complaints.router,
     audit.router,
     reports.router,
+    feeds.router,
 )
 
 # Paths that are not the website's: a miss under them answers problem+json.

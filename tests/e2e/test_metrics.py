@@ -29,6 +29,7 @@ PROJECTIONS = {
     "status_history",
     "enterprises",
     "search",
+    "notice_log",
 }
 BODY = {"name": "CHEARI", "kind": "testing_institute", "categories": ["C3852"]}
 
