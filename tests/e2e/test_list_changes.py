@@ -25,6 +25,7 @@ from tests.worlds import (
     credit_code,
     draft,
     enter_and_evaluate,
+    register_body,
 )
 
 LIST = {"category": CATEGORY, "level": "national"}
@@ -61,14 +62,22 @@ def two_cycles(api: Api) -> Story:
         disclosed_on=date(2025, 1, 1),
     )["id"]
     api.clock.advance(days=300)
-    scheme = draft(world, 2025, top_n=3)
     order = [0, 5, 3, 1]  # 1 ranks fourth: no title
     declarations = [*world.declarations, newer]
-    entered = enter_and_evaluate(world, scheme, [40, 41, 42, 50], [declarations[n] for n in order])
-    api.registry.publish_ranking(world.body, scheme)
-    api.clock.advance(days=10)
-    api.registry.award(world.body, scheme)
+    _, entered = award(world, 2025, [40, 41, 42, 50], [declarations[n] for n in order], top_n=3)
     return Story(world, old, dict(zip(order, entered, strict=True)), before, after)
+
+
+def award(
+    world: World, cycle: int, values: list[int | str], declarations: list[str], **scheme: Any
+) -> tuple[str, list[str]]:
+    """A cycle of the list with these declarations entered (`award_cycle` enters the first)."""
+    scheme_id = draft(world, cycle, **scheme)
+    entered = enter_and_evaluate(world, scheme_id, values, declarations)
+    world.registry.publish_ranking(world.body, scheme_id)
+    world.clock.advance(days=10)
+    world.registry.award(world.body, scheme_id)
+    return scheme_id, entered
 
 
 def ids(titles: list[dict[str, Any]]) -> list[str]:
@@ -192,3 +201,65 @@ async def test_bad_input_names_the_parameter(api: Api) -> None:
     assert_problem(await get(since, params={"since": 0, "category": "??"}), 422, "category")
     assert_problem(await get(since, params={"since": 0, "colour": "red"}), 422, "colour")
     assert story.world.position() == api.head()  # nothing recorded
+
+
+async def test_expiries_withdrawals_products_declared_again_and_two_bodies(api: Api) -> None:
+    world = build_world(api.registry, api.clock, 4, line=ENERGY)
+    _, old = award_cycle(world, 2024, [40, 41, 42, 50], top_n=3, validity_days=30)
+    api.clock.advance(days=5)
+    api.registry.withdraw_declaration(PLATFORM, world.declarations[1], reason="discontinued")
+    api.clock.advance(days=40)  # titles 0 and 2 are past their validity
+    await api.settle()
+    before_sweep = api.head()
+    assert api.read_side.sweep(api.clock()) == 2
+    # Maker 2 declares its model again under a new standard number.
+    again = api.registry.declare(
+        PLATFORM,
+        enterprise=Enterprise(credit_code(2), "Fridge Maker 2", REGION),
+        standard_number="Q/TJ 0202-2025",
+        title="Household refrigerators",
+        product=Product("Refrigerator", "bcd 202", CATEGORY),
+        indicators=ENERGY.declared(2),
+        disclosed_on=date(2025, 1, 1),
+    )["id"]
+    later, new = award(world, 2025, [40, 41], [again, world.declarations[3]])
+    await api.settle()
+    found = (await api.read("/v1/leaders/cycle-changes", cycle=2024, **LIST)).json()
+    assert [(s["before"]["candidacy_id"], s["after"]["candidacy_id"]) for s in found["stayed"]] == [
+        (old[2], new[0])
+    ]
+    assert found["stayed"][0]["matched_by"] == "product"
+    assert ids(found["entered"]) == [new[1]]
+    left = {gone["title"]["candidacy_id"]: gone for gone in found["left"]}
+    assert left[old[0]]["why"] == "expired" and left[old[0]]["at"].startswith("2025-04-10")
+    assert left[old[1]]["why"] == "withdrawn" and "discontinued" in left[old[1]]["reason"]
+    # Since before the sweep: the expiries, at the end of the validity, then the new list.
+    page = (await api.read("/v1/leaders/changes", since=before_sweep, cycle=2024)).json()
+    assert [(i["why"], i["at"][:10]) for i in page["items"]] == [("expired", "2025-04-10")] * 2
+    assert all(i["position"] > before_sweep for i in page["items"])
+    # A second body keeps such a list in 2024: the body must be named.
+    other, other_id = register_body(api.registry, "Tianjin Appliance Association", [CATEGORY])
+    api.registry.draft_scheme(
+        other,
+        title="Refrigerators 2024",
+        category=CATEGORY,
+        cycle=2024,
+        level="national",
+        region="",
+        indicators=ENERGY.indicators,
+        top_n=2,
+        publicity_days=10,
+        validity_days=365,
+    )
+    await api.settle()
+    problem = assert_problem(
+        await api.client.get("/v1/leaders/cycle-changes", params={**LIST, "cycle": 2024}),
+        422,
+        "body",
+    )
+    assert world.body_id in problem["detail"] and other_id in problem["detail"]
+    named = {**LIST, "cycle": 2024, "body": world.body_id}
+    assert (await api.read("/v1/leaders/cycle-changes", **named)).json() == found
+    missing = {**LIST, "cycle": 2024, "body": other_id}
+    assert_problem(await api.client.get("/v1/leaders/cycle-changes", params=missing), 404, "cycle")
+    assert found["later"]["scheme_id"] == later
