@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from projections.queries import title_item
+from projections.queries import list_filters, title_item
 from projections.tables import tracking
 from projections.title_departures import after, c, changes_select, departure
 
@@ -64,18 +64,12 @@ async def leader_changes(
     """The page of changes after `since` to the titles of the lists the filters select."""
     reached = await read_position(conn)
     query = changes_select().where(
-        after.c.began_position > since, after.c.began_position <= reached
+        after.c.began_position > since,
+        after.c.began_position <= reached,
+        *list_filters(category, cycle, level, region, credit_code),
     )
-    for column, value in (
-        (c.category, category),
-        (c.cycle, cycle),
-        (c.level, level),
-        (c.scheme_region, region),
-        (c.credit_code, credit_code),
-        (c.body_id, body_id),
-    ):
-        if value is not None:
-            query = query.where(column == value)
+    if body_id is not None:
+        query = query.where(c.body_id == body_id)
     rows = (await conn.execute(query.order_by(after.c.began_position).limit(limit))).all()
     items = [change_item(row, now) for row in rows]
     more = len(items) == limit

@@ -28,7 +28,7 @@ from tests.worlds import (
     register_body,
 )
 
-LIST = {"category": CATEGORY, "level": "national"}
+LIST: dict[str, Any] = {"category": CATEGORY, "level": "national"}
 
 
 @dataclass
@@ -52,20 +52,25 @@ def two_cycles(api: Api) -> Story:
     api.registry.decide_complaint(REGULATOR, complaint, upheld=True, findings="forged report")
     after = world.position()
     # Maker 4 declares a new standard for a new model; its 2024 title is not entered again.
-    newer = api.registry.declare(
-        PLATFORM,
-        enterprise=Enterprise(credit_code(4), "Fridge Maker 4", REGION),
-        standard_number="Q/TJ 0104-2025",
-        title="Household refrigerators",
-        product=Product("Refrigerator", "BCD-904", CATEGORY),
-        indicators=ENERGY.declared(4),
-        disclosed_on=date(2025, 1, 1),
-    )["id"]
+    newer = declare_again(world, 4, "Q/TJ 0104-2025", "BCD-904")
     api.clock.advance(days=300)
     order = [0, 5, 3, 1]  # 1 ranks fourth: no title
     declarations = [*world.declarations, newer]
     _, entered = award(world, 2025, [40, 41, 42, 50], [declarations[n] for n in order], top_n=3)
     return Story(world, old, dict(zip(order, entered, strict=True)), before, after)
+
+
+def declare_again(world: World, n: int, standard: str, model: str) -> str:
+    """The n-th enterprise's refrigerator `model` declared under another standard number."""
+    return world.registry.declare(
+        PLATFORM,
+        enterprise=Enterprise(credit_code(n), f"Fridge Maker {n}", REGION),
+        standard_number=standard,
+        title="Household refrigerators",
+        product=Product("Refrigerator", model, CATEGORY),
+        indicators=ENERGY.declared(n),
+        disclosed_on=date(2025, 1, 1),
+    )["id"]
 
 
 def award(
@@ -184,9 +189,9 @@ async def test_bad_input_names_the_parameter(api: Api) -> None:
     assert_problem(await get(cycles, params={**LIST, "cycle": 1800}), 422, "cycle")
     assert_problem(await get(cycles, params={**LIST, "cycle": 9999}), 422, "cycle")
     assert_problem(await get(cycles, params={**LIST, "cycle": "x"}), 422, "cycle")
-    bad_to = {**LIST, "cycle": 2024, "to_cycle": 2024}
+    bad_to: dict[str, Any] = {**LIST, "cycle": 2024, "to_cycle": 2024}
     assert_problem(await get(cycles, params=bad_to), 422, "to_cycle")
-    provincial = {"category": CATEGORY, "level": "provincial", "cycle": 2024}
+    provincial: dict[str, Any] = {"category": CATEGORY, "level": "provincial", "cycle": 2024}
     assert_problem(await get(cycles, params=provincial), 422, "region")
     assert_problem(await get(cycles, params={**LIST, "cycle": 2024, "level": "x"}), 422, "level")
     unknown = {**LIST, "category": "C9999", "cycle": 2024}
@@ -213,15 +218,7 @@ async def test_expiries_withdrawals_products_declared_again_and_two_bodies(api: 
     before_sweep = api.head()
     assert api.read_side.sweep(api.clock()) == 2
     # Maker 2 declares its model again under a new standard number.
-    again = api.registry.declare(
-        PLATFORM,
-        enterprise=Enterprise(credit_code(2), "Fridge Maker 2", REGION),
-        standard_number="Q/TJ 0202-2025",
-        title="Household refrigerators",
-        product=Product("Refrigerator", "bcd 202", CATEGORY),
-        indicators=ENERGY.declared(2),
-        disclosed_on=date(2025, 1, 1),
-    )["id"]
+    again = declare_again(world, 2, "Q/TJ 0202-2025", "bcd 202")
     later, new = award(world, 2025, [40, 41], [again, world.declarations[3]])
     await api.settle()
     found = (await api.read("/v1/leaders/cycle-changes", cycle=2024, **LIST)).json()
