@@ -166,3 +166,25 @@ def _left(
     again = next((r for r in lost if later.stayed and r.id == later.stayed[0][1]), None)
     item["later_cycle"] = _outcome(again, now) if again is not None else None
     return item
+
+
+async def since_previous_cycle(
+    conn: AsyncConnection, scheme: dict[str, Any], *, now: datetime
+) -> dict[str, Any] | None:
+    """What changed between the list of the cycle before an awarded scheme's and its own
+    (the scheme page's section); None if either list is missing or not awarded."""
+    if scheme["status"] != "awarded":
+        return None
+    try:
+        return await cycle_changes(
+            conn,
+            now=now,
+            category=scheme["category"],
+            level=scheme["level"],
+            region=scheme["region"],
+            body_id=scheme["body_id"],
+            cycle=scheme["cycle"] - 1,
+            to_cycle=scheme["cycle"],
+        )
+    except NotFound:
+        return None

@@ -260,3 +260,24 @@ async def test_expiries_withdrawals_products_declared_again_and_two_bodies(api: 
     missing = {**LIST, "cycle": 2024, "body": other_id}
     assert_problem(await api.client.get("/v1/leaders/cycle-changes", params=missing), 404, "cycle")
     assert found["later"]["scheme_id"] == later
+
+
+async def test_the_scheme_page_shows_the_changes_since_the_last_cycle(api: Api) -> None:
+    story = two_cycles(api)
+    await api.settle()
+    earlier, later = story.world.schemes[0], story.world.get(story.new[0]).scheme_id
+    english = await api.client.get(f"/schemes/{later}", headers={"accept-language": "en"})
+    assert english.status_code == 200, english.text
+    section = english.text.split('<h2 id="changes">')[1].split("</table>")[0]
+    assert "Changes since the last cycle" in section and f'href="/schemes/{earlier}"' in section
+    assert "2 entered, 1 stayed, 3 left." in section
+    assert "Left: not re-qualified (ranked 4)" in section
+    assert "Left: revoked on 2025-04-10 (complaint upheld (fraud): forged report)" in section
+    assert (
+        f'replaced by the same enterprise\'s <a href="/leaders/{story.new[5]}">BCD-904' in section
+    )
+    chinese = await api.client.get(f"/schemes/{later}", headers={"accept-language": "zh-CN"})
+    assert "与上一周期相比的变化" in chinese.text and "退出：未再次入选（排名第 4）" in chinese.text
+    # The earlier cycle has no list before it: no section.
+    first = await api.client.get(f"/schemes/{earlier}", headers={"accept-language": "en"})
+    assert 'id="changes"' not in first.text
