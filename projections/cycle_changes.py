@@ -121,12 +121,15 @@ async def cycle_changes(
     ended = changes_select(joined=False).where(after.c.record_id.in_(matching.left))
     endings = {r.id: departure(r) for r in (await conn.execute(ended)).all()}
     rows_by_id = {r.id: r for r in rows}
+    # The later cycle's outcome of each title that left: its entry there that won nothing.
+    tried_again = match([_entry(rows_by_id[k]) for k in matching.left], [_entry(r) for r in lost])
+    again = {a: _outcome(rows_by_id[b], now) for a, b, _ in tried_again.stayed}
     left = []
     for key_id in matching.left:
         row = rows_by_id[key_id]
         ending = endings.get(key_id) or _still_held(row, now)
         same = [k for k in matching.entered if rows_by_id[k].credit_code == row.credit_code]
-        left.append(_left(row, ending, shown, same, lost, now))
+        left.append(_left(shown[key_id], ending, [shown[k] for k in same], again.get(key_id)))
     return {
         "list_key": {**key, "body_id": earlier.body_id},
         "earlier": _side(earlier, len(old)),
@@ -148,23 +151,20 @@ def _still_held(row: Any, now: datetime) -> dict[str, Any]:
 
 
 def _left(
-    row: Any,
+    title: dict[str, Any],
     ending: dict[str, Any],
-    shown: dict[str, dict[str, Any]],
-    successors: list[str],
-    lost: list[Any],
-    now: datetime,
+    successors: list[dict[str, Any]],
+    later_cycle: dict[str, Any] | None,
 ) -> dict[str, Any]:
-    """A title that left: why, and its standard's or product's outcome in the later cycle."""
-    item = {"title": shown[row.id], **ending, "superseded_by": None}
+    """A title that left: why (superseded by the first of `successors`, the same
+    enterprise's titles that entered, if it ended by supersession), and how its standard or
+    product fared in the later cycle."""
+    item = {"title": title, **ending, "superseded_by": None, "later_cycle": later_cycle}
     if ending["why"] in ("superseded", "awarded"):
         if successors:
-            item.update(why="superseded", superseded_by=shown[successors[0]])
+            item.update(why="superseded", superseded_by=successors[0])
         else:
             item.update(why="not_requalified", by_scheme_id=None)
-    later = match([_entry(row)], [_entry(r) for r in lost])
-    again = next((r for r in lost if later.stayed and r.id == later.stayed[0][1]), None)
-    item["later_cycle"] = _outcome(again, now) if again is not None else None
     return item
 
 
