@@ -102,6 +102,27 @@ async def first_title_end(conn: AsyncConnection, now: datetime) -> datetime | No
 LEADERS_ORDER = (c.category, c.cycle.desc(), c.rank, c.credit_code, c.id)
 
 
+def list_filters(
+    category: str | None,
+    cycle: int | None,
+    level: str | None,
+    region: str | None,
+    credit_code: str | None,
+) -> list[Any]:
+    """The leaders list's filters given (not None), as conditions on the candidacies."""
+    return [
+        column == value
+        for column, value in (
+            (c.category, category),
+            (c.cycle, cycle),
+            (c.level, level),
+            (c.scheme_region, region),
+            (c.credit_code, credit_code),
+        )
+        if value is not None
+    ]
+
+
 def _leaders_where(
     moment: datetime,
     category: str | None,
@@ -110,17 +131,7 @@ def _leaders_where(
     region: str | None,
     credit_code: str | None,
 ) -> list[Any]:
-    where = [held_at(moment)]
-    for column, value in (
-        (c.category, category),
-        (c.cycle, cycle),
-        (c.level, level),
-        (c.scheme_region, region),
-        (c.credit_code, credit_code),
-    ):
-        if value is not None:
-            where.append(column == value)
-    return where
+    return [held_at(moment), *list_filters(category, cycle, level, region, credit_code)]
 
 
 def leaders_select(

@@ -360,6 +360,8 @@ status_history = Table(
     # A record's period at a moment; the records of a kind that held a status from a moment.
     Index("ix_status_history_record", "record_id", "began_at"),
     Index("ix_status_history_kind_status", "kind", "status", "began_at"),
+    # The changes of the lists since a log position (projections/leader_changes.py).
+    Index("ix_status_history_kind_position", "kind", "began_position"),
 )
 
 

@@ -257,6 +257,8 @@ def sources(request: Request) -> frozenset[str]:
         return TITLES | {"audit"}
     if path in ("/v1/leaders", "/v1/categories"):  # categories: the catalogue, its counts
         return TITLES
+    if path.startswith("/v1/leaders/"):  # the lists' changes: the titles' periods and events
+        return TITLES | {"status_history", "history"}
     if path.startswith("/v1/candidacies/") or path.endswith("/ranking"):
         return TITLES | {"status_history"}  # `as_of`: each status then
     if path in LISTS:  # their records, and each one's status then for `as_of`

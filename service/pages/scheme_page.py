@@ -1,5 +1,6 @@
 """A scheme's page: the scheme, its indicators and timeline, its ranking a page at a time
-(`/v1/schemes/{id}` and `/v1/schemes/{id}/ranking`'s reads) and a chart of it."""
+(`/v1/schemes/{id}` and `/v1/schemes/{id}/ranking`'s reads), a chart of it, and what
+changed since the list's previous cycle (`/v1/leaders/cycle-changes`'s read)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from starlette.responses import Response
 
 from projections import queries, ranking_pages, records_as_of
 from projections.category_queries import category
+from projections.cycle_changes import since_previous_cycle
 from projections.notice_feed import Feed
 from projections.scheme_timeline import scheme_timeline
 from service import cache
@@ -99,6 +101,7 @@ async def scheme_page(
         pages=pages,
         then=moment,
         publicity_open=publicity_open,
+        changes=await since_previous_cycle(conn, record, now=now) if moment is None else None,
         api_query=asked.api_query(moment, limit=PAGE_SIZE, offset=asked.offset),
         download_query=asked.api_query(moment, format="csv"),
     )

@@ -67,10 +67,12 @@ class Served(Api):
 @pytest.fixture
 async def world(settings: Settings, clock: Clock) -> AsyncIterator[Served]:
     """A catalogued category, a body's awarded scheme (two titles, one excluded candidate,
-    one complaint filed and decided), a drafted scheme and a signed checkpoint."""
+    one complaint filed and decided) after its earlier cycle's, a drafted scheme and a
+    signed checkpoint."""
     async with serve(signing(settings), clock) as api:
         api.registry.define_category(ADMIN, code=CATEGORY, name_zh="家用电冰箱", name_en="Fridges")
         world = build_world(api.registry, clock, 4, line=ENERGY)
+        award_cycle(world, 2024, [41, 46])  # the list's earlier cycle, superseded
         scheme, candidacies = award_cycle(world, 2025, [40, 45, "missing test report", 48])
         draft(world, 2026, approve=None)
         complaint = complain(world, candidacies[1])
@@ -107,6 +109,10 @@ async def world(settings: Settings, clock: Clock) -> AsyncIterator[Served]:
             "second": head,
             "receipt": report["id"],
             "report_id": report["id"],
+            "since": 0,
+            "category": CATEGORY,
+            "level": "national",
+            "cycle": 2024,
         }
         headers = {
             "/v1/reports/{receipt}": {"X-Report-Secret": report["secret"]},
