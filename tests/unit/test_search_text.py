@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from domain.limits import MAX_SEARCH_QUERY
@@ -13,6 +15,7 @@ from domain.search_text import (
     bigrams,
     compact,
     document,
+    form,
     grams,
     normalise,
     probe_grams,
@@ -65,7 +68,11 @@ def test_a_normal_form_holds_no_line_break_and_no_surrounding_space(text: str) -
 
 
 @given(st.text(min_size=1), st.text(), st.text())
+@example(inner="·´ 0", before="A", after="")  # a spacing accent: a combining mark after NFKC
 def test_a_fields_substring_matches_its_document(inner: str, before: str, after: str) -> None:
+    # A substring that starts inside a character (a combining mark, which composes with
+    # whatever precedes it once separators are removed) is no text anyone searches for.
+    assume(not unicodedata.combining(form(inner)[:1] or "a"))
     field = before + inner + after
     text = document([field])
     query = normalise(inner)
