@@ -112,13 +112,16 @@ events = Table(
     Index("ix_events_scheme", "scheme_id", "position"),
 )
 
-# Which enterprise and candidacy an aggregate's events belong to (for the histories).
+# Which enterprise, candidacy, category, body and scheme an aggregate's events belong to.
 subjects = Table(
     "subjects",
     metadata,
     Column("aggregate_id", ID, primary_key=True),
     Column("credit_code", String(18)),
     Column("candidacy_id", ID),
+    Column("category", CATEGORY),
+    Column("body_id", ID),
+    Column("scheme_id", ID),
 )
 
 bodies = Table(
