@@ -158,6 +158,12 @@ class Settings(BaseSettings):
         description="Longest wait, in seconds, before the event stream looks for new events "
         "unwoken (it is woken when this process learns the read models moved).",
     )
+    shutdown_grace: int = Field(
+        default=5,
+        ge=0,
+        description="Seconds open requests (event streams among them) get to finish when "
+        "`serve` stops; then they are ended (a stream's client resumes with Last-Event-ID).",
+    )
     stream_queue: int = Field(
         default=1000,
         ge=1,

@@ -85,7 +85,6 @@ def create_app(
             app.state.broadcaster = broadcaster = Broadcaster(
                 read_side.engine, read_side.positions, settings.stream_poll_interval
             )
-            await broadcaster.start()
             try:
                 yield
             finally:

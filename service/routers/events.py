@@ -106,6 +106,7 @@ async def stream_events(
     `Last-Event-ID` (or `after`): first those recorded since, then live."""
     start = await _start(registry, after, last_event_id)
     broadcaster: Broadcaster = request.app.state.broadcaster
+    await broadcaster.start()
     options = StreamSettings(keepalive=settings.stream_keepalive, queue=settings.stream_queue)
     body = stream(read_side.engine, broadcaster, wanted, start, options)
     headers: dict[str, Any] = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}

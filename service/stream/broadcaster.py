@@ -48,7 +48,8 @@ class Subscriber:
 
 class Broadcaster:
     """Reads the `events` table after the last position it offered, woken when this
-    process learns the read models moved (or every `poll_interval` seconds)."""
+    process learns the read models moved (or every `poll_interval` seconds). Idle until the
+    first stream opens."""
 
     def __init__(self, engine: AsyncEngine, positions: PositionWatch, poll_interval: float):
         self.engine = engine
@@ -58,11 +59,15 @@ class Broadcaster:
         self.subscribers: set[Subscriber] = set()
         self.reads = 0  # polls that read events (a filtered stream adds none)
         self._task: asyncio.Task[None] | None = None
+        self._starting = asyncio.Lock()
 
     async def start(self) -> None:
-        async with self.engine.connect() as conn:
-            self.position = await last_position(conn)
-        self._task = asyncio.create_task(self._run(), name="event-stream broadcaster")
+        """Start polling from the feed's last event, once (when the first stream opens)."""
+        async with self._starting:
+            if self._task is None:
+                async with self.engine.connect() as conn:
+                    self.position = await last_position(conn)
+                self._task = asyncio.create_task(self._run(), name="event-stream broadcaster")
 
     async def stop(self) -> None:
         if self._task is not None:
