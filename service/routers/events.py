@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
@@ -17,6 +17,7 @@ from service.consistency import ReadConn
 from service.deps import ReadSideDep, RegistryDep, SettingsDep
 from service.event_filter_params import event_filter
 from service.problems import READ_ERRORS, problem_doc
+from service.routers.reads import After, Limit
 from service.schemas.common import MAX_POSITION
 from service.schemas.events import EventPage
 from service.stream.broadcaster import Broadcaster
@@ -25,8 +26,6 @@ from service.stream.client import StreamSettings, stream
 router = APIRouter(prefix="/v1", tags=["events"], responses=READ_ERRORS)
 
 Filter = Annotated[EventFilter, Depends(event_filter)]
-After = Annotated[int, Query(ge=0, le=MAX_POSITION, description="Only events after this position.")]
-Limit = Annotated[int, Query(ge=1, le=1000, description="Events per page.")]
 STREAM_DOC = {
     200: {
         "description": "Server-Sent Events: each event's `id` is its log position, `event` its "
