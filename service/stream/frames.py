@@ -32,8 +32,3 @@ def cutoff(position: int, reason: str) -> bytes:
     """The final event to a subscriber cut off: where to resume from, and why."""
     data = json.dumps({"position": position, "reason": reason}, separators=(",", ":"))
     return f"event: {CUTOFF}\ndata: {data}\n\n".encode()
-
-
-def retry(milliseconds: int) -> bytes:
-    """How long a client waits before it reconnects."""
-    return f"retry: {milliseconds}\n\n".encode()
