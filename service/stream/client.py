@@ -28,14 +28,16 @@ class StreamSettings:
 async def catch_up(
     engine: AsyncEngine, wanted: EventFilter, after: int, until: int
 ) -> AsyncIterator[tuple[int, bytes]]:
-    """The matching events after `after` up to `until` from the table, then (`until`, b"")."""
+    """The matching events after `after` up to `until` from the table, then the position
+    read up to with no data (never before `after`: a client may be ahead of this process)."""
+    start = after
     while after < until:
         async with engine.connect() as conn:
             found = await events_after(conn, *wanted.where(), after=after, limit=PAGE, until=until)
         for event in found:
             yield event.position, frame(event).data
         after = found[-1].position if len(found) == PAGE else until
-    yield until, b""
+    yield max(start, until), b""
 
 
 async def stream(
