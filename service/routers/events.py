@@ -30,7 +30,7 @@ STREAM_DOC = {
     200: {
         "description": "Server-Sent Events: each event's `id` is its log position, `event` its "
         "type, `data` the same JSON as an item of `GET /v1/events`; comment lines keep the "
-        "connection alive; a client too far behind gets a final `cutoff` event whose "
+        "connection alive; a client too far behind gets a final `cutoff` event naming the "
         "`position` to resume from.",
         "content": {"text/event-stream": {"schema": {"type": "string"}}},
     },
