@@ -106,7 +106,11 @@ async def stream_events(
     start = await _start(registry, after, last_event_id)
     broadcaster: Broadcaster = request.app.state.broadcaster
     await broadcaster.start()
-    options = StreamSettings(keepalive=settings.stream_keepalive, queue=settings.stream_queue)
+    options = StreamSettings(
+        keepalive=settings.stream_keepalive,
+        queue=settings.stream_queue,
+        max_seconds=settings.stream_max_seconds,
+    )
     body = stream(read_side.engine, broadcaster, wanted, start, options)
     headers: dict[str, Any] = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     return StreamingResponse(body, media_type="text/event-stream", headers=headers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 from domain.event_filter import EventFilter
 from service.stream.broadcaster import Subscriber
@@ -71,3 +72,14 @@ def test_a_client_ahead_of_the_broadcaster_is_not_sent_back() -> None:
         return [found async for found in catch_up(None, EventFilter(), 40, 30)]  # type: ignore[arg-type]
 
     assert asyncio.run(ahead()) == [(40, b"")]  # no read, and the position stays 40
+
+
+def test_a_stream_ends_when_its_time_is_up() -> None:
+    subscriber = Subscriber(EventFilter(), size=10)
+
+    async def everything() -> list[bytes]:
+        ends = time.monotonic() + 0.1
+        return [data async for data in live(subscriber, 0, keepalive=0.04, ends=ends)]
+
+    got = asyncio.run(everything())
+    assert 1 <= len(got) <= 3 and set(got) == {KEEPALIVE}
