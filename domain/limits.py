@@ -121,3 +121,8 @@ MAX_DESK_DAYS = 3650
 # fit); a report holds at most MAX_REPORT_EVIDENCE evidence references.
 MAX_REPORT_BODY = 65_536
 MAX_REPORT_EVIDENCE = 20
+
+# Event filters (the feed, the stream, webhook subscriptions): at most this many values of one
+# field (event type, category, enterprise, body, scheme, candidacy), and of all fields together.
+MAX_FILTER_VALUES = 20
+MAX_FILTER_TOTAL = 50

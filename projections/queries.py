@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -360,7 +361,11 @@ async def _events(
         .order_by(events.c.position)
         .limit(limit)
     )
-    found = rows.all()
+    return await event_items(conn, rows.all())
+
+
+async def event_items(conn: AsyncConnection, found: Sequence[Row[Any]]) -> list[dict[str, Any]]:
+    """`events` rows as items of the feed, each with its category's name."""
     names = await names_of(conn, filter(None, (category_of(r.data) for r in found)))
     return [_event(r, names) for r in found]
 
@@ -377,8 +382,11 @@ async def candidacy_history(
     return await _events(conn, events.c.candidacy_id == candidacy_id, after=after, limit=limit)
 
 
-async def feed(conn: AsyncConnection, *, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
-    return await _events(conn, after=after, limit=limit)
+async def feed(
+    conn: AsyncConnection, *where: Any, after: int = 0, limit: int = 100
+) -> list[dict[str, Any]]:
+    """Public events after `after` meeting every clause of `where`, in log order."""
+    return await _events(conn, *where, after=after, limit=limit)
 
 
 def title_item(row: Any, now: datetime) -> dict[str, Any]:
