@@ -121,3 +121,11 @@ MAX_DESK_DAYS = 3650
 # fit); a report holds at most MAX_REPORT_EVIDENCE evidence references.
 MAX_REPORT_BODY = 65_536
 MAX_REPORT_EVIDENCE = 20
+
+# Webhook subscriptions (`/v1/subscriptions`): an endpoint URL's length in characters, the
+# filter values one subscription may name in all, and the subscriptions (not deleted) one
+# subscriber may hold. Deliveries of one event are retried for at most WEBHOOK_RETRY_DAYS.
+MAX_WEBHOOK_URL = 2048
+MAX_SUBSCRIPTION_FILTER_VALUES = 200
+MAX_SUBSCRIPTIONS = 100
+WEBHOOK_RETRY_DAYS = 3
