@@ -8,13 +8,8 @@ from urllib.parse import urlsplit
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import Conflict, InvalidInput
-from domain.limits import (
-    MAX_NAME,
-    MAX_SUBSCRIPTION_FILTER_VALUES,
-    MAX_TEXT,
-    MAX_WEBHOOK_URL,
-    text_problem,
-)
+from domain.event_filter import EventFilter
+from domain.limits import MAX_NAME, MAX_TEXT, MAX_WEBHOOK_URL, text_problem
 from domain.values import Actor
 
 ACTIVE, PAUSED, DISABLED, DELETED = "active", "paused", "disabled", "deleted"
@@ -56,17 +51,18 @@ def endpoint_problem(url: str, *, allow_http: bool) -> str | None:
     return None
 
 
-def filters_problem(filters: dict[str, list[str]]) -> str | None:
-    """Why `filters` are not storable (None if they are): at most
-    MAX_SUBSCRIPTION_FILTER_VALUES values in all, each a short single line. Which names
-    and values a filter knows is the event filter's business (the service checks it)."""
-    if sum(len(v) for v in filters.values()) > MAX_SUBSCRIPTION_FILTER_VALUES:
-        return f"may name at most {MAX_SUBSCRIPTION_FILTER_VALUES} values in all"
-    for values in filters.values():
+def checked_filters(filters: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The filters as the event filter keeps them (sorted, no repeats), each value a short
+    single line; InvalidSubscription naming the field (`filters.types`...) otherwise."""
+    try:
+        checked = EventFilter.from_dict(filters)
+    except InvalidInput as error:
+        raise InvalidSubscription(f"filters: {error.message}", field=f"filters.{error.field}")
+    for name, values in checked.to_dict().items():
         for value in values:
             if problem := text_problem(value, MAX_NAME):
-                return f"value {problem}"
-    return None
+                raise InvalidSubscription(f"a filter value {problem}", field=f"filters.{name}")
+    return checked.to_dict()
 
 
 class Subscription(Aggregate):
@@ -113,8 +109,7 @@ class Subscription(Aggregate):
     ) -> Subscription:
         if problem := endpoint_problem(url, allow_http=allow_http):
             raise InvalidSubscription(f"url {problem}", field="url")
-        if problem := filters_problem(filters):
-            raise InvalidSubscription(f"filters {problem}", field="filters")
+        filters = checked_filters(filters)
         if after < 0:
             raise InvalidSubscription("after must not be negative", field="after")
         return cls(

@@ -13,7 +13,8 @@ from projections.tables import events, subjects
 
 
 class History(Projection):
-    """Every public event, with its actor, tied to an enterprise and a candidacy."""
+    """Every public event, with its actor, tied to what it concerns (enterprise, candidacy,
+    category, evaluation body, scheme)."""
 
     name = "history"
     uses_rows = True
@@ -35,26 +36,12 @@ class History(Projection):
         if aggregate_type in PRIVATE_AGGREGATES:
             return
         aggregate_id = str(event.originator_id)
-        credit_code: str | None = None
-        candidacy_id: str | None = None
-        if kind in ("Declaration.Declared", "Candidacy.Entered"):
-            credit_code = event.field("enterprise").credit_code
-            candidacy_id = aggregate_id if kind == "Candidacy.Entered" else None
-        elif kind == "AccessGrant.Granted" and event.field("role") == Role.ENTERPRISE:
-            credit_code = event.field("subject")  # who may act for the enterprise
-        elif kind == "Complaint.Filed":
-            candidacy_id = str(event.field("candidacy_id"))
-            subject = rows.get(subjects, candidacy_id)
-            credit_code = subject["credit_code"] if subject else None
         if event.originator_version == 1:
-            rows.insert(
-                subjects,
-                dict(aggregate_id=aggregate_id, credit_code=credit_code, candidacy_id=candidacy_id),
-            )
+            subject = first_subject(rows, event)
+            rows.insert(subjects, dict(aggregate_id=aggregate_id, **subject))
         else:
-            subject = rows.get(subjects, aggregate_id)
-            if subject is not None:
-                credit_code, candidacy_id = subject["credit_code"], subject["candidacy_id"]
+            found = rows.get(subjects, aggregate_id)
+            subject = {k: found[k] for k in SUBJECT} if found else dict.fromkeys(SUBJECT)
         actor = event.field("actor")
         rows.insert(
             events,
@@ -69,8 +56,42 @@ class History(Projection):
                 actor_subject=actor.subject if actor else "",
                 actor_credential_id=getattr(actor, "credential_id", ""),
                 request_id=getattr(actor, "request_id", ""),
-                credit_code=credit_code,
-                candidacy_id=candidacy_id,
                 data=event.plain_data(ENVELOPE | {"actor"}),
+                **subject,
             ),
         )
+
+
+# What an aggregate's events concern: the enterprise, candidacy, category, body and scheme.
+SUBJECT = ("credit_code", "candidacy_id", "category", "body_id", "scheme_id")
+
+
+def first_subject(rows: Rows, event: Stored) -> dict[str, str | None]:
+    """What an aggregate's first event says its events concern (all of them keep it)."""
+    kind = event.type_name
+    aggregate_id = str(event.originator_id)
+    found: dict[str, str | None] = dict.fromkeys(SUBJECT)
+    if kind == "Declaration.Declared":
+        found["credit_code"] = event.field("enterprise").credit_code
+        found["category"] = event.field("product").category
+    elif kind == "Candidacy.Entered":
+        found["credit_code"] = event.field("enterprise").credit_code
+        found["candidacy_id"] = aggregate_id
+        found["category"] = event.field("category")
+        found["body_id"] = str(event.field("body_id"))
+        found["scheme_id"] = str(event.field("scheme_id"))
+    elif kind == "Scheme.Drafted":
+        found["category"] = event.field("category")
+        found["body_id"] = str(event.field("body_id"))
+        found["scheme_id"] = aggregate_id
+    elif kind == "EvaluationBody.Registered":
+        found["body_id"] = aggregate_id
+    elif kind == "Category.Defined":
+        found["category"] = event.field("code")
+    elif kind == "AccessGrant.Granted" and event.field("role") == Role.ENTERPRISE:
+        found["credit_code"] = event.field("subject")  # who may act for the enterprise
+    elif kind == "Complaint.Filed":
+        candidacy = rows.get(subjects, str(event.field("candidacy_id")))
+        found = {k: candidacy[k] for k in SUBJECT} if candidacy else found
+        found["candidacy_id"] = str(event.field("candidacy_id"))
+    return found

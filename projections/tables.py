@@ -100,18 +100,28 @@ events = Table(
     Column("request_id", String(64), nullable=False, server_default=""),
     Column("credit_code", String(18)),
     Column("candidacy_id", ID),
+    # The category, evaluation body and scheme the event concerns, if any (the filters').
+    Column("category", CATEGORY),
+    Column("body_id", ID),
+    Column("scheme_id", ID),
     Column("data", JSON, nullable=False),
     Index("ix_events_credit_code", "credit_code", "position"),
     Index("ix_events_candidacy", "candidacy_id", "position"),
+    Index("ix_events_category", "category", "position"),
+    Index("ix_events_body", "body_id", "position"),
+    Index("ix_events_scheme", "scheme_id", "position"),
 )
 
-# Which enterprise and candidacy an aggregate's events belong to (for the histories).
+# Which enterprise, candidacy, category, body and scheme an aggregate's events belong to.
 subjects = Table(
     "subjects",
     metadata,
     Column("aggregate_id", ID, primary_key=True),
     Column("credit_code", String(18)),
     Column("candidacy_id", ID),
+    Column("category", CATEGORY),
+    Column("body_id", ID),
+    Column("scheme_id", ID),
 )
 
 bodies = Table(
