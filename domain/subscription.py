@@ -57,7 +57,9 @@ def checked_filters(filters: dict[str, list[str]]) -> dict[str, list[str]]:
     try:
         checked = EventFilter.from_dict(filters)
     except InvalidInput as error:
-        raise InvalidSubscription(f"filters: {error.message}", field=f"filters.{error.field}")
+        raise InvalidSubscription(
+            f"filters: {error.message}", field=f"filters.{error.field}"
+        ) from None
     for name, values in checked.to_dict().items():
         for value in values:
             if problem := text_problem(value, MAX_NAME):
@@ -112,9 +114,7 @@ class Subscription(Aggregate):
         filters = checked_filters(filters)
         if after < 0:
             raise InvalidSubscription("after must not be negative", field="after")
-        return cls(
-            owner=owner, url=url, filters=filters, after=after, actor=actor, timestamp=at
-        )
+        return cls(owner=owner, url=url, filters=filters, after=after, actor=actor, timestamp=at)
 
     @event(Registered)
     def __init__(

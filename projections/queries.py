@@ -366,8 +366,11 @@ async def candidacy_history(
     return await _events(conn, events.c.candidacy_id == candidacy_id, after=after, limit=limit)
 
 
-async def feed(conn: AsyncConnection, *, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
-    return await _events(conn, after=after, limit=limit)
+async def feed(
+    conn: AsyncConnection, *where: Any, after: int = 0, limit: int = 100
+) -> list[dict[str, Any]]:
+    """Public events after `after` meeting every clause of `where`, in log order."""
+    return await _events(conn, *where, after=after, limit=limit)
 
 
 def title_item(row: Any, now: datetime) -> dict[str, Any]:

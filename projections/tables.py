@@ -537,7 +537,9 @@ webhook_cursors = Table(
 webhook_deliveries = Table(
     "webhook_deliveries",
     metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("subscription_id", ID, nullable=False),
     Column("position", BigInteger, nullable=False),
     Column("webhook_id", String(64), nullable=False),

@@ -42,7 +42,9 @@ def resolve(host: str, port: int) -> list[Address]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise InvalidSubscription(f"url host {host!r} does not resolve ({error})", field="url")
+        raise InvalidSubscription(
+            f"url host {host!r} does not resolve ({error})", field="url"
+        ) from None
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 

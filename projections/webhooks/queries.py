@@ -52,7 +52,9 @@ async def own_subscriptions(
     return {"items": items, "next": items[-1]["id"] if len(rows) > limit else None}
 
 
-async def own_subscription(conn: AsyncConnection, owner: str, subscription_id: str) -> dict[str, Any]:
+async def own_subscription(
+    conn: AsyncConnection, owner: str, subscription_id: str
+) -> dict[str, Any]:
     """One of the owner's subscriptions (NotFound for another's)."""
     row = (
         await conn.execute(_joined().where(s.id == subscription_id, s.owner == owner))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy.engine import Engine
 
 from domain.errors import NotFound
 from domain.limits import MAX_SUBSCRIPTIONS
@@ -9,7 +10,8 @@ from domain.subscription import InvalidSubscription, Subscription
 from domain.values import Actor
 from registry.base import Receipt, RegistryBase
 from registry.permissions import check_role
-from registry.webhook_secrets import MemorySecrets, SecretStore, new_secret
+from registry.settings import Settings
+from registry.webhook_secrets import MemorySecrets, SecretStore, SqlSecrets, new_secret
 from registry.webhook_targets import check_target
 
 
@@ -36,6 +38,14 @@ class SubscriptionCases(RegistryBase):
         self.webhook_allow_http = allow_http
         self.webhook_allow_private = allow_private
 
+    def use_webhook_secrets_on(self, engine: Engine, settings: Settings) -> None:
+        """Keep secrets in `webhook_secrets` on the read-model database, with the settings."""
+        self.configure_webhooks(
+            SqlSecrets(engine),
+            allow_http=settings.webhook_allow_http,
+            allow_private=settings.webhook_allow_private,
+        )
+
     @property
     def webhook_secrets(self) -> SecretStore:
         if self.webhook_store is None:
@@ -59,7 +69,9 @@ class SubscriptionCases(RegistryBase):
         check_role(actor, "register_subscription")
         head = int(self.recorder.max_notification_id() or 0)
         if after is not None and after > head:
-            raise InvalidSubscription(f"after must be at most the log's head, {head}", field="after")
+            raise InvalidSubscription(
+                f"after must be at most the log's head, {head}", field="after"
+            )
         subscription = Subscription.register(
             owner=actor.subject,
             url=url,
