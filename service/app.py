@@ -38,6 +38,7 @@ from service.routers import (
     schemes,
     search,
     signed_lists,
+    subscriptions,
     timelines,
     titles,
     triage,
@@ -133,6 +134,7 @@ def create_app(
         search,
         desk,
         triage,
+        subscriptions,
     ):
         app.include_router(module.router)
     for page_router in site.ROUTERS:

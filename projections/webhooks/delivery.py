@@ -43,7 +43,7 @@ class Attempt:
 
 def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
     """The wait after the `attempts`-th failure in a row: exponential, capped, jittered."""
-    base = min(FIRST * 2 ** min(attempts - 1, 30), LONGEST)
+    base: timedelta = min(FIRST * 2 ** min(attempts - 1, 30), LONGEST)
     spread: float = (rng or random).uniform(1 - JITTER, 1 + JITTER)
     return base * spread
 
@@ -82,8 +82,8 @@ class Sender:
         if not self.allow_private:
             try:  # again at delivery: the name may point elsewhere now (DNS rebinding)
                 await asyncio.to_thread(check_target, url, allow_private=False)
-            except DomainError as error:
-                return Attempt(None, error.message, took())
+            except DomainError as refused:
+                return Attempt(None, refused.message, took())
         stamp = int(time.time())  # real time: receivers compare it with their own clocks
         headers = {
             "content-type": "application/json",
@@ -98,10 +98,10 @@ class Sender:
         wait = None
         if answer.status_code in (429, 503):
             wait = retry_after(answer.headers.get("retry-after"), now)
-        error = "" if answer.is_success else f"HTTP {answer.status_code}"
+        said = "" if answer.is_success else f"HTTP {answer.status_code}"
         if answer.is_redirect:
-            error += " (redirects are not followed)"
-        return Attempt(answer.status_code, error, took(), wait)
+            said += " (redirects are not followed)"
+        return Attempt(answer.status_code, said, took(), wait)
 
 
 def new_client(timeout: float, concurrency: int) -> httpx.AsyncClient:
