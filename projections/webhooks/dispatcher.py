@@ -266,9 +266,9 @@ def _due(row: Any, cursor: Cursor, now: datetime) -> bool:
     """Whether the subscription's next attempt may be made now."""
     if cursor.next_attempt_at is None or cursor.next_attempt_at <= now:
         return True
-    # Resumed since it last failed: try at once.
+    # Resumed since it began failing: try at once.
     return bool(
         row.resumed_at is not None
         and cursor.failing_since is not None
-        and row.resumed_at > cursor.failing_since
+        and row.resumed_at >= cursor.failing_since
     )

@@ -85,9 +85,9 @@ def build_targets() -> Targets:
             personal=PersonalData(email="me@example.org"),
         )["id"],
         suspended_body=suspended_body,
-        subscription=world.registry.register_subscription(
-            SUBSCRIBER, url=ENDPOINT, filters={}
-        )["id"],
+        subscription=world.registry.register_subscription(SUBSCRIBER, url=ENDPOINT, filters={})[
+            "id"
+        ],
     )
 
 
