@@ -3,7 +3,7 @@ simulated day, 410, replay, pause, and a secret shown once."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,7 +32,7 @@ async def api(settings: Settings, clock: Clock) -> AsyncIterator[Api]:
 
 
 @pytest.fixture
-def receiver() -> AsyncIterator[Receiver]:
+def receiver() -> Iterator[Receiver]:
     with receiving() as receiver:
         yield receiver
 
@@ -89,9 +89,8 @@ async def test_a_receiver_down_for_a_day_then_back_gets_everything(
     start = clock.now
     while clock.now - start < timedelta(days=1):  # a simulated day of retries, with backoff
         due = await next_attempt(api, path, clock)
-        before = len(receiver.at("/bank", ok_only=False))
         clock.now = due
-        await eventually(lambda n=before: len(receiver.at("/bank", ok_only=False)) > n)
+        await eventually(attempted(receiver, "/bank", len(receiver.at("/bank", ok_only=False))))
     tried = len(receiver.at("/bank", ok_only=False))
     assert tried >= 5, "retried through the day"
     down = False
@@ -105,6 +104,11 @@ async def test_a_receiver_down_for_a_day_then_back_gets_everything(
     log = (await api.read(f"{path}/deliveries", limit=200)).json()["items"]
     assert [i["status_code"] for i in log][-tried:] == [503] * tried
     assert all(i["next_attempt_at"] for i in log if i["status_code"] == 503)
+
+
+def attempted(receiver: Receiver, path: str, before: int) -> Callable[[], bool]:
+    """Whether more than `before` attempts have reached `path`."""
+    return lambda: len(receiver.at(path, ok_only=False)) > before
 
 
 async def next_attempt(api: Api, path: str, clock: Clock) -> datetime:
