@@ -89,8 +89,9 @@ async def test_a_receiver_down_for_a_day_then_back_gets_everything(
     start = clock.now
     while clock.now - start < timedelta(days=1):  # a simulated day of retries, with backoff
         due = await next_attempt(api, path, clock)
+        more = attempted(receiver, "/bank", len(receiver.at("/bank", ok_only=False)))
         clock.now = due
-        await eventually(attempted(receiver, "/bank", len(receiver.at("/bank", ok_only=False))))
+        await eventually(more)
     tried = len(receiver.at("/bank", ok_only=False))
     assert tried >= 5, "retried through the day"
     down = False
