@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -36,7 +37,10 @@ from registry.application import LeaderRegistry
 
 log = logging.getLogger(__name__)
 s, c = subscriptions.c, webhook_cursors.c
-BATCH = 100  # events read at once for one subscription
+BATCH = 500  # events read at once for one subscription
+# Successful deliveries logged (and the cursor moved) together: at most this many, or after
+# this long. A crash before that delivers them again (at least once, same webhook-ids).
+FLUSH, FLUSH_SECONDS = 100, 1.0
 GIVE_UP = timedelta(days=WEBHOOK_RETRY_DAYS)
 GONE = "the endpoint answered 410 Gone"
 EXPIRED = f"no event could be delivered for {WEBHOOK_RETRY_DAYS} days"
@@ -51,6 +55,30 @@ class Cursor:
     attempts: int
     failing_since: datetime | None
     next_attempt_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Logged:
+    """One attempt, for the delivery log."""
+
+    position: int
+    number: int  # 1 for the first attempt at the event
+    attempt: Attempt
+    at: datetime
+    next_attempt_at: datetime | None
+
+    def row(self, subscription_id: str) -> dict[str, Any]:
+        return dict(
+            subscription_id=subscription_id,
+            position=self.position,
+            webhook_id=webhook_id(subscription_id, self.position),
+            attempt=self.number,
+            status_code=self.attempt.status_code,
+            error=self.attempt.error,
+            latency_ms=self.attempt.latency_ms,
+            attempted_at=self.at,
+            next_attempt_at=self.next_attempt_at,
+        )
 
 
 def webhook_id(subscription_id: str, position: int) -> str:
@@ -153,7 +181,8 @@ class Dispatcher:
         )
 
     async def _deliver(self, row: Any, cursor: Cursor) -> None:
-        """Deliver one batch of the subscription's events, in order, stopping at a failure."""
+        """Deliver one batch of the subscription's events, in order, stopping at a failure.
+        Successes are logged (and the cursor moved) FLUSH at a time, or every FLUSH_SECONDS."""
         secret = await asyncio.to_thread(self.registry.subscription_secret, row.id)
         if secret is None:
             return
@@ -165,59 +194,57 @@ class Dispatcher:
             )
         if not items:
             if head > cursor.position:  # nothing matched up to the head: pass over it
-                await self._record(row.id, cursor, head, None)
+                await self._save(row.id, cursor, head, [])
             return
+        pending: list[Logged] = []
+        number, flushed = cursor.attempts + 1, time.monotonic()
         for item in items:
-            body = orjson.dumps(item)
-            key = webhook_id(row.id, item["position"])
-            attempt = await self.sender.send(row.url, secret, key, body, self.registry.now())
+            position = item["position"]
+            key = webhook_id(row.id, position)
+            attempt = await self.sender.send(
+                row.url, secret, key, orjson.dumps(item), self.registry.now()
+            )
             if attempt.delivered:
-                number = cursor.attempts + 1
-                if not await self._record(row.id, cursor, item["position"], attempt, number):
-                    return
-                self.delivered += 1
+                pending.append(Logged(position, number, attempt, self.registry.now(), None))
+                number = 1
+                if len(pending) >= FLUSH or time.monotonic() - flushed >= FLUSH_SECONDS:
+                    if not await self._save(row.id, cursor, position, pending):
+                        return
+                    pending, flushed = [], time.monotonic()
                 continue
-            await self._failed(row, cursor, item["position"], attempt)
+            if pending and not await self._save(row.id, cursor, pending[-1].position, pending):
+                return
+            await self._failed(row, cursor, position, attempt)
             return
+        if pending:
+            await self._save(row.id, cursor, pending[-1].position, pending)
 
     async def _failed(self, row: Any, cursor: Cursor, position: int, attempt: Attempt) -> None:
         now = self.registry.now()
         since = cursor.failing_since or now
         if row.resumed_at is not None and row.resumed_at > since:
             since = row.resumed_at  # resumed after giving up: another WEBHOOK_RETRY_DAYS
-        cursor.attempts += 1
-        cursor.failing_since = since
+        attempts = cursor.attempts + 1
         reason = GONE if attempt.gone else EXPIRED if now - since >= GIVE_UP else ""
-        cursor.next_attempt_at = now + (attempt.retry_after or backoff(cursor.attempts))
-        recorded = await self._record(
-            row.id, cursor, cursor.position, attempt, cursor.attempts, tried=position
-        )
-        if recorded and reason:
+        retry = now + (attempt.retry_after or backoff(attempts))
+        logged = [Logged(position, attempts, attempt, now, retry)]
+        saved = await self._save(row.id, cursor, cursor.position, logged, (attempts, since, retry))
+        if saved and reason:
             log.info("disabling subscription %s: %s", row.id, reason)
             await asyncio.to_thread(self.registry.disable_subscription, row.id, reason=reason)
 
-    async def _record(
+    async def _save(
         self,
         subscription_id: str,
         cursor: Cursor,
-        new_position: int,
-        attempt: Attempt | None,
-        number: int = 0,
-        *,
-        tried: int = 0,
+        position: int,
+        logged: list[Logged],
+        failing: tuple[int, datetime, datetime] | None = None,
     ) -> bool:
-        """Move the cursor (compare-and-set) and log attempt `number` (at event `tried` when it
-        failed), in one transaction; False if another dispatcher or a replay moved it first."""
-        delivered = attempt is None or attempt.delivered
-        values: dict[str, Any] = dict(position=new_position)
-        if delivered:
-            values |= dict(attempts=0, failing_since=None, next_attempt_at=None)
-        else:
-            values |= dict(
-                attempts=cursor.attempts,
-                failing_since=cursor.failing_since,
-                next_attempt_at=cursor.next_attempt_at,
-            )
+        """Move the cursor to `position` (compare-and-set), with the failure state `failing`
+        (attempts, since, next attempt; None: not failing), and log the attempts, in one
+        transaction; False if another dispatcher or a replay moved the cursor first."""
+        attempts, since, retry = failing or (0, None, None)
         async with self.engine.begin() as conn:
             done = await conn.execute(
                 update(webhook_cursors)
@@ -226,29 +253,23 @@ class Dispatcher:
                     c.position == cursor.position,
                     c.replay_version == cursor.replay_version,
                 )
-                .values(**values)
+                .values(
+                    position=position,
+                    attempts=attempts,
+                    failing_since=since,
+                    next_attempt_at=retry,
+                )
             )
             if not done.rowcount:
                 await conn.rollback()
                 return False
-            if attempt is not None:
-                position = new_position if delivered else tried
+            if logged:
                 await conn.execute(
-                    insert(webhook_deliveries).values(
-                        subscription_id=subscription_id,
-                        position=position,
-                        webhook_id=webhook_id(subscription_id, position),
-                        attempt=number,
-                        status_code=attempt.status_code,
-                        error=attempt.error,
-                        latency_ms=attempt.latency_ms,
-                        attempted_at=self.registry.now(),
-                        next_attempt_at=None if delivered else cursor.next_attempt_at,
-                    )
+                    insert(webhook_deliveries), [e.row(subscription_id) for e in logged]
                 )
-        if delivered:
-            cursor.attempts, cursor.failing_since, cursor.next_attempt_at = 0, None, None
-        cursor.position = new_position
+        cursor.position, cursor.attempts = position, attempts
+        cursor.failing_since, cursor.next_attempt_at = since, retry
+        self.delivered += sum(1 for e in logged if e.attempt.delivered)
         return True
 
 
