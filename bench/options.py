@@ -24,6 +24,7 @@ PHASES = (
     "rebuilds",
     "raw",
     "growth",
+    "stream",  # N live-stream subscribers on one API process (bench/stream.py)
     "webhooks",  # the webhook dispatcher's deliveries per second to a local receiver
 )
 # Growth imports millions more declarations (see bench/growth.py): only when asked for.
@@ -81,6 +82,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=10_000_000,
         help="log size the growth phase grows to (default 10,000,000)",
+    )
+    parser.add_argument(
+        "--subscribers",
+        type=int,
+        default=1000,
+        help="concurrent event-stream subscribers of the stream phase (default 1,000)",
     )
     parser.add_argument(
         "--load-tool",

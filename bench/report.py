@@ -135,6 +135,17 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             webhooks["deliveries_per_s"] >= 1000,
         )
     out += discovery_report.targets(results)
+    stream = results.get("stream")
+    if stream:
+        every = stream["subscribers_with_every_event"] == stream["subscribers"]
+        add(
+            f"{stream['subscribers']:,} stream subscribers: every event to every one, "
+            "p99 < 200 ms at half the maximum append rate",
+            f"{stream['subscribers_with_every_event']:,} complete, p50 "
+            f"{_n(stream['latency_p50_ms'], 1)} ms, p99 {_n(stream['latency_p99_ms'], 1)} ms, "
+            f"{_n(stream['kib_per_idle_subscriber'], 1)} KiB per idle subscriber",
+            every and (stream["latency_p99_ms"] or 1e9) < 200,
+        )
     return out
 
 

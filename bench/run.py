@@ -27,6 +27,7 @@ from bench.procs import (
     create_database,
 )
 from bench.replays import step_raw_read, step_rebuilds
+from bench.stream import step_stream
 from bench.webhooks import step_webhooks
 
 
@@ -46,7 +47,7 @@ def run(bench: Bench) -> dict[str, Any]:
     bench.results["load_tool"] = load_tool(bench)
     started = time.monotonic()
     only = a.only
-    needs_data = bool(only - {"baselines", "webhooks"})
+    needs_data = bool(only - {"baselines", "stream", "webhooks"})
     needs_population = bool(
         only & {"writes", "reads", "discovery", "pages", "lag", "rebuilds", "raw", "growth"}
     )
@@ -80,6 +81,8 @@ def run(bench: Bench) -> dict[str, Any]:
         step_rebuilds(bench)
     if "raw" in only:
         step_raw_read(bench)
+    if "stream" in only:
+        step_stream(bench)
     if "webhooks" in only:
         step_webhooks(bench)
     bench.results["peak_rss_mb"] = bench.rss.close()

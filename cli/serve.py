@@ -51,7 +51,14 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     import uvicorn  # only the server needs it
 
-    uvicorn.run("service.app:app_factory", factory=True, host=host, port=port, workers=args.workers)
+    uvicorn.run(
+        "service.app:app_factory",
+        factory=True,
+        host=host,
+        port=port,
+        workers=args.workers,
+        timeout_graceful_shutdown=settings.shutdown_grace,  # open event streams end then
+    )
     return 0
 
 

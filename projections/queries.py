@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -349,7 +350,11 @@ async def _events(
         .order_by(events.c.position)
         .limit(limit)
     )
-    found = rows.all()
+    return await event_items(conn, rows.all())
+
+
+async def event_items(conn: AsyncConnection, found: Sequence[Row[Any]]) -> list[dict[str, Any]]:
+    """`events` rows as items of the feed, each with its category's name."""
     names = await names_of(conn, filter(None, (category_of(r.data) for r in found)))
     return [_event(r, names) for r in found]
 

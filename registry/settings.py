@@ -174,6 +174,26 @@ class Settings(BaseSettings):
         description="Run the webhook dispatcher inside the API process on SQLite (on "
         "PostgreSQL it is its own process: `leader-registry webhooks`).",
     )
+    stream_keepalive: float = Field(
+        default=15.0, gt=0, description="Seconds between keep-alive comments on an event stream."
+    )
+    stream_poll_interval: float = Field(
+        default=0.5,
+        gt=0,
+        description="Longest wait, in seconds, before the event stream looks for new events "
+        "unwoken (it is woken when this process learns the read models moved).",
+    )
+    shutdown_grace: int = Field(
+        default=5,
+        ge=0,
+        description="Seconds open requests (event streams among them) get to finish when "
+        "`serve` stops; then they are ended (a stream's client resumes with Last-Event-ID).",
+    )
+    stream_queue: int = Field(
+        default=1000,
+        ge=1,
+        description="Events a stream subscriber may fall behind by before it is cut off.",
+    )
 
     def audit_signer(self) -> Signer | None:
         """The configured checkpoint signing key, if any (NoteError if it is malformed)."""

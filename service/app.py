@@ -29,6 +29,7 @@ from service.routers import (
     declarations,
     desk,
     enterprises,
+    events,
     grants,
     lists,
     notices,
@@ -44,6 +45,7 @@ from service.routers import (
     triage,
 )
 from service.schemas.reads import Health, Readiness
+from service.stream.broadcaster import Broadcaster
 
 TITLE = "Enterprise standard leader registry"
 VERSION = "0.1.0"
@@ -81,9 +83,13 @@ def create_app(
             app.state.registry, app.state.read_side = registry, read_side
             app.state.read_cache = cache.store_for(settings)
             app.state.threads = threads
+            app.state.broadcaster = broadcaster = Broadcaster(
+                read_side.engine, read_side.positions, settings.stream_poll_interval
+            )
             try:
                 yield
             finally:
+                await broadcaster.stop()  # open streams end
                 # Commands still running finish first (off the loop), then the read side.
                 await asyncio.to_thread(threads.shutdown, wait=True)
                 await read_side.close()
@@ -123,6 +129,7 @@ def create_app(
         titles,
         reports,
         reads,
+        events,
         lists,
         rankings,
         timelines,

@@ -48,7 +48,7 @@ JSON = b"application/json"
 HTML = b"text/html"
 WAITS_FOR = "min_position"
 CONSISTENCY = b"registry-consistency"
-KEPT_HEADERS = frozenset({b"content-type", b"etag", b"vary", b"content-language"})
+KEPT_HEADERS = frozenset({b"content-type", b"etag", b"vary", b"content-language", b"link"})
 POSITION = b"registry-position"  # on a hit: the entry's position, which is the current one
 ENTRY_OVERHEAD = 400  # bytes: the entry, its key and the dictionary slot, roughly
 

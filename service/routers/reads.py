@@ -236,16 +236,3 @@ async def get_candidacy_history(
     """Every event of one candidacy (and its complaints), in log order."""
     events = await queries.candidacy_history(conn, candidacy_id, after=after, limit=limit)
     return answer(request, response, events)
-
-
-@router.get("/events", response_model=list[Event], operation_id="list_events")
-async def list_events(
-    conn: ReadConn,
-    after: After = 0,
-    limit: Limit = 100,
-    *,
-    request: Request,
-    response: Response,
-) -> Response:
-    """The public event feed, in log order; page with `after` = the last position seen."""
-    return answer(request, response, await queries.feed(conn, after=after, limit=limit))

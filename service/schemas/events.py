@@ -151,3 +151,20 @@ def event_model(aggregate: type, cls: type) -> type[BaseModel]:
 EVENT_MODELS = [event_model(a, cls) for a in PUBLIC_AGGREGATES for cls in event_classes(a)]
 # A public event, whichever its type (for `response_model`; typed `Any` for mypy).
 Event: Any = Annotated[Union[tuple(EVENT_MODELS)], Field(discriminator="type")]  # noqa: UP007
+# The public event types ("Candidacy.Awarded"...): what an event filter's `type` may name.
+EVENT_TYPES = tuple(
+    f"{a.__name__}.{c.__name__}" for a in PUBLIC_AGGREGATES for c in event_classes(a)
+)
+EventType: Any = Literal[EVENT_TYPES]
+
+
+class EventPage(BaseModel):
+    """A page of the public event feed, in log order, and the cursor of the next one."""
+
+    items: list[Event]
+    next_after: int = Field(
+        description="Pass as `after` for the next page: the last item's position (or this "
+        "page's `after` when it is empty), so that polling with it never misses an event."
+    )
+    more: bool = Field(description="Whether more matching events follow already.")
+    limit: int

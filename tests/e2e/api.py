@@ -21,6 +21,7 @@ from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import service.app
+from projections.machinery.positions import PositionWatch
 from projections.running.read_side import ReadSide
 from registry.application import LeaderRegistry
 from registry.settings import Settings
@@ -110,6 +111,7 @@ class FakeReadSide:
     def __init__(self, settings: Settings, registry: LeaderRegistry) -> None:
         self.waited: list[int] = []
         self.engine = create_async_engine("sqlite+aiosqlite://")  # empty: no read models
+        self.positions = PositionWatch()  # never moves
 
     def start(self) -> None:
         pass

@@ -60,14 +60,14 @@ async def test_anyone_sees_who_may_act_as_a_body_and_never_its_token(admin: Admi
     await admin.write("/v1/credentials", {"role": "enterprise", "subject": CODE})
 
     feed = await admin.settled("/v1/events", limit=1000)
-    granted = [e for e in feed.json() if e["type"] == "AccessGrant.Granted"]
+    granted = [e for e in feed.json()["items"] if e["type"] == "AccessGrant.Granted"]
     first = next(e for e in granted if e["data"]["credential_id"] == issued["id"])
     assert first["data"]["role"] == "evaluation_body"
     assert first["data"]["subject"] == body["id"]
     assert (first["actor"]["role"], first["actor"]["subject"]) == ("admin", "ops")
     assert first["timestamp"] is not None
     assert "token_hash" not in first["data"] and "label" not in first["data"]
-    revoked = [e for e in feed.json() if e["type"] == "AccessGrant.Revoked"]
+    revoked = [e for e in feed.json()["items"] if e["type"] == "AccessGrant.Revoked"]
     assert sorted(e["data"]["reason"] for e in revoked) == ["", "rotated"]
 
     page = (

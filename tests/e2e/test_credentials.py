@@ -301,7 +301,7 @@ async def test_no_token_is_in_the_log_the_feed_the_answers_or_the_log_lines(
     feed = await api.client.get("/v1/events", params={"limit": 1000})
     assert feed.status_code == 200
     # Only the public grants: who may act as whom, without a token or its hash.
-    assert {e["aggregate_type"] for e in feed.json()} == {"AccessGrant"}
+    assert {e["aggregate_type"] for e in feed.json()["items"]} == {"AccessGrant"}
     assert not any(hash_token(token) in feed.text for token in tokens)
     api.answers.append(("GET /v1/events", feed))
 

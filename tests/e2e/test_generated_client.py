@@ -105,7 +105,7 @@ async def test_the_generated_models_read_every_event_of_the_feed(
     client: ModuleType, world: tuple[Api, str, list[str]]
 ) -> None:
     api = world[0]
-    feed = await answer(api, "/v1/events", limit=1000)
+    feed = (await answer(api, "/v1/events", limit=1000))["items"]
     assert len(feed) > 20
     for event in feed:
         model = getattr(client, event["type"].replace(".", "") + "Event")

@@ -228,7 +228,7 @@ async def test_with_a_projection_worker_the_api_learns_positions_by_notification
                 body = written.json()
                 read = await api.read(f"/v1/evaluation-bodies/{body['id']}")
                 assert read.json()["name"] == f"Body {n}"
-                events = (await api.read("/v1/events", limit=1000)).json()
+                events = (await api.read("/v1/events", limit=1000)).json()["items"]
                 assert events[-1]["position"] == body["position"]  # never a stale cached feed
             assert api.read_side.positions.live
     finally:

@@ -134,7 +134,7 @@ async def test_every_read_answers_exactly_its_documented_model(world: Served) ->
 
 
 async def test_the_feed_types_every_event_it_holds(world: Served) -> None:
-    events = (await world.read("/v1/events", limit=1000)).json()
+    events = (await world.read("/v1/events", limit=1000)).json()["items"]
     kinds = {e["type"] for e in events}
     assert {"Scheme.Approved", "Candidacy.Ranked", "Complaint.Dismissed"} <= kinds
 

@@ -1,16 +1,19 @@
 """Each public event's category, body and scheme, and the event filter over them: the SQL
-clauses and the in-memory test select the same events (both stores)."""
+clauses and the in-memory test select the same events; migration 0018 fills them for
+events projected before (both stores)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select, text
 
 from projections.event_filters import EventFilter
+from projections.machinery import schema
+from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower
 from projections.running.read_side import all_projections
-from projections.tables import events
+from projections.tables import events, tracking
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 from tests.clock import Clock
@@ -67,3 +70,35 @@ def test_events_name_what_they_concern_and_filters_agree(
             in_memory: list[Any] = [r["position"] for r in rows if found.matches(r)]
             assert list(in_sql) == in_memory, found
     assert 0 < len([r for r in rows if filters[4].matches(r)]) < len(rows)
+
+
+def test_migration_0018_projects_the_history_again(store: Settings) -> None:
+    clock = Clock()
+    registry = LeaderRegistry(env=store.event_store_env(), clock=clock)
+    award_cycle(build_world(registry, clock, line=ENERGY), 2024, [40, 45, 45, 50])
+    engine = sync_engine(store)
+    schema.upgrade(engine, store, "0017")
+    with engine.begin() as conn:  # one row as the code before left it, its columns unknown
+        conn.execute(text("INSERT INTO tracking (projection, position) VALUES ('history', 1)"))
+        conn.execute(
+            text(
+                "INSERT INTO events (position, aggregate_id, aggregate_version, aggregate_type, "
+                "event_type, timestamp, actor_role, actor_subject, data) VALUES (1, 'a', 1, "
+                "'EvaluationBody', 'EvaluationBody.Registered', :at, 'admin', 'ops', '{}')"
+            ),
+            {"at": clock()},
+        )
+    schema.upgrade(engine, store)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(events)).scalar() == 0
+        history = select(tracking.c.position).where(tracking.c.projection == "history")
+        assert conn.execute(history).scalar() == 0
+    Follower(registry, engine, all_projections()).catch_up()
+    with engine.connect() as conn:
+        bodies = select(events.c.body_id, events.c.aggregate_id).where(
+            events.c.aggregate_type == "EvaluationBody"
+        )
+        found = conn.execute(bodies).all()
+    assert found and all(body == aggregate for body, aggregate in found)
+    registry.close()
+    engine.dispose()

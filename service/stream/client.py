@@ -1,0 +1,85 @@
+"""One subscriber's stream: the events after its position from the `events` table, a page
+at a time, then live from the broadcaster; no gap, no duplicate, in log order."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from projections.event_feed import events_after
+from projections.event_filters import EventFilter
+from service.stream.broadcaster import Broadcaster, Subscriber
+from service.stream.frames import KEEPALIVE, cutoff, frame
+
+PAGE = 500  # events read from the table at a time while catching up
+
+
+@dataclass(frozen=True)
+class StreamSettings:
+    """How a stream keeps alive and how far its subscriber may fall behind."""
+
+    keepalive: float
+    queue: int
+
+
+async def catch_up(
+    engine: AsyncEngine, wanted: EventFilter, after: int, until: int
+) -> AsyncIterator[tuple[int, bytes]]:
+    """The matching events after `after` up to `until` from the table, then (`until`, b"")."""
+    while after < until:
+        async with engine.connect() as conn:
+            found = await events_after(conn, *wanted.where(), after=after, limit=PAGE, until=until)
+        for event in found:
+            yield event.position, frame(event).data
+        after = found[-1].position if len(found) == PAGE else until
+    yield until, b""
+
+
+async def stream(
+    engine: AsyncEngine,
+    broadcaster: Broadcaster,
+    wanted: EventFilter,
+    after: int,
+    settings: StreamSettings,
+) -> AsyncIterator[bytes]:
+    """Every event matching `wanted` after `after`, then keep-alives and live events, until
+    the client leaves, falls too far behind (a final `cutoff` event) or the server stops."""
+    last = after
+    # Far behind: catch up without a queue, which would fill while the table is read.
+    while broadcaster.position - last > PAGE:
+        async for last, data in catch_up(engine, wanted, last, broadcaster.position):  # noqa: B007,B020
+            if data:
+                yield data
+    subscriber = broadcaster.subscribe(wanted, settings.queue)
+    try:
+        # The rest up to where the live events start (read now: nothing runs in between).
+        async for last, data in catch_up(engine, wanted, last, broadcaster.position):  # noqa: B007,B020
+            if data:
+                yield data
+        async for data in live(subscriber, last, settings.keepalive):
+            yield data
+    finally:
+        broadcaster.unsubscribe(subscriber)
+
+
+async def live(subscriber: Subscriber, last: int, keepalive: float) -> AsyncIterator[bytes]:
+    """The subscriber's queue from after `last`, with keep-alives while it is empty."""
+    while True:
+        while subscriber.queue:
+            found = subscriber.queue.popleft()
+            if found.position > last:
+                last = found.position
+                yield found.data
+        if subscriber.cut:
+            yield cutoff(last, f"more than {subscriber.size} events behind")
+            return
+        if subscriber.closed:
+            return
+        subscriber.wake.clear()
+        try:
+            await asyncio.wait_for(subscriber.wake.wait(), keepalive)
+        except TimeoutError:
+            yield KEEPALIVE

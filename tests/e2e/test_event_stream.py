@@ -1,0 +1,159 @@
+"""The live event stream on a real server: resumed by Last-Event-ID at random points it
+delivers every event exactly once, in order; filters; bad input; a clean shutdown (both stores)."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from typing import Any
+
+import httpx
+
+from registry.settings import Settings
+from tests.e2e.stream_server import Served, messages, served
+from tests.worlds import ENERGY, award_cycle, build_world
+
+TIMEOUT = httpx.Timeout(20.0)
+
+
+def feed(api: Served, **params: Any) -> list[dict[str, Any]]:
+    """Every event of the typed feed (all its pages), filtered by `params`."""
+    found: list[dict[str, Any]] = []
+    after = 0
+    with httpx.Client(base_url=api.url, timeout=TIMEOUT) as client:
+        while True:
+            page = client.get("/v1/events", params={**params, "after": after, "limit": 50})
+            assert page.status_code == 200, page.text
+            body = page.json()
+            found += body["items"]
+            assert ("Link" in page.headers) == body["more"]
+            if not body["more"]:
+                return found
+            after = body["next_after"]
+
+
+def settled(api: Served) -> None:
+    """Wait until the feed holds the log's last public event."""
+    deadline = time.monotonic() + 30
+    while True:
+        with httpx.Client(base_url=api.url, timeout=TIMEOUT) as client:
+            answer = client.get("/v1/events", params={"min_position": api.head(), "limit": 1})
+        if "Registry-Consistency" not in answer.headers:
+            return
+        assert time.monotonic() < deadline
+
+
+def write(api: Served, cycles: int) -> None:
+    world = build_world(api.registry, api.clock, line=ENERGY)
+    for n in range(cycles):
+        award_cycle(world, 2024 + n, [40, 45, 45, 50])
+
+
+def test_resumed_at_random_points_every_event_arrives_once_in_order(store: Settings) -> None:
+    rnd = random.Random(17)
+    with served(store) as api:
+        writer = threading.Thread(target=write, args=(api, 3))
+        writer.start()
+        received: list[int] = []
+        reconnects = 0
+        with httpx.Client(base_url=api.url, timeout=TIMEOUT) as client:
+            while True:
+                headers = {"Last-Event-ID": str(received[-1])} if received else {}
+                wanted = rnd.randint(1, 12)
+                idle = False
+                with client.stream("GET", "/v1/events/stream", headers=headers) as answer:
+                    assert answer.status_code == 200
+                    assert answer.headers["content-type"].startswith("text/event-stream")
+                    for message in messages(answer):
+                        if message.event == "comment":
+                            idle = True
+                            break
+                        assert message.id is not None
+                        assert message.json()["type"] == message.event
+                        received.append(int(message.id))
+                        if len(received) % wanted == 0:
+                            break  # the client goes away mid-stream
+                reconnects += 1
+                if idle and not writer.is_alive():
+                    settled(api)
+                    expected = [e["position"] for e in feed(api)]
+                    if received and received[-1] == expected[-1]:
+                        break
+        writer.join()
+    assert received == expected  # none missed, none twice, in log order
+    assert reconnects > 10
+
+
+def test_a_filtered_stream_sends_only_matching_events(store: Settings) -> None:
+    with served(store) as api:
+        write(api, 2)
+        settled(api)
+        scheme = next(e for e in feed(api) if e["type"] == "Scheme.Drafted")["aggregate_id"]
+        params = {"type": ["Candidacy.Awarded", "Candidacy.Ranked"], "scheme_id": scheme}
+        expected = [e["position"] for e in feed(api, **params)]
+        assert 0 < len(expected) < len(feed(api, type=params["type"]))
+        got: list[int] = []
+        with (
+            httpx.Client(base_url=api.url, timeout=TIMEOUT) as client,
+            client.stream("GET", "/v1/events/stream", params=params) as answer,
+        ):
+            for message in messages(answer):
+                if message.event == "comment":
+                    break
+                assert message.event in params["type"]
+                assert message.json()["data"] is not None
+                got.append(int(message.id or 0))
+        assert got == expected
+
+
+def test_bad_positions_and_filters_are_refused_naming_the_field(store: Settings) -> None:
+    with served(store) as api:
+        write(api, 1)
+        head = api.head()
+        with httpx.Client(base_url=api.url, timeout=TIMEOUT) as client:
+            cases: list[tuple[dict[str, str], dict[str, Any], str]] = [
+                ({"Last-Event-ID": "twelve"}, {}, "Last-Event-ID"),
+                ({"Last-Event-ID": "-1"}, {}, "Last-Event-ID"),
+                ({"Last-Event-ID": str(head + 1)}, {}, "Last-Event-ID"),
+                ({}, {"after": head + 1}, "after"),
+                ({}, {"type": "Candidacy.Exploded"}, "type"),
+                ({}, {"category": [f"C{n}" for n in range(21)]}, "category"),
+                ({}, {"body_id": "not-an-id"}, "body_id"),
+                ({}, {"colour": "red"}, "colour"),
+            ]
+            for headers, params, field in cases:
+                answer = client.get("/v1/events/stream", headers=headers, params=params)
+                assert answer.status_code == 422, (field, answer.text)
+                assert answer.headers["content-type"].startswith("application/problem+json")
+                assert answer.json()["field"].split(".")[0] == field  # "type.0": its first value
+            page = client.get("/v1/events", params={"type": "Nope"})
+            assert page.status_code == 422 and page.json()["field"] == "type.0"
+
+
+def test_the_server_stops_cleanly_with_streams_open(sqlite_store: Settings) -> None:
+    ended = threading.Event()
+
+    def follow(url: str) -> None:
+        with httpx.Client(base_url=url, timeout=TIMEOUT) as client:
+            try:
+                with client.stream("GET", "/v1/events/stream") as answer:
+                    for _ in messages(answer):
+                        pass
+            except httpx.HTTPError:
+                pass  # the server closed the connection
+        ended.set()
+
+    with served(sqlite_store) as api:
+        readers = [threading.Thread(target=follow, args=(api.url,)) for _ in range(3)]
+        for reader in readers:
+            reader.start()
+        time.sleep(0.5)  # the streams are open (keep-alives flow)
+        started = time.monotonic()
+        api.server.should_exit = True
+        api.thread.join(15)
+        assert not api.thread.is_alive()
+        assert time.monotonic() - started < 10
+    for reader in readers:
+        reader.join(10)
+    assert ended.is_set()
