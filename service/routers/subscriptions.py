@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -57,7 +58,11 @@ async def register_subscription(
         filters=payload.filters.model_dump(),
         after=payload.after,
     )
-    secret = receipt.get("secret") or commands.registry.subscription_secret(receipt["id"])
+    secret: str | None = receipt.get("secret")
+    if secret is None:  # a retry with the same Idempotency-Key: the first request's secret
+        secret = await asyncio.to_thread(commands.registry.subscription_secret, receipt["id"])
+    if secret is None:
+        raise NotFound("this subscription is deleted; its secret is destroyed")
     response.headers["Location"] = f"/v1/subscriptions/{receipt['id']}"
     return SubscriptionSecretOut(id=receipt["id"], position=receipt["position"], secret=secret)
 

@@ -138,3 +138,14 @@ async def test_a_subscriber_holds_a_bounded_number(api: Api) -> None:
     head = api.head()
     assert_problem(await api.post("/v1/subscriptions", {"url": GOOD}, bank), 422)
     assert api.head() == head
+
+
+async def test_a_retried_registration_answers_the_same_subscription_and_secret(api: Api) -> None:
+    bank = await subscriber(api)
+    headers = api.auth(bank, **{"Idempotency-Key": "register-hooks-1"})
+    first = await api.client.post("/v1/subscriptions", json={"url": GOOD}, headers=headers)
+    again = await api.client.post("/v1/subscriptions", json={"url": GOOD}, headers=headers)
+    assert first.status_code == again.status_code == 201, again.text
+    assert first.json() == again.json()
+    api.sign_in(bank)
+    assert len((await api.read("/v1/subscriptions")).json()["items"]) == 1
