@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from domain.limits import WEBHOOK_RETRY_DAYS
 from registry.settings import Settings
 from tests.clock import Clock
 from tests.e2e.api import Api, serve
@@ -175,3 +176,22 @@ async def test_replay_delivers_again_with_the_same_ids_and_pause_holds(
     assert (await api.client.post(f"{path}/resume")).status_code == 200
     late = await eventually(lambda: len(receiver.at("/r")) >= 5 and receiver.at("/r"))
     assert late[4].event["data"]["code"] == "R3"
+
+
+async def test_an_event_undelivered_for_three_days_disables_the_subscription(
+    api: Api, receiver: Receiver, clock: Clock
+) -> None:
+    receiver.answer = lambda _d: (500, {})
+    token = await subscriber(api)
+    created = await subscribe(api, token, receiver.url("/down"))
+    await categories(api, "T1")
+    api.sign_in(token)
+    path = f"/v1/subscriptions/{created['id']}"
+    await next_attempt(api, path, clock)  # the first attempt failed
+    clock.advance(days=WEBHOOK_RETRY_DAYS, minutes=1)
+    for _ in range(1500):
+        shown = (await api.read(path)).json()
+        if shown["status"] == "disabled":
+            break
+        await pause()
+    assert shown["status"] == "disabled" and "3 days" in shown["disabled_reason"]
