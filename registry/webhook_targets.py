@@ -51,14 +51,26 @@ def resolve(host: str, port: int) -> list[Address]:
 def check_target(url: str, *, allow_private: bool) -> None:
     """Refuse (InvalidSubscription, field `url`) an endpoint whose host is or resolves to an
     internal address, unless allowed."""
-    if allow_private:
-        return
+    if not allow_private:
+        pinned(url)
+
+
+def pinned(url: str) -> tuple[str, str]:
+    """The endpoint with its host replaced by the public address it resolves to, and the host
+    to name in the `Host` header (and TLS's server name): connecting to that address, the
+    delivery reaches what was checked, whatever the name resolves to a moment later.
+    InvalidSubscription (field `url`) if any address is internal."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    for address in resolve(host, port):
+    addresses = resolve(host, port)
+    for address in addresses:
         if refused(address):
             raise InvalidSubscription(
                 f"url host {host!r} is or resolves to a non-public address ({address})",
                 field="url",
             )
+    first = addresses[0]
+    literal = f"[{first}]" if first.version == 6 else str(first)
+    netloc = literal if parts.port is None else f"{literal}:{parts.port}"
+    return parts._replace(netloc=netloc).geturl(), parts.netloc.rpartition("@")[2]

@@ -8,12 +8,13 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 import httpx
 
 from domain.errors import DomainError
 from registry.webhook_signing import WebhookKey, signature_header
-from registry.webhook_targets import check_target
+from registry.webhook_targets import pinned
 
 # Backoff: the n-th failed attempt waits FIRST * 2**(n-1), at most LONGEST, each +-20%.
 FIRST, LONGEST = timedelta(seconds=5), timedelta(hours=2)
@@ -79,20 +80,25 @@ class Sender:
         def took() -> int:
             return round((time.perf_counter() - started) * 1000)
 
+        target, extensions = url, {}
+        headers = {"content-type": "application/json"}
         if not self.allow_private:
-            try:  # again at delivery: the name may point elsewhere now (DNS rebinding)
-                await asyncio.to_thread(check_target, url, allow_private=False)
+            try:  # again at delivery, and connect to the address checked (DNS rebinding)
+                target, host = await asyncio.to_thread(pinned, url)
             except DomainError as refused:
                 return Attempt(None, refused.message, took())
+            headers["host"] = host
+            extensions = {"sni_hostname": urlsplit(url).hostname or ""}
         stamp = int(time.time())  # real time: receivers compare it with their own clocks
-        headers = {
-            "content-type": "application/json",
+        headers |= {
             "webhook-id": webhook_id,
             "webhook-timestamp": str(stamp),
             "webhook-signature": signature_header(secret, self.key, webhook_id, stamp, body),
         }
         try:
-            answer = await self.client.post(url, content=body, headers=headers)
+            answer = await self.client.post(
+                target, content=body, headers=headers, extensions=extensions
+            )
         except httpx.HTTPError as failure:
             return Attempt(None, f"{type(failure).__name__}: {failure}"[:500], took())
         wait = None
