@@ -126,14 +126,15 @@ class Dispatcher:
             .where(s.status == ACTIVE)
         )
         async with self.engine.connect() as conn:
+            head = int((await conn.execute(select(func.max(events.c.position)))).scalar() or 0)
             rows = (await conn.execute(query)).all()
         started = 0
         for row in rows:
             if row.id in self.running:
                 continue
             cursor = await self._cursor(row)
-            if cursor is None or not _due(row, cursor, now):
-                continue
+            if cursor is None or cursor.position >= head or not _due(row, cursor, now):
+                continue  # nothing new for it, or not yet
             self.running[row.id] = asyncio.create_task(self._deliver(row, cursor))
             started += 1
         return started
@@ -211,6 +212,8 @@ class Dispatcher:
                     if not await self._save(row.id, cursor, position, pending):
                         return
                     pending, flushed = [], time.monotonic()
+                    if not await self._still_active(row.id):
+                        return  # paused, disabled or deleted meanwhile
                 continue
             if pending and not await self._save(row.id, cursor, pending[-1].position, pending):
                 return
@@ -218,6 +221,11 @@ class Dispatcher:
             return
         if pending:
             await self._save(row.id, cursor, pending[-1].position, pending)
+
+    async def _still_active(self, subscription_id: str) -> bool:
+        async with self.engine.connect() as conn:
+            status = await conn.scalar(select(s.status).where(s.id == subscription_id))
+        return bool(status == ACTIVE)
 
     async def _failed(self, row: Any, cursor: Cursor, position: int, attempt: Attempt) -> None:
         now = self.registry.now()
