@@ -119,6 +119,7 @@ def test_a_projection_added_later_catches_up_alone(
             "status_history",
             "enterprises",
             "search",
+            "subscriptions",
         ],
         head,
     )
