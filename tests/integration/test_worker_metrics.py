@@ -72,6 +72,7 @@ def test_the_worker_counts_what_each_projection_applied(store: Settings) -> None
             "status_history",
             "enterprises",
             "search",
+            "subscriptions",
         }
         assert 0 < counts["candidacies"] < head
     finally:
