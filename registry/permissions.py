@@ -59,9 +59,9 @@ READ_PERMISSIONS: dict[str, frozenset[str]] = {
 # Roles whose subject must match the record's owner (enterprise: credit code, checked by
 # `check_subject`; evaluation body: body id, the domain's rule 2). A regulator is bound by
 # region instead (`domain.jurisdiction`, rule 17); an administrator and a platform act for
-# the registry as a whole. A subscriber reaches only its own subscriptions (`registry.cases.
-# subscriptions`: another's is "not found").
-SCOPED_ROLES = frozenset({ENTERPRISE, BODY, SUBSCRIBER})
+# the registry as a whole. A subscriber reaches only its own subscriptions, and another's
+# does not exist for it ("not found", `registry.cases.subscriptions`), so it is not listed.
+SCOPED_ROLES = frozenset({ENTERPRISE, BODY})
 
 
 class Forbidden(NotPermitted):
