@@ -27,6 +27,7 @@ async def test_ready_when_caught_up_and_not_when_a_projection_lags(
             "status_history",
             "enterprises",
             "search",
+            "subscriptions",
         }
         assert set(report["projections"]) == projections
 
