@@ -189,6 +189,12 @@ class Settings(BaseSettings):
         description="Seconds open requests (event streams among them) get to finish when "
         "`serve` stops; then they are ended (a stream's client resumes with Last-Event-ID).",
     )
+    stream_max_seconds: float = Field(
+        default=0,
+        ge=0,
+        description="Seconds after which a live event stream ends, so that long-lived "
+        "connections move between replicas (clients resume with Last-Event-ID; 0: never).",
+    )
     stream_queue: int = Field(
         default=1000,
         ge=1,

@@ -26,13 +26,23 @@ from service.stream.client import StreamSettings, stream
 router = APIRouter(prefix="/v1", tags=["events"], responses=READ_ERRORS)
 
 Filter = Annotated[EventFilter, Depends(event_filter)]
+# One event of the stream, as its fields arrive (`data` is an item of the feed, as JSON).
+SSE_EVENT = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "description": "The event's log position."},
+        "event": {"type": "string", "description": "Its type, or `cutoff`."},
+        "data": {"type": "string", "description": "JSON: an item of `GET /v1/events`."},
+    },
+    "required": ["event", "data"],
+}
 STREAM_DOC = {
     200: {
         "description": "Server-Sent Events: each event's `id` is its log position, `event` its "
         "type, `data` the same JSON as an item of `GET /v1/events`; comment lines keep the "
-        "connection alive; a client too far behind gets a final `cutoff` event whose "
+        "connection alive; a client too far behind gets a final `cutoff` event naming the "
         "`position` to resume from.",
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "content": {"text/event-stream": {"schema": SSE_EVENT}},
     },
     422: problem_doc("A filter, `after` or `Last-Event-ID` is not valid (the field is named)."),
 }
@@ -106,7 +116,11 @@ async def stream_events(
     start = await _start(registry, after, last_event_id)
     broadcaster: Broadcaster = request.app.state.broadcaster
     await broadcaster.start()
-    options = StreamSettings(keepalive=settings.stream_keepalive, queue=settings.stream_queue)
+    options = StreamSettings(
+        keepalive=settings.stream_keepalive,
+        queue=settings.stream_queue,
+        max_seconds=settings.stream_max_seconds,
+    )
     body = stream(read_side.engine, broadcaster, wanted, start, options)
     headers: dict[str, Any] = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     return StreamingResponse(body, media_type="text/event-stream", headers=headers)

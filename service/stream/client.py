@@ -4,6 +4,8 @@ at a time, then live from the broadcaster; no gap, no duplicate, in log order.""
 from __future__ import annotations
 
 import asyncio
+import math
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -23,19 +25,22 @@ class StreamSettings:
 
     keepalive: float
     queue: int
+    max_seconds: float = 0  # the stream ends then (0: never)
 
 
 async def catch_up(
     engine: AsyncEngine, wanted: EventFilter, after: int, until: int
 ) -> AsyncIterator[tuple[int, bytes]]:
-    """The matching events after `after` up to `until` from the table, then (`until`, b"")."""
+    """The matching events after `after` up to `until` from the table, then the position
+    read up to with no data (never before `after`: a client may be ahead of this process)."""
+    start = after
     while after < until:
         async with engine.connect() as conn:
             found = await events_after(conn, *wanted.where(), after=after, limit=PAGE, until=until)
         for event in found:
             yield event.position, frame(event).data
         after = found[-1].position if len(found) == PAGE else until
-    yield until, b""
+    yield max(start, until), b""
 
 
 async def stream(
@@ -59,14 +64,18 @@ async def stream(
         async for last, data in catch_up(engine, wanted, last, broadcaster.position):  # noqa: B007,B020
             if data:
                 yield data
-        async for data in live(subscriber, last, settings.keepalive):
+        ends = time.monotonic() + settings.max_seconds if settings.max_seconds else math.inf
+        async for data in live(subscriber, last, settings.keepalive, ends):
             yield data
     finally:
         broadcaster.unsubscribe(subscriber)
 
 
-async def live(subscriber: Subscriber, last: int, keepalive: float) -> AsyncIterator[bytes]:
-    """The subscriber's queue from after `last`, with keep-alives while it is empty."""
+async def live(
+    subscriber: Subscriber, last: int, keepalive: float, ends: float = math.inf
+) -> AsyncIterator[bytes]:
+    """The subscriber's queue from after `last`, with keep-alives while it is empty, until
+    the monotonic moment `ends`."""
     while True:
         while subscriber.queue:
             found = subscriber.queue.popleft()
@@ -76,10 +85,12 @@ async def live(subscriber: Subscriber, last: int, keepalive: float) -> AsyncIter
         if subscriber.cut:
             yield cutoff(last, f"more than {subscriber.size} events behind")
             return
-        if subscriber.closed:
+        if subscriber.closed or time.monotonic() >= ends:
             return
         subscriber.wake.clear()
+        wait = min(keepalive, ends - time.monotonic())
         try:
-            await asyncio.wait_for(subscriber.wake.wait(), keepalive)
+            await asyncio.wait_for(subscriber.wake.wait(), wait)
         except TimeoutError:
-            yield KEEPALIVE
+            if time.monotonic() < ends:
+                yield KEEPALIVE

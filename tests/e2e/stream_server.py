@@ -35,9 +35,11 @@ class Served:
 
 
 @contextmanager
-def served(settings: Settings, grace: int = 1) -> Iterator[Served]:
-    """Run the service on `settings` (streams kept alive every 0.2 s) until the block ends."""
-    settings = settings.model_copy(update={"stream_keepalive": 0.2, "stream_poll_interval": 0.05})
+def served(settings: Settings, grace: int = 1, **overrides: Any) -> Iterator[Served]:
+    """Run the service on `settings` (streams kept alive every 0.2 s, and `overrides`)
+    until the block ends."""
+    update = {"stream_keepalive": 0.2, "stream_poll_interval": 0.05, **overrides}
+    settings = settings.model_copy(update=update)
     clock = Clock()
     app = create_app(settings, clock=clock)
     port = free_port()

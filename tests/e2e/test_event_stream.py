@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 
 from registry.settings import Settings
-from tests.e2e.stream_server import Served, messages, served
-from tests.worlds import ENERGY, award_cycle, build_world
+from tests.e2e.stream_server import Message, Served, messages, served
+from tests.worlds import ENERGY, award_cycle, build_world, draft, enter_and_evaluate
 
 TIMEOUT = httpx.Timeout(20.0)
 
@@ -105,6 +105,47 @@ def test_a_filtered_stream_sends_only_matching_events(store: Settings) -> None:
                 assert message.json()["data"] is not None
                 got.append(int(message.id or 0))
         assert got == expected
+
+
+def test_a_subscriber_too_far_behind_is_cut_off_and_resumes(store: Settings) -> None:
+    with served(store, stream_queue=2) as api:
+        world = build_world(api.registry, api.clock, line=ENERGY)
+        scheme = draft(world, 2024)
+        enter_and_evaluate(world, scheme, [40, 45, 45, 50, 52, 55])
+        settled(api)
+        head = feed(api)[-1]["position"]
+        got: list[Message] = []
+        published = False
+        with (
+            httpx.Client(base_url=api.url, timeout=TIMEOUT) as client,
+            client.stream("GET", "/v1/events/stream", params={"after": head}) as answer,
+        ):
+            for message in messages(answer):
+                if message.event == "comment" and not published:
+                    # Live: the ranking's events in one append, more than the queue holds.
+                    api.registry.publish_ranking(world.body, scheme)
+                    published = True
+                elif message.event != "comment":
+                    got.append(message)
+        assert [m.event for m in got][-1] == "cutoff"
+        delivered = [int(m.id or 0) for m in got[:-1]]
+        assert len(delivered) <= 2
+        resume = got[-1].json()["position"]
+        assert resume == (delivered[-1] if delivered else head)
+        settled(api)
+        rest = [e["position"] for e in feed(api) if e["position"] > resume]
+        with (
+            httpx.Client(base_url=api.url, timeout=TIMEOUT) as client,
+            client.stream(
+                "GET", "/v1/events/stream", headers={"Last-Event-ID": str(resume)}
+            ) as again,
+        ):
+            for message in messages(again):
+                if message.event == "comment":
+                    break
+                delivered.append(int(message.id or 0))
+        assert delivered == [e["position"] for e in feed(api) if e["position"] > head]
+        assert rest and len(delivered) > 2  # more than the queue held
 
 
 def test_bad_positions_and_filters_are_refused_naming_the_field(store: Settings) -> None:

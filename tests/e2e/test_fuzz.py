@@ -133,6 +133,7 @@ def fuzzed(store: Settings) -> Iterator[Target]:
             "write_burst": 10**6,
             "consistency_timeout": 0.05,
             "poll_interval": 0.05,
+            "stream_max_seconds": 0.2,  # a live event stream would otherwise never end
         }
     )
     # The credential is issued before the app starts: its lifespan opens the same store.

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 from domain.event_filter import EventFilter
 from service.stream.broadcaster import Subscriber
-from service.stream.client import live
+from service.stream.client import catch_up, live
 from service.stream.frames import KEEPALIVE, Frame
 
 
@@ -64,3 +65,21 @@ def test_a_closed_subscriber_ends_its_stream() -> None:
         return [data async for data in live(subscriber, 0, keepalive=10)]
 
     assert asyncio.run(everything()) == [frames(1)[0].data]
+
+
+def test_a_client_ahead_of_the_broadcaster_is_not_sent_back() -> None:
+    async def ahead() -> list[tuple[int, bytes]]:
+        return [found async for found in catch_up(None, EventFilter(), 40, 30)]  # type: ignore[arg-type]
+
+    assert asyncio.run(ahead()) == [(40, b"")]  # no read, and the position stays 40
+
+
+def test_a_stream_ends_when_its_time_is_up() -> None:
+    subscriber = Subscriber(EventFilter(), size=10)
+
+    async def everything() -> list[bytes]:
+        ends = time.monotonic() + 0.1
+        return [data async for data in live(subscriber, 0, keepalive=0.04, ends=ends)]
+
+    got = asyncio.run(everything())
+    assert 1 <= len(got) <= 3 and set(got) == {KEEPALIVE}
