@@ -1,4 +1,4 @@
-# Leader Registry: one image for the API and the projection worker.
+# Leader Registry: one image for the API, the projection worker and the webhook dispatcher.
 # Build stage: install the project and its dependencies into a virtualenv.
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1

@@ -25,6 +25,7 @@ PHASES = (
     "raw",
     "growth",
     "stream",  # N live-stream subscribers on one API process (bench/stream.py)
+    "webhooks",  # the webhook dispatcher's deliveries per second to a local receiver
 )
 # Growth imports millions more declarations (see bench/growth.py): only when asked for.
 DEFAULT_PHASES = set(PHASES) - {"growth"}
@@ -93,6 +94,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         choices=["auto", "wrk", "httpx"],
         default="auto",
         help="client of the closed-loop HTTP phases (default: wrk if on PATH, else httpx)",
+    )
+    parser.add_argument(
+        "--webhook-events", type=int, default=2000, help="public events the webhooks phase sends"
+    )
+    parser.add_argument(
+        "--webhook-subscriptions",
+        type=int,
+        default=10,
+        help="subscriptions (each to every event) of the webhooks phase",
     )
     parser.add_argument(
         "--import-workers",

@@ -127,6 +127,13 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             "not measured in this run (python -m bench --growth)",
             None,
         )
+    webhooks = results.get("webhooks")
+    if webhooks:
+        add(
+            "webhook dispatcher ≥ 1,000 deliveries/s to a local receiver",
+            f"{_n(webhooks['deliveries_per_s'])}/s ({webhooks['deliveries']:,} deliveries)",
+            webhooks["deliveries_per_s"] >= 1000,
+        )
     out += discovery_report.targets(results)
     stream = results.get("stream")
     if stream:

@@ -28,6 +28,7 @@ from bench.procs import (
 )
 from bench.replays import step_raw_read, step_rebuilds
 from bench.stream import step_stream
+from bench.webhooks import step_webhooks
 
 
 def run(bench: Bench) -> dict[str, Any]:
@@ -46,7 +47,7 @@ def run(bench: Bench) -> dict[str, Any]:
     bench.results["load_tool"] = load_tool(bench)
     started = time.monotonic()
     only = a.only
-    needs_data = bool(only - {"baselines", "stream"})
+    needs_data = bool(only - {"baselines", "stream", "webhooks"})
     needs_population = bool(
         only & {"writes", "reads", "discovery", "pages", "lag", "rebuilds", "raw", "growth"}
     )
@@ -82,6 +83,8 @@ def run(bench: Bench) -> dict[str, Any]:
         step_raw_read(bench)
     if "stream" in only:
         step_stream(bench)
+    if "webhooks" in only:
+        step_webhooks(bench)
     bench.results["peak_rss_mb"] = bench.rss.close()
     bench.results["seconds"] = round(time.monotonic() - started, 1)
     bench.results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")

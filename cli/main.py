@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from eventsourcing.persistence import PersistenceError
 from pydantic import ValidationError
 
-from cli import audit, credentials, operations, reports, serve
+from cli import audit, credentials, operations, reports, serve, webhooks
 from cli.common import PROG, USER_ERROR, ConfigurationError, fail
 from cli.importing import command as importing
 from domain.errors import DomainError
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     operations.add_store_commands(commands)
     audit.add_commands(commands)
     reports.add_commands(commands)
+    webhooks.add_commands(commands)
     importing.add_import(commands)
     return parser
 

@@ -96,6 +96,7 @@ def add_store_commands(commands: Any) -> None:
             "status_history",
             "enterprises",
             "search",
+            "subscriptions",
         ],
     )
     rebuild_.set_defaults(handler=cmd_rebuild)

@@ -126,3 +126,10 @@ MAX_REPORT_EVIDENCE = 20
 # field (event type, category, enterprise, body, scheme, candidacy), and of all fields together.
 MAX_FILTER_VALUES = 20
 MAX_FILTER_TOTAL = 50
+
+# Webhook subscriptions (`/v1/subscriptions`): an endpoint URL's length in characters, and
+# the subscriptions (not deleted) one subscriber may hold (its filters: the event filter's
+# limits above). Deliveries of one event are retried for at most WEBHOOK_RETRY_DAYS.
+MAX_WEBHOOK_URL = 2048
+MAX_SUBSCRIPTIONS = 100
+WEBHOOK_RETRY_DAYS = 3

@@ -23,6 +23,7 @@ class Role(StrEnum):
     REGULATOR = "regulator"
     ENTERPRISE = "enterprise"
     PLATFORM = "platform"
+    SUBSCRIBER = "subscriber"  # a bank or procurement system receiving webhooks
     SYSTEM = "system"  # the registry itself, e.g. the expiry sweeper
 
 

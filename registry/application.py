@@ -7,6 +7,7 @@ from registry.cases.categories import CategoryCases
 from registry.cases.declarations import DeclarationCases
 from registry.cases.reports import ReportCases
 from registry.cases.schemes import SchemeCases
+from registry.cases.subscriptions import SubscriptionCases
 from registry.cases.titles import TitleCases
 from registry.cases.triage import TriageCases
 from registry.idempotency import IdempotencyCases
@@ -20,7 +21,8 @@ class LeaderRegistry(
     TriageCases,
     TitleCases,
     ReportCases,
+    SubscriptionCases,
     IdempotencyCases,
 ):
-    """Bodies, credentials, categories, declarations, schemes, candidacies, complaints and
-    public reports."""
+    """Bodies, credentials, categories, declarations, schemes, candidacies, complaints,
+    public reports and webhook subscriptions."""

@@ -7,6 +7,7 @@ from domain.values import Actor, Role
 
 ADMIN, BODY, REGULATOR = Role.ADMIN.value, Role.EVALUATION_BODY.value, Role.REGULATOR.value
 ENTERPRISE, PLATFORM = Role.ENTERPRISE.value, Role.PLATFORM.value
+SUBSCRIBER = Role.SUBSCRIBER.value
 
 # action -> roles allowed to attempt it. Scope is checked against the record touched: an
 # enterprise's own declarations by `check_subject`, a body's own schemes by the domain
@@ -38,6 +39,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "open_complaint_from_report": frozenset({REGULATOR}),
     "revoke_title": frozenset({BODY, REGULATOR}),
     "erase_report_personal_data": frozenset({ADMIN, REGULATOR}),
+    "register_subscription": frozenset({SUBSCRIBER}),
+    "manage_subscription": frozenset({SUBSCRIBER}),
 }
 
 # Writes anyone may make, without a credential (limited per client address and per target
@@ -50,12 +53,14 @@ READ_PERMISSIONS: dict[str, frozenset[str]] = {
     "sign_checkpoint": frozenset({ADMIN}),
     "read_desk": frozenset({REGULATOR}),
     "read_report_personal_data": frozenset({REGULATOR}),
+    "read_subscriptions": frozenset({SUBSCRIBER}),
 }
 
 # Roles whose subject must match the record's owner (enterprise: credit code, checked by
 # `check_subject`; evaluation body: body id, the domain's rule 2). A regulator is bound by
 # region instead (`domain.jurisdiction`, rule 17); an administrator and a platform act for
-# the registry as a whole.
+# the registry as a whole. A subscriber reaches only its own subscriptions, and another's
+# does not exist for it ("not found", `registry.cases.subscriptions`), so it is not listed.
 SCOPED_ROLES = frozenset({ENTERPRISE, BODY})
 
 
@@ -98,6 +103,10 @@ SCOPES: dict[str, str] = {
     "open_complaint_from_report": "regulator: reports about titles on lists of its region or "
     "below, or about enterprises registered there",
     "read_desk": "regulator: complaints and reports within its region",
+    "register_subscription": "subscriber: for itself",
+    "manage_subscription": "subscriber: its own subscriptions (pause, resume, replay, new "
+    "secret, delete)",
+    "read_subscriptions": "subscriber: its own subscriptions and their deliveries",
 }
 
 

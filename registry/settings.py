@@ -11,6 +11,7 @@ from sqlalchemy.engine import URL, make_url
 
 from domain.limits import MAX_DESK_DAYS
 from registry.signed_notes import NoteError, Signer
+from registry.webhook_signing import WebhookKey
 
 
 @lru_cache(maxsize=64)
@@ -156,6 +157,30 @@ class Settings(BaseSettings):
         default=300.0, ge=0, description="Seconds between signed checkpoints (0: on demand only)."
     )
 
+    webhook_signing_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="Ed25519 key (whsk_ + base64 seed: `leader-registry webhooks key`) that "
+        "signs webhook deliveries (v1a) beside each subscription's HMAC (v1); empty: v1 only.",
+    )
+    webhook_allow_http: bool = Field(
+        default=False, description="Accept http:// webhook endpoints (tests, closed networks)."
+    )
+    webhook_allow_private: bool = Field(
+        default=False,
+        description="Accept webhook endpoints on private, loopback, link-local or other "
+        "internal addresses (tests, closed networks).",
+    )
+    webhook_timeout: float = Field(
+        default=10.0, gt=0, le=60, description="Seconds a webhook endpoint has to answer."
+    )
+    webhook_concurrency: int = Field(
+        default=64, ge=1, le=10_000, description="Deliveries the dispatcher makes at once."
+    )
+    run_webhooks: bool = Field(
+        default=True,
+        description="Run the webhook dispatcher inside the API process on SQLite (on "
+        "PostgreSQL it is its own process: `leader-registry webhooks`).",
+    )
     stream_keepalive: float = Field(
         default=15.0, gt=0, description="Seconds between keep-alive comments on an event stream."
     )
@@ -193,6 +218,12 @@ class Settings(BaseSettings):
             except OSError as error:
                 raise NoteError(f"cannot read the signing key file: {error.strerror}") from None
         return Signer.from_skey(skey) if skey.strip() else None
+
+    def webhook_key(self) -> WebhookKey | None:
+        """The configured webhook signing key, if any (WebhookKeyError if malformed)."""
+        key: SecretStr | str = self.webhook_signing_key  # a str if set by model_copy
+        text = key.get_secret_value() if isinstance(key, SecretStr) else key
+        return WebhookKey.parse(text.strip()) if text.strip() else None
 
     @property
     def write_origins(self) -> list[str]:

@@ -40,6 +40,7 @@ from service.routers import (
     schemes,
     search,
     signed_lists,
+    subscriptions,
     timelines,
     titles,
     triage,
@@ -142,6 +143,7 @@ def create_app(
         search,
         desk,
         triage,
+        subscriptions,
     ):
         app.include_router(module.router)
     for page_router in site.ROUTERS:

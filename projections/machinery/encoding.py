@@ -12,8 +12,8 @@ from uuid import UUID
 ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
 # Credential events name who holds which role, and idempotency records are bookkeeping of
 # client retries, and a public report is its reporter's (and the regulator's) to read: none
-# is part of the public record.
-PRIVATE_AGGREGATES = frozenset({"Credential", "IdempotentRequest", "Report"})
+# is part of the public record; nor is a subscriber's webhook subscription.
+PRIVATE_AGGREGATES = frozenset({"Credential", "IdempotentRequest", "Report", "Subscription"})
 
 
 def plain(value: Any) -> Any:

@@ -26,10 +26,12 @@ from projections.machinery.outages import Pacer
 from projections.machinery.positions import PositionWatch, tracked_state
 from projections.notice_log import NoticeLog
 from projections.records import Records
+from projections.running.webhooks import keep_dispatching
 from projections.search import Search
 from projections.search_queries import database_problem
 from projections.status_history import StatusHistory
 from projections.tables import candidacies, tracking
+from projections.webhooks.subscriptions import Subscriptions
 from registry.application import LeaderRegistry
 from registry.settings import Settings
 
@@ -51,6 +53,7 @@ def all_projections() -> list[Projection]:
         Enterprises(),
         Search(),
         NoticeLog(),
+        Subscriptions(),
     ]
 
 
@@ -78,6 +81,7 @@ class ReadSide:
         self.last_used = LastUsed(self.writer)  # notes credential use outside the log
         registry.on_credential_used = self.last_used
         registry.use_vault_on(self.writer, settings)  # report keys live beside the read models
+        registry.use_webhook_secrets_on(self.writer, settings)  # and webhook secrets
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -105,6 +109,8 @@ class ReadSide:
             self._spawn(self._sweep_loop, "expiry-sweeper")
             if self.settings.audit_checkpoint_interval > 0:
                 self._spawn(self._checkpoint_loop, "audit-checkpoints")
+            if self.settings.run_webhooks and not self.settings.is_postgres:
+                self._spawn(self._dispatch_webhooks, "webhook-dispatcher")
         else:
             self._track(*tracked_state(self.writer))
             self._spawn(self._watch_positions, "read-position-watch")
@@ -229,6 +235,9 @@ class ReadSide:
                 pacer.succeeded()
             except Exception as error:  # noqa: BLE001 - logged by the pacer; retried
                 pause = pacer.failed(error)
+
+    def _dispatch_webhooks(self) -> None:
+        keep_dispatching(self.settings, self._stop, self.registry)
 
     def poke(self) -> None:
         """Tell the follower there is something new to read."""

@@ -9,21 +9,17 @@ The tracking compare-and-set still guarantees exactly-once if two ever overlap.
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from types import FrameType
-
-import psycopg
 
 from projections.audit.signed_checkpoints import Checkpointer
 from projections.machinery import schema
-from projections.machinery.engines import libpq_conninfo, sync_engine
+from projections.machinery.engines import sync_engine
 from projections.machinery.follower import Follower, FollowerObserver, TrackingConflict
 from projections.machinery.outages import Pacer, unavailable
+from projections.running.leadership import leadership
 from projections.running.metrics import serve_counters
 from projections.running.read_side import all_projections, expire_due
 from registry.application import LeaderRegistry
@@ -31,29 +27,6 @@ from registry.settings import Settings
 
 log = logging.getLogger(__name__)
 LOCK_KEY = 0x6C72_7072  # "lrpr": one lock for the registry's projections
-
-
-@contextmanager
-def leadership(settings: Settings, stop: threading.Event) -> Iterator[psycopg.Connection | None]:
-    """Block until this process is the active worker; yield the lock-holding connection."""
-    if not settings.is_postgres:
-        yield None  # the embedded store has one process
-        return
-    # The application name lets operators (and tests) see which process is active.
-    name = f"leader-registry-worker-{os.getpid()}"
-    conn = psycopg.connect(
-        libpq_conninfo(settings.database_url), autocommit=True, application_name=name
-    )
-    try:
-        while not stop.is_set():
-            if conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone() == (True,):
-                log.info("this worker is now the active projection writer")
-                yield conn
-                return
-            stop.wait(1.0)
-        yield None
-    finally:
-        conn.close()
 
 
 def follow(
@@ -68,7 +41,7 @@ def follow(
     try:
         schema.upgrade(engine, settings)
         registry.use_vault_on(engine, settings)
-        with leadership(settings, stop) as conn:
+        with leadership(settings, stop, LOCK_KEY, "worker") as conn:
             if stop.is_set():
                 return
             follower = Follower(registry, engine, all_projections())

@@ -19,7 +19,9 @@ from service.schemas.common import (
 )
 from service.schemas.values import ActorRef, Timestamp
 
-IssuableRole = Literal["admin", "evaluation_body", "regulator", "enterprise", "platform"]
+IssuableRole = Literal[
+    "admin", "evaluation_body", "regulator", "enterprise", "platform", "subscriber"
+]
 
 
 class RegisterBody(Request):

@@ -28,6 +28,7 @@ async def test_ready_when_caught_up_and_not_when_a_projection_lags(
             "enterprises",
             "search",
             "notice_log",
+            "subscriptions",
         }
         assert set(report["projections"]) == projections
 

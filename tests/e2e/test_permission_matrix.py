@@ -61,10 +61,16 @@ SUBJECTS = {
     Role.ADMIN.value: "ops",
     Role.REGULATOR.value: "Tianjin AMR",
     Role.PLATFORM.value: "feed",
+    Role.SUBSCRIBER.value: "a bank",
 }
 OWNER, STRANGER = credit_code(0), credit_code(99)  # owner of world.declarations[0]
 # A body drafts its own scheme: there is no other owner to be wrong about.
 UNOWNED = frozenset({"draft_scheme"})
+ENDPOINT = "https://93.184.215.14/hooks"  # a public address: nothing to resolve
+# Managing a subscription is one action with several endpoints; the matrix tries pausing.
+ALSO_MANAGE = {
+    f"/v1/subscriptions/{{subscription_id}}/{verb}" for verb in ("resume", "replay", "secret")
+}
 
 
 # Request bodies -----------------------------------------------------------------------------
@@ -135,6 +141,12 @@ def catalogued(world: World) -> str:
     """The world's category, defined in the catalogue."""
     world.registry.define_category(ADMIN, code=CATEGORY, name_zh="家用电冰箱", name_en="Fridge")
     return CATEGORY
+
+
+def subscription(world: World) -> str:
+    """A subscription of the subscriber "a bank"."""
+    bank = Actor(Role.SUBSCRIBER.value, SUBJECTS[Role.SUBSCRIBER.value])
+    return world.registry.register_subscription(bank, url=ENDPOINT, filters={})["id"]
 
 
 def suspended(world: World) -> str:
@@ -273,6 +285,11 @@ ENDPOINTS: dict[str, tuple[str, Setup]] = {
         "/v1/reports/{report_id}/erasure",
         lambda w: ({"report_id": public_report(w)}, {"reason": "asked by the reporter"}),
     ),
+    "register_subscription": ("/v1/subscriptions", lambda w: ({}, {"url": ENDPOINT})),
+    "manage_subscription": (
+        "/v1/subscriptions/{subscription_id}/pause",
+        lambda w: ({"subscription_id": subscription(w)}, None),
+    ),
     SIGN_CHECKPOINT: ("/v1/audit/checkpoints", lambda w: ({}, None)),
 }
 
@@ -381,7 +398,7 @@ def test_every_action_and_write_endpoint_is_covered(sqlite_store: Settings) -> N
     paths = create_app(sqlite_store).openapi()["paths"]
     posts = {path for path, operations in paths.items() if "post" in operations}
     anonymous = {ANONYMOUS[action][0] for action in ANONYMOUS_ACTIONS}
-    assert {template for template, _ in ENDPOINTS.values()} | anonymous == posts
+    assert {template for template, _ in ENDPOINTS.values()} | anonymous | ALSO_MANAGE == posts
     assert all(roles <= set(ROLES) for roles in ACTIONS.values())
     assert paths["/v1/audit/checkpoints"]["post"]["operationId"] == SIGN_CHECKPOINT
 

@@ -16,6 +16,7 @@ from domain.candidacy import Status
 from domain.report import PersonalData
 from domain.values import Actor
 from registry.settings import Settings
+from registry.webhook_signing import WebhookKey
 from service.schemas.leaders import TitleStatus
 from tests.clock import Clock
 from tests.e2e.api import Api, assert_problem, serve, signing
@@ -69,7 +70,8 @@ async def world(settings: Settings, clock: Clock) -> AsyncIterator[Served]:
     """A catalogued category, a body's awarded scheme (two titles, one excluded candidate,
     one complaint filed and decided) after its earlier cycle's, a drafted scheme and a
     signed checkpoint."""
-    async with serve(signing(settings), clock) as api:
+    keyed = signing(settings).model_copy(update={"webhook_signing_key": WebhookKey.generate().text})
+    async with serve(keyed, clock) as api:
         api.registry.define_category(ADMIN, code=CATEGORY, name_zh="家用电冰箱", name_en="Fridges")
         world = build_world(api.registry, clock, 4, line=ENERGY)
         award_cycle(world, 2024, [41, 46])  # the list's earlier cycle, superseded
@@ -91,8 +93,14 @@ async def world(settings: Settings, clock: Clock) -> AsyncIterator[Served]:
         await api.settle()
         signed = await api.client.post("/v1/audit/checkpoints", headers=api.auth())
         assert signed.status_code == 201, signed.text
+        bank = api.registry.issue_credential(ADMIN, role="subscriber", subject="a bank")
+        subscription = api.registry.register_subscription(  # last: nothing to deliver
+            Actor("subscriber", "a bank"), url="https://93.184.215.14/hooks", filters={}
+        )
+        await api.settle()
         head = api.head()
         values = {
+            "subscription_id": subscription["id"],
             "scheme_id": scheme,
             "candidacy_id": candidacies[0],
             "complaint_id": complaint,
@@ -118,6 +126,9 @@ async def world(settings: Settings, clock: Clock) -> AsyncIterator[Served]:
             "/v1/reports/{receipt}": {"X-Report-Secret": report["secret"]},
             "/v1/reports/{report_id}/personal-data": api.auth(regulator["token"]),
             "/v1/desk": api.auth(regulator["token"]),
+            "/v1/subscriptions": api.auth(bank["token"]),
+            "/v1/subscriptions/{subscription_id}": api.auth(bank["token"]),
+            "/v1/subscriptions/{subscription_id}/deliveries": api.auth(bank["token"]),
         }
         yield Served.of(api, values=values, headers=headers)
 

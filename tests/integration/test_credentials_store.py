@@ -120,6 +120,7 @@ def test_a_projection_added_later_catches_up_alone(
             "enterprises",
             "search",
             "notice_log",
+            "subscriptions",
         ],
         head,
     )

@@ -98,6 +98,7 @@ def test_a_failing_projection_halts_alone_and_resumes_when_fixed(
         "enterprises": head,
         "search": head,
         "notice_log": head,
+        "subscriptions": head,
     }
     assert f.position == head  # readers of the others do not wait for it
     halt = f.halts["records"]

@@ -73,6 +73,7 @@ def test_the_worker_counts_what_each_projection_applied(store: Settings) -> None
             "enterprises",
             "search",
             "notice_log",
+            "subscriptions",
         }
         assert 0 < counts["candidacies"] < head
     finally:

@@ -48,6 +48,7 @@ class Targets:
     own_complaint: str  # an open complaint on the title of credit_code(0)
     report: str  # a public report about the title, its personal data not erased
     suspended_body: str  # another body, suspended: to reinstate
+    subscription: str  # the subscriber's webhook subscription, active
 
 
 def build_targets() -> Targets:
@@ -84,7 +85,14 @@ def build_targets() -> Targets:
             personal=PersonalData(email="me@example.org"),
         )["id"],
         suspended_body=suspended_body,
+        subscription=world.registry.register_subscription(SUBSCRIBER, url=ENDPOINT, filters={})[
+            "id"
+        ],
     )
+
+
+SUBSCRIBER = Actor(Role.SUBSCRIBER.value, "a bank")
+ENDPOINT = "https://93.184.215.14/hooks"  # a public address: nothing to resolve
 
 
 def product() -> Product:
@@ -177,6 +185,10 @@ CALLS: dict[str, Callable[[Targets, Actor], Receipt]] = {
     "erase_report_personal_data": lambda t, a: t.world.registry.erase_report_personal_data(
         a, t.report, reason="asked by the reporter"
     ),
+    "register_subscription": lambda t, a: t.world.registry.register_subscription(
+        a, url=ENDPOINT, filters={"types": ["Candidacy.Awarded"]}
+    ),
+    "manage_subscription": lambda t, a: t.world.registry.pause_subscription(a, t.subscription),
 }
 
 
@@ -188,6 +200,7 @@ def actor_for(role: Role, targets: Targets) -> Actor:
         Role.ADMIN: ADMIN.subject,
         Role.REGULATOR: REGULATOR.subject,
         Role.PLATFORM: PLATFORM.subject,
+        Role.SUBSCRIBER: SUBSCRIBER.subject,
     }
     return Actor(role.value, subjects.get(role, "registry"))
 

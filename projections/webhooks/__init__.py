@@ -1,0 +1,1 @@
+"""Webhooks: the subscriptions read model, their queries and the signed-delivery dispatcher."""
