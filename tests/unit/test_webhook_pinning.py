@@ -62,6 +62,17 @@ def test_the_endpoint_is_pinned_to_its_checked_address(dns: Names) -> None:
 
 
 @dataclass
+class NoContent:
+    """An answer 204."""
+
+    status: int = 204
+    headers: dict[str, str] = field(default_factory=dict)
+
+    async def read(self) -> bytes:
+        return b""
+
+
+@dataclass
 class Recorder:
     """Stands for the HTTP client: records each request's address and options, answers 204."""
 
@@ -70,15 +81,7 @@ class Recorder:
     @asynccontextmanager
     async def post(self, url: str, **options: Any) -> AsyncIterator[Any]:
         self.seen.append((url, options))
-
-        class Answer:
-            status = 204
-            headers: dict[str, str] = {}
-
-            async def read(self) -> bytes:
-                return b""
-
-        yield Answer()
+        yield NoContent()
 
 
 def sender(recorder: Recorder, pins: Pins | None = None) -> Sender:
