@@ -2,8 +2,9 @@
 
 An endpoint's host must resolve only to global unicast addresses, unless the setting
 `webhook_allow_private` allows them (tests, a closed network). The check runs when a
-subscription is registered and again before every delivery (a name may be re-pointed at
-an internal address after registration: DNS rebinding); deliveries never follow redirects.
+subscription is registered and again before delivering (at most PIN_SECONDS earlier,
+projections/webhooks/pins.py; a name may be re-pointed at an internal address after
+registration: DNS rebinding); deliveries never follow redirects.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ async def _dispatch(settings: Settings, registry: LeaderRegistry, stop: threadin
     try:
         await Dispatcher(engine, registry, sender).run(stop, settings.poll_interval)
     finally:
-        await client.aclose()
+        await client.close()
         await engine.dispose()
 
 

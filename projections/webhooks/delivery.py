@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
-import httpx
+import aiohttp
 
 from domain.errors import DomainError
+from projections.webhooks.pins import Pins
 from registry.webhook_signing import WebhookKey, signature_header
-from registry.webhook_targets import pinned
 
 # Backoff: the n-th failed attempt waits FIRST * 2**(n-1), at most LONGEST, each +-20%.
 FIRST, LONGEST = timedelta(seconds=5), timedelta(hours=2)
@@ -63,13 +62,18 @@ def retry_after(value: str | None, now: datetime) -> timedelta | None:
     return max(timedelta(0), min(wait, MOST_RETRY_AFTER))
 
 
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
 @dataclass(frozen=True)
 class Sender:
-    """Signs and posts deliveries with one HTTP client (no redirects followed)."""
+    """Signs and posts deliveries with one HTTP client (no redirects followed), to each
+    endpoint's checked address (unless private addresses are allowed)."""
 
-    client: httpx.AsyncClient
+    client: aiohttp.ClientSession
     key: WebhookKey | None
     allow_private: bool
+    pins: Pins = field(default_factory=Pins)
 
     async def send(
         self, url: str, secret: str, webhook_id: str, body: bytes, now: datetime
@@ -80,15 +84,16 @@ class Sender:
         def took() -> int:
             return round((time.perf_counter() - started) * 1000)
 
-        target, extensions = url, {}
+        target, server_name = url, None
         headers = {"content-type": "application/json"}
         if not self.allow_private:
-            try:  # again at delivery, and connect to the address checked (DNS rebinding)
-                target, host = await asyncio.to_thread(pinned, url)
-            except DomainError as refused:
-                return Attempt(None, refused.message, took())
-            headers["host"] = host
-            extensions = {"sni_hostname": urlsplit(url).hostname or ""}
+            # checked again before delivering (a few seconds at most ago), and connected to
+            # the address checked (DNS rebinding)
+            pin = await self.pins.pin(url)
+            if isinstance(pin, DomainError):
+                return Attempt(None, pin.message, took())
+            target, headers["host"] = pin
+            server_name = urlsplit(url).hostname or ""
         stamp = int(time.time())  # real time: receivers compare it with their own clocks
         headers |= {
             "webhook-id": webhook_id,
@@ -96,25 +101,35 @@ class Sender:
             "webhook-signature": signature_header(secret, self.key, webhook_id, stamp, body),
         }
         try:
-            answer = await self.client.post(
-                target, content=body, headers=headers, extensions=extensions
-            )
-        except httpx.HTTPError as failure:
+            async with self.client.post(
+                target,
+                data=body,
+                headers=headers,
+                allow_redirects=False,
+                server_hostname=server_name,
+            ) as answer:
+                await answer.read()
+        except (aiohttp.ClientError, TimeoutError) as failure:
             return Attempt(None, f"{type(failure).__name__}: {failure}"[:500], took())
+        status = answer.status
         wait = None
-        if answer.status_code in (429, 503):
+        if status in (429, 503):
             wait = retry_after(answer.headers.get("retry-after"), now)
-        said = "" if answer.is_success else f"HTTP {answer.status_code}"
-        if answer.is_redirect:
+        said = "" if 200 <= status < 300 else f"HTTP {status}"
+        if status in REDIRECTS and "location" in answer.headers:
             said += " (redirects are not followed)"
-        return Attempt(answer.status_code, said, took(), wait)
+        return Attempt(status, said, took(), wait)
 
 
-def new_client(timeout: float, concurrency: int) -> httpx.AsyncClient:
-    """The dispatcher's HTTP client: its timeouts, no redirects, a pool as wide as it sends."""
-    return httpx.AsyncClient(
-        timeout=httpx.Timeout(timeout),
-        follow_redirects=False,
-        limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+def new_client(timeout: float, concurrency: int) -> aiohttp.ClientSession:
+    """The dispatcher's HTTP client (made in the running loop): its timeouts (to connect,
+    counting the wait for a pooled connection, and between reads), a keep-alive pool as wide
+    as it sends, no cookies, no proxy from the environment."""
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency),
+        timeout=aiohttp.ClientTimeout(
+            total=None, connect=timeout, sock_connect=timeout, sock_read=timeout
+        ),
+        cookie_jar=aiohttp.DummyCookieJar(),
         trust_env=False,
     )
