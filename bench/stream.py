@@ -8,71 +8,129 @@ import asyncio
 import re
 import statistics
 import time
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import httpx
+import psutil
+import uvloop
 
 from bench.context import Bench, log
 from bench.procs import Proc, free_port, python, wait_http
 from cli.common import open_registry
 
 FRAME = re.compile(rb'id: (\d+)\nevent: [^\n]*\ndata: \{.*?"timestamp":"([^"]+)"')
+ID = re.compile(rb"^id: (\d+)$", re.M)
 CATEGORY = "C3851"
 PROBE_SECONDS = 3.0  # measuring the maximum append rate
 WRITERS = 4  # concurrent writers while measuring it
 
 
-class Listener:
-    """One subscriber on a raw connection: the positions it received and their latencies."""
+class Listener(asyncio.Protocol):
+    """One subscriber on a raw connection: what arrived and when, parsed after the run (the
+    bench's own loop must keep up with 1,000 of them, or it measures itself)."""
 
-    def __init__(self) -> None:
-        self.positions: list[int] = []
-        self.latencies: list[float] = []
+    def __init__(self, request: bytes) -> None:
+        self.request = request
+        self.chunks: list[tuple[float, bytes]] = []
         self.connected = asyncio.Event()
-        self.cut = False
+        self.transport: asyncio.Transport | None = None
 
-    async def run(self, host: str, port: int) -> None:
-        reader, writer = await asyncio.open_connection(host, port)
-        writer.write(f"GET /v1/events/stream HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
-        await writer.drain()
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
+        self.transport.write(self.request)
+
+    def data_received(self, data: bytes) -> None:
+        self.chunks.append((time.time(), data))
+        if not self.connected.is_set():
+            self.connected.set()
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+    def received(self) -> tuple[list[int], list[float], bool]:
+        """The positions received, each one's latency, and whether it was cut off."""
+        positions: list[int] = []
+        latencies: list[float] = []
         buffer = b""
-        try:
-            while chunk := await reader.read(65536):
-                now = time.time()
-                self.connected.set()
-                buffer += chunk
-                end = 0
-                for found in FRAME.finditer(buffer):
-                    self.positions.append(int(found.group(1)))
-                    stamp = datetime.fromisoformat(found.group(2).decode()).timestamp()
-                    self.latencies.append(now - stamp)
-                    end = found.end()
-                self.cut = self.cut or b"event: cutoff" in buffer
-                buffer = buffer[end:][-65536:]
-        finally:
-            writer.close()
+        for now, chunk in self.chunks:
+            buffer += chunk
+            end = 0
+            for found in FRAME.finditer(buffer):
+                positions.append(int(found.group(1)))
+                stamp = datetime.fromisoformat(found.group(2).decode()).timestamp()
+                latencies.append(now - stamp)
+                end = found.end()
+            buffer = buffer[end:]
+        return positions, latencies, b"event: cutoff" in buffer
+
+    def count_after(self, first: int) -> int:
+        """How many events after `first` arrived so far (cheap: counts `id:` lines)."""
+        data = b"".join(chunk for _, chunk in self.chunks)
+        return sum(1 for found in ID.finditer(data) if int(found.group(1)) > first)
 
 
-def _complete(listener: Listener, first: int, appended: int) -> bool:
+def _complete(positions: list[int], first: int, appended: int) -> bool:
     """Whether it received every event appended after `first`, once each, in order."""
-    got = [p for p in listener.positions if p > first]
+    got = [p for p in positions if p > first]
     return len(got) == appended and got == sorted(set(got))
 
 
-def _api(bench: Bench) -> tuple[Proc, str, int]:
-    """One uvicorn worker, running the projections in-process."""
+def _api(bench: Bench, name: str, projections: bool) -> tuple[Proc, str, int]:
+    """One uvicorn worker, running the projections in-process or not."""
     port = free_port()
     argv = python(
         "-m", "uvicorn", "service.app:app_factory", "--factory", "--workers", "1",
         "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning",
         "--limit-concurrency", "100000", "--backlog", "4096",
     )  # fmt: skip
-    env = {**bench.env, "REGISTRY_RUN_PROJECTIONS": "true", "REGISTRY_STREAM_QUEUE": "10000"}
-    proc = bench.procs.start("stream_api", argv, env)
+    env = {
+        **bench.env,
+        "REGISTRY_RUN_PROJECTIONS": "true" if projections else "false",
+        "REGISTRY_STREAM_QUEUE": "10000",
+    }
+    proc = bench.procs.start(name, argv, env)
     url = f"http://127.0.0.1:{port}"
     wait_http(url + "/healthz", proc)
     return proc, url, port
+
+
+@dataclass
+class Layout:
+    """The processes of the phase: the stream's API, the API written to (the same process
+    on SQLite), and the projection worker (PostgreSQL only)."""
+
+    stream: Proc
+    stream_port: int
+    writer: Proc
+    writer_url: str
+    worker: Proc | None
+
+    @classmethod
+    def start(cls, bench: Bench) -> Layout:
+        if bench.args.sqlite:  # embedded: one process runs everything
+            proc, url, port = _api(bench, "stream_api", projections=True)
+            return cls(proc, port, proc, url, None)
+        # As deployed on PostgreSQL: the subscribers' API process only serves; writes go to
+        # another API process and the projection worker projects.
+        worker = bench.procs.start(
+            "stream_worker", python("-m", "projections.running.worker"), bench.env
+        )
+        writer, url, _ = _api(bench, "stream_writer_api", projections=False)
+        stream, _, port = _api(bench, "stream_api", projections=False)
+        return cls(stream, port, writer, url, worker)
+
+    def processes(self) -> dict[str, Proc]:
+        found = {"stream_api": self.stream, "writer_api": self.writer}
+        if self.worker is not None:
+            found["projection_worker"] = self.worker
+        return found
+
+    def stop(self, bench: Bench) -> None:
+        for proc in {id(p): p for p in self.processes().values()}.values():
+            bench.procs.stop(proc)
 
 
 async def _rename(client: httpx.AsyncClient, token: str, n: int) -> None:
@@ -121,51 +179,82 @@ async def _paced(url: str, token: str, rate: float, seconds: float) -> int:
         return n
 
 
-async def _measure(bench: Bench, proc: Proc, url: str, port: int, token: str) -> dict[str, Any]:
-    subscribers = bench.args.subscribers
+async def _quiet(listeners: list[Listener], seconds: float, limit: float) -> None:
+    """Wait until no listener has received anything for `seconds` (at most `limit`)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        last = max((e.chunks[-1][0] for e in listeners if e.chunks), default=0.0)
+        if time.time() - last >= seconds:
+            return
+        await asyncio.sleep(0.2)
+
+
+async def _measure(bench: Bench, layout: Layout, token: str) -> dict[str, Any]:
+    subscribers, proc, port, url = (
+        bench.args.subscribers,
+        layout.stream,
+        layout.stream_port,
+        layout.writer_url,
+    )
     rate = await _max_rate(url, token)
     log(f"stream: maximum append rate {rate:.0f}/s; {subscribers} subscribers connect")
     before = proc.process.memory_info().rss
-    listeners = [Listener() for _ in range(subscribers)]
-    tasks = [asyncio.create_task(each.run("127.0.0.1", port)) for each in listeners]
+    loop = asyncio.get_running_loop()
+    request = f"GET /v1/events/stream HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    listeners = [Listener(request) for _ in range(subscribers)]
+    for each in listeners:
+        await loop.create_connection(lambda each=each: each, "127.0.0.1", port)  # type: ignore[misc]
     await asyncio.wait_for(asyncio.gather(*(e.connected.wait() for e in listeners)), 120)
     await asyncio.sleep(2)  # idle: keep-alives only
     idle = proc.process.memory_info().rss
-    first = max((max(e.positions, default=0) for e in listeners), default=0)
+    first = max((max(e.received()[0], default=0) for e in listeners), default=0)
+    log(f"stream: {subscribers} subscribers connected and idle; appending")
+    processes = {k: v.process for k, v in layout.processes().items()}
+    processes["bench"] = psutil.Process()
+    cpu, started = {k: _cpu(v) for k, v in processes.items()}, time.monotonic()
     appended = await _paced(url, token, rate / 2, bench.args.duration)
     log(f"stream: {appended} events appended at {rate / 2:.0f}/s; waiting for delivery")
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if all(len([p for p in e.positions if p > first]) >= appended for e in listeners):
-            break
-        await asyncio.sleep(0.2)
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    await _quiet(listeners, 1.0, 60)
+    wall = time.monotonic() - started
+    shares = {f"cpu_share_{k}": round((_cpu(v) - cpu[k]) / wall, 2) for k, v in processes.items()}
+    for each in listeners:
+        each.close()
+    received = [each.received() for each in listeners]
     latencies = sorted(
-        x for e in listeners for p, x in zip(e.positions, e.latencies, strict=True) if p > first
+        x
+        for positions, lat, _ in received
+        for p, x in zip(positions, lat, strict=True)
+        if p > first
     )
-    complete = sum(1 for e in listeners if _complete(e, first, appended))
+    complete = sum(1 for positions, _, _ in received if _complete(positions, first, appended))
     return {
         "subscribers": subscribers,
         "max_append_rate": round(rate, 1),
         "append_rate": round(rate / 2, 1),
         "appended": appended,
         "subscribers_with_every_event": complete,
-        "cut_off": sum(1 for e in listeners if e.cut),
+        "cut_off": sum(1 for _, _, cut in received if cut),
         "latency_p50_ms": round(1000 * statistics.median(latencies), 1) if latencies else None,
         "latency_p99_ms": round(1000 * latencies[int(0.99 * (len(latencies) - 1))], 1)
         if latencies
         else None,
+        **shares,
         "rss_before_mb": round(before / 2**20, 1),
         "rss_idle_mb": round(idle / 2**20, 1),
         "kib_per_idle_subscriber": round((idle - before) / 1024 / subscribers, 1),
     }
 
 
+def _cpu(process: psutil.Process) -> float:
+    """A process's CPU seconds so far (user + system)."""
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
 def step_stream(bench: Bench) -> None:
     """The stream phase (`--only stream`, `--subscribers N`)."""
-    proc, url, port = _api(bench)
+    layout = Layout.start(bench)
+    url = layout.writer_url
     with open_registry(bench.settings) as registry:
         token = registry.bootstrap_credential(role="admin", subject="bench", label="stream")[
             "token"
@@ -182,7 +271,10 @@ def step_stream(bench: Bench) -> None:
                 break
             time.sleep(0.2)
         answer.raise_for_status()
-    results = asyncio.run(_measure(bench, proc, url, port, token))
+    # uvloop, as the API runs: the bench's own loop must not be what is measured.
+    uvloop.install()
+    results = asyncio.run(_measure(bench, layout, token))
+    results["layout"] = "one process" if layout.worker is None else "stream API, writer API, worker"
     bench.results["stream"] = results
     log(f"stream: {results}")
-    bench.procs.stop(proc)
+    layout.stop(bench)

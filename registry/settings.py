@@ -190,6 +190,14 @@ class Settings(BaseSettings):
         description="Longest wait, in seconds, before the event stream looks for new events "
         "unwoken (it is woken when this process learns the read models moved).",
     )
+    stream_linger: float = Field(
+        default=0.05,
+        ge=0,
+        le=1,
+        description="Shortest time, in seconds, between two reads of new events by an API "
+        "process's event stream: what is recorded meanwhile goes to each subscriber as one "
+        "write (at most this much later, for far fewer writes when events come fast).",
+    )
     shutdown_grace: int = Field(
         default=5,
         ge=0,

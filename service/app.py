@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import Depends, FastAPI, Response
 from fastapi.openapi.utils import get_openapi
 from fastapi.telemetry import TelemetryConfig
+from starlette.types import ASGIApp
 
 from projections.running.read_side import ReadSide
 from projections.running.readiness import readiness
@@ -47,6 +48,7 @@ from service.routers import (
 )
 from service.schemas.reads import Health, Readiness
 from service.stream.broadcaster import Broadcaster
+from service.stream.direct import KeepDirectSend
 
 TITLE = "Enterprise standard leader registry"
 VERSION = "0.1.0"
@@ -61,6 +63,14 @@ DESCRIPTION = (
     "with `Content-Disposition: attachment`. Errors are RFC 9457 `application/problem+json`; "
     "503 with `Retry-After` while a database cannot be reached."
 )
+
+
+class RegistryApp(FastAPI):
+    """The service's app: outside all its middleware, the server's own `send` is kept for
+    the event stream (`service.stream.direct`)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return KeepDirectSend(super().build_middleware_stack())
 
 
 def create_app(
@@ -85,7 +95,11 @@ def create_app(
             app.state.read_cache = cache.store_for(settings)
             app.state.threads = threads
             app.state.broadcaster = broadcaster = Broadcaster(
-                read_side.engine, read_side.positions, settings.stream_poll_interval
+                read_side.engine,
+                read_side.positions,
+                settings.stream_poll_interval,
+                tick=min(1.0, settings.stream_keepalive / 2),
+                linger=settings.stream_linger,
             )
             try:
                 yield
@@ -104,7 +118,7 @@ def create_app(
     # the environment) on every request, a few per cent of each worker's time.
     on = settings.telemetry
     telemetry: TelemetryConfig = {"tracing": on, "metrics": on, "logs": on}
-    app = FastAPI(
+    app = RegistryApp(
         title=TITLE,
         version=VERSION,
         description=DESCRIPTION,

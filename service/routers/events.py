@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import StreamingResponse
 
 from domain.errors import InvalidInput
 from projections import queries
@@ -22,6 +22,7 @@ from service.schemas.common import MAX_POSITION
 from service.schemas.events import EventPage
 from service.stream.broadcaster import Broadcaster
 from service.stream.client import StreamSettings, stream
+from service.stream.direct import EventStreamResponse
 
 router = APIRouter(prefix="/v1", tags=["events"], responses=READ_ERRORS)
 
@@ -95,7 +96,7 @@ async def _start(registry: LeaderRegistry, after: int, last_event_id: str | None
 @router.get(
     "/events/stream",
     operation_id="stream_events",
-    response_class=StreamingResponse,
+    response_class=EventStreamResponse,
     responses=STREAM_DOC,  # type: ignore[arg-type]
 )
 async def stream_events(
@@ -110,7 +111,7 @@ async def stream_events(
     ] = None,
     *,
     request: Request,
-) -> StreamingResponse:
+) -> EventStreamResponse:
     """The public events as they are recorded (Server-Sent Events), filtered; from after
     `Last-Event-ID` (or `after`): first those recorded since, then live."""
     start = await _start(registry, after, last_event_id)
@@ -121,6 +122,6 @@ async def stream_events(
         queue=settings.stream_queue,
         max_seconds=settings.stream_max_seconds,
     )
-    body = stream(read_side.engine, broadcaster, wanted, start, options)
+    run = partial(stream, read_side.engine, broadcaster, wanted, start, options)
     headers: dict[str, Any] = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-    return StreamingResponse(body, media_type="text/event-stream", headers=headers)
+    return EventStreamResponse(run, headers=headers)

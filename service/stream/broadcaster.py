@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
+import time
 from collections import deque
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,28 +24,68 @@ BATCH = 500  # events read per poll
 
 
 class Subscriber:
-    """One stream's bounded queue of the events its filter matches."""
+    """One stream's bounded queue of the events its filter matches, and what its writer
+    waits on: a bare future, woken by an event, a due keep-alive or the end (one task
+    switch per wake-up, no timer of its own: the broadcaster's clock ticks for all)."""
 
-    def __init__(self, wanted: EventFilter, size: int) -> None:
+    def __init__(
+        self, wanted: EventFilter, size: int, keepalive: float = math.inf, ends: float = math.inf
+    ) -> None:
         self.wanted = wanted
         self.size = size
+        self.keepalive = keepalive  # seconds of silence before a keep-alive comment
+        self.ends = ends  # the monotonic moment the stream ends
         self.queue: deque[Frame] = deque()
         self.cut = False  # fell `size` events behind: gets no more, told where to resume
         self.closed = False  # the broadcaster stopped
-        self.wake = asyncio.Event()
+        self.due = False  # a keep-alive is due
+        self.quiet_since = time.monotonic()  # the last write to the client
+        self._waiter: asyncio.Future[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def offer(self, found: Frame) -> None:
-        if self.cut or not self.wanted.matches(found.subject):
+        """One event, if the filter matches it."""
+        if self.wanted.matches(found.subject):
+            self.take([found])
+
+    def take(self, matching: list[Frame]) -> None:
+        """Events the filter matches (checked once per filter by the broadcaster)."""
+        if self.cut or not matching:
             return
-        if len(self.queue) >= self.size:
-            self.cut = True
-        else:
-            self.queue.append(found)
-        self.wake.set()
+        room = self.size - len(self.queue)
+        self.queue.extend(matching[:room])
+        self.cut = len(matching) > room
+        self._wake()
+
+    def tick(self, now: float) -> None:
+        """The broadcaster's clock: wake the writer if a keep-alive or the end is due."""
+        if now >= self.ends or now - self.quiet_since >= self.keepalive:
+            self.due = True
+            self._wake()
 
     def close(self) -> None:
         self.closed = True
-        self.wake.set()
+        self._wake()
+
+    def ready(self) -> bool:
+        """Whether the writer has something to do now."""
+        return bool(self.queue) or self.cut or self.closed or self.due
+
+    async def wait(self) -> None:
+        """Until an event, a keep-alive or the end is due."""
+        if self.ready():
+            return
+        if self._loop is None:  # looked up once: each lookup costs a system call on 3.11
+            self._loop = asyncio.get_running_loop()
+        self._waiter = self._loop.create_future()
+        try:
+            await self._waiter
+        finally:
+            self._waiter = None
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
 
 
 class Broadcaster:
@@ -51,10 +93,23 @@ class Broadcaster:
     process learns the read models moved (or every `poll_interval` seconds). Idle until the
     first stream opens."""
 
-    def __init__(self, engine: AsyncEngine, positions: PositionWatch, poll_interval: float):
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        positions: PositionWatch,
+        poll_interval: float,
+        tick: float = 1.0,
+        linger: float = 0.0,
+    ) -> None:
         self.engine = engine
         self.positions = positions
         self.poll_interval = poll_interval
+        self.tick = tick  # how often the subscribers are told the time (keep-alives, ends)
+        # The shortest time between two reads: what is recorded meanwhile goes out together,
+        # one write per subscriber (each write is a system call at both ends).
+        self.linger = linger
+        self._next_tick = 0.0
+        self._last_read = -math.inf
         self.position = 0  # every event up to it has been offered to the subscribers
         self.subscribers: set[Subscriber] = set()
         self.reads = 0  # polls that read events (a filtered stream adds none)
@@ -78,9 +133,11 @@ class Broadcaster:
             subscriber.close()
         self.subscribers.clear()
 
-    def subscribe(self, wanted: EventFilter, size: int) -> Subscriber:
+    def subscribe(
+        self, wanted: EventFilter, size: int, keepalive: float = math.inf, ends: float = math.inf
+    ) -> Subscriber:
         """A new subscriber: it is offered every event after `self.position` (read it now)."""
-        subscriber = Subscriber(wanted, size)
+        subscriber = Subscriber(wanted, size, keepalive, ends)
         self.subscribers.add(subscriber)
         return subscriber
 
@@ -95,8 +152,21 @@ class Broadcaster:
             except (SQLAlchemyError, OSError, Unreachable) as error:
                 log.warning("event stream: cannot read the events: %s", error)
                 read = 0
+            self._clock()
             if read < BATCH:
-                await self.positions.wait(mark + 1, self.poll_interval)
+                wait = min(self.poll_interval, max(0.0, self._next_tick - time.monotonic()))
+                await self.positions.wait(mark + 1, wait)
+                early = self._last_read + self.linger - time.monotonic()
+                if early > 0:
+                    await asyncio.sleep(early)
+
+    def _clock(self) -> None:
+        """Tell every subscriber the time, every `tick` seconds."""
+        now = time.monotonic()
+        if now >= self._next_tick:
+            for subscriber in list(self.subscribers):
+                subscriber.tick(now)
+            self._next_tick = now + self.tick
 
     async def poll(self) -> int:
         """Offer the events after `position` (at most BATCH) to every subscriber."""
@@ -104,9 +174,13 @@ class Broadcaster:
             found = await events_after(conn, after=self.position, limit=BATCH)
         if found:
             self.reads += 1
+            self._last_read = time.monotonic()
             frames = [frame(event) for event in found]
+            matching: dict[EventFilter, list[Frame]] = {}  # each filter checked once
             for subscriber in list(self.subscribers):
-                for each in frames:
-                    subscriber.offer(each)
+                wanted = subscriber.wanted
+                if wanted not in matching:
+                    matching[wanted] = [f for f in frames if wanted.matches(f.subject)]
+                subscriber.take(matching[wanted])
             self.position = found[-1].position
         return len(found)

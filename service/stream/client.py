@@ -3,10 +3,9 @@ at a time, then live from the broadcaster; no gap, no duplicate, in log order.""
 
 from __future__ import annotations
 
-import asyncio
 import math
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -17,6 +16,7 @@ from service.stream.broadcaster import Broadcaster, Subscriber
 from service.stream.frames import KEEPALIVE, cutoff, frame
 
 PAGE = 500  # events read from the table at a time while catching up
+Write = Callable[[bytes], Awaitable[None]]  # sends bytes to the client
 
 
 @dataclass(frozen=True)
@@ -49,36 +49,35 @@ async def stream(
     wanted: EventFilter,
     after: int,
     settings: StreamSettings,
-) -> AsyncIterator[bytes]:
-    """Every event matching `wanted` after `after`, then keep-alives and live events, until
-    the client leaves, falls too far behind (a final `cutoff` event) or the server stops."""
+    write: Write,
+) -> None:
+    """Write every event matching `wanted` after `after`, then keep-alives and live events,
+    until the client leaves, falls too far behind (a final `cutoff` event) or the server
+    stops."""
     last = after
     # Far behind: catch up without a queue, which would fill while the table is read.
     while broadcaster.position - last > PAGE:
         async for last, data in catch_up(engine, wanted, last, broadcaster.position):  # noqa: B007,B020
             if data:
-                yield data
-    subscriber = broadcaster.subscribe(wanted, settings.queue)
+                await write(data)
+    ends = time.monotonic() + settings.max_seconds if settings.max_seconds else math.inf
+    subscriber = broadcaster.subscribe(wanted, settings.queue, settings.keepalive, ends)
     try:
         # The rest up to where the live events start (read now: nothing runs in between).
         async for last, data in catch_up(engine, wanted, last, broadcaster.position):  # noqa: B007,B020
             if data:
-                yield data
-        ends = time.monotonic() + settings.max_seconds if settings.max_seconds else math.inf
-        async for data in live(subscriber, last, settings.keepalive, ends):
-            yield data
+                await write(data)
+        await live(subscriber, last, write)
     finally:
         broadcaster.unsubscribe(subscriber)
 
 
-async def live(
-    subscriber: Subscriber, last: int, keepalive: float, ends: float = math.inf
-) -> AsyncIterator[bytes]:
-    """The subscriber's queue from after `last`, with keep-alives while it is empty, until
-    the monotonic moment `ends`."""
+async def live(subscriber: Subscriber, last: int, write: Write) -> None:
+    """Write the subscriber's queue from after `last`, and keep-alives when the broadcaster's
+    clock says one is due, until its end."""
     while True:
-        # Whatever arrived together is sent as one write: each write crosses every layer of
-        # the app's middleware, which costs more than the frame itself.
+        # Whatever arrived together is sent as one write: a write costs a system call, more
+        # than the frame itself.
         ready: list[bytes] = []
         while subscriber.queue:
             found = subscriber.queue.popleft()
@@ -86,17 +85,16 @@ async def live(
                 last = found.position
                 ready.append(found.data)
         if ready:
-            yield b"".join(ready)
+            await write(b"".join(ready))
+            subscriber.quiet_since = time.monotonic()
         if subscriber.cut:
-            yield cutoff(last, f"more than {subscriber.size} events behind")
+            await write(cutoff(last, f"more than {subscriber.size} events behind"))
             return
-        if subscriber.closed or time.monotonic() >= ends:
+        if subscriber.closed or time.monotonic() >= subscriber.ends:
             return
-        subscriber.wake.clear()
-        wait = min(keepalive, ends - time.monotonic())
-        try:  # a timeout around the wait, not `wait_for`: no task per wake-up
-            async with asyncio.timeout(wait):
-                await subscriber.wake.wait()
-        except TimeoutError:
-            if time.monotonic() < ends:
-                yield KEEPALIVE
+        if subscriber.due:
+            subscriber.due = False
+            if time.monotonic() - subscriber.quiet_since >= subscriber.keepalive:
+                await write(KEEPALIVE)
+                subscriber.quiet_since = time.monotonic()
+        await subscriber.wait()

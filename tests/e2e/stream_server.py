@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import uvicorn
+from starlette.types import ASGIApp
 
 from registry.application import LeaderRegistry
 from registry.settings import Settings
@@ -35,13 +36,20 @@ class Served:
 
 
 @contextmanager
-def served(settings: Settings, grace: int = 1, **overrides: Any) -> Iterator[Served]:
+def served(
+    settings: Settings,
+    grace: int = 1,
+    layer: Callable[[ASGIApp], ASGIApp] | None = None,
+    **overrides: Any,
+) -> Iterator[Served]:
     """Run the service on `settings` (streams kept alive every 0.2 s, and `overrides`)
-    until the block ends."""
+    until the block ends; `layer`, if given, as its outermost middleware."""
     update = {"stream_keepalive": 0.2, "stream_poll_interval": 0.05, **overrides}
     settings = settings.model_copy(update=update)
     clock = Clock()
     app = create_app(settings, clock=clock)
+    if layer is not None:
+        app.add_middleware(layer)
     port = free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=grace

@@ -9,9 +9,11 @@ import time
 from typing import Any
 
 import httpx
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from registry.settings import Settings
-from tests.e2e.stream_server import Message, Served, messages, served
+from tests.e2e.stream_server import Message as Frame
+from tests.e2e.stream_server import Served, messages, served
 from tests.worlds import ENERGY, award_cycle, build_world, draft, enter_and_evaluate
 
 TIMEOUT = httpx.Timeout(20.0)
@@ -114,7 +116,7 @@ def test_a_subscriber_too_far_behind_is_cut_off_and_resumes(store: Settings) -> 
         enter_and_evaluate(world, scheme, [40, 45, 45, 50, 52, 55])
         settled(api)
         head = feed(api)[-1]["position"]
-        got: list[Message] = []
+        got: list[Frame] = []
         published = False
         with (
             httpx.Client(base_url=api.url, timeout=TIMEOUT) as client,
@@ -198,3 +200,46 @@ def test_the_server_stops_cleanly_with_streams_open(sqlite_store: Settings) -> N
     for reader in readers:
         reader.join(10)
     assert ended.is_set()
+
+
+def test_a_stream_is_hardened_like_any_answer_and_its_events_skip_the_middleware(
+    sqlite_store: Settings,
+) -> None:
+    """The headers cross the middleware (request id, security headers, CORS); the events
+    are sent straight to the server, so a layer that sees every body chunk sees none."""
+    seen_by_middleware: list[bytes] = []
+
+    def layer(app: ASGIApp) -> ASGIApp:
+        async def watch(scope: Scope, receive: Receive, send: Send) -> None:
+            async def watched(message: Message) -> None:
+                if scope.get("path") == "/v1/events/stream" and message.get("body"):
+                    seen_by_middleware.append(message["body"])
+                await send(message)
+
+            await app(scope, receive, watched)
+
+        return watch
+
+    with served(sqlite_store, layer=layer) as api:
+        write(api, 1)
+        settled(api)
+        expected = [e["position"] for e in feed(api)]
+        with (
+            httpx.Client(base_url=api.url, timeout=TIMEOUT) as client,
+            client.stream(
+                "GET",
+                "/v1/events/stream",
+                headers={"X-Request-ID": "stream-1", "Origin": "https://example.org"},
+            ) as answer,
+        ):
+            assert answer.headers["X-Request-ID"] == "stream-1"
+            assert answer.headers["X-Content-Type-Options"] == "nosniff"
+            assert answer.headers["Access-Control-Allow-Origin"] == "*"
+            assert answer.headers["Cache-Control"] == "no-store"
+            got: list[int] = []
+            for each in messages(answer):
+                if each.event == "comment":
+                    break
+                got.append(int(each.id or 0))
+        assert got == expected
+        assert seen_by_middleware == []  # not one event crossed the middleware

@@ -1,5 +1,5 @@
 """A stream subscriber's queue: filtered in memory, bounded, a slow reader cut off with the
-position to resume from; keep-alives while it is idle."""
+position to resume from; keep-alives when the clock says one is due, and an end."""
 
 from __future__ import annotations
 
@@ -21,11 +21,34 @@ def frames(count: int) -> list[Frame]:
 
 
 async def drain(subscriber: Subscriber, last: int = 0) -> list[bytes]:
-    got = []
-    async for data in live(subscriber, last, keepalive=0.01):
-        if data == KEEPALIVE:
-            break
+    """What `live` writes of what the subscriber holds, once it is closed."""
+    got: list[bytes] = []
+
+    async def write(data: bytes) -> None:
         got.append(data)
+
+    subscriber.close()
+    await live(subscriber, last, write)
+    return got
+
+
+async def ticked(subscriber: Subscriber, every: float) -> list[tuple[float, bytes]]:
+    """What `live` writes, and when, while a clock ticks every `every` seconds."""
+    got: list[tuple[float, bytes]] = []
+
+    async def write(data: bytes) -> None:
+        got.append((time.monotonic(), data))
+
+    async def clock() -> None:
+        while True:
+            await asyncio.sleep(every)
+            subscriber.tick(time.monotonic())
+
+    ticks = asyncio.create_task(clock())
+    try:
+        await asyncio.wait_for(live(subscriber, 0, write), 5)
+    finally:
+        ticks.cancel()
     return got
 
 
@@ -49,7 +72,7 @@ def test_a_slow_subscriber_is_cut_off_naming_where_to_resume() -> None:
     assert len(got) == 2  # nothing after the cutoff
 
 
-def test_events_already_sent_are_skipped_and_idle_streams_keep_alive() -> None:
+def test_events_already_sent_are_skipped() -> None:
     subscriber = Subscriber(EventFilter(), size=10)
     for each in frames(5):
         subscriber.offer(each)
@@ -59,12 +82,7 @@ def test_events_already_sent_are_skipped_and_idle_streams_keep_alive() -> None:
 def test_a_closed_subscriber_ends_its_stream() -> None:
     subscriber = Subscriber(EventFilter(), size=10)
     subscriber.offer(frames(1)[0])
-    subscriber.close()
-
-    async def everything() -> list[bytes]:
-        return [data async for data in live(subscriber, 0, keepalive=10)]
-
-    assert asyncio.run(everything()) == [frames(1)[0].data]
+    assert asyncio.run(drain(subscriber)) == [frames(1)[0].data]
 
 
 def test_a_client_ahead_of_the_broadcaster_is_not_sent_back() -> None:
@@ -74,12 +92,32 @@ def test_a_client_ahead_of_the_broadcaster_is_not_sent_back() -> None:
     assert asyncio.run(ahead()) == [(40, b"")]  # no read, and the position stays 40
 
 
-def test_a_stream_ends_when_its_time_is_up() -> None:
-    subscriber = Subscriber(EventFilter(), size=10)
+def test_an_idle_stream_keeps_alive_and_ends_when_its_time_is_up() -> None:
+    started = time.monotonic()
+    subscriber = Subscriber(EventFilter(), size=10, keepalive=0.05, ends=started + 0.3)
+    got = asyncio.run(ticked(subscriber, every=0.01))
+    assert {data for _, data in got} == {KEEPALIVE}
+    assert 3 <= len(got) <= 6  # one per 0.05 s of silence, none after the end
+    gaps = [b - a for (a, _), (b, _) in zip([(started, b""), *got], got, strict=False)]
+    assert all(gap >= 0.05 for gap in gaps)
+    assert time.monotonic() - started < 1
 
-    async def everything() -> list[bytes]:
-        ends = time.monotonic() + 0.1
-        return [data async for data in live(subscriber, 0, keepalive=0.04, ends=ends)]
 
-    got = asyncio.run(everything())
-    assert 1 <= len(got) <= 3 and set(got) == {KEEPALIVE}
+def test_an_event_resets_the_silence() -> None:
+    subscriber = Subscriber(EventFilter(), size=10, keepalive=0.1)
+
+    async def run() -> list[tuple[float, bytes]]:
+        async def events() -> None:
+            for each in frames(5):
+                await asyncio.sleep(0.04)
+                subscriber.offer(each)
+            await asyncio.sleep(0.05)
+            subscriber.close()
+
+        feeder = asyncio.create_task(events())
+        got = await ticked(subscriber, every=0.01)
+        await feeder
+        return got
+
+    got = asyncio.run(run())
+    assert [data for _, data in got] == [f.data for f in frames(5)]  # no keep-alive between
