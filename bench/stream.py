@@ -5,6 +5,7 @@ half the maximum append rate, every event delivered to every subscriber; deliver
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 import statistics
 import time
@@ -25,6 +26,7 @@ ID = re.compile(rb"^id: (\d+)$", re.M)
 CATEGORY = "C3851"
 PROBE_SECONDS = 3.0  # measuring the maximum append rate
 WRITERS = 4  # concurrent writers while measuring it
+WARM_UP_SECONDS = 3.0  # appending at the measured rate before the measurement
 
 
 class Listener(asyncio.Protocol):
@@ -165,14 +167,15 @@ async def _max_rate(url: str, token: str) -> float:
         return done / (time.monotonic() - started)
 
 
-async def _paced(url: str, token: str, rate: float, seconds: float) -> int:
-    """Append at `rate` a second for `seconds` (each on time, concurrently): how many."""
+async def _paced(url: str, token: str, rate: float, seconds: float, names: int) -> int:
+    """Append at `rate` a second for `seconds` (each on time, concurrently): how many.
+    The category's names are numbered from `names`."""
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         started = time.monotonic()
         tasks = []
         n = 0
         while (elapsed := time.monotonic() - started) < seconds:
-            tasks.append(asyncio.create_task(_rename(client, token, 1_000_000 + n)))
+            tasks.append(asyncio.create_task(_rename(client, token, names + n)))
             n += 1
             await asyncio.sleep(max(0.0, n / rate - elapsed))
         await asyncio.gather(*tasks)
@@ -208,41 +211,70 @@ async def _measure(bench: Bench, layout: Layout, token: str) -> dict[str, Any]:
     await asyncio.sleep(2)  # idle: keep-alives only
     idle = proc.process.memory_info().rss
     first = max((max(e.received()[0], default=0) for e in listeners), default=0)
-    log(f"stream: {subscribers} subscribers connected and idle; appending")
+    # The listeners keep every chunk: a full collection over them would stall the bench's
+    # own loop and count as latency.
+    gc.disable()
+    # Warm-up, not measured: the first load after 1,000 connections moves their objects
+    # into the collector's oldest generation once (a 100-200 ms pause, never again).
+    warm = await _paced(url, token, rate / 2, WARM_UP_SECONDS, names=1_000_000)
+    await _quiet(listeners, 0.5, 60)
+    mark = max((max(e.received()[0], default=0) for e in listeners), default=0)
+    log(f"stream: {subscribers} subscribers connected and warm; appending")
     processes = {k: v.process for k, v in layout.processes().items()}
     processes["bench"] = psutil.Process()
     cpu, started = {k: _cpu(v) for k, v in processes.items()}, time.monotonic()
-    appended = await _paced(url, token, rate / 2, bench.args.duration)
+    appended = await _paced(url, token, rate / 2, bench.args.duration, names=2_000_000)
     log(f"stream: {appended} events appended at {rate / 2:.0f}/s; waiting for delivery")
     await _quiet(listeners, 1.0, 60)
     wall = time.monotonic() - started
     shares = {f"cpu_share_{k}": round((_cpu(v) - cpu[k]) / wall, 2) for k, v in processes.items()}
     for each in listeners:
         each.close()
+    gc.enable()
     received = [each.received() for each in listeners]
     latencies = sorted(
-        x
-        for positions, lat, _ in received
-        for p, x in zip(positions, lat, strict=True)
-        if p > first
+        x for positions, lat, _ in received for p, x in zip(positions, lat, strict=True) if p > mark
     )
-    complete = sum(1 for positions, _, _ in received if _complete(positions, first, appended))
+    complete = sum(
+        1 for positions, _, _ in received if _complete(positions, first, warm + appended)
+    )
+    # Per event: when its first subscriber got it (the write path, the projection, the read)
+    # and how long the rest took (the fan-out).
+    by_event: dict[int, list[float]] = {}
+    for positions, lat, _ in received:
+        for p, x in zip(positions, lat, strict=True):
+            if p > mark:
+                by_event.setdefault(p, []).append(x)
+    firsts = sorted(min(xs) for xs in by_event.values())
+    spreads = sorted(max(xs) - min(xs) for xs in by_event.values())
     return {
         "subscribers": subscribers,
         "max_append_rate": round(rate, 1),
         "append_rate": round(rate / 2, 1),
         "appended": appended,
+        "warm_up_appended": warm,
         "subscribers_with_every_event": complete,
         "cut_off": sum(1 for _, _, cut in received if cut),
         "latency_p50_ms": round(1000 * statistics.median(latencies), 1) if latencies else None,
         "latency_p99_ms": round(1000 * latencies[int(0.99 * (len(latencies) - 1))], 1)
         if latencies
         else None,
+        "latency_p90_ms": _ms(latencies, 0.9),
+        "latency_max_ms": _ms(latencies, 1.0),
+        "first_subscriber_p50_ms": _ms(firsts, 0.5),
+        "first_subscriber_p99_ms": _ms(firsts, 0.99),
+        "fan_out_p50_ms": _ms(spreads, 0.5),
+        "fan_out_p99_ms": _ms(spreads, 0.99),
         **shares,
         "rss_before_mb": round(before / 2**20, 1),
         "rss_idle_mb": round(idle / 2**20, 1),
         "kib_per_idle_subscriber": round((idle - before) / 1024 / subscribers, 1),
     }
+
+
+def _ms(values: list[float], quantile: float) -> float | None:
+    """The `quantile` of sorted seconds, in milliseconds."""
+    return round(1000 * values[int(quantile * (len(values) - 1))], 1) if values else None
 
 
 def _cpu(process: psutil.Process) -> float:

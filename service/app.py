@@ -18,6 +18,7 @@ from projections.running.readiness import readiness
 from registry.application import LeaderRegistry
 from registry.base import utc_now
 from registry.settings import Settings
+from registry.startup import freeze_startup_objects
 from service import cache, metrics, middleware, problems, query_params, reporting
 from service.deps import ReadSideDep, RegistryDep, worker_threads
 from service.pages import docs, errors, site
@@ -208,4 +209,6 @@ def create_app(
 
 def app_factory() -> FastAPI:
     """For `uvicorn --factory service.app:app_factory`: settings from REGISTRY_* variables."""
-    return create_app()
+    app = create_app()
+    freeze_startup_objects()
+    return app

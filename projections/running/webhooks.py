@@ -18,6 +18,7 @@ from projections.webhooks.delivery import Sender, new_client
 from projections.webhooks.dispatcher import Dispatcher
 from registry.application import LeaderRegistry
 from registry.settings import Settings
+from registry.startup import freeze_startup_objects
 
 log = logging.getLogger(__name__)
 LOCK_KEY = 0x6C72_7768  # "lrwh": one active webhook dispatcher per database
@@ -82,6 +83,7 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    freeze_startup_objects()
     keep_dispatching(settings, stop)
 
 

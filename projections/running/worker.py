@@ -24,6 +24,7 @@ from projections.running.metrics import serve_counters
 from projections.running.read_side import all_projections, expire_due
 from registry.application import LeaderRegistry
 from registry.settings import Settings
+from registry.startup import freeze_startup_objects
 
 log = logging.getLogger(__name__)
 LOCK_KEY = 0x6C72_7072  # "lrpr": one lock for the registry's projections
@@ -94,6 +95,7 @@ def main() -> None:
     if settings.worker_metrics_port:
         names = [p.name for p in all_projections()]
         observer = serve_counters(settings.worker_metrics_port, settings.host, names)
+    freeze_startup_objects()
     pacer = Pacer("projection worker", log, first=1.0, most=10.0)
     registry: LeaderRegistry | None = None
     try:
