@@ -271,6 +271,8 @@ class Settings(BaseSettings):
         if url.get_backend_name() == "postgresql":
             return {
                 "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                # Sends a large append in full before waiting for it (registry/pg_recorder.py).
+                "APPLICATION_RECORDER_TOPIC": "registry.pg_recorder:PostgresRecorder",
                 "POSTGRES_DBNAME": url.database or "postgres",
                 "POSTGRES_HOST": url.host or "127.0.0.1",
                 "POSTGRES_PORT": str(url.port or 5432),
