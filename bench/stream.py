@@ -167,19 +167,29 @@ async def _max_rate(url: str, token: str) -> float:
         return done / (time.monotonic() - started)
 
 
-async def _paced(url: str, token: str, rate: float, seconds: float, names: int) -> int:
-    """Append at `rate` a second for `seconds` (each on time, concurrently): how many.
-    The category's names are numbered from `names`."""
+async def _paced(
+    url: str, token: str, rate: float, seconds: float, names: int
+) -> tuple[int, list[float]]:
+    """Append at `rate` a second for `seconds` (each on time, concurrently): how many, and
+    each write's answer time (a write answers once the read models hold it). The category's
+    names are numbered from `names`."""
+    answered: list[float] = []
+
+    async def timed(n: int) -> None:
+        sent = time.monotonic()
+        await _rename(client, token, names + n)
+        answered.append(time.monotonic() - sent)
+
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         started = time.monotonic()
         tasks = []
         n = 0
         while (elapsed := time.monotonic() - started) < seconds:
-            tasks.append(asyncio.create_task(_rename(client, token, names + n)))
+            tasks.append(asyncio.create_task(timed(n)))
             n += 1
             await asyncio.sleep(max(0.0, n / rate - elapsed))
         await asyncio.gather(*tasks)
-        return n
+        return n, sorted(answered)
 
 
 async def _quiet(listeners: list[Listener], seconds: float, limit: float) -> None:
@@ -216,14 +226,14 @@ async def _measure(bench: Bench, layout: Layout, token: str) -> dict[str, Any]:
     gc.disable()
     # Warm-up, not measured: the first load after 1,000 connections moves their objects
     # into the collector's oldest generation once (a 100-200 ms pause, never again).
-    warm = await _paced(url, token, rate / 2, WARM_UP_SECONDS, names=1_000_000)
+    warm, _ = await _paced(url, token, rate / 2, WARM_UP_SECONDS, names=1_000_000)
     await _quiet(listeners, 0.5, 60)
     mark = max((max(e.received()[0], default=0) for e in listeners), default=0)
     log(f"stream: {subscribers} subscribers connected and warm; appending")
     processes = {k: v.process for k, v in layout.processes().items()}
     processes["bench"] = psutil.Process()
     cpu, started = {k: _cpu(v) for k, v in processes.items()}, time.monotonic()
-    appended = await _paced(url, token, rate / 2, bench.args.duration, names=2_000_000)
+    appended, writes = await _paced(url, token, rate / 2, bench.args.duration, names=2_000_000)
     log(f"stream: {appended} events appended at {rate / 2:.0f}/s; waiting for delivery")
     await _quiet(listeners, 1.0, 60)
     wall = time.monotonic() - started
@@ -261,6 +271,8 @@ async def _measure(bench: Bench, layout: Layout, token: str) -> dict[str, Any]:
         else None,
         "latency_p90_ms": _ms(latencies, 0.9),
         "latency_max_ms": _ms(latencies, 1.0),
+        "write_answered_p50_ms": _ms(writes, 0.5),
+        "write_answered_p99_ms": _ms(writes, 0.99),
         "first_subscriber_p50_ms": _ms(firsts, 0.5),
         "first_subscriber_p99_ms": _ms(firsts, 0.99),
         "fan_out_p50_ms": _ms(spreads, 0.5),
