@@ -18,8 +18,9 @@ from registry.webhook_signing import WebhookKey, signature_header
 # Backoff: the n-th failed attempt waits FIRST * 2**(n-1), at most LONGEST, each +-20%.
 FIRST, LONGEST = timedelta(seconds=5), timedelta(hours=2)
 JITTER = 0.2
-# Retry-After beyond this is not believed (the retry days bound the whole anyway).
-MOST_RETRY_AFTER = timedelta(hours=6)
+# Retry-After beyond this is not believed (the retry days bound the whole anyway); below
+# the least, a receiver saying "0" or a past date would be retried in a tight loop.
+LEAST_RETRY_AFTER, MOST_RETRY_AFTER = timedelta(seconds=1), timedelta(hours=6)
 
 
 @dataclass(frozen=True)
@@ -53,13 +54,14 @@ def retry_after(value: str | None, now: datetime) -> timedelta | None:
     if not value:
         return None
     try:
-        wait = timedelta(seconds=max(0, int(value.strip())))
+        # Bounded before it becomes a timedelta, which overflows at 10**9 days.
+        wait = timedelta(seconds=min(int(value.strip()), MOST_RETRY_AFTER.total_seconds()))
     except ValueError:
         try:
             wait = parsedate_to_datetime(value) - now
         except (TypeError, ValueError):
             return None
-    return max(timedelta(0), min(wait, MOST_RETRY_AFTER))
+    return max(LEAST_RETRY_AFTER, min(wait, MOST_RETRY_AFTER))
 
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})

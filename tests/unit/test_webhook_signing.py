@@ -112,5 +112,9 @@ def test_retry_after_in_seconds_or_as_a_date_bounded() -> None:
     assert retry_after("120", now) == timedelta(seconds=120)
     assert retry_after("Sat, 01 Mar 2025 10:00:00 GMT", now) == timedelta(hours=1)
     assert retry_after("99999999", now) == timedelta(hours=6)
+    assert retry_after("9" * 40, now) == timedelta(hours=6)
     assert retry_after("soon", now) is None and retry_after(None, now) is None
-    assert retry_after("Sat, 01 Mar 2025 08:00:00 GMT", now) == timedelta(0)
+    # "Now", a date past or a negative number: a second, never a retry at once.
+    assert retry_after("Sat, 01 Mar 2025 08:00:00 GMT", now) == timedelta(seconds=1)
+    assert retry_after("0", now) == timedelta(seconds=1)
+    assert retry_after("-5", now) == timedelta(seconds=1)
