@@ -2,7 +2,7 @@
 """Developer bootstrap: the only thing a fresh machine needs is Python 3.11+.
 
     python3 dev.py serve [ARGS...]   run the service (leader-registry serve ARGS...)
-    python3 dev.py test [ARGS...]    ruff, mypy, lint-imports, pytest ARGS (default -q, 3 workers)
+    python3 dev.py test [ARGS...]    ruff, mypy, lint-imports, pytest ARGS (default -q, all cores)
                                      (first installs Chromium for the browser tests, if root)
     python3 dev.py run CMD [ARGS...] run .venv/bin/CMD ARGS... (e.g. `run leader-registry demo`)
 
@@ -27,16 +27,14 @@ VENV = ROOT / ".venv"
 BIN = VENV / "bin"
 PYTHON = BIN / "python"
 STAMP_PREFIX = ".installed-"
-# Three workers whatever the cores: the suite mostly waits on the databases and servers it
-# starts (two workers kept two cores half idle).
-DEFAULT_PYTEST_ARGS = ["-q", "--numprocesses=3"]
+DEFAULT_PYTEST_ARGS = ["-q", "--numprocesses=auto", "--maxprocesses=4"]
 
 USAGE = """\
 usage: python3 dev.py COMMAND [ARGS...]
 
 commands:
   serve [ARGS...]      run `leader-registry serve ARGS...` from the virtualenv
-  test [ARGS...]       ruff check and format, mypy, lint-imports, pytest ARGS (default: 3 workers)
+  test [ARGS...]       ruff check and format, mypy, lint-imports, pytest ARGS (default: all cores)
   run CMD [ARGS...]    run .venv/bin/CMD ARGS... (e.g. `run leader-registry demo`)
 
 The virtualenv (.venv) is created and `pip install -e '.[dev]'` is (re)run as needed.
