@@ -22,7 +22,6 @@ from bench.procs import Proc, free_port, python, wait_http
 from cli.common import open_registry
 
 FRAME = re.compile(rb'id: (\d+)\nevent: [^\n]*\ndata: \{.*?"timestamp":"([^"]+)"')
-ID = re.compile(rb"^id: (\d+)$", re.M)
 CATEGORY = "C3851"
 PROBE_SECONDS = 3.0  # measuring the maximum append rate
 WRITERS = 4  # concurrent writers while measuring it
@@ -67,11 +66,6 @@ class Listener(asyncio.Protocol):
                 end = found.end()
             buffer = buffer[end:]
         return positions, latencies, b"event: cutoff" in buffer
-
-    def count_after(self, first: int) -> int:
-        """How many events after `first` arrived so far (cheap: counts `id:` lines)."""
-        data = b"".join(chunk for _, chunk in self.chunks)
-        return sum(1 for found in ID.finditer(data) if int(found.group(1)) > first)
 
 
 def _complete(positions: list[int], first: int, appended: int) -> bool:
