@@ -9,6 +9,7 @@ import logging
 import math
 import time
 from collections import deque
+from collections.abc import Awaitable
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -17,6 +18,7 @@ from domain.event_filter import EventFilter
 from projections.event_feed import events_after, last_position
 from projections.machinery.outages import Unreachable
 from projections.machinery.positions import PositionWatch
+from service.stream.eager import Push
 from service.stream.frames import Frame, frame
 
 log = logging.getLogger(__name__)
@@ -26,12 +28,24 @@ BATCH = 500  # events read per poll
 class Subscriber:
     """One stream's bounded queue of the events its filter matches, and what its writer
     waits on: a bare future, woken by an event, a due keep-alive or the end (one task
-    switch per wake-up, no timer of its own: the broadcaster's clock ticks for all)."""
+    switch per wake-up, no timer of its own: the broadcaster's clock ticks for all).
+
+    With a `push`, events offered while the writer waits with nothing queued are written
+    at once by the broadcaster (service/stream/eager.py), and the writer stays asleep."""
 
     def __init__(
-        self, wanted: EventFilter, size: int, keepalive: float = math.inf, ends: float = math.inf
+        self,
+        wanted: EventFilter,
+        size: int,
+        keepalive: float = math.inf,
+        ends: float = math.inf,
+        push: Push | None = None,
     ) -> None:
         self.wanted = wanted
+        self.push = push
+        self.last = 0  # the position of the last event written (set by the writer first)
+        self.pending: Awaitable[None] | None = None  # a push that waits for the client
+        self.failed: Exception | None = None  # what a push raised
         self.size = size
         self.keepalive = keepalive  # seconds of silence before a keep-alive comment
         self.ends = ends  # the monotonic moment the stream ends
@@ -48,9 +62,14 @@ class Subscriber:
         if self.wanted.matches(found.subject):
             self.take([found])
 
-    def take(self, matching: list[Frame]) -> None:
-        """Events the filter matches (checked once per filter by the broadcaster)."""
+    def take(self, matching: list[Frame], now: float = 0.0) -> None:
+        """Events the filter matches (checked once per filter by the broadcaster), written
+        at once if the writer is idle (at `now`), else queued for it."""
         if self.cut or not matching:
+            return
+        # No more at once than the queue would hold: a larger batch cuts it off, as queued.
+        if self.push is not None and len(matching) <= self.size and self._idle():
+            self._push_now(self.push, matching, now)
             return
         room = self.size - len(self.queue)
         self.queue.extend(matching[:room])
@@ -69,7 +88,8 @@ class Subscriber:
 
     def ready(self) -> bool:
         """Whether the writer has something to do now."""
-        return bool(self.queue) or self.cut or self.closed or self.due
+        pushed = self.pending is not None or self.failed is not None
+        return bool(self.queue) or self.cut or self.closed or self.due or pushed
 
     async def wait(self) -> None:
         """Until an event, a keep-alive or the end is due."""
@@ -82,6 +102,28 @@ class Subscriber:
             await self._waiter
         finally:
             self._waiter = None
+
+    def _idle(self) -> bool:
+        """The writer waits with nothing to do: no other write can be under way."""
+        waiter = self._waiter
+        return waiter is not None and not waiter.done() and not self.queue and not self.due
+
+    def _push_now(self, push: Push, matching: list[Frame], now: float) -> None:
+        ready = [found.data for found in matching if found.position > self.last]
+        if not ready:
+            return
+        self.last = matching[-1].position
+        self.quiet_since = now
+        try:
+            self.pending = push(b"".join(ready))
+        # Not hidden: the writer raises it in its own task, as if its own write had failed
+        # (one client's failure must not stop the broadcaster, which serves them all).
+        except Exception as error:  # noqa: BLE001
+            self.failed = error
+            self._wake()
+            return
+        if self.pending is not None:  # a slow client: the writer waits for the rest
+            self._wake()
 
     def _wake(self) -> None:
         if self._waiter is not None and not self._waiter.done():
@@ -134,10 +176,15 @@ class Broadcaster:
         self.subscribers.clear()
 
     def subscribe(
-        self, wanted: EventFilter, size: int, keepalive: float = math.inf, ends: float = math.inf
+        self,
+        wanted: EventFilter,
+        size: int,
+        keepalive: float = math.inf,
+        ends: float = math.inf,
+        push: Push | None = None,
     ) -> Subscriber:
         """A new subscriber: it is offered every event after `self.position` (read it now)."""
-        subscriber = Subscriber(wanted, size, keepalive, ends)
+        subscriber = Subscriber(wanted, size, keepalive, ends, push)
         self.subscribers.add(subscriber)
         return subscriber
 
@@ -177,10 +224,11 @@ class Broadcaster:
             self._last_read = time.monotonic()
             frames = [frame(event) for event in found]
             matching: dict[EventFilter, list[Frame]] = {}  # each filter checked once
+            now = time.monotonic()
             for subscriber in list(self.subscribers):
                 wanted = subscriber.wanted
                 if wanted not in matching:
                     matching[wanted] = [f for f in frames if wanted.matches(f.subject)]
-                subscriber.take(matching[wanted])
+                subscriber.take(matching[wanted], now)
             self.position = found[-1].position
         return len(found)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from projections.event_feed import events_after
 from projections.event_filters import EventFilter
 from service.stream.broadcaster import Broadcaster, Subscriber
+from service.stream.eager import Push
 from service.stream.frames import KEEPALIVE, cutoff, frame
 
 PAGE = 500  # events read from the table at a time while catching up
@@ -50,10 +51,11 @@ async def stream(
     after: int,
     settings: StreamSettings,
     write: Write,
+    push: Push | None = None,
 ) -> None:
     """Write every event matching `wanted` after `after`, then keep-alives and live events,
     until the client leaves, falls too far behind (a final `cutoff` event) or the server
-    stops."""
+    stops; live events through `push` when given (written by the broadcaster, at once)."""
     last = after
     # Far behind: catch up without a queue, which would fill while the table is read.
     while broadcaster.position - last > PAGE:
@@ -61,7 +63,7 @@ async def stream(
             if data:
                 await write(data)
     ends = time.monotonic() + settings.max_seconds if settings.max_seconds else math.inf
-    subscriber = broadcaster.subscribe(wanted, settings.queue, settings.keepalive, ends)
+    subscriber = broadcaster.subscribe(wanted, settings.queue, settings.keepalive, ends, push)
     try:
         # The rest up to where the live events start (read now: nothing runs in between).
         async for last, data in catch_up(engine, wanted, last, broadcaster.position):  # noqa: B007,B020
@@ -74,21 +76,29 @@ async def stream(
 
 async def live(subscriber: Subscriber, last: int, write: Write) -> None:
     """Write the subscriber's queue from after `last`, and keep-alives when the broadcaster's
-    clock says one is due, until its end."""
+    clock says one is due, until its end; what the broadcaster pushed meanwhile is written
+    already (a push the client was slow to take is awaited first)."""
+    subscriber.last = last
     while True:
+        if subscriber.failed is not None:
+            raise subscriber.failed
+        if subscriber.pending is not None:
+            await subscriber.pending
+            subscriber.pending = None
         # Whatever arrived together is sent as one write: a write costs a system call, more
         # than the frame itself.
         ready: list[bytes] = []
         while subscriber.queue:
             found = subscriber.queue.popleft()
-            if found.position > last:
-                last = found.position
+            if found.position > subscriber.last:
+                subscriber.last = found.position
                 ready.append(found.data)
         if ready:
             await write(b"".join(ready))
             subscriber.quiet_since = time.monotonic()
         if subscriber.cut:
-            await write(cutoff(last, f"more than {subscriber.size} events behind"))
+            reason = f"more than {subscriber.size} events behind"
+            await write(cutoff(subscriber.last, reason))
             return
         if subscriber.closed or time.monotonic() >= subscriber.ends:
             return

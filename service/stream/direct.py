@@ -9,12 +9,14 @@ the hardening headers, the request id and the metrics apply as to any answer.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
+from typing import Any
 
 from starlette.responses import StreamingResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.stream.client import Write
+from service.stream.eager import Push, start_now
 
 DIRECT_SEND = "registry.direct_send"  # the server's own `send`, kept in the scope
 
@@ -34,14 +36,14 @@ class KeepDirectSend:
 class EventStreamResponse(StreamingResponse):
     """Server-Sent Events written by `run`: the start and the end through the middleware,
     the body straight to the server (through the middleware when no direct `send` was
-    kept)."""
+    kept), by the stream's task (`write`) or at once by the broadcaster (`push`)."""
 
     media_type = "text/event-stream"
     direct: Send | None = None
 
     def __init__(
         self,
-        run: Callable[[Write], Awaitable[None]],
+        run: Callable[[Write, Push], Awaitable[None]],
         status_code: int = 200,
         headers: Mapping[str, str] | None = None,
     ) -> None:
@@ -57,10 +59,17 @@ class EventStreamResponse(StreamingResponse):
         await send({**start, "headers": self.raw_headers})
         direct = self.direct or send
 
-        async def write(data: bytes) -> None:
-            await direct({"type": "http.response.body", "body": data, "more_body": True})
+        def body(data: bytes) -> Coroutine[Any, Any, None]:
+            message = {"type": "http.response.body", "body": data, "more_body": True}
+            return direct(message)  # type: ignore[return-value]
 
-        await self.run(write)
+        async def write(data: bytes) -> None:
+            await body(data)
+
+        def push(data: bytes) -> Awaitable[None] | None:
+            return start_now(body(data))
+
+        await self.run(write, push)
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
