@@ -175,16 +175,8 @@ class Broadcaster:
             subscriber.close()
         self.subscribers.clear()
 
-    def subscribe(
-        self,
-        wanted: EventFilter,
-        size: int,
-        keepalive: float = math.inf,
-        ends: float = math.inf,
-        push: Push | None = None,
-    ) -> Subscriber:
-        """A new subscriber: it is offered every event after `self.position` (read it now)."""
-        subscriber = Subscriber(wanted, size, keepalive, ends, push)
+    def subscribe(self, subscriber: Subscriber) -> Subscriber:
+        """Offer `subscriber` every event after `self.position` (read it now)."""
         self.subscribers.add(subscriber)
         return subscriber
 

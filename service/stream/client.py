@@ -63,7 +63,8 @@ async def stream(
             if data:
                 await write(data)
     ends = time.monotonic() + settings.max_seconds if settings.max_seconds else math.inf
-    subscriber = broadcaster.subscribe(wanted, settings.queue, settings.keepalive, ends, push)
+    subscriber = Subscriber(wanted, settings.queue, settings.keepalive, ends, push)
+    broadcaster.subscribe(subscriber)
     try:
         # The rest up to where the live events start (read now: nothing runs in between).
         async for last, data in catch_up(engine, wanted, last, broadcaster.position):  # noqa: B007,B020

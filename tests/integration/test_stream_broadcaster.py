@@ -17,7 +17,7 @@ from projections.running.read_side import all_projections
 from projections.tables import events
 from registry.application import LeaderRegistry
 from registry.settings import Settings
-from service.stream.broadcaster import Broadcaster
+from service.stream.broadcaster import Broadcaster, Subscriber
 from tests.clock import Clock
 from tests.worlds import ENERGY, award_cycle, build_world
 
@@ -47,7 +47,7 @@ async def poll_all(store: Settings, wanted: list[EventFilter]) -> tuple[int, lis
     event.listen(engine.sync_engine, "before_cursor_execute", count)
     try:
         broadcaster = Broadcaster(engine, PositionWatch(), poll_interval=1)
-        subscribers = [broadcaster.subscribe(w, size=10_000) for w in wanted]
+        subscribers = [broadcaster.subscribe(Subscriber(w, size=10_000)) for w in wanted]
         assert await broadcaster.poll() > 0
         return len(statements), [[f.position for f in s.queue] for s in subscribers]
     finally:
