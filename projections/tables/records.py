@@ -148,7 +148,8 @@ candidacies = Table(
     # Current leaders: the titles of a category (or of all) not yet past their validity,
     # a range that does not grow with the years of expired titles.
     Index("ix_candidacies_current", "category", "valid_until"),
-    Index("ix_candidacies_valid_until", "valid_until"),
+    # Titles in force from the index alone (migration 0022).
+    Index("ix_candidacies_in_force", "valid_until", "awarded_at", "ended_at", "credit_code"),
     # The candidacies list: newest entered first, overall and by recorded status.
     Index("ix_candidacies_entered", "entered_at", "id"),
     Index("ix_candidacies_status_entered", "status", "entered_at"),
