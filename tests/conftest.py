@@ -1,33 +1,36 @@
 """Store fixtures shared by the integration and end-to-end tests.
 
-`store` runs a test once per backend and hands it a `Settings` pointing at a fresh,
-empty database:
+`store` runs a test once per backend and hands it a `Settings` pointing at a fresh
+database already at the current schema (the event store's tables and the read models),
+copied from a template built once per test process (`tests.stores`); the code under test
+still runs its own upgrade at start, a no-op at head:
 
-* ``sqlite``: a file under the test's ``tmp_path`` (not yet created);
-* ``postgres``: a throw-away database ``registry_test_<hex>`` created on the server named
-  by ``REGISTRY_TEST_POSTGRES_URL`` (e.g. ``postgresql://postgres@127.0.0.1:5432/test``)
-  and dropped afterwards. Without that variable the PostgreSQL case is skipped locally,
-  but fails when ``CI`` is set: CI must never silently skip PostgreSQL.
+* ``sqlite``: the template's files copied under the test's ``tmp_path``;
+* ``postgres``: a throw-away database ``registry_test_<hex>``, made with ``CREATE DATABASE
+  ... TEMPLATE registry_tpl_<hex>`` on the server named by ``REGISTRY_TEST_POSTGRES_URL``
+  (e.g. ``postgresql://postgres@127.0.0.1:5432/test``) and dropped afterwards, on a thread
+  of its own that the session's end waits for; the template is dropped then too. Without
+  that variable the PostgreSQL case is skipped locally, but fails when ``CI`` is set: CI
+  must never silently skip PostgreSQL.
 
-`sqlite_store` is the SQLite case alone, for SQLite-specific tests.
+`empty_store` is the same pair of backends with nothing in the database (a SQLite file not
+yet created, a database straight from ``template1``), for the tests of what a first start,
+a migration from an old revision or ``migrate`` does. `sqlite_store` and `postgres_store`
+are one backend alone at the current schema (SQLite-specific and multi-process tests);
+`empty_postgres_store` is PostgreSQL alone, empty.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
-from psycopg import sql
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 
 from projections.machinery.engines import libpq_conninfo
 from registry.settings import Settings
-
-POSTGRES_URL_ENV = "REGISTRY_TEST_POSTGRES_URL"
+from tests import stores
 
 
 def pg_conninfo(url: str | URL) -> str:
@@ -35,46 +38,78 @@ def pg_conninfo(url: str | URL) -> str:
     return libpq_conninfo(url)
 
 
-def _sqlite_settings(tmp_path: Path) -> Settings:
-    return Settings(database_url=f"sqlite:///{tmp_path}/registry.sqlite3")
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory holding a SQLite store at the current schema, built once per process."""
+    return stores.build_sqlite_template(tmp_path_factory.mktemp("sqlite-template"))
 
 
-def _postgres_settings() -> Iterator[Settings]:
-    server_url = os.environ.get(POSTGRES_URL_ENV)
-    if not server_url:
-        reason = f"{POSTGRES_URL_ENV} is not set (e.g. postgresql://postgres@127.0.0.1:5432/test)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; PostgreSQL tests must not be skipped in CI", pytrace=False)
-        pytest.skip(reason)
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[stores.PostgresDatabases]:
+    """Creates the session's PostgreSQL databases; at its end, every one is dropped."""
+    databases = stores.PostgresDatabases(stores.postgres_server())
+    yield databases
+    databases.close()
 
-    url = make_url(server_url)
-    name = f"registry_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_conninfo(url), autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        try:
-            yield Settings(database_url=url.set(database=name).render_as_string(False))
-        finally:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_databases: stores.PostgresDatabases) -> Iterator[str]:
+    """A PostgreSQL database at the current schema, built once per process, dropped after."""
+    with stores.postgres_template(postgres_databases) as name:
+        yield name
+
+
+def _postgres(request: pytest.FixtureRequest, *, migrated: bool) -> Iterator[Settings]:
+    # Looked up only when wanted: a run without PostgreSQL builds no template.
+    stores.postgres_server()  # skips (or fails in CI) first
+    databases: stores.PostgresDatabases = request.getfixturevalue("postgres_databases")
+    template = request.getfixturevalue("postgres_template") if migrated else None
+    settings = databases.create("registry_test_", template)
+    yield settings
+    databases.drop_later(settings)
+
+
+def _store(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Iterator[Settings]:
+    """A database at the current schema."""
+    if backend == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        yield stores.copy_sqlite_template(template, tmp_path)
+    else:
+        yield from _postgres(request, migrated=True)
+
+
+def _empty(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Iterator[Settings]:
+    if backend == "sqlite":
+        yield stores.sqlite_settings(tmp_path)
+    else:
+        yield from _postgres(request, migrated=False)
 
 
 @pytest.fixture(params=["sqlite", "postgres"], ids=["sqlite", "postgres"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
-    """Settings for a fresh, empty database: once on SQLite, once on PostgreSQL."""
-    if request.param == "sqlite":
-        yield _sqlite_settings(tmp_path)
-    else:
-        yield from _postgres_settings()
+    """Settings for a fresh database at the current schema: on SQLite, then PostgreSQL."""
+    yield from _store(request, request.param, tmp_path)
+
+
+@pytest.fixture(params=["sqlite", "postgres"], ids=["sqlite", "postgres"])
+def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """Settings for a fresh, empty database: on SQLite, then PostgreSQL."""
+    yield from _empty(request, request.param, tmp_path)
 
 
 @pytest.fixture
-def sqlite_store(tmp_path: Path) -> Settings:
-    """Settings for a fresh, empty SQLite database (for SQLite-specific tests)."""
-    return _sqlite_settings(tmp_path)
+def sqlite_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """Settings for a fresh SQLite database at the current schema (SQLite-specific tests)."""
+    yield from _store(request, "sqlite", tmp_path)
 
 
 @pytest.fixture
-def postgres_store() -> Iterator[Settings]:
-    """Settings for a fresh PostgreSQL database (for multi-process tests)."""
-    yield from _postgres_settings()
+def postgres_store(request: pytest.FixtureRequest) -> Iterator[Settings]:
+    """Settings for a fresh PostgreSQL database at the current schema (multi-process tests)."""
+    yield from _postgres(request, migrated=True)
+
+
+@pytest.fixture
+def empty_postgres_store(request: pytest.FixtureRequest) -> Iterator[Settings]:
+    """Settings for a fresh, empty PostgreSQL database."""
+    yield from _postgres(request, migrated=False)

@@ -44,3 +44,17 @@ async def test_ready_when_caught_up_and_not_when_a_projection_lags(
 
         app.state.read_side.follower.catch_up()
         assert (await client.get("/readyz")).status_code == 200
+
+
+async def test_a_first_start_on_an_empty_database_creates_every_table(
+    empty_store: Settings, clock: Clock
+) -> None:
+    # Every other test here starts on a copy already at the current schema.
+    async with serve(empty_store, clock) as api:
+        ready = await api.client.get("/readyz")
+        assert ready.status_code == 200, ready.text
+        report = ready.json()
+        assert report["schema_head"] is not None
+        assert report["schema_revision"] == report["schema_head"]
+        assert api.head() > 0  # the admin credential, recorded in the tables it created
+        await api.settle()

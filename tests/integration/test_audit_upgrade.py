@@ -25,12 +25,12 @@ OLD, CURRENT = Signer.generate("registry.test/audit"), Signer.generate("registry
 AT = datetime(2025, 1, 1, tzinfo=UTC)
 
 
-def test_a_format_1_tree_is_rebuilt_and_its_checkpoints_kept_apart(store: Settings) -> None:
+def test_a_format_1_tree_is_rebuilt_and_its_checkpoints_kept_apart(empty_store: Settings) -> None:
     clock = Clock()
-    registry = LeaderRegistry(env=store.event_store_env(), clock=clock)
+    registry = LeaderRegistry(env=empty_store.event_store_env(), clock=clock)
     award_cycle(build_world(registry, clock, line=ENERGY), 2024, [40, 45, 45, 50])
-    engine = sync_engine(store)
-    schema.upgrade(engine, store, "0005")
+    engine = sync_engine(empty_store)
+    schema.upgrade(engine, empty_store, "0005")
     with engine.begin() as conn:  # a format-1 tree of three leaves, as the old code left it
         conn.execute(text("INSERT INTO tracking (projection, position) VALUES ('audit', 3)"))
         for i in range(3):
@@ -52,7 +52,7 @@ def test_a_format_1_tree_is_rebuilt_and_its_checkpoints_kept_apart(store: Settin
             {"r": old.root, "k": OLD.verifier.key_id, "n": sign_note(old.body, OLD), "c": AT},
         )
 
-    schema.upgrade(engine, store)
+    schema.upgrade(engine, empty_store)
     with engine.connect() as conn:
         assert conn.execute(select(audit_leaves)).all() == []
         assert conn.execute(select(audit_nodes)).all() == []
@@ -63,7 +63,7 @@ def test_a_format_1_tree_is_rebuilt_and_its_checkpoints_kept_apart(store: Settin
         limits = {key_id: size for key_id, size in keys}
     assert limits == {OLD.verifier.key_id: 3, CURRENT.verifier.key_id: None}
 
-    assert rebuild(store, registry, "audit") == registry.recorder.max_notification_id()
+    assert rebuild(empty_store, registry, "audit") == registry.recorder.max_notification_id()
     Follower(registry, engine, all_projections()).catch_up()
     signed = sign_now(engine, CURRENT, clock())
     assert signed["leaf_version"] == 2 and signed["tree_size"] > 3

@@ -72,12 +72,12 @@ def test_events_name_what_they_concern_and_filters_agree(
     assert 0 < len([r for r in rows if filters[4].matches(r)]) < len(rows)
 
 
-def test_migration_0020_projects_the_history_again(store: Settings) -> None:
+def test_migration_0020_projects_the_history_again(empty_store: Settings) -> None:
     clock = Clock()
-    registry = LeaderRegistry(env=store.event_store_env(), clock=clock)
+    registry = LeaderRegistry(env=empty_store.event_store_env(), clock=clock)
     award_cycle(build_world(registry, clock, line=ENERGY), 2024, [40, 45, 45, 50])
-    engine = sync_engine(store)
-    schema.upgrade(engine, store, "0019")
+    engine = sync_engine(empty_store)
+    schema.upgrade(engine, empty_store, "0019")
     with engine.begin() as conn:  # one row as the code before left it, its columns unknown
         conn.execute(text("INSERT INTO tracking (projection, position) VALUES ('history', 1)"))
         conn.execute(
@@ -88,7 +88,7 @@ def test_migration_0020_projects_the_history_again(store: Settings) -> None:
             ),
             {"at": clock()},
         )
-    schema.upgrade(engine, store)
+    schema.upgrade(engine, empty_store)
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(events)).scalar() == 0
         history = select(tracking.c.position).where(tracking.c.projection == "history")

@@ -21,18 +21,18 @@ def table_names(settings: Settings) -> set[str]:
         engine.dispose()
 
 
-def test_upgrade_downgrade_upgrade_and_no_drift(store: Settings) -> None:
-    engine = sync_engine(store)
-    schema.upgrade(engine, store)
-    schema.upgrade(engine, store)  # safe to run twice
+def test_upgrade_downgrade_upgrade_and_no_drift(empty_store: Settings) -> None:
+    engine = sync_engine(empty_store)
+    schema.upgrade(engine, empty_store)
+    schema.upgrade(engine, empty_store)  # safe to run twice
     assert schema.current_revision(engine) == schema.head_revision()
-    assert table_names(store) == set(metadata.tables)
+    assert table_names(empty_store) == set(metadata.tables)
 
     schema.downgrade(engine, "base")
     assert schema.current_revision(engine) is None
-    assert table_names(store) == set()
+    assert table_names(empty_store) == set()
 
-    schema.upgrade(engine, store)
+    schema.upgrade(engine, empty_store)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == [], f"models and migrations disagree: {diff}"

@@ -16,14 +16,14 @@ from tests.worlds import ENERGY, award_cycle, build_world
 
 
 def test_migrate_then_rebuild_with_progress(
-    store: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    empty_store: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("REGISTRY_DATABASE_URL", store.database_url)
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", empty_store.database_url)
     assert main(["migrate"]) == 0
     assert main(["migrate"]) == 0  # safe to run twice
     clock = Clock()
     registry = LeaderRegistry(
-        env=store.model_copy(update={"create_event_tables": False}).event_store_env(),
+        env=empty_store.model_copy(update={"create_event_tables": False}).event_store_env(),
         clock=clock,
     )  # the tables exist already: a role without DDL rights can run the service
     award_cycle(build_world(registry, clock, line=ENERGY), 2025, [40, 45, 45, 50])
@@ -38,10 +38,10 @@ def test_migrate_then_rebuild_with_progress(
 
 
 def test_processes_starting_together_create_the_event_tables_once(
-    postgres_store: Settings,
+    empty_postgres_store: Settings,
 ) -> None:
     # API and projection workers start at once on a fresh database; each creates the tables.
-    env = postgres_store.event_store_env()
+    env = empty_postgres_store.event_store_env()
     barrier = threading.Barrier(8)
 
     def start() -> int:
