@@ -62,14 +62,15 @@ class Subscriber:
         if self.wanted.matches(found.subject):
             self.take([found])
 
-    def take(self, matching: list[Frame], now: float = 0.0) -> None:
+    def take(self, matching: list[Frame], now: float | None = None) -> None:
         """Events the filter matches (checked once per filter by the broadcaster), written
-        at once if the writer is idle (at `now`), else queued for it."""
+        at once if the writer is idle (at `now`, the monotonic clock read once per poll),
+        else queued for it."""
         if self.cut or not matching:
             return
         # No more at once than the queue would hold: a larger batch cuts it off, as queued.
         if self.push is not None and len(matching) <= self.size and self._idle():
-            self._push_now(self.push, matching, now)
+            self._push_now(self.push, matching, time.monotonic() if now is None else now)
             return
         room = self.size - len(self.queue)
         self.queue.extend(matching[:room])
